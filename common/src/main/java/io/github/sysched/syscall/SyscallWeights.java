@@ -81,4 +81,24 @@ public final class SyscallWeights {
     public long weigh(SyscallSet set) {
         return weigh(SyscallSet.wordsOf(set));
     }
+
+    /** Weight of {@code words ∪ set} without building the union. */
+    public long weighUnion(long[] words, SyscallSet set) {
+        long[] other = SyscallSet.wordsOf(set);
+        int longest = Math.max(words.length, other.length);
+        long count = 0;
+        for (int w = 0; w < longest; w++) {
+            count += Long.bitCount((w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L));
+        }
+        long total = defaultWeight * count;
+        for (int i = 0; i < listedIndices.length; i++) {
+            int index = listedIndices[i];
+            int w = index >>> 6;
+            long bit = 1L << index;
+            if ((w < words.length && (words[w] & bit) != 0) || (w < other.length && (other[w] & bit) != 0)) {
+                total += listedDeltas[i];
+            }
+        }
+        return total;
+    }
 }

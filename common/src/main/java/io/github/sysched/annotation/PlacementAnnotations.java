@@ -1,0 +1,20 @@
+package io.github.sysched.annotation;
+
+/** Pod annotation keys that form the contract between the webhook (writer) and the scheduler (reader). */
+public final class PlacementAnnotations {
+
+    /** The pod's resolved syscall set, encoded by {@link SyscallAnnotation}. */
+    public static final String SYSCALLS = "exs.sysched.io/syscalls";
+
+    /** Human-readable: which profile each container got and why. */
+    public static final String PROFILES = "exs.sysched.io/profiles";
+
+    /** The pod's instance-per-pod isolation class in IPP {@code fast} mode. */
+    public static final String IPP_CLASS = "exs.sysched.io/ipp-class";
+
+    /** Every annotation the webhook owns: clients may not set or change them. */
+    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS);
+
+    private PlacementAnnotations() {
+    }
+}
