@@ -1,0 +1,72 @@
+package io.github.sysched.profile;
+
+import io.github.sysched.spo.SeccompProfile;
+import io.github.sysched.spo.SeccompProfileSpec;
+import io.github.sysched.spo.SeccompSyscall;
+import io.github.sysched.spo.SpoScope;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns SPO SeccompProfile objects (e.g. an informer's contents) into the views the resolvers read. */
+public final class SpoProfiles {
+
+    private SpoProfiles() {
+    }
+
+    /**
+     * The key of {@code profile} under {@code scope}. A cluster-scoped profile's key has no namespace even if
+     * the object carries one; a namespaced profile without a namespace is an error.
+     */
+    public static ProfileKey keyOf(SeccompProfile profile, SpoScope scope) {
+        return ProfileKey.inScope(scope, profile.getMetadata().getNamespace(), profile.getMetadata().getName());
+    }
+
+    /**
+     * The content of {@code profile}. A disabled profile ({@code state: Disabled} / {@code disabled: true})
+     * keeps its content: it still names the syscalls of the pods that reference it.
+     *
+     * @throws IllegalArgumentException when the spec has no or an unknown action
+     */
+    public static SeccompPolicy policyOf(SeccompProfile profile) {
+        SeccompProfileSpec spec = profile.getSpec();
+        String name = profile.getMetadata() == null ? "?" : profile.getMetadata().getName();
+        if (spec == null || spec.getDefaultAction() == null) {
+            throw new IllegalArgumentException("SeccompProfile " + name + " has no spec.defaultAction");
+        }
+        List<SyscallRule> rules = new ArrayList<>();
+        if (spec.getSyscalls() != null) {
+            for (SeccompSyscall syscall : spec.getSyscalls()) {
+                rules.add(new SyscallRule(SeccompAction.parse(syscall.getAction()),
+                        syscall.getNames() == null ? List.of() : syscall.getNames()));
+            }
+        }
+        return new SeccompPolicy(SeccompAction.parse(spec.getDefaultAction()), rules, spec.getBaseProfileName());
+    }
+
+    /**
+     * A lookup over a snapshot of profiles. An invalid profile is reported when it is looked up
+     * ({@link ProfileResolutionException}), not when the snapshot is taken, so one bad object does not hide
+     * the others.
+     */
+    public static ProfileLookup lookup(Collection<? extends SeccompProfile> profiles, SpoScope scope) {
+        Map<ProfileKey, SeccompProfile> byKey = new HashMap<>();
+        for (SeccompProfile profile : profiles) {
+            byKey.put(keyOf(profile, scope), profile);
+        }
+        return key -> Optional.ofNullable(byKey.get(key)).map(profile -> policyOrFail(key, profile));
+    }
+
+    /** {@link #policyOf} with errors as {@link ProfileResolutionException}, for use inside a lookup. */
+    public static SeccompPolicy policyOrFail(ProfileKey key, SeccompProfile profile) {
+        try {
+            return policyOf(profile);
+        } catch (IllegalArgumentException e) {
+            throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, List.of(key),
+                    "profile " + key + " is invalid: " + e.getMessage());
+        }
+    }
+}

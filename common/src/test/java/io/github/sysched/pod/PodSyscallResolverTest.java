@@ -1,0 +1,261 @@
+package io.github.sysched.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.github.sysched.binding.Binding;
+import io.github.sysched.binding.BindingPlan;
+import io.github.sysched.binding.BindingPolicy;
+import io.github.sysched.binding.BindingResolver;
+import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.ProfileLookup;
+import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.ProfileResolver;
+import io.github.sysched.profile.RuntimeDefaultProfile;
+import io.github.sysched.profile.SpoProfiles;
+import io.github.sysched.spo.ProfileBindingV1Alpha1;
+import io.github.sysched.spo.SeccompProfile;
+import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.spo.SpoScope;
+import io.github.sysched.spo.TestResources;
+import io.github.sysched.syscall.SyscallTable;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Uses the SySched demo profiles: nginx 98, redis 86, full 333 names; |nginx ∪ redis| = 105, |full ∪ nginx| = 338
+ * (nginx lists prlimit, procexit, signaldeliver, sigreturn, umount, which "full" lacks); RuntimeDefault 317.
+ */
+class PodSyscallResolverTest {
+
+    private static final ProfileKey NGINX = ProfileKey.namespaced("default", "nginx-seccomp");
+    private static final ProfileKey REDIS = ProfileKey.namespaced("default", "redis-seccomp");
+    private static final ProfileKey FULL = ProfileKey.namespaced("default", "full-seccomp");
+
+    private static final List<SeccompProfile> DEMO_PROFILES = List.of(demoProfile("nginx"), demoProfile("redis"),
+            demoProfile("full"));
+    private static final ProfileLookup DEMO = SpoProfiles.lookup(DEMO_PROFILES, SpoScope.NAMESPACED);
+
+    private final PodSyscallResolver resolver = resolverOver(DEMO, FULL);
+
+    private static SeccompProfile demoProfile(String image) {
+        return TestResources.read("/sysched-examples/" + image + ".profile.yaml", "SeccompProfile",
+                SeccompProfileV1Beta1.class);
+    }
+
+    private static PodSyscallResolver resolverOver(ProfileLookup lookup, ProfileKey defaultProfile) {
+        return new PodSyscallResolver(new ProfileResolver(lookup, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
+                RuntimeDefaultProfile.syscalls(), defaultProfile);
+    }
+
+    private static PodBuilder pod(String... containerNames) {
+        PodBuilder builder = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
+                .withNewSpec().endSpec();
+        for (String name : containerNames) {
+            builder.editSpec().addNewContainer().withName(name).withImage(name + ":1").endContainer().endSpec();
+        }
+        return builder;
+    }
+
+    private static PodBuilder withPodProfile(PodBuilder pod, String type, String localhostProfile) {
+        return pod.editSpec().withNewSecurityContext().withNewSeccompProfile().withType(type)
+                .withLocalhostProfile(localhostProfile).endSeccompProfile().endSecurityContext().endSpec();
+    }
+
+    private static PodBuilder withContainerProfile(PodBuilder pod, String container, String type,
+            String localhostProfile) {
+        return pod.editSpec().editMatchingContainer(c -> container.equals(c.getName())).withNewSecurityContext()
+                .withNewSeccompProfile().withType(type).withLocalhostProfile(localhostProfile).endSeccompProfile()
+                .endSecurityContext().endContainer().endSpec();
+    }
+
+    @Test
+    void aPodWithoutProfilesGetsTheDefaultProfile() {
+        PodSyscalls result = resolver.resolve(pod("app").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(333);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.profiles()).containsExactly(FULL);
+        assertThat(result.warnings()).isEmpty();
+    }
+
+    @Test
+    void aPodLevelLocalhostProfileIsExplicit() {
+        PodSyscalls result = resolver.resolve(
+                withPodProfile(pod("a", "b"), "Localhost", "operator/default/nginx-seccomp.json").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(98);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.EXPLICIT_PROFILE);
+        assertThat(result.containers()).extracting(ContainerSyscalls::containerName).containsExactly("a", "b");
+        assertThat(result.profiles()).containsExactly(NGINX);
+    }
+
+    @Test
+    void aContainerProfileOverridesThePodProfileForThatContainer() {
+        PodBuilder pod = withPodProfile(pod("a", "b"), "Localhost", "operator/default/nginx-seccomp.json");
+        withContainerProfile(pod, "a", "Localhost", "operator/default/redis-seccomp.json");
+        PodSyscalls both = resolver.resolve(pod.build());
+
+        PodBuilder onlyOverridden = withPodProfile(pod("a"), "Localhost", "operator/default/nginx-seccomp.json");
+        withContainerProfile(onlyOverridden, "a", "RuntimeDefault", null);
+        PodSyscalls overridden = resolver.resolve(onlyOverridden.build());
+
+        assertThat(both.containers().get(0).syscalls().cardinality()).isEqualTo(86);
+        assertThat(both.containers().get(1).syscalls().cardinality()).isEqualTo(98);
+        assertThat(both.syscalls().cardinality()).isEqualTo(105);
+        assertThat(both.profiles()).containsExactly(NGINX, REDIS);
+        assertThat(overridden.syscalls().cardinality()).isEqualTo(317);
+        assertThat(overridden.origin()).isEqualTo(ProfileOrigin.RUNTIME_DEFAULT);
+    }
+
+    @Test
+    void initContainersCount() {
+        Pod pod = withContainerProfile(pod("app"), "app", "Localhost", "operator/default/nginx-seccomp.json")
+                .editSpec().addNewInitContainer().withName("setup").withImage("redis").withNewSecurityContext()
+                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("operator/default/redis-seccomp.json")
+                .endSeccompProfile().endSecurityContext().endInitContainer().endSpec().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(105);
+        assertThat(result.containers().get(0).containerName()).isEqualTo("setup");
+        assertThat(result.containers().get(0).initContainer()).isTrue();
+    }
+
+    @Test
+    void runtimeDefaultAndUnconfined() {
+        PodSyscalls runtimeDefault = resolver.resolve(withPodProfile(pod("a"), "RuntimeDefault", null).build());
+        PodSyscalls unconfined = resolver.resolve(withPodProfile(pod("a"), "Unconfined", null).build());
+        PodBuilder mixed = withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null);
+        withContainerProfile(mixed, "b", "Localhost", "operator/default/nginx-seccomp.json");
+
+        assertThat(runtimeDefault.syscalls().cardinality()).isEqualTo(317);
+        assertThat(runtimeDefault.profiles()).isEmpty();
+        assertThat(unconfined.syscalls().cardinality()).isEqualTo(333);
+        assertThat(unconfined.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(resolver.resolve(mixed.build()).syscalls().cardinality()).isEqualTo(326);
+    }
+
+    @Test
+    void legacyAnnotationsAreRead() {
+        Pod pod = pod("a", "b", "c", "d").editMetadata().withAnnotations(Map.of(
+                        LegacySeccompAnnotations.POD, "localhost/operator/default/nginx-seccomp.json",
+                        LegacySeccompAnnotations.containerKey("a"), "runtime/default",
+                        LegacySeccompAnnotations.containerKey("b"), "docker/default",
+                        LegacySeccompAnnotations.containerKey("c"), "unconfined"))
+                .endMetadata().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
+                ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.DEFAULT_PROFILE,
+                ProfileOrigin.EXPLICIT_PROFILE);
+        assertThat(result.containers().get(3).syscalls().cardinality()).isEqualTo(98);
+        // full ∪ runtime-default = 365; nginx adds 5 names the demo's "full" profile lacks (procexit, ...)
+        assertThat(result.syscalls().cardinality()).isEqualTo(370);
+        assertThat(result.warnings()).isEmpty();
+    }
+
+    @Test
+    void fieldsWinOverAnnotations() {
+        Pod pod = withPodProfile(withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null),
+                "Localhost", "operator/default/redis-seccomp.json")
+                .editMetadata().withAnnotations(Map.of(
+                        LegacySeccompAnnotations.POD, "unconfined",
+                        LegacySeccompAnnotations.containerKey("a"), "localhost/operator/default/nginx-seccomp.json"))
+                .endMetadata().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.containers().get(0).syscalls().cardinality()).isEqualTo(317);
+        assertThat(result.containers().get(1).syscalls().cardinality()).isEqualTo(86);
+        assertThat(result.syscalls().cardinality()).isEqualTo(324);
+    }
+
+    @Test
+    void unreadableAnnotationsAreWarningsInSortedOrder() {
+        Pod pod = pod("a").editMetadata().withAnnotations(Map.of(
+                        LegacySeccompAnnotations.containerKey("zz"), "runtime/default",
+                        LegacySeccompAnnotations.containerKey("gone"), "runtime/default",
+                        LegacySeccompAnnotations.containerKey("a"), "localhost/"))
+                .endMetadata().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(333);
+        assertThat(result.warnings()).containsExactly(
+                "annotation container.seccomp.security.alpha.kubernetes.io/gone names no container of the pod; ignored",
+                "annotation container.seccomp.security.alpha.kubernetes.io/zz names no container of the pod; ignored",
+                "container a: unknown legacy seccomp annotation value 'localhost/'; ignored");
+    }
+
+    @Test
+    void aLocalhostProfileOutsideSpoFallsBackToTheDefaultWithAWarning() {
+        PodSyscalls result = resolver.resolve(withPodProfile(pod("a"), "Localhost", "profiles/audit.json").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(333);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.warnings()).containsExactly("container a: Localhost profile 'profiles/audit.json' "
+                + "(pod field) is not an SPO profile; using the default profile default/full-seccomp");
+    }
+
+    @Test
+    void aMissingDefaultProfileFallsBackToTheFullTable() {
+        PodSyscallResolver withoutDefault = resolverOver(DEMO, ProfileKey.namespaced("default", "absent"));
+
+        PodSyscalls result = withoutDefault.resolve(pod("a", "b").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(362);
+        assertThat(result.profiles()).isEmpty();
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.warnings()).containsExactly(
+                "default profile default/absent not found; using the full x86_64 table (362 syscalls)");
+    }
+
+    @Test
+    void aMissingExplicitProfileIsAnError() {
+        Pod pod = withPodProfile(pod("a"), "Localhost", "operator/default/absent.json").build();
+
+        assertThatThrownBy(() -> resolver.resolve(pod)).isInstanceOf(ProfileResolutionException.class)
+                .hasMessageContaining("profile default/absent not found");
+    }
+
+    @Test
+    void boundContainersReportTheBinding() {
+        Binding nginxBinding = Binding.from(TestResources.read("/sysched-examples/nginx.binding.yaml",
+                "ProfileBinding", ProfileBindingV1Alpha1.class));
+        Pod pod = new PodBuilder().withNewMetadata().withName("nginx1").endMetadata().withNewSpec()
+                .addNewContainer().withName("nginx1").withImage("nginx:1.16").endContainer()
+                .addNewContainer().withName("sidecar").withImage("busybox").endContainer().endSpec().build();
+        BindingPlan plan = new BindingResolver(SpoScope.NAMESPACED, key -> DEMO.find(key).isPresent(),
+                BindingPolicy.spoV1()).plan(pod, "default", List.of(nginxBinding));
+
+        PodSyscalls result = resolver.resolve(plan.applyTo(pod), plan);
+
+        ContainerSyscalls nginx = result.containers().get(0);
+        assertThat(nginx.origin()).isEqualTo(ProfileOrigin.BINDING);
+        assertThat(nginx.binding()).contains("default/nginx-binding");
+        assertThat(nginx.profile()).contains(NGINX);
+        assertThat(nginx.syscalls().cardinality()).isEqualTo(98);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.BINDING);
+        assertThat(result.origins()).containsExactly(ProfileOrigin.BINDING, ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.syscalls().cardinality()).isEqualTo(338); // full ∪ nginx
+        assertThat(resolver.resolve(plan.applyTo(pod)).containers().get(0).origin())
+                .isEqualTo(ProfileOrigin.EXPLICIT_PROFILE);
+    }
+
+    @Test
+    void clusterScopedPathsResolveAgainstAClusterScopedLookup() {
+        ProfileLookup cluster = SpoProfiles.lookup(DEMO_PROFILES, SpoScope.CLUSTER);
+        PodSyscallResolver clusterResolver = resolverOver(cluster, ProfileKey.cluster("full-seccomp"));
+
+        PodSyscalls result = clusterResolver.resolve(
+                withPodProfile(pod("a"), "Localhost", "operator/redis-seccomp.json").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(86);
+        assertThat(result.profiles()).containsExactly(ProfileKey.cluster("redis-seccomp"));
+    }
+}

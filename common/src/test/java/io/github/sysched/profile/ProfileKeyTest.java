@@ -1,0 +1,65 @@
+package io.github.sysched.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.sysched.spo.SpoScope;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ProfileKeyTest {
+
+    @Test
+    void readsNamespacedSpoPaths() {
+        assertThat(ProfileKey.fromLocalhostProfile("operator/default/nginx-seccomp.json"))
+                .contains(ProfileKey.namespaced("default", "nginx-seccomp"));
+        assertThat(ProfileKey.fromLocalhostProfile("localhost/operator/default/nginx-seccomp.json"))
+                .contains(ProfileKey.namespaced("default", "nginx-seccomp"));
+    }
+
+    @Test
+    void readsClusterScopedSpoPathsAsANameWithoutNamespace() {
+        ProfileKey key = ProfileKey.fromLocalhostProfile("operator/nginx-seccomp.json").orElseThrow();
+
+        assertThat(key.isClusterScoped()).isTrue();
+        assertThat(key.name()).isEqualTo("nginx-seccomp");
+        assertThat(ProfileKey.fromLocalhostProfile("localhost/operator/web.v2.json")).contains(ProfileKey.cluster("web.v2"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "profiles/audit.json", "operator/", "operator/.json", "operator/a/b/c.json",
+            "operator/ns/name.yaml", "operator/ns//x.json", "operator/../x.json", "localhost/", "runtime/default",
+            "localhost/localhost/operator/x.json", "operator/a b.json", "/operator/x.json"})
+    void anythingElseIsNotAnSpoProfile(String path) {
+        assertThat(ProfileKey.fromLocalhostProfile(path)).isEmpty();
+    }
+
+    @Test
+    void nullIsNotAnSpoProfile() {
+        assertThat(ProfileKey.fromLocalhostProfile(null)).isEmpty();
+    }
+
+    @Test
+    void writesThePathSpoWritesForEachScope() {
+        assertThat(ProfileKey.namespaced("team", "web").localhostProfile()).isEqualTo("operator/team/web.json");
+        assertThat(ProfileKey.cluster("web").localhostProfile()).isEqualTo("operator/web.json");
+        assertThat(ProfileKey.inScope(SpoScope.CLUSTER, "team", "web")).isEqualTo(ProfileKey.cluster("web"));
+        assertThat(ProfileKey.inScope(SpoScope.NAMESPACED, "team", "web")).isEqualTo(ProfileKey.namespaced("team", "web"));
+    }
+
+    @Test
+    void printsAndParsesTheCacheKeyForm() {
+        assertThat(ProfileKey.namespaced("default", "full-seccomp")).hasToString("default/full-seccomp");
+        assertThat(ProfileKey.cluster("full-seccomp")).hasToString("full-seccomp");
+        assertThat(ProfileKey.parse("default/full-seccomp")).isEqualTo(ProfileKey.namespaced("default", "full-seccomp"));
+        assertThat(ProfileKey.parse("full-seccomp")).isEqualTo(ProfileKey.cluster("full-seccomp"));
+    }
+
+    @Test
+    void rejectsInvalidKeys() {
+        assertThatThrownBy(() -> ProfileKey.namespaced("", "x")).hasMessageContaining("needs a namespace");
+        assertThatThrownBy(() -> ProfileKey.cluster("a/b")).hasMessageContaining("invalid profile name 'a/b'");
+        assertThatThrownBy(() -> ProfileKey.parse("a/b/c")).hasMessageContaining("invalid profile name 'b/c'");
+    }
+}
