@@ -1,0 +1,46 @@
+package io.github.sysched.charts;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** values.schema.json rejects typos and invalid enum values at render time. */
+class SchemaTest {
+
+  private static void rejected(Map<String, Object> sets, String messagePart) {
+    assertThatThrownBy(() -> ChartRenderer.template("cert-manager", sets))
+        .as("%s should be rejected", sets)
+        .hasMessageContaining(messagePart);
+  }
+
+  @Test
+  void unknownTopLevelKeyIsRejected() {
+    rejected(Map.of("webhok.replicas", 3), "webhok");
+  }
+
+  @Test
+  void unknownNestedKeysAreRejected() {
+    rejected(Map.of("webhook.failurePolicy.mutate", "Fail"), "mutate");
+    rejected(Map.of("secondScheduler.extender.wieght", 2), "wieght");
+    rejected(Map.of("tls.certManager.durationn", "1h"), "durationn");
+  }
+
+  @Test
+  void invalidEnumsAreRejected() {
+    rejected(Map.of("tls.mode", "letsencrypt"), "tls");
+    rejected(Map.of("ipp.mode", "strict"), "ipp");
+    rejected(Map.of("webhook.failurePolicy.mutating", "Ignored"), "failurePolicy");
+    rejected(Map.of("webhook.timeoutSeconds", 31), "timeoutSeconds");
+    rejected(Map.of("webhook.config.spo.scope", "global"), "scope");
+  }
+
+  @Test
+  void validOverridesRender() {
+    String out = ChartRenderer.template("cert-manager",
+        Map.of("ipp.mode", "fast", "webhook.timeoutSeconds", 10, "webhook.replicas", 3));
+    assertThat(out).contains("timeoutSeconds: 10").contains("replicas: 3");
+  }
+}

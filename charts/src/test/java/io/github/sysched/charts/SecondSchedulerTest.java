@@ -1,0 +1,127 @@
+package io.github.sysched.charts;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.github.sysched.charts.ChartRenderer.NAMESPACE;
+import static io.github.sysched.charts.ChartRenderer.render;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SecondSchedulerTest {
+
+  static final Set<String> EXTENDER_KEYS = Set.of("urlPrefix", "filterVerb", "prioritizeVerb", "preemptVerb", "bindVerb",
+      "weight", "enableHTTPS", "tlsConfig", "httpTimeout", "nodeCacheCapable", "managedResources", "ignorable");
+
+  private static Deployment kubeScheduler(Rendered r) {
+    return r.all(Deployment.class).stream()
+        .filter(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().startsWith("registry.k8s.io/kube-scheduler:"))
+        .findFirst().orElseThrow(() -> new AssertionError("no kube-scheduler Deployment"));
+  }
+
+  /** Follows --config=<file> to the mounted ConfigMap and parses it. */
+  private static Map<String, Object> schedulerConfiguration(Rendered r, Deployment d) {
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    Container c = pod.getContainers().get(0);
+    String configArg = c.getCommand().stream().filter(a -> a.startsWith("--config=")).findFirst().orElseThrow();
+    String file = configArg.substring("--config=".length());
+    String dir = file.substring(0, file.lastIndexOf('/'));
+    String key = file.substring(file.lastIndexOf('/') + 1);
+    String volumeName = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(dir)).findFirst()
+        .orElseThrow(() -> new AssertionError("nothing mounted at " + dir)).getName();
+    Volume v = pod.getVolumes().stream().filter(x -> x.getName().equals(volumeName)).findFirst().orElseThrow();
+    return r.configMapYaml(v.getConfigMap().getName(), key);
+  }
+
+  @Test
+  void offByDefault() {
+    for (String vs : List.of("cert-manager", "self-signed", "ipp-compat", "ipp-fast", "bind")) {
+      Rendered r = render(vs);
+      assertThat(r.all(Deployment.class)).as(vs).hasSize(2)
+          .noneMatch(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().contains("kube-scheduler"));
+      assertThat(r.all(ConfigMap.class)).as(vs).noneMatch(cm -> cm.getData().containsKey("config.yaml"));
+      assertThat(r.all(ClusterRoleBinding.class)).as(vs)
+          .noneMatch(b -> b.getRoleRef().getName().startsWith("system:"));
+    }
+  }
+
+  @Test
+  void kubeSchedulerConfigurationCallsTheExtender() {
+    Rendered r = render("second-scheduler");
+    Deployment d = kubeScheduler(r);
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).matches("registry\\.k8s\\.io/kube-scheduler:v1\\.34\\.\\d+");
+    Map<String, Object> cfg = schedulerConfiguration(r, d);
+    assertThat(cfg).containsEntry("apiVersion", "kubescheduler.config.k8s.io/v1").containsEntry("kind", "KubeSchedulerConfiguration");
+    assertThat(cfg.keySet()).isSubsetOf("apiVersion", "kind", "leaderElection", "profiles", "extenders",
+        "clientConnection", "parallelism", "percentageOfNodesToScore");
+    List<Map<String, Object>> profiles = Rendered.at(cfg, "profiles");
+    assertThat(profiles).singleElement().satisfies(p -> assertThat(p).containsEntry("schedulerName", "exs-scheduler"));
+    assertThat((Object) Rendered.at(cfg, "leaderElection.leaderElect")).isEqualTo(true);
+    assertThat((Object) Rendered.at(cfg, "leaderElection.resourceNamespace")).isEqualTo(NAMESPACE);
+    assertThat((Object) Rendered.at(cfg, "leaderElection.resourceLock")).isEqualTo("leases");
+    String lease = Rendered.at(cfg, "leaderElection.resourceName");
+
+    List<Map<String, Object>> extenders = Rendered.at(cfg, "extenders");
+    assertThat(extenders).hasSize(1);
+    Map<String, Object> ext = extenders.get(0);
+    assertThat(ext.keySet()).isSubsetOf(EXTENDER_KEYS);
+    assertThat(ext).containsEntry("filterVerb", "filter").containsEntry("prioritizeVerb", "prioritize")
+        .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", true).containsEntry("httpTimeout", "2s")
+        .containsEntry("weight", 1).doesNotContainKey("bindVerb");
+
+    // urlPrefix → extender Service → container port 8888
+    URI url = URI.create((String) ext.get("urlPrefix"));
+    assertThat(url.getScheme()).isEqualTo("http");
+    assertThat(url.getHost()).endsWith("." + NAMESPACE + ".svc");
+    String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
+    assertThat(WebhookConfigurationTest.resolveServicePort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);
+    assertThat(AppConfigTest.scheduler(r).getMetadata().getName()).isEqualTo(svc);
+
+    // RBAC: upstream scheduler roles + its own lease
+    String sa = RbacTest.saOf(d);
+    Set<String> clusterRoles = new java.util.HashSet<>();
+    r.all(ClusterRoleBinding.class).stream()
+        .filter(b -> b.getSubjects().stream().anyMatch(s -> s.getName().equals(sa) && NAMESPACE.equals(s.getNamespace())))
+        .forEach(b -> clusterRoles.add(b.getRoleRef().getName()));
+    assertThat(clusterRoles).containsExactlyInAnyOrder("system:kube-scheduler", "system:volume-scheduler");
+    assertThat(r.all(RoleBinding.class)).anyMatch(b -> b.getMetadata().getNamespace().equals("kube-system")
+        && b.getRoleRef().getName().equals("extension-apiserver-authentication-reader")
+        && b.getSubjects().stream().anyMatch(s -> s.getName().equals(sa)));
+    List<RbacTest.Grant> grants = RbacTest.grantsOf(r, sa);
+    assertThat(grants).anyMatch(g -> g.covers("coordination.k8s.io", "leases", "create") && NAMESPACE.equals(g.namespace()));
+    PolicyRule update = grants.stream().filter(g -> g.covers("coordination.k8s.io", "leases", "update"))
+        .findFirst().orElseThrow().rule();
+    assertThat(update.getResourceNames()).containsExactly(lease);
+    assertThat(lease).isEqualTo("exs-scheduler");
+  }
+
+  @Test
+  void bindVerbFollowsTheExtenderSetting() {
+    Rendered r = render("second-scheduler-bind");
+    Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(schedulerConfiguration(r, kubeScheduler(r)), "extenders").get(0);
+    assertThat(ext).containsEntry("bindVerb", "bind");
+    assertThat((Object) Rendered.at(AppConfigTest.appConfig(r, AppConfigTest.scheduler(r)), "sysched.scheduler.bind.enabled"))
+        .isEqualTo(true);
+  }
+
+  @Test
+  void kubeSchedulerProbesAndPorts() {
+    Deployment d = kubeScheduler(render("second-scheduler"));
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(10259));
+    assertThat(c.getLivenessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+  }
+}
