@@ -1,0 +1,142 @@
+package io.github.sysched.scheduler.extender;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.github.sysched.ipp.IppClass;
+import io.github.sysched.scheduler.state.ClusterState;
+import io.github.sysched.scheduler.state.Informers;
+import io.github.sysched.scheduler.state.PodSyscallResolver;
+import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.syscall.SyscallSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Filter and prioritize, answered from the informer-fed {@link ClusterState} only (no API call).
+ *
+ * <p><b>Filter</b> enforces IPP {@code fast} mode: a pod with isolation class C fails on every node that
+ * hosts a counted pod of another class (reason in {@code FailedNodes}). Unclassed pods are not constrained
+ * and do not constrain others ({@link IppClass#mayShareNode}): IPP pool nodes are tainted, so the only
+ * unclassed pods there are tolerating system pods (DaemonSets), which must not block a pool. Every other
+ * node passes. Until the pod informer has synced, filter answers with {@code Error} (the attempt fails and
+ * the pod is retried, unless the extender is {@code ignorable}) rather than risk co-locating classes.
+ *
+ * <p><b>Prioritize</b> scores each candidate by the ExS the pod would add there (lower is better),
+ * normalized like upstream SySched (0..100, reversed) and scaled to the extender range 0..10.
+ */
+public class ExtenderService {
+
+    private final ClusterState state;
+    private final ExsEngine engine;
+    private final PodSyscallResolver resolver;
+    private final Informers informers;
+
+    public ExtenderService(ClusterState state, PodSyscallResolver resolver, Informers informers) {
+        this.state = state;
+        this.engine = state.engine();
+        this.resolver = resolver;
+        this.informers = informers;
+    }
+
+    public ExtenderFilterResult filter(ExtenderArgs args) {
+        if (args == null || args.pod() == null) {
+            return ExtenderFilterResult.error("extender request without a Pod");
+        }
+        if (!informers.podsSynced()) {
+            return ExtenderFilterResult.error("sysched extender: pod informer not synced yet");
+        }
+        String podClass = state.ippClassOf(args.pod());
+        Map<String, String> failed = new LinkedHashMap<>();
+        List<String> passingNames = null;
+        NodeList passingNodes = null;
+        if (args.nodeNames() != null) {
+            passingNames = new ArrayList<>(args.nodeNames().size());
+            for (String node : args.nodeNames()) {
+                String reason = ippReason(podClass, node);
+                if (reason == null) {
+                    passingNames.add(node);
+                } else {
+                    failed.put(node, reason);
+                }
+            }
+        }
+        if (args.nodes() != null) {
+            List<JsonNode> items = new ArrayList<>(args.nodes().items().size());
+            for (JsonNode item : args.nodes().items()) {
+                String node = NodeList.nameOf(item);
+                String reason = node == null ? null : ippReason(podClass, node);
+                if (reason == null) {
+                    items.add(item);
+                } else {
+                    failed.put(node, reason);
+                }
+            }
+            passingNodes = new NodeList(items);
+        }
+        return new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+    }
+
+    private String ippReason(String podClass, String node) {
+        if (podClass == null) {
+            return null;
+        }
+        Set<String> classes = state.ippClassesOn(node);
+        if (IppClass.mayShareNode(podClass, classes)) {
+            return null;
+        }
+        List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
+        return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
+                + "; the pod has class " + podClass;
+    }
+
+    public List<HostPriority> prioritize(ExtenderArgs args) {
+        List<String> nodes = candidateNames(args);
+        if (nodes.isEmpty()) {
+            return List.of();
+        }
+        if (args.pod() == null || !informers.podsSynced()) {
+            return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
+        }
+        SyscallSet incoming = resolver.resolve(args.pod(), PodSyscallResolver.Source.REQUEST).syscalls();
+        return score(nodes, incoming);
+    }
+
+    /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
+    public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
+        int[] normalized = ExsNormalizer.normalize(engine.rawScores(nodes, incoming));
+        List<HostPriority> result = new ArrayList<>(nodes.size());
+        for (int i = 0; i < normalized.length; i++) {
+            result.add(new HostPriority(nodes.get(i), ExsNormalizer.toExtenderScore(normalized[i])));
+        }
+        return result;
+    }
+
+    /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */
+    public static List<String> candidateNames(ExtenderArgs args) {
+        if (args == null) {
+            return List.of();
+        }
+        if (args.nodeNames() != null) {
+            return args.nodeNames();
+        }
+        if (args.nodes() != null) {
+            List<String> names = new ArrayList<>(args.nodes().items().size());
+            for (JsonNode item : args.nodes().items()) {
+                String name = NodeList.nameOf(item);
+                if (name != null) {
+                    names.add(name);
+                }
+            }
+            return names;
+        }
+        return List.of();
+    }
+
+    public static Pod podOrNull(ExtenderArgs args) {
+        return args == null ? null : args.pod();
+    }
+}

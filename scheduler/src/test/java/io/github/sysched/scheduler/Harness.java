@@ -1,0 +1,242 @@
+package io.github.sysched.scheduler;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.annotation.SyscallAnnotation;
+import io.github.sysched.scheduler.state.ClusterState;
+import io.github.sysched.scheduler.state.Informers;
+import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.syscall.SyscallSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A fabric8 mock API server in CRUD mode (loopback only) plus the extender application on random ports.
+ * Nothing here reaches beyond 127.0.0.1.
+ */
+public final class Harness implements AutoCloseable {
+
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+
+    private final KubernetesClient client;
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Harness(KubernetesClient client, ConfigurableApplicationContext context) {
+        this.client = client;
+        this.context = context;
+    }
+
+    public static KubernetesMockServer newServer() {
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        return server;
+    }
+
+    /** Starts the application against {@code client} and waits until readiness reports the informer synced. */
+    public static Harness start(KubernetesClient client, String... properties) {
+        List<String> props = new ArrayList<>(List.of("server.port=0", "management.server.port=0",
+                "sysched.scheduler.informer.profile-wait=3s", "spring.main.banner-mode=off"));
+        props.addAll(List.of(properties));
+        // as command-line arguments: they must win over application.yaml (builder properties would not)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SchedulerApplication.class)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("kubernetesClient", client))
+                .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
+        Harness harness = new Harness(client, context);
+        harness.await("pod informer synced", () -> harness.bean(Informers.class).podsSynced());
+        return harness;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public ClusterState state() {
+        return bean(ClusterState.class);
+    }
+
+    public ExsEngine engine() {
+        return bean(ExsEngine.class);
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
+    public HttpResponse<String> post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build());
+    }
+
+    public JsonNode postJson(String path, String body) {
+        HttpResponse<String> response = post(path, body);
+        if (response.statusCode() != 200) {
+            throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    public HttpResponse<String> getManagement(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + path))
+                .GET().timeout(Duration.ofSeconds(10)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void await(String what, BooleanSupplier condition) {
+        awaitCondition(what, condition);
+    }
+
+    public static void awaitCondition(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    // ---- fixtures -------------------------------------------------------------------------------------
+
+    /** A seed-demo SeccompProfile from src/test/resources/sysched-examples/NAME.profile.yaml. */
+    public static SeccompProfileV1Beta1 profile(String name) {
+        try (InputStream in = Harness.class.getResourceAsStream("/sysched-examples/" + name + ".profile.yaml")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no profile " + name);
+            }
+            return SERIALIZATION.unmarshal(in, SeccompProfileV1Beta1.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The names under SCMP_ACT_ALLOW of a seed-demo profile (the demo profiles have only that action). */
+    public static SyscallSet profileSet(String name) {
+        List<String> names = new ArrayList<>();
+        profile(name).getSpec().getSyscalls().stream()
+                .filter(rule -> "SCMP_ACT_ALLOW".equals(rule.getAction()))
+                .forEach(rule -> names.addAll(rule.getNames()));
+        return SyscallSet.of(names);
+    }
+
+    public static String annotation(SyscallSet set, String source) {
+        return new SyscallAnnotation(set, List.of(source)).encode();
+    }
+
+    /** A pending pod (no node) in {@code default} with the syscalls annotation when {@code set} is not null. */
+    public static Pod pod(String name, SyscallSet set, Map<String, String> labels, Map<String, String> extraAnnotations) {
+        Map<String, String> annotations = new LinkedHashMap<>(extraAnnotations);
+        if (set != null) {
+            annotations.put(PlacementAnnotations.SYSCALLS, annotation(set, "default/" + name));
+        }
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("default").withUid(UUID.randomUUID().toString())
+                .withLabels(labels).withAnnotations(annotations).endMetadata()
+                .withNewSpec().addNewContainer().withName(name).withImage("example/" + name).endContainer().endSpec()
+                .build();
+    }
+
+    public static Pod pod(String name, SyscallSet set) {
+        return pod(name, set, Map.of(), Map.of());
+    }
+
+    public Pod create(Pod pod) {
+        return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+    }
+
+    /** What a binding does to a real API server (the mock's bindings endpoint does not set spec.nodeName). */
+    public Pod bindInMock(Pod pod, String node) {
+        Pod bound = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .edit(p -> new PodBuilder(p).editSpec().withNodeName(node).endSpec().build());
+        String uid = bound.getMetadata().getUid();
+        await("pod " + pod.getMetadata().getName() + " counted on " + node,
+                () -> engine().nodeOf(uid).filter(node::equals).isPresent());
+        return bound;
+    }
+
+    /** A filter/prioritize request as kube-scheduler sends it to a nodeCacheCapable extender. */
+    public static String argsWithNodeNames(Pod pod, List<String> nodes) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("Pod", pod);
+        args.put("Nodes", null);
+        args.put("NodeNames", nodes);
+        return JSON.writeValueAsString(args);
+    }
+
+    /** A filter/prioritize request with full v1.Node objects (extender not nodeCacheCapable). */
+    public static String argsWithNodes(Pod pod, List<String> nodes) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("Pod", pod);
+        List<Object> items = new ArrayList<>();
+        for (String node : nodes) {
+            items.add(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                    .withNewMetadata().withName(node).addToLabels("kubernetes.io/hostname", node).endMetadata()
+                    .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                    .build());
+        }
+        args.put("Nodes", Map.of("metadata", Map.of(), "items", items));
+        args.put("NodeNames", null);
+        return JSON.writeValueAsString(args);
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.sysched.scheduler.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.scheduler.Harness;
+import io.github.sysched.scheduler.config.SchedulerProperties;
+import io.github.sysched.scheduler.extender.ExtenderArgs;
+import io.github.sysched.scheduler.extender.ExtenderService;
+import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.syscall.SyscallSet;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** ClusterState rules without a server: what counts, tombstones, IPP index, fallback re-resolution. */
+class ClusterStateTest {
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final ExsEngine engine = new ExsEngine();
+    final DefaultProfileResolver fallback = new DefaultProfileResolver(new SchedulerProperties());
+    final PodSyscallResolver resolver = new PodSyscallResolver(fallback, registry);
+    final ClusterState state = new ClusterState(engine, resolver, fallback, "tier", registry);
+
+    static Pod onNode(Pod pod, String node) {
+        return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build();
+    }
+
+    static Pod withPhase(Pod pod, String phase) {
+        return new PodBuilder(pod).withNewStatus().withPhase(phase).endStatus().build();
+    }
+
+    @Test
+    void podCountsFromNodeNameUntilTerminalPhaseOrDelete() {
+        Pod pending = Harness.pod("a", SyscallSet.of("read", "write"));
+        String uid = pending.getMetadata().getUid();
+        state.onAdd(pending);
+        assertThat(engine.podCount()).isZero();
+
+        Pod running = withPhase(onNode(pending, "n1"), "Running");
+        state.onUpdate(pending, running);
+        assertThat(engine.nodeOf(uid)).contains("n1");
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(2);
+
+        state.onUpdate(running, withPhase(running, "Succeeded"));
+        assertThat(engine.nodeOf(uid)).isEmpty();
+        state.onUpdate(running, running);
+        state.onUpdate(running, withPhase(running, "Failed"));
+        assertThat(engine.podCount()).isZero();
+
+        state.onUpdate(running, running);
+        state.onDelete(running, false);
+        assertThat(engine.podCount()).isZero();
+        assertThat(engine.nodes()).isEmpty();
+    }
+
+    @Test
+    void deleteTombstoneWithStaleFinalStateRemovesByUid() {
+        Pod pod = onNode(Harness.pod("b", SyscallSet.of("read")), "n1");
+        state.onAdd(pod);
+        // the informer missed the last updates: the final state it hands over is older (no node, other labels)
+        Pod stale = new PodBuilder(pod).editSpec().withNodeName(null).endSpec()
+                .editMetadata().withLabels(Map.of("x", "y")).endMetadata().build();
+        state.onDelete(stale, true);
+        assertThat(engine.podCount()).isZero();
+        assertThat(state.trackedPods()).isZero();
+    }
+
+    @Test
+    void sameNameNewUidIsAnotherPod() {
+        Pod first = onNode(Harness.pod("c", SyscallSet.of("read")), "n1");
+        Pod second = onNode(new PodBuilder(Harness.pod("c", SyscallSet.of("write"))).build(), "n2");
+        state.onAdd(first);
+        state.onAdd(second);
+        assertThat(engine.podCount()).isEqualTo(2);
+        state.onDelete(first, false);
+        assertThat(engine.nodes()).extracting(n -> n.nodeName()).containsExactly("n2");
+    }
+
+    @Test
+    void movedPodLeavesItsOldNode() {
+        Pod pod = onNode(Harness.pod("d", SyscallSet.of("read"), Map.of("tier", "gold"), Map.of()), "n1");
+        state.onAdd(pod);
+        assertThat(state.ippClassesOn("n1")).containsExactly("gold");
+        state.onUpdate(pod, onNode(pod, "n2"));
+        assertThat(state.ippClassesOn("n1")).isEmpty();
+        assertThat(state.ippClassesOn("n2")).containsExactly("gold");
+        assertThat(engine.node("n1")).isEmpty();
+    }
+
+    @Test
+    void ippIndexCountsPodsPerClass() {
+        Pod g1 = onNode(Harness.pod("g1", SyscallSet.of("read"), Map.of("tier", "gold"), Map.of()), "n1");
+        Pod g2 = onNode(Harness.pod("g2", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")), "n1");
+        Pod s1 = onNode(Harness.pod("s1", SyscallSet.of("read"), Map.of("ipp-class", "silver"), Map.of()), "n1");
+        state.onAdd(g1);
+        state.onAdd(g2);
+        state.onAdd(s1); // label ipp-class is not the configured label ("tier") here: unclassed
+        assertThat(state.ippClassesOn("n1")).containsExactly("gold");
+        state.onDelete(g1, false);
+        assertThat(state.ippClassesOn("n1")).containsExactly("gold");
+        state.onDelete(g2, false);
+        assertThat(state.ippClassesOn("n1")).isEmpty();
+    }
+
+    @Test
+    void unannotatedAndMalformedPodsUseTheFallbackAndAreReResolved() {
+        Pod missing = onNode(Harness.pod("m1", null), "n1");
+        Pod malformed = onNode(Harness.pod("m2", null, Map.of(),
+                Map.of(PlacementAnnotations.SYSCALLS, "v9;garbage")), "n1");
+        state.onAdd(missing);
+        state.onAdd(malformed);
+        assertThat(state.fallbackPods()).isEqualTo(2);
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isZero(); // default profile not seen yet
+        assertThat(registry.get("sysched.pods.fallback").tag("reason", "malformed").tag("source", "informer").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sysched.pods.unannotated").gauge().value()).isEqualTo(2);
+
+        fallback.onProfile(Harness.profile("full"));
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(333);
+        assertThat(engine.node("n1").orElseThrow().podCount()).isEqualTo(2);
+
+        state.onDelete(missing, false);
+        assertThat(state.fallbackPods()).isEqualTo(1);
+    }
+
+    @Test
+    void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
+        Informers informers = new Informers(null, state, fallback, java.time.Duration.ofSeconds(1));
+        ExtenderService service = new ExtenderService(state, resolver, informers);
+        Pod pod = Harness.pod("e", SyscallSet.of("read"));
+        assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("not synced");
+        assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))
+                .allSatisfy(p -> assertThat(p.score()).isZero());
+        assertThat(new InformerHealthIndicator(informers, state).health().getStatus().getCode())
+                .isEqualTo("OUT_OF_SERVICE");
+    }
+}
