@@ -180,6 +180,29 @@ public final class Harness implements AutoCloseable {
         return SyscallSet.of(names);
     }
 
+    /** An allow-list SeccompProfile {@code namespace/name} (v1beta1) with an optional base profile. */
+    public static SeccompProfileV1Beta1 profile(String namespace, String name, String base, String... allowed) {
+        SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
+        profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(namespace).withName(name).build());
+        io.github.sysched.spo.SeccompProfileSpec spec = new io.github.sysched.spo.SeccompProfileSpec();
+        spec.setDefaultAction("SCMP_ACT_ERRNO");
+        spec.setBaseProfileName(base);
+        io.github.sysched.spo.SeccompSyscall rule = new io.github.sysched.spo.SeccompSyscall();
+        rule.setAction("SCMP_ACT_ALLOW");
+        rule.setNames(List.of(allowed));
+        spec.setSyscalls(List.of(rule));
+        profile.setSpec(spec);
+        return profile;
+    }
+
+    /** An unannotated pod whose pod-level securityContext.seccompProfile has {@code type} (and Localhost path). */
+    public static Pod podWithSeccomp(String name, String type, String localhostProfile) {
+        return new PodBuilder(pod(name, null)).editSpec().withNewSecurityContext().withNewSeccompProfile()
+                .withType(type).withLocalhostProfile(localhostProfile).endSeccompProfile().endSecurityContext()
+                .endSpec().build();
+    }
+
     public static String annotation(SyscallSet set, String source) {
         return new SyscallAnnotation(set, List.of(source)).encode();
     }

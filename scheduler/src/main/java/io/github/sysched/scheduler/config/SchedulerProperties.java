@@ -16,7 +16,18 @@ import org.springframework.validation.annotation.Validated;
  *   <li>{@code ipp.class-label}: pod label that carries the isolation class when the
  *       {@code exs.sysched.io/ipp-class} annotation is absent ({@code ipp-class}).</li>
  *   <li>{@code bind.enabled}: serve {@code POST /bind} (false).</li>
+ *   <li>{@code spo.scope}: whether SeccompProfiles are namespaced or cluster-scoped: {@code auto} (default:
+ *       read {@code spec.scope} of the CRD {@code seccompprofiles.security-profiles-operator.x-k8s.io} once at
+ *       startup; an absent CRD counts as cluster-scoped, with a warning), {@code namespaced} or
+ *       {@code cluster}. It decides the default profile's key ({@code default-profile.name} alone when
+ *       cluster-scoped) and how SeccompProfiles are keyed.</li>
+ *   <li>{@code spo.version}: the SeccompProfile API version the informer reads: {@code v1beta1} (default,
+ *       SPO up to v0.10) or {@code v1} (SPO v1.0+).</li>
  * </ul>
+ * Pods without a valid {@code exs.sysched.io/syscalls} annotation are resolved from their own seccomp
+ * settings with common's {@code io.github.sysched.pod.PodSyscallResolver}: Localhost SPO profile → that
+ * profile (with its base chain), RuntimeDefault → the runtime-default set, none/Unconfined → the default
+ * profile, and the full x86_64 table when the default profile does not exist.
  */
 @Validated
 @ConfigurationProperties(prefix = "sysched.scheduler")
@@ -26,6 +37,7 @@ public class SchedulerProperties {
     private Map<String, Long> weights = new LinkedHashMap<>();
     private final Ipp ipp = new Ipp();
     private final Bind bind = new Bind();
+    private final Spo spo = new Spo();
 
     public DefaultProfile getDefaultProfile() {
         return defaultProfile;
@@ -45,6 +57,10 @@ public class SchedulerProperties {
 
     public Bind getBind() {
         return bind;
+    }
+
+    public Spo getSpo() {
+        return spo;
     }
 
     public static class DefaultProfile {
@@ -89,6 +105,29 @@ public class SchedulerProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    public static class Spo {
+        /** {@code auto} | {@code namespaced} | {@code cluster}. */
+        private String scope = "auto";
+        /** {@code v1beta1} | {@code v1}. */
+        private String version = "v1beta1";
+
+        public String getScope() {
+            return scope;
+        }
+
+        public void setScope(String scope) {
+            this.scope = scope;
+        }
+
+        public String getVersion() {
+            return version;
+        }
+
+        public void setVersion(String version) {
+            this.version = version;
         }
     }
 }

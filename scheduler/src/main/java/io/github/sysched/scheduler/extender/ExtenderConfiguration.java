@@ -2,7 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.Informers;
-import io.github.sysched.scheduler.state.PodSyscallResolver;
+import io.github.sysched.scheduler.state.PodSetResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 public class ExtenderConfiguration {
 
     @Bean
-    ExtenderService extenderService(ClusterState state, PodSyscallResolver resolver, Informers informers) {
+    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, Informers informers) {
         return new ExtenderService(state, resolver, informers);
     }
 

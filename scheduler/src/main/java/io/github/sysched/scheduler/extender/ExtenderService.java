@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.Informers;
-import io.github.sysched.scheduler.state.PodSyscallResolver;
+import io.github.sysched.scheduler.state.PodSetResolver;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
 import io.github.sysched.syscall.SyscallSet;
@@ -32,10 +32,10 @@ public class ExtenderService {
 
     private final ClusterState state;
     private final ExsEngine engine;
-    private final PodSyscallResolver resolver;
+    private final PodSetResolver resolver;
     private final Informers informers;
 
-    public ExtenderService(ClusterState state, PodSyscallResolver resolver, Informers informers) {
+    public ExtenderService(ClusterState state, PodSetResolver resolver, Informers informers) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
@@ -101,7 +101,7 @@ public class ExtenderService {
         if (args.pod() == null || !informers.podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
-        SyscallSet incoming = resolver.resolve(args.pod(), PodSyscallResolver.Source.REQUEST).syscalls();
+        SyscallSet incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
         return score(nodes, incoming);
     }
 

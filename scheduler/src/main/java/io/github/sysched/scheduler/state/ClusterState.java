@@ -30,7 +30,7 @@ public class ClusterState implements ResourceEventHandler<Pod> {
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
     private final ExsEngine engine;
-    private final PodSyscallResolver resolver;
+    private final PodSetResolver resolver;
     private final String classLabel;
     private final MeterRegistry registry;
     private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
@@ -44,7 +44,7 @@ public class ClusterState implements ResourceEventHandler<Pod> {
     private record Tracked(String node, String ippClass, boolean fallback, Pod pod) {
     }
 
-    public ClusterState(ExsEngine engine, PodSyscallResolver resolver, UnannotatedPodResolver fallback,
+    public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
                         String classLabel, MeterRegistry registry) {
         this.engine = engine;
         this.resolver = resolver;
@@ -109,7 +109,7 @@ public class ClusterState implements ResourceEventHandler<Pod> {
     }
 
     private void place(String uid, String node, Pod pod) {
-        PodSyscallResolver.Resolution resolution = resolver.resolve(pod, PodSyscallResolver.Source.INFORMER);
+        PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
         Tracked before = pods.get(uid);
         Tracked after = new Tracked(node, ippClassOf(pod), resolution.fallback(), resolution.fallback() ? pod : null);
         engine.place(uid, node, resolution.syscalls());

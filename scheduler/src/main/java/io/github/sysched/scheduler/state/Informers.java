@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.github.sysched.spo.SeccompProfile;
-import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.spo.SpoApiVersion;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +17,14 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Starts the informers the extender works from, without blocking startup:
  * <ol>
- *   <li>SeccompProfiles (all namespaces), so the fallback resolver knows the default profile; a cluster
- *       without SPO is tolerated (the informer keeps retrying, the fallback set stays empty);</li>
+ *   <li>SeccompProfiles (all namespaces, in the configured {@link SpoApiVersion}), whose store is the
+ *       {@link SpoPodResolver}'s profile cache; a cluster without SPO is tolerated (the informer keeps
+ *       retrying, unannotated pods without an explicit profile count with common's fallback);</li>
  *   <li>then pods (all namespaces, every scheduler), whose initial list rebuilds the whole state after a
  *       restart. Readiness ({@link InformerHealthIndicator}) is UP once this list has been applied.</li>
  * </ol>
  * The pod informer starts once the profile informer has synced or after {@code profileWait}, whichever is
- * first; fallback pods are re-resolved whenever the default profile changes, so the order only saves work.
+ * first; fallback pods are re-resolved whenever a SeccompProfile changes, so the order only saves work.
  */
 public class Informers implements SmartLifecycle {
 
@@ -29,44 +32,27 @@ public class Informers implements SmartLifecycle {
 
     private final KubernetesClient client;
     private final ClusterState state;
-    private final DefaultProfileResolver defaultProfile;
+    private final SpoPodResolver profiles;
+    private final SpoApiVersion version;
     private final Duration profileWait;
-    private volatile SharedIndexInformer<SeccompProfileV1Beta1> profileInformer;
+    private volatile SharedIndexInformer<? extends SeccompProfile> profileInformer;
     private volatile SharedIndexInformer<Pod> podInformer;
     private volatile boolean running;
 
-    public Informers(KubernetesClient client, ClusterState state, DefaultProfileResolver defaultProfile,
+    public Informers(KubernetesClient client, ClusterState state, SpoPodResolver profiles, SpoApiVersion version,
                      Duration profileWait) {
         this.client = client;
         this.state = state;
-        this.defaultProfile = defaultProfile;
+        this.profiles = profiles;
+        this.version = version;
         this.profileWait = profileWait;
     }
 
     @Override
     public void start() {
         running = true;
-        profileInformer = client.resources(SeccompProfileV1Beta1.class).inAnyNamespace().runnableInformer(0);
-        profileInformer.exceptionHandler((started, t) -> {
-            log.debug("SeccompProfile informer: {}", t.toString());
-            return true; // keep retrying (SPO may be installed later)
-        });
-        profileInformer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(SeccompProfileV1Beta1 profile) {
-                defaultProfile.onProfile(profile);
-            }
-
-            @Override
-            public void onUpdate(SeccompProfileV1Beta1 oldProfile, SeccompProfileV1Beta1 newProfile) {
-                defaultProfile.onProfile(newProfile);
-            }
-
-            @Override
-            public void onDelete(SeccompProfileV1Beta1 profile, boolean deletedFinalStateUnknown) {
-                defaultProfile.onProfileDeleted(profile);
-            }
-        });
+        SharedIndexInformer<? extends SeccompProfile> seccompProfiles = profileInformer(version.seccompProfileClass());
+        profileInformer = seccompProfiles;
 
         podInformer = client.pods().inAnyNamespace().runnableInformer(0);
         podInformer.exceptionHandler((started, t) -> {
@@ -75,7 +61,7 @@ public class Informers implements SmartLifecycle {
         });
         podInformer.addEventHandler(state);
 
-        profileInformer.start().toCompletableFuture()
+        seccompProfiles.start().toCompletableFuture()
                 .orTimeout(profileWait.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
@@ -100,8 +86,47 @@ public class Informers implements SmartLifecycle {
     }
 
     public boolean profilesSynced() {
-        SharedIndexInformer<SeccompProfileV1Beta1> informer = profileInformer;
+        SharedIndexInformer<? extends SeccompProfile> informer = profileInformer;
         return informer != null && informer.hasSynced();
+    }
+
+    private <T extends SeccompProfile> SharedIndexInformer<T> profileInformer(Class<T> type) {
+        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        informer.exceptionHandler((started, t) -> {
+            log.debug("SeccompProfile {} informer: {}", version.seccompProfileVersion(), t.toString());
+            return true; // keep retrying (SPO may be installed later)
+        });
+        profiles.attach(informer.getStore()::list);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T profile) {
+                profiles.profilesChanged();
+            }
+
+            @Override
+            public void onUpdate(T oldProfile, T newProfile) {
+                if (!sameContent(oldProfile, newProfile)) {
+                    profiles.profilesChanged();
+                }
+            }
+
+            @Override
+            public void onDelete(T profile, boolean deletedFinalStateUnknown) {
+                profiles.profilesChanged();
+            }
+        });
+        return informer;
+    }
+
+    /** Status-only updates (SPO writes status often) change no syscall set. */
+    private boolean sameContent(SeccompProfile a, SeccompProfile b) {
+        if (a == null || b == null || a.getMetadata() == null || b.getMetadata() == null
+                || !Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace())
+                || !Objects.equals(a.getMetadata().getName(), b.getMetadata().getName())) {
+            return false;
+        }
+        KubernetesSerialization serialization = client.getKubernetesSerialization();
+        return serialization.asJson(a.getSpec()).equals(serialization.asJson(b.getSpec()));
     }
 
     /** The cached pod {@code namespace/name}, or null. */

@@ -13,7 +13,7 @@ public interface UnannotatedPodResolver {
 
     SyscallSet resolve(Pod pod);
 
-    /** Called whenever answers may have changed (e.g. the default profile appeared or was edited). */
+    /** Called whenever answers may have changed (e.g. a SeccompProfile appeared, was edited or deleted). */
     default void onChange(Runnable listener) {
     }
 }

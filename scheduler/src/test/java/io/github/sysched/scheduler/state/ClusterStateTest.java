@@ -10,10 +10,17 @@ import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.extender.ExtenderArgs;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.pod.ProfileOrigin;
+import io.github.sysched.profile.RuntimeDefaultProfile;
+import io.github.sysched.spo.SeccompProfile;
+import io.github.sysched.spo.SpoApiVersion;
+import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.syscall.SyscallTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** ClusterState rules without a server: what counts, tombstones, IPP index, fallback re-resolution. */
@@ -21,9 +28,23 @@ class ClusterStateTest {
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final ExsEngine engine = new ExsEngine();
-    final DefaultProfileResolver fallback = new DefaultProfileResolver(new SchedulerProperties());
-    final PodSyscallResolver resolver = new PodSyscallResolver(fallback, registry);
+    /** What the SeccompProfile informer's store holds. */
+    final List<SeccompProfile> profiles = new CopyOnWriteArrayList<>();
+    final SpoPodResolver fallback = resolver(SpoScope.CLUSTER);
+    final PodSetResolver resolver = new PodSetResolver(fallback, registry);
     final ClusterState state = new ClusterState(engine, resolver, fallback, "tier", registry);
+
+    SpoPodResolver resolver(SpoScope scope) {
+        SchedulerProperties.DefaultProfile defaults = new SchedulerProperties().getDefaultProfile();
+        SpoPodResolver spo = new SpoPodResolver(scope, defaults.getNamespace(), defaults.getName());
+        spo.attach(() -> profiles);
+        return spo;
+    }
+
+    void addProfile(SeccompProfile profile) {
+        profiles.add(profile);
+        fallback.profilesChanged();
+    }
 
     static Pod onNode(Pod pod, String node) {
         return new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build();
@@ -114,11 +135,13 @@ class ClusterStateTest {
         state.onAdd(missing);
         state.onAdd(malformed);
         assertThat(state.fallbackPods()).isEqualTo(2);
-        assertThat(engine.node("n1").orElseThrow().attackSurface()).isZero(); // default profile not seen yet
+        // default profile not seen yet: common's fallback, the full x86_64 table
+        assertThat(SyscallTable.x86_64().allSyscalls().cardinality()).isEqualTo(362);
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(362);
         assertThat(registry.get("sysched.pods.fallback").tag("reason", "malformed").tag("source", "informer").counter().count()).isEqualTo(1);
         assertThat(registry.get("sysched.pods.unannotated").gauge().value()).isEqualTo(2);
 
-        fallback.onProfile(Harness.profile("full"));
+        addProfile(Harness.profile("full"));
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(333);
         assertThat(engine.node("n1").orElseThrow().podCount()).isEqualTo(2);
 
@@ -128,7 +151,8 @@ class ClusterStateTest {
 
     @Test
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
-        Informers informers = new Informers(null, state, fallback, java.time.Duration.ofSeconds(1));
+        Informers informers = new Informers(null, state, fallback, SpoApiVersion.V1BETA1,
+                java.time.Duration.ofSeconds(1));
         ExtenderService service = new ExtenderService(state, resolver, informers);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("not synced");
@@ -136,5 +160,43 @@ class ClusterStateTest {
                 .allSatisfy(p -> assertThat(p.score()).isZero());
         assertThat(new InformerHealthIndicator(informers, state).health().getStatus().getCode())
                 .isEqualTo("OUT_OF_SERVICE");
+    }
+
+    @Test
+    void localhostSpoProfileOfAnUnannotatedPodResolvesWithItsBaseProfile() {
+        SpoPodResolver namespaced = resolver(SpoScope.NAMESPACED);
+        ClusterState nsState = new ClusterState(engine, new PodSetResolver(namespaced, registry), namespaced, "tier",
+                registry);
+        Pod pod = onNode(Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json"), "n1");
+        nsState.onAdd(pod); // profile not there yet: the most conservative set
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(362);
+
+        profiles.add(Harness.profile("apps", "runc-base", null, "futex", "exit_group", "read"));
+        profiles.add(Harness.profile("apps", "web", "runc-base", "read", "write", "accept4"));
+        namespaced.profilesChanged(); // re-resolves the fallback pod from the new snapshot
+        assertThat(namespaced.resolveDetailed(pod).origin()).isEqualTo(ProfileOrigin.EXPLICIT_PROFILE);
+        assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(5);
+        assertThat(namespaced.resolve(pod)).isEqualTo(SyscallSet.of("read", "write", "accept4", "futex", "exit_group"));
+
+        // the same path under cluster scope names another (namespaced) key, which is not in the cluster-scoped cache
+        Pod clusterPath = Harness.podWithSeccomp("web2", "Localhost", "operator/web.json");
+        assertThat(namespaced.resolve(clusterPath)).isEqualTo(SyscallTable.x86_64().allSyscalls());
+    }
+
+    @Test
+    void runtimeDefaultAndUnconfinedPods() {
+        addProfile(Harness.profile("full"));
+        Pod runtimeDefault = Harness.podWithSeccomp("rd", "RuntimeDefault", null);
+        assertThat(fallback.resolveDetailed(runtimeDefault).origin()).isEqualTo(ProfileOrigin.RUNTIME_DEFAULT);
+        assertThat(fallback.resolve(runtimeDefault)).isEqualTo(RuntimeDefaultProfile.syscalls());
+        Pod unconfined = Harness.podWithSeccomp("u", "Unconfined", null);
+        assertThat(fallback.resolve(unconfined)).isEqualTo(Harness.profileSet("full"));
+        assertThat(fallback.resolveDetailed(unconfined).origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+    }
+
+    @Test
+    void defaultProfileKeyFollowsTheScope() {
+        assertThat(resolver(SpoScope.CLUSTER).defaultProfile().toString()).isEqualTo("full-seccomp");
+        assertThat(resolver(SpoScope.NAMESPACED).defaultProfile().toString()).isEqualTo("default/full-seccomp");
     }
 }

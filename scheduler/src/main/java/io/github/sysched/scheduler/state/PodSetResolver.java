@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pod's syscall set: the webhook's {@code exs.sysched.io/syscalls} annotation, or the
- * {@link UnannotatedPodResolver} when it is missing or malformed (counted in
- * {@code sysched.pods.fallback{source,reason}}).
+ * {@link UnannotatedPodResolver} (normally {@link SpoPodResolver}, i.e. common's
+ * {@code io.github.sysched.pod.PodSyscallResolver} over the SeccompProfile cache) when it is missing or
+ * malformed (counted in {@code sysched.pods.fallback{source,reason}}).
  */
-public class PodSyscallResolver {
+public class PodSetResolver {
 
-    private static final Logger log = LoggerFactory.getLogger(PodSyscallResolver.class);
+    private static final Logger log = LoggerFactory.getLogger(PodSetResolver.class);
 
     public enum Origin { ANNOTATION, MISSING, MALFORMED }
 
@@ -34,7 +35,7 @@ public class PodSyscallResolver {
     private final UnannotatedPodResolver fallback;
     private final Counter[][] counters = new Counter[Source.values().length][Origin.values().length];
 
-    public PodSyscallResolver(UnannotatedPodResolver fallback, MeterRegistry registry) {
+    public PodSetResolver(UnannotatedPodResolver fallback, MeterRegistry registry) {
         this.fallback = fallback;
         for (Source source : Source.values()) {
             for (Origin origin : Origin.values()) {
