@@ -1,0 +1,9 @@
+package io.github.sysched.webhook.admission;
+
+/** One validation concern. All supporting beans run; the first denial is the answer, all warnings are kept. */
+public interface Validator {
+
+    boolean supports(AdmissionContext request);
+
+    void validate(AdmissionContext request, AdmissionVerdict verdict);
+}

@@ -1,0 +1,41 @@
+package io.github.sysched.webhook.cache;
+
+import io.github.sysched.webhook.mutation.ProfileMutator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code informers} health: UP once the informer caches have synced and the resolution path has run once
+ * (class loading and JIT of the first request would otherwise eat the request deadline). Readiness group.
+ */
+@Component("informers")
+public class InformersHealthIndicator implements HealthIndicator {
+
+    private final ClusterCache cache;
+    private final ObjectProvider<ProfileMutator> warmUp;
+    private volatile boolean warm;
+
+    public InformersHealthIndicator(ClusterCache cache, ObjectProvider<ProfileMutator> warmUp) {
+        this.cache = cache;
+        this.warmUp = warmUp;
+    }
+
+    @Override
+    public Health health() {
+        if (cache.synced() && !warm) {
+            synchronized (this) {
+                if (!warm) {
+                    warmUp.ifAvailable(ProfileMutator::warmUp);
+                    warm = true;
+                }
+            }
+        }
+        if (cache.synced()) {
+            return Health.up().withDetail("spoScope", String.valueOf(cache.scope()))
+                    .withDetail("spoVersion", cache.version().seccompProfileVersion()).build();
+        }
+        return Health.outOfService().withDetail("reason", cache.problem()).build();
+    }
+}

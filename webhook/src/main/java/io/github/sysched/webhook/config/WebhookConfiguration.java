@@ -1,0 +1,40 @@
+package io.github.sysched.webhook.config;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class WebhookConfiguration {
+
+    /**
+     * Configured the fabric8 way: in-cluster service account, else kubeconfig, else the {@code kubernetes.*}
+     * system properties / {@code KUBERNETES_*} environment variables (tests point {@code kubernetes.master} at
+     * the mock API server).
+     */
+    @Bean(destroyMethod = "close")
+    public KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder().build();
+    }
+
+    /**
+     * Runs the handlers of one admission request so the servlet thread can give up at the request deadline.
+     * Bounded: when every worker is busy and the queue is full the request fails fast (failure mode applies).
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    public ExecutorService admissionExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
+            Thread t = new Thread(r, "admission-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+}

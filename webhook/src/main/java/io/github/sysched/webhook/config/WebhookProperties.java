@@ -1,0 +1,119 @@
+package io.github.sysched.webhook.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code sysched.webhook.*}: see docs/CONTRACTS.md. Every property has a default, so an empty configuration
+ * is a valid one (annotate mode, opt-in per namespace, IPP off, TLS from cert-manager files in /tls).
+ *
+ * @param mode               {@code annotate} (default): only stamp annotations; {@code enforce}: also set the
+ *                           seccompProfile exactly as SPO's binding webhook would
+ * @param optInLabel         namespace label that opts a namespace in (default {@code spo.x-k8s.io/enable-binding})
+ * @param allNamespaces      mutate pods of every (non-exempt) namespace, ignoring the opt-in label (default false)
+ * @param exemptNamespaces   namespaces never mutated (default {@code [kube-system]}; the chart adds its own)
+ * @param spo                SPO API scope and version
+ * @param defaultProfile     profile of pods without any profile (default {@code default/full-seccomp})
+ * @param binding            ProfileBinding behaviour
+ * @param ipp                instance-per-pod classes
+ * @param sandbox            policy for pods that end up unconfined (off by default)
+ * @param annotationWriters  user names allowed to change our annotations on pod UPDATE (default none)
+ * @param tls                serving certificate source
+ * @param requestDeadline    time budget of one admission request (default 2s; the API server waits up to 10s)
+ * @param failureMode        what an internal error answers: {@code allow} (default) or {@code deny}
+ * @param maxRequestSize     larger AdmissionReview bodies are refused with 413 (default 8MB)
+ */
+@Validated
+@ConfigurationProperties("sysched.webhook")
+public record WebhookProperties(
+        @DefaultValue("annotate") @NotNull Mode mode,
+        @DefaultValue("spo.x-k8s.io/enable-binding") @NotBlank String optInLabel,
+        @DefaultValue("false") boolean allNamespaces,
+        @DefaultValue("kube-system") @NotNull Set<String> exemptNamespaces,
+        @DefaultValue @Valid Spo spo,
+        @DefaultValue @Valid DefaultProfile defaultProfile,
+        @DefaultValue @Valid Binding binding,
+        @DefaultValue @Valid Ipp ipp,
+        @DefaultValue @Valid Sandbox sandbox,
+        @DefaultValue @NotNull List<String> annotationWriters,
+        @DefaultValue @Valid Tls tls,
+        @DefaultValue("2s") @NotNull Duration requestDeadline,
+        @DefaultValue("allow") @NotNull FailureMode failureMode,
+        @DefaultValue("8MB") @NotNull DataSize maxRequestSize) {
+
+    public enum Mode { ANNOTATE, ENFORCE }
+
+    public enum FailureMode { ALLOW, DENY }
+
+    /**
+     * @param scope   {@code auto} (default: read {@code spec.scope} of the seccompprofiles CRD at startup),
+     *                {@code namespaced} (SPO up to v0.8) or {@code cluster} (v0.9+)
+     * @param version API version of SeccompProfile/ProfileBinding to watch: {@code v1beta1} (default) or {@code v1}
+     */
+    public record Spo(@DefaultValue("auto") @NotNull Scope scope, @DefaultValue("v1beta1") @NotBlank String version) {
+        public enum Scope { AUTO, NAMESPACED, CLUSTER }
+    }
+
+    /** @param namespace default {@code default}; @param name default {@code full-seccomp} */
+    public record DefaultProfile(@DefaultValue("default") @NotBlank String namespace,
+                                 @DefaultValue("full-seccomp") @NotBlank String name) {
+    }
+
+    /** @param overrideExisting a binding replaces a profile the pod already has (SPO v1.0+; default true) */
+    public record Binding(@DefaultValue("true") boolean overrideExisting) {
+    }
+
+    /**
+     * @param mode                     {@code off} (default), {@code compat} (tolerations + affinity + required
+     *                                 anti-affinity) or {@code fast} (tolerations + affinity + annotation)
+     * @param classLabel               pod label holding the class (default {@code ipp-class})
+     * @param nodeKey                  node label/taint key of the IPP pool (default {@code ipp})
+     * @param nodeValue                node label/taint value (default {@code true})
+     * @param onePerNodeForReplicasets one replica of a ReplicaSet per node (default false)
+     */
+    public record Ipp(@DefaultValue("off") @NotNull IppMode mode,
+                      @DefaultValue("ipp-class") @NotBlank String classLabel,
+                      @DefaultValue("ipp") @NotBlank String nodeKey,
+                      @DefaultValue("true") @NotBlank String nodeValue,
+                      @DefaultValue("false") boolean onePerNodeForReplicasets) {
+        public enum IppMode { OFF, COMPAT, FAST }
+    }
+
+    /**
+     * @param enabled          off by default
+     * @param runtimeClassName runtimeClassName given to unconfined pods (empty: none)
+     * @param ippClass         IPP class given to unconfined pods (empty: none)
+     */
+    public record Sandbox(@DefaultValue("false") boolean enabled,
+                          @DefaultValue("") String runtimeClassName,
+                          @DefaultValue("") String ippClass) {
+    }
+
+    /**
+     * @param mode                   {@code files} (default: cert-manager Secret layout in {@code dir}) or
+     *                               {@code self-signed} (generate, share through {@code secret-name})
+     * @param dir                    directory with tls.crt, tls.key, ca.crt (default {@code /tls})
+     * @param secretName             Secret holding the self-signed CA and certificate (default {@code sysched-webhook-tls})
+     * @param serviceName            Service name used in the certificate's SANs (default {@code sysched-webhook})
+     * @param namespace              namespace of Secret and Service (default: the pod's namespace, else {@code default})
+     * @param webhookConfigurations  Mutating/ValidatingWebhookConfiguration names whose caBundle we patch
+     * @param validity               serving certificate lifetime (default 365d; the CA lives 10 times longer)
+     */
+    public record Tls(@DefaultValue("files") @NotNull TlsMode mode,
+                      @DefaultValue("/tls") @NotBlank String dir,
+                      @DefaultValue("sysched-webhook-tls") @NotBlank String secretName,
+                      @DefaultValue("sysched-webhook") @NotBlank String serviceName,
+                      @DefaultValue("") String namespace,
+                      @DefaultValue("sysched-webhook") @NotNull List<String> webhookConfigurations,
+                      @DefaultValue("365d") @NotNull Duration validity) {
+        public enum TlsMode { FILES, SELF_SIGNED }
+    }
+}

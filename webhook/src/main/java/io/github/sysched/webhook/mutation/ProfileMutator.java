@@ -1,0 +1,245 @@
+package io.github.sysched.webhook.mutation;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.annotation.SyscallAnnotation;
+import io.github.sysched.binding.Binding;
+import io.github.sysched.binding.BindingPlan;
+import io.github.sysched.binding.BindingPolicy;
+import io.github.sysched.binding.BindingResolver;
+import io.github.sysched.pod.ContainerSyscalls;
+import io.github.sysched.pod.PodSyscallResolver;
+import io.github.sysched.pod.PodSyscalls;
+import io.github.sysched.pod.ProfileOrigin;
+import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.ProfileResolver;
+import io.github.sysched.profile.RuntimeDefaultProfile;
+import io.github.sysched.spo.SpoScope;
+import io.github.sysched.syscall.SyscallTable;
+import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.admission.JsonPatchBuilder;
+import io.github.sysched.webhook.admission.MutationVerdict;
+import io.github.sysched.webhook.admission.Mutator;
+import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.config.WebhookProperties;
+import io.github.sysched.webhook.ipp.IppMutator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Pod CREATE in an opted-in namespace: ProfileBindings → profiles (with base chains) → the pod's syscall set,
+ * all from the informer caches and the common resolvers. Stamps {@code exs.sysched.io/syscalls} (codec) and
+ * {@code exs.sysched.io/profiles} (human-readable); in {@code enforce} mode also sets the seccompProfile fields
+ * SPO's binding webhook would set.
+ */
+@Component
+@Order(100)
+public class ProfileMutator implements Mutator {
+
+    /** The {@link PodSyscalls} of the request, for later mutators. */
+    public static final String RESULT_ATTRIBUTE = ProfileMutator.class.getName() + ":result";
+
+    private static final Logger log = LoggerFactory.getLogger(ProfileMutator.class);
+
+    private final ClusterCache cache;
+    private final NamespacePolicy namespaces;
+    private final WebhookProperties properties;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+
+    public ProfileMutator(ClusterCache cache, NamespacePolicy namespaces, WebhookProperties properties,
+                          ObjectMapper mapper, MeterRegistry registry) {
+        this.cache = cache;
+        this.namespaces = namespaces;
+        this.properties = properties;
+        this.mapper = mapper;
+        this.registry = registry;
+    }
+
+    /**
+     * Runs binding and pod resolution and the annotation codec once on a synthetic pod, so the first real
+     * request does not pay for class loading. Failures are logged, never thrown.
+     */
+    public void warmUp() {
+        try {
+            SpoScope scope = cache.scope();
+            Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withGenerateName("warm-up-")
+                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("warm-up:0").endContainer()
+                    .endSpec().build();
+            mapper.treeToValue(mapper.valueToTree(pod), Pod.class);
+            BindingPlan plan = new BindingResolver(scope, key -> cache.profile(key).isPresent(),
+                    new BindingPolicy(properties.binding().overrideExisting()))
+                    .plan(pod, properties.defaultProfile().namespace(), List.of());
+            ProfileKey defaultProfile = ProfileKey.inScope(scope, properties.defaultProfile().namespace(),
+                    properties.defaultProfile().name());
+            PodSyscalls result = new PodSyscallResolver(
+                    new ProfileResolver(cache.profileLookup(), SyscallTable.x86_64().allSyscalls()),
+                    RuntimeDefaultProfile.syscalls(), defaultProfile).resolve(plan.applyTo(pod), plan);
+            SyscallAnnotation.decode(new SyscallAnnotation(result.syscalls(), sources(result)).encode());
+            describe(result);
+        } catch (RuntimeException e) {
+            log.warn("warm-up resolution failed (requests will still be served): {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean supports(AdmissionContext request) {
+        return request.isPod() && request.operation() == AdmissionContext.Operation.CREATE
+                && namespaces.resolvesProfiles(request.namespace());
+    }
+
+    @Override
+    public void mutate(AdmissionContext request, MutationVerdict verdict) {
+        SpoScope scope = cache.scope();
+        if (scope == null || !cache.synced()) {
+            throw new IllegalStateException("informer caches not synced: " + cache.problem());
+        }
+        Pod pod = request.object(Pod.class);
+        String namespace = request.namespace();
+        List<Binding> bindings = cache.bindings(namespace).stream().map(Binding::from).toList();
+        BindingResolver bindingResolver = new BindingResolver(scope, key -> cache.profile(key).isPresent(),
+                new BindingPolicy(properties.binding().overrideExisting()));
+        BindingPlan plan = bindingResolver.plan(pod, namespace, bindings);
+        Pod bound = plan.applyTo(pod);
+        plan.warnings().forEach(verdict::warn);
+
+        ProfileKey defaultProfile = ProfileKey.inScope(scope, properties.defaultProfile().namespace(),
+                properties.defaultProfile().name());
+        PodSyscallResolver podResolver = new PodSyscallResolver(
+                new ProfileResolver(cache.profileLookup(), SyscallTable.x86_64().allSyscalls()),
+                RuntimeDefaultProfile.syscalls(), defaultProfile);
+        PodSyscalls result;
+        try {
+            result = podResolver.resolve(bound, plan);
+        } catch (ProfileResolutionException e) {
+            count(request, "unresolved");
+            verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + e.getMessage());
+            log.warn("cannot resolve the syscall set of {}: {}", request.describe(), e.getMessage());
+            if (properties.mode() == WebhookProperties.Mode.ENFORCE) {
+                enforce(pod, bound, verdict.patch());
+            }
+            return;
+        }
+        result.warnings().forEach(verdict::warn);
+        if (result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
+            verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
+                    + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
+                    + defaultProfile);
+        }
+        request.attribute(RESULT_ATTRIBUTE, result);
+        count(request, result.origin().name());
+
+        OwnedAnnotations.put(request, PlacementAnnotations.SYSCALLS,
+                new SyscallAnnotation(result.syscalls(), sources(result)).encode());
+        OwnedAnnotations.put(request, PlacementAnnotations.PROFILES, describe(result));
+        if (properties.mode() == WebhookProperties.Mode.ENFORCE) {
+            enforce(pod, bound, verdict.patch());
+        }
+        applySandbox(request, result, verdict);
+    }
+
+    /** Copies the seccompProfile fields the binding plan set into the patch (container and pod level). */
+    private void enforce(Pod original, Pod bound, JsonPatchBuilder patch) {
+        setIfChanged(patch, JsonPatchBuilder.path("spec", "securityContext", "seccompProfile"),
+                original.getSpec().getSecurityContext() == null ? null
+                        : original.getSpec().getSecurityContext().getSeccompProfile(),
+                bound.getSpec().getSecurityContext() == null ? null
+                        : bound.getSpec().getSecurityContext().getSeccompProfile());
+        enforceContainers(patch, "containers", original.getSpec().getContainers(), bound.getSpec().getContainers());
+        enforceContainers(patch, "initContainers", original.getSpec().getInitContainers(),
+                bound.getSpec().getInitContainers());
+    }
+
+    private void enforceContainers(JsonPatchBuilder patch, String field, List<Container> original,
+                                   List<Container> bound) {
+        if (original == null || bound == null) {
+            return;
+        }
+        for (int i = 0; i < original.size() && i < bound.size(); i++) {
+            setIfChanged(patch, JsonPatchBuilder.path("spec", field, Integer.toString(i), "securityContext",
+                    "seccompProfile"), seccompOf(original.get(i)), seccompOf(bound.get(i)));
+        }
+    }
+
+    private static SeccompProfile seccompOf(Container container) {
+        SecurityContext context = container.getSecurityContext();
+        return context == null ? null : context.getSeccompProfile();
+    }
+
+    private void setIfChanged(JsonPatchBuilder patch, List<String> path, SeccompProfile before, SeccompProfile after) {
+        if (after != null && !Objects.equals(before, after)) {
+            patch.set(path, mapper.valueToTree(after));
+        }
+    }
+
+    /** Optional policy: pods with an unconfined container get a sandbox runtime class and/or an IPP class. */
+    private void applySandbox(AdmissionContext request, PodSyscalls result, MutationVerdict verdict) {
+        WebhookProperties.Sandbox sandbox = properties.sandbox();
+        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
+            return;
+        }
+        if (!sandbox.runtimeClassName().isEmpty()
+                && !verdict.patch().at(JsonPatchBuilder.path("spec", "runtimeClassName")).isString()) {
+            verdict.patch().set(JsonPatchBuilder.path("spec", "runtimeClassName"), sandbox.runtimeClassName());
+            verdict.warn("sysched: unconfined pod " + request.describe() + " runs with runtimeClassName "
+                    + sandbox.runtimeClassName());
+        }
+        if (!sandbox.ippClass().isEmpty()) {
+            request.attribute(IppMutator.SANDBOX_CLASS_ATTRIBUTE, sandbox.ippClass());
+        }
+    }
+
+    private void count(AdmissionContext request, String outcome) {
+        if (!request.dryRun()) { // dry run: no side effects, not even on the resolution statistics
+            Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
+                    .tag("outcome", outcome).register(registry).increment();
+        }
+    }
+
+    private static List<String> sources(PodSyscalls result) {
+        Set<String> sources = new LinkedHashSet<>();
+        for (ContainerSyscalls container : result.containers()) {
+            container.profile().ifPresent(p -> sources.add(p.toString()));
+            container.binding().ifPresent(b -> sources.add("binding=" + b));
+            if (container.origin() == ProfileOrigin.RUNTIME_DEFAULT) {
+                sources.add("RuntimeDefault");
+            }
+        }
+        return new ArrayList<>(sources);
+    }
+
+    /** {@code nginx=default/nginx-seccomp (binding default/nginx-binding), sidecar=RuntimeDefault}. */
+    static String describe(PodSyscalls result) {
+        List<String> parts = new ArrayList<>();
+        for (ContainerSyscalls c : result.containers()) {
+            String what = switch (c.origin()) {
+                case BINDING -> c.profile().map(ProfileKey::toString).orElse("?")
+                        + c.binding().map(b -> " (binding " + b + ")").orElse("");
+                case EXPLICIT_PROFILE -> c.profile().map(ProfileKey::toString).orElse("?");
+                case RUNTIME_DEFAULT -> "RuntimeDefault";
+                case DEFAULT_PROFILE -> c.profile().map(p -> p + " (default)").orElse("all syscalls (default)");
+            };
+            parts.add((c.initContainer() ? "init:" : "") + c.containerName() + "=" + what);
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String containersWith(PodSyscalls result, ProfileOrigin origin) {
+        return result.containers().stream().filter(c -> c.origin() == origin).map(ContainerSyscalls::containerName)
+                .toList().toString();
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.sysched.webhook.validation;
+
+import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.ProfileLookup;
+import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.ProfileResolver;
+import io.github.sysched.profile.SpoProfiles;
+import io.github.sysched.spo.SeccompProfile;
+import io.github.sysched.spo.SpoApi;
+import io.github.sysched.spo.SpoApiVersion;
+import io.github.sysched.spo.SpoScope;
+import io.github.sysched.syscall.SyscallTable;
+import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.admission.AdmissionVerdict;
+import io.github.sysched.webhook.admission.Validator;
+import io.github.sysched.webhook.cache.ClusterCache;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * SeccompProfile CREATE/UPDATE: deny a profile whose {@code baseProfileName} chain (with the profile as it
+ * would be stored) has a cycle; warn when a base profile is missing or not supported.
+ */
+@Component
+public class SeccompProfileValidator implements Validator {
+
+    private final ClusterCache cache;
+
+    public SeccompProfileValidator(ClusterCache cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    public boolean supports(AdmissionContext request) {
+        return request.is(SpoApi.GROUP, SpoApi.SECCOMP_PROFILE_KIND)
+                && (request.operation() == AdmissionContext.Operation.CREATE
+                || request.operation() == AdmissionContext.Operation.UPDATE);
+    }
+
+    @Override
+    public void validate(AdmissionContext request, AdmissionVerdict verdict) {
+        SpoScope scope = cache.scope();
+        if (scope == null) {
+            verdict.warn("SPO scope not known yet: baseProfileName chain of " + request.describe() + " not checked");
+            return;
+        }
+        Class<? extends SeccompProfile> type = "v1".equals(request.version())
+                ? SpoApiVersion.V1.seccompProfileClass() : SpoApiVersion.V1BETA1.seccompProfileClass();
+        SeccompProfile candidate = request.object(type);
+        if (candidate.getMetadata().getNamespace() == null && !request.namespace().isEmpty()) {
+            candidate.getMetadata().setNamespace(request.namespace());
+        }
+        ProfileKey key;
+        try {
+            key = SpoProfiles.keyOf(candidate, scope);
+        } catch (IllegalArgumentException e) {
+            verdict.deny("SeccompProfile: " + e.getMessage());
+            return;
+        }
+        ProfileLookup cached = cache.profileLookup();
+        ProfileLookup withCandidate = k -> k.equals(key)
+                ? Optional.of(SpoProfiles.policyOrFail(k, candidate)) : cached.find(k);
+        try {
+            new ProfileResolver(withCandidate, SyscallTable.x86_64().allSyscalls()).resolve(key);
+        } catch (ProfileResolutionException e) {
+            if (e.reason() == ProfileResolutionException.Reason.CYCLE) {
+                verdict.deny("SeccompProfile " + key + ": " + e.getMessage());
+            } else {
+                verdict.warn("SeccompProfile " + key + ": " + e.getMessage());
+            }
+        }
+    }
+}
