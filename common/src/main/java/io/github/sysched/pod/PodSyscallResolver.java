@@ -1,5 +1,7 @@
 package io.github.sysched.pod;
 
+import io.github.sysched.profile.RuntimeDefaultProfile;
+import io.github.sysched.profile.ProfileLookup;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -53,6 +55,16 @@ public final class PodSyscallResolver {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.runtimeDefault = Objects.requireNonNull(runtimeDefault, "runtimeDefault");
         this.defaultProfile = Objects.requireNonNull(defaultProfile, "defaultProfile");
+    }
+
+    /**
+     * The resolver the webhook and the scheduler both use, so a pod's set means the same in both: SPO profiles
+     * from {@code profiles}, deny-lists measured against the full x86_64 table, RuntimeDefault from
+     * {@link RuntimeDefaultProfile}.
+     */
+    public static PodSyscallResolver forSpoProfiles(ProfileLookup profiles, ProfileKey defaultProfile) {
+        return new PodSyscallResolver(new ProfileResolver(profiles, SyscallTable.x86_64().allSyscalls()),
+                RuntimeDefaultProfile.syscalls(), defaultProfile);
     }
 
     /** The set of a pod as it is, without binding information (no container gets origin BINDING). */

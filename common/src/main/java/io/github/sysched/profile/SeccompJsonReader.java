@@ -33,25 +33,20 @@ public final class SeccompJsonReader {
 
     /** @param source names the input in error messages */
     public static SeccompPolicy read(InputStream json, String source) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("seccomp profile " + source + " is not valid JSON: "
-                    + e.getOriginalMessage(), e);
-        }
-        return toPolicy(root, source);
+        return toPolicy(parse(() -> MAPPER.readTree(json), source), source);
     }
 
     public static SeccompPolicy read(String json, String source) {
-        JsonNode root;
+        return toPolicy(parse(() -> MAPPER.readTree(json), source), source);
+    }
+
+    private static JsonNode parse(java.util.function.Supplier<JsonNode> reader, String source) {
         try {
-            root = MAPPER.readTree(json);
+            return reader.get();
         } catch (JacksonException e) {
             throw new IllegalArgumentException("seccomp profile " + source + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
         }
-        return toPolicy(root, source);
     }
 
     private static SeccompPolicy toPolicy(JsonNode root, String source) {

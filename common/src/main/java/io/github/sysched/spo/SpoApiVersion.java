@@ -35,6 +35,14 @@ public enum SpoApiVersion {
         throw new IllegalArgumentException("SPO version must be 'v1beta1' or 'v1', got '" + configured + "'");
     }
 
+    /**
+     * The generation an object of API version {@code version} belongs to, as an admission request names it:
+     * {@code v1} objects are read with the v1 classes, every older version with the v1beta1/v1alpha1 ones.
+     */
+    public static SpoApiVersion ofObjectVersion(String version) {
+        return "v1".equals(version) ? V1 : V1BETA1;
+    }
+
     public String seccompProfileVersion() {
         return seccompProfileVersion;
     }

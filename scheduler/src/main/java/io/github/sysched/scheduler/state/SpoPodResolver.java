@@ -149,7 +149,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
             log.info("default SeccompProfile {} found", defaultProfile);
         }
         defaultMissingLogged = !defaultExists;
-        return new Snapshot(gen, new PodSyscallResolver(resolver, RuntimeDefaultProfile.syscalls(), defaultProfile));
+        return new Snapshot(gen, PodSyscallResolver.forSpoProfiles(lookup, defaultProfile));
     }
 
     /** Converts each profile to a policy once per snapshot (failures are not cached: they are rethrown). */

@@ -16,10 +16,7 @@ import io.github.sysched.pod.PodSyscalls;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileResolutionException;
-import io.github.sysched.profile.ProfileResolver;
-import io.github.sysched.profile.RuntimeDefaultProfile;
 import io.github.sysched.spo.SpoScope;
-import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.JsonPatchBuilder;
 import io.github.sysched.webhook.admission.MutationVerdict;
@@ -81,19 +78,26 @@ public class ProfileMutator implements Mutator {
                     .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("warm-up:0").endContainer()
                     .endSpec().build();
             mapper.treeToValue(mapper.valueToTree(pod), Pod.class);
-            BindingPlan plan = new BindingResolver(scope, key -> cache.profile(key).isPresent(),
-                    new BindingPolicy(properties.binding().overrideExisting()))
-                    .plan(pod, properties.defaultProfile().namespace(), List.of());
-            ProfileKey defaultProfile = ProfileKey.inScope(scope, properties.defaultProfile().namespace(),
-                    properties.defaultProfile().name());
-            PodSyscalls result = new PodSyscallResolver(
-                    new ProfileResolver(cache.profileLookup(), SyscallTable.x86_64().allSyscalls()),
-                    RuntimeDefaultProfile.syscalls(), defaultProfile).resolve(plan.applyTo(pod), plan);
+            BindingPlan plan = bindingResolver(scope).plan(pod, properties.defaultProfile().namespace(), List.of());
+            PodSyscalls result = podResolver(scope).resolve(plan.applyTo(pod), plan);
             SyscallAnnotation.decode(new SyscallAnnotation(result.syscalls(), sources(result)).encode());
             describe(result);
         } catch (RuntimeException e) {
             log.warn("warm-up resolution failed (requests will still be served): {}", e.toString());
         }
+    }
+
+    private BindingResolver bindingResolver(SpoScope scope) {
+        return new BindingResolver(scope, key -> cache.profile(key).isPresent(),
+                new BindingPolicy(properties.binding().overrideExisting()));
+    }
+
+    private ProfileKey defaultProfile(SpoScope scope) {
+        return ProfileKey.inScope(scope, properties.defaultProfile().namespace(), properties.defaultProfile().name());
+    }
+
+    private PodSyscallResolver podResolver(SpoScope scope) {
+        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope));
     }
 
     @Override
@@ -111,20 +115,13 @@ public class ProfileMutator implements Mutator {
         Pod pod = request.object(Pod.class);
         String namespace = request.namespace();
         List<Binding> bindings = cache.bindings(namespace).stream().map(Binding::from).toList();
-        BindingResolver bindingResolver = new BindingResolver(scope, key -> cache.profile(key).isPresent(),
-                new BindingPolicy(properties.binding().overrideExisting()));
-        BindingPlan plan = bindingResolver.plan(pod, namespace, bindings);
+        BindingPlan plan = bindingResolver(scope).plan(pod, namespace, bindings);
         Pod bound = plan.applyTo(pod);
         plan.warnings().forEach(verdict::warn);
 
-        ProfileKey defaultProfile = ProfileKey.inScope(scope, properties.defaultProfile().namespace(),
-                properties.defaultProfile().name());
-        PodSyscallResolver podResolver = new PodSyscallResolver(
-                new ProfileResolver(cache.profileLookup(), SyscallTable.x86_64().allSyscalls()),
-                RuntimeDefaultProfile.syscalls(), defaultProfile);
         PodSyscalls result;
         try {
-            result = podResolver.resolve(bound, plan);
+            result = podResolver(scope).resolve(bound, plan);
         } catch (ProfileResolutionException e) {
             count(request, "unresolved");
             verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + e.getMessage());
@@ -138,7 +135,7 @@ public class ProfileMutator implements Mutator {
         if (result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
             verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
-                    + defaultProfile);
+                    + defaultProfile(scope));
         }
         request.attribute(RESULT_ATTRIBUTE, result);
         count(request, result.origin().name());

@@ -42,8 +42,7 @@ public class ProfileBindingValidator implements Validator {
 
     @Override
     public void validate(AdmissionContext request, AdmissionVerdict verdict) {
-        Class<? extends ProfileBinding> type = "v1".equals(request.version())
-                ? SpoApiVersion.V1.profileBindingClass() : SpoApiVersion.V1BETA1.profileBindingClass();
+        Class<? extends ProfileBinding> type = SpoApiVersion.ofObjectVersion(request.version()).profileBindingClass();
         ProfileBinding binding = request.object(type);
         ProfileBindingSpec spec = binding.getSpec();
         String name = request.namespace() + "/" + binding.getMetadata().getName();

@@ -44,8 +44,7 @@ public class SeccompProfileValidator implements Validator {
             verdict.warn("SPO scope not known yet: baseProfileName chain of " + request.describe() + " not checked");
             return;
         }
-        Class<? extends SeccompProfile> type = "v1".equals(request.version())
-                ? SpoApiVersion.V1.seccompProfileClass() : SpoApiVersion.V1BETA1.seccompProfileClass();
+        Class<? extends SeccompProfile> type = SpoApiVersion.ofObjectVersion(request.version()).seccompProfileClass();
         SeccompProfile candidate = request.object(type);
         if (candidate.getMetadata().getNamespace() == null && !request.namespace().isEmpty()) {
             candidate.getMetadata().setNamespace(request.namespace());
