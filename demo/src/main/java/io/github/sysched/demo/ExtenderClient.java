@@ -55,17 +55,6 @@ final class ExtenderClient {
         return scores;
     }
 
-    String bind(Pod pod, String node) throws IOException, InterruptedException {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("PodName", pod.getMetadata().getName());
-        args.put("PodNamespace", pod.getMetadata().getNamespace());
-        args.put("PodUID", pod.getMetadata().getUid());
-        args.put("Node", node);
-        JsonNode result = post("bind", json.writeValueAsString(args));
-        JsonNode error = result.get("Error");
-        return error == null || error.isNull() ? "" : error.asString();
-    }
-
     private String args(Pod pod, List<String> nodeNames) {
         return "{\"Pod\":" + serialization.asJson(pod) + ",\"Nodes\":null,\"NodeNames\":"
                 + json.writeValueAsString(nodeNames) + "}";
