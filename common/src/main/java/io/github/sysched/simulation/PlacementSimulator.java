@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Places a workload pod by pod, in arrival order, on a fixed set of nodes with a per-node pod limit, and
@@ -54,7 +56,13 @@ public final class PlacementSimulator {
         int n = nodes.size();
         int[] podCount = new int[n];
         ExsEngine engine = new ExsEngine(weights);
-        Random random = strategy instanceof Strategy.Random r ? new Random(r.seed()) : null;
+        RandomGenerator random = null;
+        if (strategy instanceof Strategy.Random r) {
+            random = new Random(r.seed());
+        } else if (strategy instanceof Strategy.Spread s && s.tieSeed().isPresent()) {
+            // Not java.util.Random: its first draws from small consecutive seeds are nearly the same.
+            random = new SplittableRandom(s.tieSeed().getAsLong());
+        }
         Map<String, String> nodeOfPod = new LinkedHashMap<>();
         List<String> unscheduled = new ArrayList<>();
         int[] feasible = new int[n];
@@ -84,13 +92,7 @@ public final class PlacementSimulator {
                 }
                 chosen = feasible[best];
             } else if (strategy instanceof Strategy.Spread) {
-                int best = 0;
-                for (int j = 1; j < feasibleCount; j++) {
-                    if (podCount[feasible[j]] < podCount[feasible[best]]) {
-                        best = j;
-                    }
-                }
-                chosen = feasible[best];
+                chosen = fewestPods(feasible, feasibleCount, podCount, random);
             } else {
                 chosen = feasible[random.nextInt(feasibleCount)];
             }
@@ -113,5 +115,23 @@ public final class PlacementSimulator {
                     + engine.clusterExs());
         }
         return new SimulationResult(strategy, cluster, workload, nodeOfPod, unscheduled, metrics);
+    }
+
+    /** The feasible node with the fewest pods; ties to the lowest index, or uniformly at random when seeded. */
+    private static int fewestPods(int[] feasible, int feasibleCount, int[] podCount, RandomGenerator tieBreaker) {
+        int fewest = Integer.MAX_VALUE;
+        int tied = 0;
+        int chosen = -1;
+        for (int j = 0; j < feasibleCount; j++) {
+            int count = podCount[feasible[j]];
+            if (count < fewest) {
+                fewest = count;
+                tied = 1;
+                chosen = feasible[j];
+            } else if (count == fewest && tieBreaker != null && tieBreaker.nextInt(++tied) == 0) {
+                chosen = feasible[j]; // reservoir sampling: each tied node ends up chosen with probability 1/tied
+            }
+        }
+        return chosen;
     }
 }

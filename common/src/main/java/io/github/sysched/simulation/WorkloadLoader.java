@@ -50,6 +50,11 @@ public final class WorkloadLoader {
     }
 
     public static WorkloadFile load(Path workloadFile) {
+        return load(workloadFile, java.util.Optional.empty());
+    }
+
+    /** {@link #load(Path)} with the profile directory given instead of the file's {@code profiles} setting. */
+    public static WorkloadFile load(Path workloadFile, java.util.Optional<Path> profileDirOverride) {
         List<String> lines = readLines(workloadFile);
         Map<String, Integer> replicas = new LinkedHashMap<>();
         SyscallSet universe = SyscallTable.x86_64().allSyscalls();
@@ -92,7 +97,7 @@ public final class WorkloadLoader {
             }
         }
         Path base = workloadFile.toAbsolutePath().getParent();
-        Path profileDir = base == null ? Path.of(profiles) : base.resolve(profiles);
+        Path profileDir = profileDirOverride.orElse(base == null ? Path.of(profiles) : base.resolve(profiles));
         Map<String, SyscallSet> sets = new LinkedHashMap<>();
         List<SimPod> pods = new ArrayList<>();
         for (Map.Entry<String, Integer> entry : replicas.entrySet()) {

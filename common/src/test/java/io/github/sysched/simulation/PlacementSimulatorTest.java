@@ -90,9 +90,30 @@ class PlacementSimulatorTest {
     }
 
     @Test
+    void spreadingWithATieSeedPicksAmongTheFewestAtRandomAndReproducibly() {
+        List<SimPod> pods = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            pods.add(pod("p" + i, i % 2 == 0 ? "read" : "write"));
+        }
+        Workload workload = new Workload(pods);
+        PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(3, 10));
+        java.util.Set<String> firstChoices = new java.util.TreeSet<>();
+        for (long seed = 1; seed <= 200; seed++) {
+            SimulationResult result = simulator.run(workload, Strategy.spread(seed), NONE);
+            // Still spreading: every node ends with exactly two pods, whatever the ties.
+            assertThat(result.podsByNode().values()).allSatisfy(onNode -> assertThat(onNode).hasSize(2));
+            assertThat(simulator.run(workload, Strategy.spread(seed), NONE).nodeOfPod())
+                    .isEqualTo(result.nodeOfPod());
+            firstChoices.add(result.nodeOfPod().get("p1"));
+        }
+        // Ties are broken at random, not towards the lowest index.
+        assertThat(firstChoices).containsExactly("node-01", "node-02", "node-03");
+    }
+
+    @Test
     void podsBeyondCapacityAreUnscheduledAndTheRestStillPlaced() {
         Workload workload = Workload.of(pod("p1", "read"), pod("p2", "read"), pod("p3", "read"));
-        for (Strategy strategy : List.of(Strategy.exs(), Strategy.spread(), Strategy.random(3))) {
+        for (Strategy strategy : List.of(Strategy.exs(), Strategy.spread(), Strategy.spread(5), Strategy.random(3))) {
             SimulationResult result = new PlacementSimulator(ClusterSpec.of(2, 1)).run(workload, strategy, NONE);
             assertThat(result.unscheduled()).as(strategy.label()).containsExactly("p3");
             assertThat(result.metrics().unscheduled()).isEqualTo(1);
@@ -144,6 +165,8 @@ class PlacementSimulatorTest {
         assertThat(Strategy.parse("ExS")).isEqualTo(Strategy.exs());
         assertThat(Strategy.parse("spread")).isEqualTo(Strategy.spread());
         assertThat(Strategy.parse("random:9")).isEqualTo(Strategy.random(9));
+        assertThat(Strategy.parse("spread:4")).isEqualTo(Strategy.spread(4));
+        assertThat(Strategy.spread(4).label()).isEqualTo("spread(ties seed=4)");
         assertThat(Strategy.parse("random")).isEqualTo(Strategy.random(1));
         assertThatThrownBy(() -> Strategy.parse("binpack")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Strategy.parse("random:x")).isInstanceOf(IllegalArgumentException.class);

@@ -6,6 +6,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.simulation.ClusterSpec;
+import io.github.sysched.simulation.PlacementSimulator;
+import io.github.sysched.simulation.SimPod;
+import io.github.sysched.simulation.SimulationResult;
+import io.github.sysched.simulation.Strategy;
+import io.github.sysched.simulation.Workload;
 import io.github.sysched.syscall.SyscallSet;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -177,28 +183,27 @@ public final class DemoMain {
     }
 
     /**
-     * The same pods, in the same order, each on a node with the fewest pods; ties are broken at random, as
-     * kube-scheduler breaks ties between equally scored nodes.
+     * The same pods, in the same order, placed by the simulator's spreading strategy (fewest pods first, ties
+     * broken at random as kube-scheduler breaks ties between equally scored nodes), then replayed to show the
+     * raw ExS each node had when each pod arrived.
      */
     static PlacementReport spreadingBaseline(PlacementReport placed, List<String> nodes, long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        List<SimPod> pods = placed.steps().stream()
+                .map(step -> new SimPod(step.pod(), step.workload(), step.syscalls()))
+                .toList();
+        SimulationResult spread = new PlacementSimulator(new ClusterSpec(nodes, ClusterSpec.UNLIMITED))
+                .run(new Workload(pods), Strategy.spread(seed), SyscallSet.empty());
         ExsEngine engine = new ExsEngine();
-        Map<String, Integer> podsOn = new LinkedHashMap<>();
-        nodes.forEach(n -> podsOn.put(n, 0));
         List<PlacementStep> steps = new ArrayList<>();
         for (PlacementStep step : placed.steps()) {
-            SyscallSet syscalls = step.syscalls();
-            int fewest = podsOn.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
-            List<String> least = nodes.stream().filter(n -> podsOn.get(n) == fewest).toList();
-            String chosen = least.get(random.nextInt(least.size()));
             Map<String, Long> raw = new LinkedHashMap<>();
             for (String node : nodes) {
-                raw.put(node, engine.rawScore(node, syscalls));
+                raw.put(node, engine.rawScore(node, step.syscalls()));
             }
-            engine.place(step.pod(), chosen, syscalls);
-            podsOn.merge(chosen, 1, Integer::sum);
+            String chosen = spread.nodeOfPod().get(step.pod());
+            engine.place(step.pod(), chosen, step.syscalls());
             steps.add(new PlacementStep(step.workload(), step.pod(), chosen, raw, Map.of(), engine.clusterExs(),
-                    syscalls));
+                    step.syscalls()));
         }
         return new PlacementReport("spreading baseline (fewest pods first, random ties; seed " + seed + ")", nodes,
                 steps);

@@ -1,5 +1,7 @@
 package io.github.sysched.scheduler;
 
+import io.github.sysched.scheduler.simulate.SimulateCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,7 +15,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class SchedulerApplication {
 
+    /** {@code simulate …} runs the placement simulator ({@link SimulateCommand}) instead of the service. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            System.exit(SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         SpringApplication.run(SchedulerApplication.class, args);
     }
 }
