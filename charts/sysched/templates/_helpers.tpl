@@ -102,10 +102,10 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* API versions of the SPO resources the validating webhook registers for. */}}
 {{- define "sysched.spo.seccompProfileVersion" -}}
-{{- if eq .Values.webhook.config.spo.version "v1" }}v1{{ else }}v1beta1{{ end }}
+{{- if eq .Values.spo.version "v1" }}v1{{ else }}v1beta1{{ end }}
 {{- end }}
 {{- define "sysched.spo.profileBindingVersion" -}}
-{{- if eq .Values.webhook.config.spo.version "v1" }}v1{{ else }}v1alpha1{{ end }}
+{{- if eq .Values.spo.version "v1" }}v1{{ else }}v1alpha1{{ end }}
 {{- end }}
 
 {{/* Hardened security contexts shared by all pods. */}}

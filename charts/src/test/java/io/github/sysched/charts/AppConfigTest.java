@@ -25,8 +25,9 @@ class AppConfigTest {
 
   /** Keys of sysched.webhook.* allowed by docs/CONTRACTS.md. */
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
-      "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind");
+      "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
+      "max-request-size", "sandbox");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -72,6 +73,9 @@ class AppConfigTest {
     assertThat((Object) Rendered.at(app, "sysched.webhook.all-namespaces")).isEqualTo(false);
     assertThat((Object) Rendered.at(app, "sysched.webhook.spo.scope")).isEqualTo("auto");
     assertThat((Object) Rendered.at(app, "sysched.webhook.spo.version")).isEqualTo("v1beta1");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.failure-mode")).isEqualTo("allow");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.max-request-size")).isEqualTo("8MB");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.sandbox.enabled")).isEqualTo(false);
     assertThat((Object) Rendered.at(app, "sysched.webhook.default-profile.namespace")).isEqualTo("default");
     assertThat((Object) Rendered.at(app, "sysched.webhook.default-profile.name")).isEqualTo("full-seccomp");
     assertThat((Object) Rendered.at(app, "sysched.webhook.binding.override-existing")).isEqualTo(true);
@@ -114,6 +118,27 @@ class AppConfigTest {
     assertThat((Object) Rendered.at(app, "sysched.scheduler.default-profile.name")).isEqualTo("full-seccomp");
     boolean bind = valueSet.contains("bind") || valueSet.equals("everything");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.bind.enabled")).isEqualTo(bind);
+    // both services read SPO objects the same way
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.spo")).isEqualTo(
+        Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.spo"));
+  }
+
+  @Test
+  void spoSettingsAndWebhookSafetyKnobsReachTheApps() {
+    Rendered r = render("cert-manager", Map.of("spo.scope", "cluster", "spo.version", "v1",
+        "webhook.config.failureMode", "deny", "webhook.config.maxRequestSize", "2MB",
+        "webhook.config.sandbox.enabled", true, "webhook.config.sandbox.runtimeClassName", "gvisor"));
+    Map<String, Object> webhook = webhookConfig(r, webhook(r));
+    Map<String, Object> scheduler = appConfig(r, scheduler(r));
+    for (Map<String, Object> app : List.of(webhook, scheduler)) {
+      String prefix = app == webhook ? "sysched.webhook" : "sysched.scheduler";
+      assertThat((Object) Rendered.at(app, prefix + ".spo.scope")).isEqualTo("cluster");
+      assertThat((Object) Rendered.at(app, prefix + ".spo.version")).isEqualTo("v1");
+    }
+    assertThat((Object) Rendered.at(webhook, "sysched.webhook.failure-mode")).isEqualTo("deny");
+    assertThat((Object) Rendered.at(webhook, "sysched.webhook.max-request-size")).isEqualTo("2MB");
+    assertThat((Object) Rendered.at(webhook, "sysched.webhook.sandbox.enabled")).isEqualTo(true);
+    assertThat((Object) Rendered.at(webhook, "sysched.webhook.sandbox.runtime-class-name")).isEqualTo("gvisor");
   }
 
   @Test

@@ -34,7 +34,7 @@ class SchemaTest {
     rejected(Map.of("ipp.mode", "strict"), "ipp");
     rejected(Map.of("webhook.failurePolicy.mutating", "Ignored"), "failurePolicy");
     rejected(Map.of("webhook.timeoutSeconds", 31), "timeoutSeconds");
-    rejected(Map.of("webhook.config.spo.scope", "global"), "scope");
+    rejected(Map.of("spo.scope", "global"), "scope");
   }
 
   @Test

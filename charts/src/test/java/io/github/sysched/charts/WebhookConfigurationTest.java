@@ -145,7 +145,7 @@ class WebhookConfigurationTest {
   void spoVersionSelectsTheRegisteredApiVersions() {
     Map<String, String> v1beta1 = spoVersions(render("cert-manager"));
     assertThat(v1beta1).containsEntry("seccompprofiles", "v1beta1").containsEntry("profilebindings", "v1alpha1");
-    Map<String, String> v1 = spoVersions(render("cert-manager", Map.of("webhook.config.spo.version", "v1")));
+    Map<String, String> v1 = spoVersions(render("cert-manager", Map.of("spo.version", "v1")));
     assertThat(v1).containsEntry("seccompprofiles", "v1").containsEntry("profilebindings", "v1");
   }
 
