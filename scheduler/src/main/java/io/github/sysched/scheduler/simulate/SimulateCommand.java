@@ -67,12 +67,21 @@ public final class SimulateCommand {
         try {
             execute(Arguments.parse(args), out);
             return 0;
+        } catch (HelpRequested e) {
+            out.print(USAGE);
+            return 0;
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("simulate: " + e.getMessage());
             if (e instanceof UsageException) {
                 err.print(USAGE);
             }
             return 2;
+        }
+    }
+
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("help", null, false, false);
         }
     }
 
@@ -123,7 +132,7 @@ public final class SimulateCommand {
                     case "--placement" -> placement = true;
                     case "--csv" -> csv = Optional.of(Path.of(value(args, ++i, option)));
                     case "--svg" -> svg = Optional.of(Path.of(value(args, ++i, option)));
-                    case "-h", "--help" -> throw new UsageException("help");
+                    case "-h", "--help" -> throw new HelpRequested();
                     default -> throw new UsageException("unknown option '" + option + "'");
                 }
             }

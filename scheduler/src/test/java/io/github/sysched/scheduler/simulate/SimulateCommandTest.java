@@ -102,6 +102,13 @@ class SimulateCommandTest {
     }
 
     @Test
+    void helpPrintsTheUsageAndSucceeds() {
+        Run help = simulate("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("usage: simulate");
+    }
+
+    @Test
     void badInputIsExplainedAndExitsWithTwo(@TempDir Path dir) throws IOException {
         Run unknown = simulate("--workload", "w.txt", "--frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
