@@ -184,8 +184,7 @@ class SelfSignedTlsBootstrapTest {
                     .bindOrCreate("sysched.webhook", WebhookProperties.class);
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
                 SelfSignedTlsBootstrap bootstrap = new SelfSignedTlsBootstrap(client, properties);
-                bootstrap.materialize();
-                bootstrap.patchCaBundles();
+                bootstrap.check(); // publishes the bundle of the Secret it found
             }
             String ca = Base64.getEncoder().encodeToString(existing.ca.certificatePem()
                     .getBytes(StandardCharsets.US_ASCII));
@@ -213,6 +212,7 @@ class SelfSignedTlsBootstrapTest {
                     + "\"tls.crt\":\"" + b64.encodeToString(leaf.certificatePem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"tls.key\":\"" + b64.encodeToString(leaf.keyPem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"ca.crt\":\"" + b64.encodeToString(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                    + "\",\"ca.key\":\"" + b64.encodeToString(ca.keyPem().getBytes(StandardCharsets.US_ASCII))
                     + "\"}}";
         }
     }
