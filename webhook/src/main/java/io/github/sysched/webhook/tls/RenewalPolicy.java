@@ -134,7 +134,7 @@ public final class RenewalPolicy {
         return CertificateFactory.serving(ca, dnsNames, List.of(), tls.validity(), now);
     }
 
-    /** Unique names: API servers and Go's x509 pick candidate issuers by subject. */
+    /** Distinct names tell the CAs of a bundle apart (logs, kubectl, openssl). */
     private CertificateFactory.Issued newCa(Instant now) {
         return CertificateFactory.certificateAuthority(tls.serviceName() + "-ca@" + now.getEpochSecond(),
                 tls.caValidity(), now);
