@@ -49,6 +49,10 @@ public final class RenewalPolicy {
     public Optional<Renewal> next(SelfSignedMaterial current, Instant now, boolean bundlePublished) {
         List<String> changes = new ArrayList<>();
         SelfSignedMaterial m = current;
+        if (m.next() != null && !valid(m.next().certificate(), now)) {
+            m = new SelfSignedMaterial(m.leaf(), m.trusted(), m.signer(), null, null);
+            changes.add("dropped the next CA: it was not valid at " + now);
+        }
         if (!servable(m, now)) {
             if (m.next() != null) {
                 m = promote(m, now);

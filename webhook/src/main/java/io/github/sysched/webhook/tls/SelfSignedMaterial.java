@@ -97,7 +97,9 @@ public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certif
             }
         }
         return new SecretBuilder(base).withMetadata(new ObjectMetaBuilder(base.getMetadata())
-                .withAnnotations(annotations).build()).withType("kubernetes.io/tls").withData(data).build();
+                .withAnnotations(annotations).build())
+                .withType(base.getType() != null ? base.getType() : "kubernetes.io/tls") // type is immutable
+                .withData(data).build();
     }
 
     public String trustedPem() {

@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -63,7 +64,8 @@ class SelfSignedRenewalTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class TestClock {
         @Bean
-        Clock clock() {
+        @Primary // wins over any other Clock bean: SelfSignedTlsBootstrap takes the unique or primary one
+        Clock renewalTestClock() {
             return CLOCK;
         }
     }
@@ -88,7 +90,7 @@ class SelfSignedRenewalTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SelfSignedReplicaRaceTest.webhookConfigurations("renewal");
+        WebhookConfigurations.create("renewal");
         registry.add("sysched.webhook.tls.dir", DIR::toString);
     }
 
@@ -112,7 +114,7 @@ class SelfSignedRenewalTest {
     /** The bundle every webhook carries, once it is the Secret's. */
     private List<X509Certificate> awaitPublishedBundle() {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                SelfSignedReplicaRaceTest.caBundles("renewal").stream()
+                WebhookConfigurations.caBundles("renewal").stream()
                         .allMatch(b -> b.equals(secret().getData().get("ca.crt"))));
         String bundle = secret().getData().get("ca.crt");
         if (published.isEmpty() || !published.get(published.size() - 1).equals(bundle)) {
@@ -178,7 +180,8 @@ class SelfSignedRenewalTest {
         served = awaitServedMatchesSecret();
         assertThat(served.getIssuerX500Principal()).as("still the old CA's certificate")
                 .isEqualTo(oldCa.getSubjectX500Principal());
-        assertVerifiesUnder(served, first, overlap); // API servers that have not seen the change yet, and those that have
+        // API servers that have not seen the change yet, and those that have
+        assertVerifiesUnder(served, first, overlap);
         assertRefused(newCa); // what serving a new CA's certificate now would need: nobody has it alone
 
         // the next CA stays unused for bundle-propagation, however often the replica checks
