@@ -65,7 +65,6 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
     private final CaBundlePublisher publisher;
     private String namespace;
     private RenewalPolicy policy;
-    private volatile Secret secret;
     private Map<String, String> servedFiles = Map.of();
 
     public SelfSignedTlsBootstrap(KubernetesClient client, WebhookProperties properties) {
@@ -126,18 +125,9 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
         if (written.write() != SecretWrite.NONE || material.isEmpty()) {
             publisher.publish(written.secret().getData().get("ca.crt"));
         }
-        secret = written.secret();
         serve(written.secret());
         return new Check(written.secret(), written.write(),
                 written.write() == SecretWrite.WON ? changes : List.of());
-    }
-
-    /** Puts the served Secret's trust bundle into caBundle of the configured webhook configurations. */
-    public void patchCaBundles() {
-        Secret served = secret;
-        if (tls.mode() == TlsMode.SELF_SIGNED && served != null) {
-            publisher.publish(served.getData().get("ca.crt"));
-        }
     }
 
     private Written write(String namespace, Secret base, SelfSignedMaterial material, boolean mustSucceed) {
