@@ -110,12 +110,29 @@ class TlsTest {
     assertThat((String) Rendered.at(app, "sysched.webhook.tls.namespace")).isEqualTo(NAMESPACE);
     assertThat(Rendered.<List<String>>at(app, "sysched.webhook.tls.webhook-configurations"))
         .containsExactlyInAnyOrderElementsOf(Webhooks.of(r).stream().map(Webhooks::configName).distinct().toList());
+    // renewal settings (WebhookProperties.Tls), margins left to the app's default (a third of the lifetime)
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.validity")).isEqualTo("8760h");
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.ca-validity")).isEqualTo("87600h");
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.check-interval")).isEqualTo("5m");
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.bundle-propagation")).isEqualTo("5m");
+    assertThat(Rendered.<Map<String, Object>>at(app, "sysched.webhook.tls"))
+        .doesNotContainKeys("renew-before", "ca-renew-before");
 
     // the Secret the app writes is the one its Role may get/update
     Role role = r.all(Role.class).stream().filter(ro -> ro.getRules().stream()
         .anyMatch(rule -> rule.getResources().contains("secrets"))).findFirst().orElseThrow();
     assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update"))
         .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly(secret));
+  }
+
+  @Test
+  void selfSignedRenewalMarginsReachTheApp() {
+    Rendered r = render("self-signed", Map.of("tls.selfSigned.renewBefore", "720h",
+        "tls.selfSigned.caRenewBefore", "8760h", "tls.selfSigned.bundlePropagation", "10m"));
+    Map<String, Object> app = AppConfigTest.webhookConfig(r, webhookDeployment(r));
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.renew-before")).isEqualTo("720h");
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.ca-renew-before")).isEqualTo("8760h");
+    assertThat((String) Rendered.at(app, "sysched.webhook.tls.bundle-propagation")).isEqualTo("10m");
   }
 
   @Test

@@ -105,7 +105,16 @@ public record WebhookProperties(
      * @param serviceName            Service name used in the certificate's SANs (default {@code sysched-webhook})
      * @param namespace              namespace of Secret and Service (default: the pod's namespace, else {@code default})
      * @param webhookConfigurations  Mutating/ValidatingWebhookConfiguration names whose caBundle we patch
-     * @param validity               serving certificate lifetime (default 365d; the CA lives 10 times longer)
+     * @param validity               serving certificate lifetime (default 365d)
+     * @param caValidity             CA lifetime (default: ten times {@code validity})
+     * @param renewBefore            self-signed: renew the serving certificate this long before it expires
+     *                               (default: a third of its lifetime)
+     * @param caRenewBefore          self-signed: start the CA rotation this long before the CA expires (default: a
+     *                               third of its lifetime); must exceed {@code bundle-propagation + check-interval}
+     * @param checkInterval          self-signed: how often each replica re-reads the Secret, renews what is due,
+     *                               re-patches caBundle and switches to the Secret's certificate (default 5m)
+     * @param bundlePropagation      self-signed: how long a new CA stays in caBundle before any replica serves a
+     *                               certificate it signed, so API servers see it first (default 5m)
      */
     public record Tls(@DefaultValue("files") @NotNull TlsMode mode,
                       @DefaultValue("/tls") @NotBlank String dir,
@@ -113,7 +122,35 @@ public record WebhookProperties(
                       @DefaultValue("sysched-webhook") @NotBlank String serviceName,
                       @DefaultValue("") String namespace,
                       @DefaultValue("sysched-webhook") @NotNull List<String> webhookConfigurations,
-                      @DefaultValue("365d") @NotNull Duration validity) {
+                      @DefaultValue("365d") @NotNull Duration validity,
+                      Duration caValidity,
+                      Duration renewBefore,
+                      Duration caRenewBefore,
+                      @DefaultValue("5m") @NotNull Duration checkInterval,
+                      @DefaultValue("5m") @NotNull Duration bundlePropagation) {
+
+        public Tls {
+            if (caValidity == null && validity != null) {
+                caValidity = validity.multipliedBy(10);
+            }
+            requireShorter("renew-before", renewBefore, "validity", validity);
+            requireShorter("ca-renew-before", caRenewBefore, "ca-validity", caValidity);
+            if (checkInterval != null && !positive(checkInterval)) {
+                throw new IllegalArgumentException("sysched.webhook.tls.check-interval must be positive");
+            }
+        }
+
+        private static boolean positive(Duration duration) {
+            return !duration.isNegative() && !duration.isZero();
+        }
+
+        private static void requireShorter(String name, Duration value, String limitName, Duration limit) {
+            if (value != null && (!positive(value) || (limit != null && value.compareTo(limit) >= 0))) {
+                throw new IllegalArgumentException("sysched.webhook.tls." + name + " (" + value
+                        + ") must be positive and shorter than " + limitName + " (" + limit + ")");
+            }
+        }
+
         public enum TlsMode { FILES, SELF_SIGNED }
     }
 }

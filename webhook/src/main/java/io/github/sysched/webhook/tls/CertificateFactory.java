@@ -38,7 +38,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * Self-signed CA and serving certificates with BouncyCastle (EC P-256, SHA256withECDSA):
  * CA with critical BasicConstraints CA and keyCertSign|cRLSign; leaf with SANs, serverAuth, AKI/SKI;
- * notBefore five minutes in the past (clock skew). Keys are written as PKCS#8 PEM.
+ * notBefore five minutes in the past (clock skew). A serving certificate never outlives its CA: a leaf that is
+ * still valid under an expired CA fails verification anyway, and would hide the CA's expiry from renewal.
+ * Keys are written as PKCS#8 PEM.
  */
 public final class CertificateFactory {
 
@@ -60,9 +62,12 @@ public final class CertificateFactory {
     }
 
     public static Issued certificateAuthority(String commonName, Duration validity) {
+        return certificateAuthority(commonName, validity, Instant.now());
+    }
+
+    public static Issued certificateAuthority(String commonName, Duration validity, Instant now) {
         try {
             KeyPair keys = keyPair();
-            Instant now = Instant.now();
             X500Name subject = new X500Name("CN=" + commonName);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
@@ -83,12 +88,18 @@ public final class CertificateFactory {
      * @param dnsNames first one is also the CN
      */
     public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity) {
+        return serving(ca, dnsNames, ipAddresses, validity, Instant.now());
+    }
+
+    /** As {@link #serving(Issued, List, List, Duration)}, issued at {@code now}; notAfter is capped at the CA's. */
+    public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity,
+                                 Instant now) {
         if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one SAN");
         }
         try {
             KeyPair keys = keyPair();
-            Instant now = Instant.now();
+            Instant notAfter = earliest(now.plus(validity), ca.certificate().getNotAfter().toInstant());
             List<GeneralName> names = new ArrayList<>();
             dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             for (String ip : ipAddresses) {
@@ -99,7 +110,7 @@ public final class CertificateFactory {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     new X500Name(ca.certificate().getSubjectX500Principal().getName()), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), new X500Name("CN=" + cn),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Name("CN=" + cn),
                     keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
@@ -139,6 +150,10 @@ public final class CertificateFactory {
         } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
             throw new IllegalStateException("cannot encode the private key", e);
         }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static KeyPair keyPair() throws GeneralSecurityException {

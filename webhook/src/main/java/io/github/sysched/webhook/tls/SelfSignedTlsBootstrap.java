@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.github.sysched.webhook.config.WebhookProperties.Tls.TlsMode;
 import java.io.IOException;
@@ -11,180 +12,184 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.ssl.SslBundleRegistry;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code tls.mode=self-signed}: before the PEM SSL bundle {@code webhook} is loaded (this registrar is ordered
- * first), make sure the Secret {@code tls.secret-name} holds a CA and a serving certificate for the Service, and
- * write them to {@code tls.dir} in the Secret-volume layout; once the application is ready, put the CA into the
- * {@code caBundle} of our webhook configurations.
+ * first), make sure the Secret {@code tls.secret-name} holds a CA and a serving certificate for the Service, write
+ * them to {@code tls.dir} in the Secret-volume layout, and put the Secret's trust bundle into the {@code caBundle}
+ * of our webhook configurations. {@link CertificateRenewalSchedule} repeats this {@link #check()} every
+ * {@code tls.check-interval}, which also renews what {@link RenewalPolicy} finds due; the SSL bundle's file
+ * watch then serves the new certificate without a restart.
  *
- * <p>Replicas race on the Secret: each generates a candidate, creates it if absent, and on 409 Conflict (another
- * replica won) reads and serves the winner's, so all replicas serve certificates of one CA.
+ * <p>Replicas race on the Secret: creation is create-if-absent and every change a resourceVersion-checked update.
+ * The replica whose write gets 409 Conflict reads and serves the winner's Secret, so all replicas converge on the
+ * certificates of one Secret version and one rotation at a time.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
 
-    static final String CA_KEY = "ca.key";
     private static final Logger log = LoggerFactory.getLogger(SelfSignedTlsBootstrap.class);
     private static final Path SERVICE_ACCOUNT_NAMESPACE =
             Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
+    /** What this replica's write to the Secret did during a check. */
+    public enum SecretWrite { NONE, WON, LOST, FAILED }
+
+    /** One check: the Secret now served, this replica's write, and what it changed (empty if nothing). */
+    public record Check(Secret secret, SecretWrite write, List<String> changes) {
+    }
+
+    private record Written(Secret secret, SecretWrite write) {
+    }
+
     private final KubernetesClient client;
     private final WebhookProperties.Tls tls;
-    private volatile Secret secret;
+    private final Clock clock;
+    private final CaBundlePublisher publisher;
+    private String namespace;
+    private RenewalPolicy policy;
+    private Map<String, String> servedFiles = Map.of();
 
     public SelfSignedTlsBootstrap(KubernetesClient client, WebhookProperties properties) {
+        this(client, properties, Clock.systemUTC());
+    }
+
+    @Autowired
+    public SelfSignedTlsBootstrap(KubernetesClient client, WebhookProperties properties, ObjectProvider<Clock> clock) {
+        this(client, properties, clock.getIfUnique(Clock::systemUTC));
+    }
+
+    public SelfSignedTlsBootstrap(KubernetesClient client, WebhookProperties properties, Clock clock) {
         this.client = client;
         this.tls = properties.tls();
+        this.clock = clock;
+        this.publisher = new CaBundlePublisher(client, tls.webhookConfigurations());
     }
 
     @Override
     public void registerBundles(SslBundleRegistry registry) {
         if (tls.mode() == TlsMode.SELF_SIGNED) {
-            materialize();
+            check();
         }
     }
 
-    /** Ensures the shared Secret and writes its files to {@code tls.dir}; returns the Secret served. */
+    /** {@link #check()} for callers that only need the Secret served. */
     public Secret materialize() {
-        String namespace = namespace();
-        Secret current = client.secrets().inNamespace(namespace).withName(tls.secretName()).get();
-        if (current == null || !complete(current)) {
-            current = createOrReadWinner(namespace, current);
-        }
-        secret = current;
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
-            files.put(key, decode(current, key));
-        }
-        SecretVolumeWriter.write(Path.of(tls.dir()), files);
-        log.info("serving the self-signed certificate of Secret {}/{} from {}", namespace, tls.secretName(), tls.dir());
-        return current;
-    }
-
-    private Secret createOrReadWinner(String namespace, Secret incomplete) {
-        Secret candidate = generate(namespace);
-        try {
-            if (incomplete != null) {
-                // resourceVersion-checked: if another replica fixed it meanwhile, 409 and read theirs
-                candidate.getMetadata().setResourceVersion(incomplete.getMetadata().getResourceVersion());
-                return client.secrets().inNamespace(namespace).resource(candidate).update();
-            }
-            Secret created = client.secrets().inNamespace(namespace).resource(candidate).create();
-            log.info("created Secret {}/{} with a new self-signed CA", namespace, tls.secretName());
-            return created;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            Secret winner = client.secrets().inNamespace(namespace).withName(tls.secretName()).get();
-            if (winner == null || !complete(winner)) {
-                throw new IllegalStateException("Secret " + namespace + "/" + tls.secretName()
-                        + " conflicted on create but has no complete certificate", e);
-            }
-            log.info("another replica created Secret {}/{} first; serving its certificate", namespace,
-                    tls.secretName());
-            return winner;
-        }
-    }
-
-    private Secret generate(String namespace) {
-        CertificateFactory.Issued ca = CertificateFactory.certificateAuthority(tls.serviceName() + "-ca",
-                tls.validity().multipliedBy(10));
-        CertificateFactory.Issued leaf = CertificateFactory.serving(ca,
-                CertificateFactory.serviceNames(tls.serviceName(), namespace), List.of(), tls.validity());
-        Base64.Encoder b64 = Base64.getEncoder();
-        return new SecretBuilder().withNewMetadata().withName(tls.secretName()).withNamespace(namespace)
-                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook").endMetadata()
-                .withType("kubernetes.io/tls")
-                .addToData("tls.crt", b64.encodeToString(leaf.certificatePem().getBytes(StandardCharsets.US_ASCII)))
-                .addToData("tls.key", b64.encodeToString(leaf.keyPem().getBytes(StandardCharsets.US_ASCII)))
-                .addToData("ca.crt", b64.encodeToString(ca.certificatePem().getBytes(StandardCharsets.US_ASCII)))
-                .addToData(CA_KEY, b64.encodeToString(ca.keyPem().getBytes(StandardCharsets.US_ASCII)))
-                .build();
-    }
-
-    private static boolean complete(Secret secret) {
-        Map<String, String> data = secret.getData();
-        return data != null && data.containsKey("tls.crt") && data.containsKey("tls.key") && data.containsKey("ca.crt");
-    }
-
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.US_ASCII);
+        return check().secret();
     }
 
     /**
-     * Patches {@code caBundle} of every webhook of the configured configurations. Each name is tried as a
-     * Mutating and as a ValidatingWebhookConfiguration independently: the chart's RBAC allows get/patch only on
-     * the right kind for each name, so 403 and 404 just mean "not this kind".
+     * Ensures the shared Secret, publishes its bundle, renews what is due, and serves the Secret's certificate.
+     * Fails only if there is no usable Secret at all; a failed renewal is logged and retried at the next check.
      */
-    @EventListener(ApplicationReadyEvent.class)
-    public void patchCaBundles() {
-        if (tls.mode() != TlsMode.SELF_SIGNED || secret == null) {
-            return;
+    public synchronized Check check() {
+        String namespace = namespace();
+        Instant now = clock.instant();
+        Secret current = secrets(namespace).get();
+        Optional<SelfSignedMaterial> material = SelfSignedMaterial.read(current);
+        Written written;
+        List<String> changes;
+        if (material.isEmpty()) {
+            changes = List.of(current == null ? "created the Secret with a new CA" : "replaced unreadable content");
+            written = write(namespace, current, policy().initial(now), true);
+        } else {
+            boolean bundlePublished = publisher.publish(current.getData().get("ca.crt"));
+            Optional<RenewalPolicy.Renewal> renewal = policy().next(material.get(), now, bundlePublished);
+            changes = renewal.map(RenewalPolicy.Renewal::changes).orElse(List.of());
+            written = renewal.isEmpty() ? new Written(current, SecretWrite.NONE)
+                    : write(namespace, current, renewal.get().material(), false);
         }
-        String caBundle = secret.getData().get("ca.crt"); // already base64 of the PEM, as caBundle wants
-        for (String name : tls.webhookConfigurations()) {
-            boolean mutating = patch("MutatingWebhookConfiguration", name, () -> {
-                var resource = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name);
-                if (resource.get() == null) {
-                    return false;
-                }
-                resource.edit(c -> {
-                    c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-                    return c;
-                });
-                return true;
-            });
-            boolean validating = patch("ValidatingWebhookConfiguration", name, () -> {
-                var resource = client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name);
-                if (resource.get() == null) {
-                    return false;
-                }
-                resource.edit(c -> {
-                    c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(caBundle));
-                    return c;
-                });
-                return true;
-            });
-            if (!mutating && !validating) {
-                log.warn("no webhook configuration named {} could be patched with the CA", name);
-            }
+        switch (written.write()) {
+            case WON -> log.info("Secret {}/{}: {}", namespace, tls.secretName(), String.join("; ", changes));
+            case LOST -> log.info("Secret {}/{} was changed by another replica first; serving its version",
+                    namespace, tls.secretName());
+            default -> { }
         }
+        if (written.write() != SecretWrite.NONE || material.isEmpty()) {
+            publisher.publish(written.secret().getData().get("ca.crt"));
+        }
+        serve(written.secret());
+        return new Check(written.secret(), written.write(),
+                written.write() == SecretWrite.WON ? changes : List.of());
     }
 
-    private static boolean patch(String kind, String name, java.util.function.BooleanSupplier action) {
+    private Written write(String namespace, Secret base, SelfSignedMaterial material, boolean mustSucceed) {
+        Secret desired = material.toSecret(base != null ? base : new SecretBuilder().withNewMetadata()
+                .withName(tls.secretName()).withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook").endMetadata().build());
         try {
-            boolean patched = action.getAsBoolean();
-            if (patched) {
-                log.info("patched caBundle of {} {}", kind, name);
-            }
-            return patched;
+            // base carries its resourceVersion: the update is refused with 409 if anyone wrote since we read
+            var secrets = client.secrets().inNamespace(namespace);
+            Secret written = base == null ? secrets.resource(desired).create() : secrets.resource(desired).update();
+            return new Written(written, SecretWrite.WON);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                log.debug("{} {} not accessible ({}): skipped", kind, name, e.getCode());
-            } else {
-                log.error("cannot patch caBundle of {} {}: {}", kind, name, e.getMessage());
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                Secret winner = secrets(namespace).get();
+                if (SelfSignedMaterial.read(winner).isEmpty()) {
+                    throw new IllegalStateException("Secret " + namespace + "/" + tls.secretName()
+                            + " conflicted but has no complete certificate", e);
+                }
+                return new Written(winner, SecretWrite.LOST);
             }
-            return false;
+            if (mustSucceed) {
+                throw e;
+            }
+            log.error("cannot update Secret {}/{} (will retry): {}", namespace, tls.secretName(), e.getMessage());
+            return new Written(base, SecretWrite.FAILED);
         }
     }
 
-    String namespace() {
+    private void serve(Secret served) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
+            files.put(key, new String(Base64.getDecoder().decode(served.getData().get(key)),
+                    StandardCharsets.US_ASCII));
+        }
+        if (!files.equals(servedFiles)) {
+            SecretVolumeWriter.write(Path.of(tls.dir()), files);
+            servedFiles = files;
+            log.info("serving the self-signed certificate of Secret {}/{} (resourceVersion {}) from {}",
+                    served.getMetadata().getNamespace(), tls.secretName(),
+                    served.getMetadata().getResourceVersion(), tls.dir());
+        }
+    }
+
+    private Resource<Secret> secrets(String namespace) {
+        return client.secrets().inNamespace(namespace).withName(tls.secretName());
+    }
+
+    private RenewalPolicy policy() {
+        if (policy == null) {
+            policy = new RenewalPolicy(tls, CertificateFactory.serviceNames(tls.serviceName(), namespace()));
+        }
+        return policy;
+    }
+
+    synchronized String namespace() {
+        if (namespace == null) {
+            namespace = resolveNamespace();
+        }
+        return namespace;
+    }
+
+    private String resolveNamespace() {
         if (!tls.namespace().isEmpty()) {
             return tls.namespace();
         }

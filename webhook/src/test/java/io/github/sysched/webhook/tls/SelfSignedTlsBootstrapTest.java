@@ -75,9 +75,8 @@ class SelfSignedTlsBootstrapTest {
 
         SelfSignedTlsBootstrap first = new SelfSignedTlsBootstrap(client, properties(one, ns));
         SelfSignedTlsBootstrap second = new SelfSignedTlsBootstrap(client, properties(two, ns));
-        first.materialize();
+        first.materialize(); // creates the Secret and patches caBundle
         second.materialize();
-        first.patchCaBundles();
 
         assertThat(Files.readString(two.resolve("tls.crt"))).isEqualTo(Files.readString(one.resolve("tls.crt")));
         assertThat(Files.isSymbolicLink(one.resolve("..data"))).isTrue();
@@ -184,8 +183,7 @@ class SelfSignedTlsBootstrapTest {
                     .bindOrCreate("sysched.webhook", WebhookProperties.class);
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
                 SelfSignedTlsBootstrap bootstrap = new SelfSignedTlsBootstrap(client, properties);
-                bootstrap.materialize();
-                bootstrap.patchCaBundles();
+                bootstrap.check(); // publishes the bundle of the Secret it found
             }
             String ca = Base64.getEncoder().encodeToString(existing.ca.certificatePem()
                     .getBytes(StandardCharsets.US_ASCII));
@@ -213,6 +211,7 @@ class SelfSignedTlsBootstrapTest {
                     + "\"tls.crt\":\"" + b64.encodeToString(leaf.certificatePem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"tls.key\":\"" + b64.encodeToString(leaf.keyPem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"ca.crt\":\"" + b64.encodeToString(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                    + "\",\"ca.key\":\"" + b64.encodeToString(ca.keyPem().getBytes(StandardCharsets.US_ASCII))
                     + "\"}}";
         }
     }
