@@ -51,14 +51,17 @@ class RestartDuringChurnTest {
             Harness second;
             try (Harness first = Harness.start(client)) {
                 churning = CompletableFuture.runAsync(churn);
-                Harness.awaitCondition("churn under the first scheduler", () -> churn.ops.get() >= 200 || churning.isDone());
+                Harness.awaitCondition("churn under the first scheduler",
+                        () -> churn.ops.get() >= 200 || churning.isDone());
                 opsAtRestart = churn.ops.get();
             } // the first scheduler's informers stop mid-churn
-            Harness.awaitCondition("churn without a scheduler", () -> churn.ops.get() >= opsAtRestart + 100 || churning.isDone());
+            Harness.awaitCondition("churn without a scheduler",
+                    () -> churn.ops.get() >= opsAtRestart + 100 || churning.isDone());
             second = Harness.start(client); // lists and watches while the churn goes on
             try {
                 int opsAtSync = churn.ops.get();
-                Harness.awaitCondition("churn under the second scheduler", () -> churn.ops.get() >= opsAtSync + 200 || churning.isDone());
+                Harness.awaitCondition("churn under the second scheduler",
+                        () -> churn.ops.get() >= opsAtSync + 200 || churning.isDone());
                 churn.stop.set(true);
                 churning.get(60, TimeUnit.SECONDS);
 

@@ -69,7 +69,8 @@ class SpoScopeReadinessTest {
                 + "seccompprofiles.security-profiles-operator.x-k8s.io not found (is SPO installed?)");
         assertThat(details.get("spoScope").asString()).isEqualTo("unknown");
         assertThat(informers.scope()).isEmpty();
-        assertThat(harness.state().trackedPods()).isZero();
+        int countedWhileAbsent = harness.state().trackedPods();
+        assertThat(countedWhileAbsent).isZero();
 
         Pod silver = Harness.pod("silver", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS,
                 "silver"));
@@ -104,11 +105,12 @@ class SpoScopeReadinessTest {
         assertThat(filtered.get("FailedNodes").has("n3")).isTrue();
 
         System.out.printf("SCOPE auto, CRD absent at start: %d CRD reads while absent, readiness %d (%s), "
-                        + "/filter Error \"%s\", /prioritize %s, %d pods counted; CRD created (Namespaced): ready after "
-                        + "%d reads, scope %s, |U| n1=%d (apps/web + base) n2=%d (default/full-seccomp), IPP filter "
-                        + "rejects %s%n",
+                        + "/filter Error \"%s\", /prioritize %s, %d pods counted; CRD created (Namespaced): ready "
+                        + "after %d reads, scope %s, |U| n1=%d (apps/web + base) n2=%d (default/full-seccomp), IPP "
+                        + "filter rejects %s%n",
                 readsWhileAbsent, readiness.statusCode(), details.get("reason").asString(),
-                filter.get("Error").asString(), scores, 0, dispatcher.crdReads(), informers.scope().orElseThrow(),
+                filter.get("Error").asString(), scores, countedWhileAbsent, dispatcher.crdReads(),
+                informers.scope().orElseThrow(),
                 surface("n1"), surface("n2"), filtered.get("FailedNodes").propertyNames());
     }
 

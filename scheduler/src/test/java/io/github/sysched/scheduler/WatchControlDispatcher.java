@@ -8,12 +8,14 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.github.sysched.spo.SpoApi;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * The fabric8 CRUD mock with the controls the informer tests need (loopback only, like the mock itself):
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       informer relists.</li>
  *   <li>{@link #failCrdReads(int)}: GETs of the SeccompProfile CRD answer with that HTTP status;
  *       {@link #crdReads()} counts them.</li>
+ *   <li>A pod watch that closes while pods change (a scheduler stopping mid-churn) neither stalls the mock nor
+ *       leaves a write unanswered (see {@code PodWatch.retire}).</li>
  * </ul>
  */
 public class WatchControlDispatcher extends KubernetesCrudDispatcher {
@@ -45,6 +49,9 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
     private final Set<PodWatch> podWatches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger crdReads = new AtomicInteger();
     private volatile int crdReadStatus;
+    /** The mock's own listener set and lock (private there): see {@link PodWatch#retire}. */
+    private final Set<?> mockListeners = mockField("watchEventListeners");
+    private final ReadWriteLock mockLock = mockField("lock");
 
     @Override
     public MockResponse handleGet(String path) {
@@ -91,6 +98,11 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
         return response.withWebSocketUpgrade(watch);
     }
 
+    /** Pod watches whose WebSocket is open (an informer has synced once its list is applied, maybe before). */
+    public long openPodWatches() {
+        return podWatches.stream().filter(watch -> watch.socket != null).count();
+    }
+
     /** The open pod watches stop delivering events, without closing (the client does not notice). */
     public void disconnectPodWatches() {
         podWatches.forEach(watch -> watch.delivering = false);
@@ -116,6 +128,17 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
 
     public int crdReads() {
         return crdReads.get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T mockField(String name) {
+        try {
+            Field field = KubernetesCrudDispatcher.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return (T) field.get(this);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the fabric8 mock changed: no field " + name, e);
+        }
     }
 
     private static void offEventLoop(Runnable task) {
@@ -172,18 +195,31 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
             delegate.onClosing(webSocket, code, reason);
         }
 
-        // The mock's listener waits here for its pending sends, which need this event-loop thread to complete (a
-        // 30 s stall whenever a watch closes while events flow): let it wait on another thread.
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
-            podWatches.remove(this);
-            offEventLoop(() -> delegate.onClosed(webSocket, code, reason));
+            retire(() -> delegate.onClosed(webSocket, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            retire(() -> delegate.onFailure(webSocket, t, response));
+        }
+
+        /**
+         * The mock's listener, on close, shuts its send executor down and waits for the pending sends, which need
+         * this event-loop thread (a 30 s stall whenever a watch closes while events flow), and only then leaves
+         * the listener set, so a write in between fails with RejectedExecutionException and its HTTP request is
+         * never answered. Instead: leave the set first, let the writes in flight finish (the mock routes events
+         * under its write lock), then close on another thread.
+         */
+        private void retire(Runnable close) {
             podWatches.remove(this);
-            offEventLoop(() -> delegate.onFailure(webSocket, t, response));
+            mockListeners.remove(delegate);
+            offEventLoop(() -> {
+                mockLock.writeLock().lock();
+                mockLock.writeLock().unlock();
+                close.run();
+            });
         }
 
         /** What the mock's listener writes to: drops everything while the watch is disconnected. */

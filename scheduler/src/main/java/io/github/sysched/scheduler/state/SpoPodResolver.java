@@ -90,7 +90,8 @@ public class SpoPodResolver implements UnannotatedPodResolver {
             defaultProfile = ProfileKey.inScope(newScope, defaultNamespace, defaultName);
             scope = newScope;
         }
-        profilesChanged(); // outside the lock: listeners take the ClusterState lock, which resolves under its own
+        // outside this lock: listeners take ClusterState's lock, under which ClusterState resolves (this lock)
+        profilesChanged();
     }
 
     /** Empty until the scope is known. */

@@ -184,7 +184,8 @@ class ClusterStateTest {
     @Test
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
         Informers informers = new Informers(null, state, fallback, SpoApiVersion.V1BETA1,
-                java.time.Duration.ofSeconds(1), io.github.sysched.spo.SpoScopeDetector.configured(SpoScope.CLUSTER));
+                java.time.Duration.ofSeconds(1),
+                io.github.sysched.spo.SpoScopeDetector.configured(SpoScope.CLUSTER));
         ExtenderService service = new ExtenderService(state, resolver, informers);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("not synced");

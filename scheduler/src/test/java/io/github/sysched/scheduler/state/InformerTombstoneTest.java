@@ -59,7 +59,8 @@ class InformerTombstoneTest {
                     Map.of("ipp-class", "gold"), Map.of()), "n1");
             create(client, Harness.pod("stays", SyscallSet.of("read")), "n1");
             informers.start();
-            Harness.awaitCondition("both pods counted", () -> informers.podsSynced() && engine.podCount() == 2);
+            Harness.awaitCondition("both pods counted and the pod watch open",
+                    () -> informers.podsSynced() && engine.podCount() == 2 && dispatcher.openPodWatches() == 1);
             assertThat(state.ippClassesOn("n1")).containsExactly("gold");
 
             dispatcher.disconnectPodWatches();
