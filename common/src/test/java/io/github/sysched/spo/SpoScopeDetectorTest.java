@@ -77,7 +77,8 @@ class SpoScopeDetectorTest {
     @Test
     void awaitReportsEachProblemUntilTheCrdAppears() throws InterruptedException {
         List<String> problems = new ArrayList<>();
-        SpoScopeDetector detector = SpoScopeDetector.fromCrd(reads(ABSENT, crd("/spo-crds/v0.10.1/seccompprofile.yaml")));
+        SpoScopeDetector detector =
+                SpoScopeDetector.fromCrd(reads(ABSENT, crd("/spo-crds/v0.10.1/seccompprofile.yaml")));
         assertThat(detector.await(() -> true, attempt -> problems.add(attempt.problem()))).isEqualTo(SpoScope.CLUSTER);
         assertThat(problems).hasSize(1).allSatisfy(p -> assertThat(p).contains("not found"));
     }
