@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,24 +56,41 @@ public final class Harness implements AutoCloseable {
     }
 
     public static KubernetesMockServer newServer() {
+        return newServer(new KubernetesCrudDispatcher());
+    }
+
+    /** A mock API server in CRUD mode on loopback with {@code dispatcher} (e.g. a {@link WatchControlDispatcher}). */
+    public static KubernetesMockServer newServer(KubernetesCrudDispatcher dispatcher) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
 
-    /** Starts the application against {@code client} and waits until readiness reports the informer synced. */
+    /**
+     * Starts the application against {@code client} and waits until readiness reports the informer synced.
+     * Unless {@code properties} set {@code sysched.scheduler.spo.scope}, the scope is configured as
+     * {@code cluster} (SPO v0.9+), so tests that do not install the SeccompProfile CRD still start.
+     */
     public static Harness start(KubernetesClient client, String... properties) {
+        Harness harness = startWithoutWaiting(client, properties);
+        harness.await("pod informer synced", () -> harness.bean(Informers.class).podsSynced());
+        return harness;
+    }
+
+    /** {@link #start} without waiting for readiness. */
+    public static Harness startWithoutWaiting(KubernetesClient client, String... properties) {
         List<String> props = new ArrayList<>(List.of("server.port=0", "management.server.port=0",
                 "sysched.scheduler.informer.profile-wait=3s", "spring.main.banner-mode=off"));
+        if (Arrays.stream(properties).noneMatch(p -> p.startsWith("sysched.scheduler.spo.scope="))) {
+            props.add("sysched.scheduler.spo.scope=cluster");
+        }
         props.addAll(List.of(properties));
         // as command-line arguments: they must win over application.yaml (builder properties would not)
         ConfigurableApplicationContext context = new SpringApplicationBuilder(SchedulerApplication.class)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("kubernetesClient", client))
                 .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
-        Harness harness = new Harness(client, context);
-        harness.await("pod informer synced", () -> harness.bean(Informers.class).podsSynced());
-        return harness;
+        return new Harness(client, context);
     }
 
     public <T> T bean(Class<T> type) {

@@ -17,10 +17,10 @@ import org.springframework.validation.annotation.Validated;
  *       {@code exs.sysched.io/ipp-class} annotation is absent ({@code ipp-class}).</li>
  *   <li>{@code bind.enabled}: serve {@code POST /bind} (false).</li>
  *   <li>{@code spo.scope}: whether SeccompProfiles are namespaced or cluster-scoped: {@code auto} (default:
- *       read {@code spec.scope} of the CRD {@code seccompprofiles.security-profiles-operator.x-k8s.io} once at
- *       startup; an absent CRD counts as cluster-scoped, with a warning), {@code namespaced} or
- *       {@code cluster}. It decides the default profile's key ({@code default-profile.name} alone when
- *       cluster-scoped) and how SeccompProfiles are keyed.</li>
+ *       read {@code spec.scope} of the CRD {@code seccompprofiles.security-profiles-operator.x-k8s.io}, never
+ *       assumed: while it is absent or unreadable the extender retries in the background and stays not ready),
+ *       {@code namespaced} or {@code cluster} (no detection). It decides the default profile's key
+ *       ({@code default-profile.name} alone when cluster-scoped) and how SeccompProfiles are keyed.</li>
  *   <li>{@code spo.version}: the SeccompProfile API version the informer reads: {@code v1beta1} (default,
  *       SPO up to v0.10) or {@code v1} (SPO v1.0+).</li>
  * </ul>

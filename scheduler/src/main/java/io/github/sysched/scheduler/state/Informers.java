@@ -7,18 +7,24 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApiVersion;
+import io.github.sysched.spo.SpoScope;
+import io.github.sysched.spo.SpoScopeDetector;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the informers the extender works from, without blocking startup:
+ * Starts the informers the extender works from, without blocking startup, on a background thread:
  * <ol>
+ *   <li>the SPO scope: configured, or read from the SeccompProfile CRD with common's {@link SpoScopeDetector}
+ *       (never assumed: while the CRD is absent or unreadable this step retries with backoff and
+ *       {@link #problem()} says why);</li>
  *   <li>SeccompProfiles (all namespaces, in the configured {@link SpoApiVersion}), whose store is the
- *       {@link SpoPodResolver}'s profile cache; a cluster without SPO is tolerated (the informer keeps
+ *       {@link SpoPodResolver}'s profile cache; a cluster without SPO objects is tolerated (the informer keeps
  *       retrying, unannotated pods without an explicit profile count with common's fallback);</li>
  *   <li>then pods (all namespaces, every scheduler), whose initial list rebuilds the whole state after a
  *       restart. Readiness ({@link InformerHealthIndicator}) is UP once this list has been applied.</li>
@@ -35,31 +41,69 @@ public class Informers implements SmartLifecycle {
     private final SpoPodResolver profiles;
     private final SpoApiVersion version;
     private final Duration profileWait;
+    private final SpoScopeDetector scopeDetector;
     private volatile SharedIndexInformer<? extends SeccompProfile> profileInformer;
     private volatile SharedIndexInformer<Pod> podInformer;
+    private volatile String problem = "not started";
     private volatile boolean running;
+    private Thread starter;
 
     public Informers(KubernetesClient client, ClusterState state, SpoPodResolver profiles, SpoApiVersion version,
-                     Duration profileWait) {
+                     Duration profileWait, SpoScopeDetector scopeDetector) {
         this.client = client;
         this.state = state;
         this.profiles = profiles;
         this.version = version;
         this.profileWait = profileWait;
+        this.scopeDetector = scopeDetector;
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
         running = true;
+        problem = "SPO scope not known yet";
+        starter = new Thread(this::startOnceTheScopeIsKnown, "sysched-informers-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startOnceTheScopeIsKnown() {
+        SpoScope scope;
+        try {
+            scope = scopeDetector.await(() -> running, attempt -> {
+                problem = "SPO scope unknown: " + attempt.problem();
+                log.warn("{}; retrying in {} ms", problem, attempt.retryIn().toMillis());
+            });
+        } catch (InterruptedException e) {
+            return; // stopping
+        }
+        if (scope == null) {
+            return;
+        }
+        log.info("SPO scope: {}", scope);
+        profiles.useScope(scope);
+        startInformers();
+    }
+
+    private synchronized void startInformers() {
+        if (!running) {
+            return;
+        }
+        problem = "SeccompProfile informer not synced yet (the pod informer starts after it, or after " + profileWait
+                + ")";
         SharedIndexInformer<? extends SeccompProfile> seccompProfiles = profileInformer(version.seccompProfileClass());
         profileInformer = seccompProfiles;
 
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-        podInformer.exceptionHandler((started, t) -> {
+        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+        pods.exceptionHandler((started, t) -> {
             log.warn("pod informer: {} (retrying)", t.toString());
             return true;
         });
-        podInformer.addEventHandler(state);
+        pods.addEventHandler(state);
+        podInformer = pods;
 
         seccompProfiles.start().toCompletableFuture()
                 .orTimeout(profileWait.toMillis(), TimeUnit.MILLISECONDS)
@@ -68,15 +112,31 @@ public class Informers implements SmartLifecycle {
                         log.warn("SeccompProfile informer not synced after {} ({}); starting the pod informer anyway",
                                 profileWait, failure.toString());
                     }
-                    if (running) {
-                        podInformer.start().whenComplete((done, podFailure) -> {
-                            if (podFailure == null) {
-                                log.info("pod informer synced: {} pods counted on {} nodes",
-                                        state.trackedPods(), state.engine().nodes().size());
-                            }
-                        });
-                    }
+                    startPodInformer(pods);
                 });
+    }
+
+    private synchronized void startPodInformer(SharedIndexInformer<Pod> pods) {
+        if (!running) {
+            return;
+        }
+        problem = "pod informer not synced yet";
+        pods.start().whenComplete((done, podFailure) -> {
+            if (podFailure == null) {
+                log.info("pod informer synced: {} pods counted on {} nodes",
+                        state.trackedPods(), state.engine().nodes().size());
+            }
+        });
+    }
+
+    /** Why the state is not ready yet (SPO scope, informers); empty once the pod informer has synced. */
+    public String problem() {
+        return podsSynced() ? "" : problem;
+    }
+
+    /** The SPO scope in force; empty until configured or detected. */
+    public Optional<SpoScope> scope() {
+        return profiles.scope();
     }
 
     /** True once the pod informer's initial list has been delivered to the state. */
@@ -136,15 +196,18 @@ public class Informers implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
+        if (starter != null) {
+            starter.interrupt();
+        }
         SharedIndexInformer<Pod> pods = podInformer;
         if (pods != null) {
             pods.stop();
         }
-        SharedIndexInformer<? extends SeccompProfile> profiles = profileInformer;
-        if (profiles != null) {
-            profiles.stop();
+        SharedIndexInformer<? extends SeccompProfile> seccompProfiles = profileInformer;
+        if (seccompProfiles != null) {
+            seccompProfiles.stop();
         }
     }
 

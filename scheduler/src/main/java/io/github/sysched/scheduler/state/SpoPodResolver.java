@@ -33,17 +33,20 @@ import org.slf4j.LoggerFactory;
  * base chains), RuntimeDefault → {@link RuntimeDefaultProfile}, none/Unconfined → the configured default
  * profile, and the full x86_64 table when that profile does not exist (common's documented fallback).
  *
- * <p>The profile lookup is a snapshot of the informer store, rebuilt on the first resolution after a
- * SeccompProfile change ({@link #profilesChanged()}), not per pod; converted policies are memoized per
- * snapshot. Nothing here calls the API server, so it is safe on the extender's request path.
+ * <p>The SPO scope (how profiles are keyed) is given once it is known ({@link #useScope}); until then every
+ * pod resolves to the full table. The profile lookup is a snapshot of the informer store, rebuilt on the first
+ * resolution after a SeccompProfile change ({@link #profilesChanged()}), not per pod; converted policies are
+ * memoized per snapshot. Nothing here calls the API server, so it is safe on the extender's request path.
  */
 public class SpoPodResolver implements UnannotatedPodResolver {
 
     private static final Logger log = LoggerFactory.getLogger(SpoPodResolver.class);
     private static final SyscallSet UNIVERSE = SyscallTable.x86_64().allSyscalls();
 
-    private final SpoScope scope;
-    private final ProfileKey defaultProfile;
+    private final String defaultNamespace;
+    private final String defaultName;
+    private volatile SpoScope scope;
+    private volatile ProfileKey defaultProfile;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong generation = new AtomicLong();
     private volatile Supplier<? extends Collection<? extends SeccompProfile>> profiles = List::of;
@@ -55,18 +58,48 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     }
 
     /**
+     * A resolver whose SPO scope is not known yet ({@link #useScope} comes once it is detected): until then
+     * every pod resolves to the full x86_64 table, the most conservative set.
+     *
      * @param defaultNamespace / defaultName {@code sysched.scheduler.default-profile.*}; the namespace is
-     *                                       dropped when {@code scope} is CLUSTER
+     *                                       dropped when the scope is CLUSTER
      */
+    public SpoPodResolver(String defaultNamespace, String defaultName) {
+        this.defaultNamespace = defaultNamespace;
+        this.defaultName = defaultName;
+    }
+
     public SpoPodResolver(SpoScope scope, String defaultNamespace, String defaultName) {
-        this.scope = Objects.requireNonNull(scope, "scope");
-        this.defaultProfile = ProfileKey.inScope(scope, defaultNamespace, defaultName);
+        this(defaultNamespace, defaultName);
+        useScope(scope);
     }
 
-    public SpoScope scope() {
-        return scope;
+    /**
+     * The SPO scope is known: key profiles and the default profile in it, and re-resolve the fallback pods.
+     * The scope cannot change afterwards (profile keys and the pods resolved with them depend on it).
+     */
+    public void useScope(SpoScope newScope) {
+        Objects.requireNonNull(newScope, "scope");
+        synchronized (this) {
+            if (newScope == scope) {
+                return;
+            }
+            if (scope != null) {
+                throw new IllegalStateException("SPO scope already " + scope + ", cannot become " + newScope);
+            }
+            defaultProfile = ProfileKey.inScope(newScope, defaultNamespace, defaultName);
+            scope = newScope;
+        }
+        // outside this lock: listeners take ClusterState's lock, under which ClusterState resolves (this lock)
+        profilesChanged();
     }
 
+    /** Empty until the scope is known. */
+    public Optional<SpoScope> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    /** The default profile's key in the scope; null until the scope is known. */
     public ProfileKey defaultProfile() {
         return defaultProfile;
     }
@@ -98,6 +131,9 @@ public class SpoPodResolver implements UnannotatedPodResolver {
      * broken base chain gives the full x86_64 table (the most conservative set), with a warning.
      */
     public PodSyscalls resolveDetailed(Pod pod) {
+        if (scope == null) {
+            return new PodSyscalls(UNIVERSE, List.of(), List.of("SPO scope not known yet"));
+        }
         try {
             PodSyscalls result = current().resolver.resolve(pod);
             if (!result.warnings().isEmpty() && log.isDebugEnabled()) {

@@ -1,18 +1,15 @@
 package io.github.sysched.scheduler.state;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.spo.SpoApi;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
+import io.github.sysched.spo.SpoScopeDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,18 +17,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class StateConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(StateConfiguration.class);
-
-    /** {@code sysched.scheduler.spo.scope}; {@code auto} reads the CRD once, here, at startup. */
+    /**
+     * {@code sysched.scheduler.spo.scope}: {@code namespaced} / {@code cluster} as configured; {@code auto} reads
+     * the CRD's {@code spec.scope} in the background ({@link Informers}), retrying until it is readable.
+     */
     @Bean
-    SpoScope spoScope(SchedulerProperties properties, KubernetesClient client) {
+    SpoScopeDetector spoScopeDetector(SchedulerProperties properties, KubernetesClient client) {
         String configured = properties.getSpo().getScope();
         if (configured != null && "auto".equals(configured.trim().toLowerCase(Locale.ROOT))) {
-            return detectScope(client);
+            return SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
+                    .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
         }
-        SpoScope scope = SpoScope.parse(configured);
-        log.info("SPO scope (configured): {}", scope);
-        return scope;
+        return SpoScopeDetector.configured(SpoScope.parse(configured));
     }
 
     /** {@code sysched.scheduler.spo.version}: which SeccompProfile version the informer reads. */
@@ -40,33 +37,9 @@ public class StateConfiguration {
         return SpoApiVersion.parse(properties.getSpo().getVersion());
     }
 
-    /**
-     * The scope the SeccompProfile CRD declares. An absent CRD (SPO not installed yet) counts as
-     * cluster-scoped (SPO v0.9+), with a warning; any other failure stops startup, since guessing could key
-     * every profile wrongly (set {@code sysched.scheduler.spo.scope} or grant {@code get} on the CRD).
-     */
-    static SpoScope detectScope(KubernetesClient client) {
-        CustomResourceDefinition crd;
-        try {
-            crd = client.apiextensions().v1().customResourceDefinitions().withName(SpoApi.SECCOMP_PROFILE_CRD).get();
-        } catch (KubernetesClientException e) {
-            throw new IllegalStateException("cannot read CRD " + SpoApi.SECCOMP_PROFILE_CRD
-                    + " to detect the SPO scope (sysched.scheduler.spo.scope=auto): " + e.getMessage()
-                    + "; set sysched.scheduler.spo.scope to namespaced or cluster", e);
-        }
-        if (crd == null) {
-            log.warn("CRD {} not found (is SPO installed?): treating SeccompProfiles as cluster-scoped; set "
-                    + "sysched.scheduler.spo.scope to override", SpoApi.SECCOMP_PROFILE_CRD);
-            return SpoScope.CLUSTER;
-        }
-        SpoScope scope = SpoScope.of(crd);
-        log.info("SPO scope detected from CRD {}: {}", SpoApi.SECCOMP_PROFILE_CRD, scope);
-        return scope;
-    }
-
     @Bean
-    SpoPodResolver spoPodResolver(SchedulerProperties properties, SpoScope scope) {
-        return new SpoPodResolver(scope, properties.getDefaultProfile().getNamespace(),
+    SpoPodResolver spoPodResolver(SchedulerProperties properties) {
+        return new SpoPodResolver(properties.getDefaultProfile().getNamespace(),
                 properties.getDefaultProfile().getName());
     }
 
@@ -83,8 +56,9 @@ public class StateConfiguration {
 
     @Bean
     Informers informers(KubernetesClient client, ClusterState state, SpoPodResolver profiles, SpoApiVersion version,
-                        @Value("${sysched.scheduler.informer.profile-wait:10s}") Duration profileWait) {
-        return new Informers(client, state, profiles, version, profileWait);
+                        @Value("${sysched.scheduler.informer.profile-wait:10s}") Duration profileWait,
+                        SpoScopeDetector scopeDetector) {
+        return new Informers(client, state, profiles, version, profileWait, scopeDetector);
     }
 
     @Bean

@@ -80,14 +80,46 @@ class ClusterStateTest {
 
     @Test
     void deleteTombstoneWithStaleFinalStateRemovesByUid() {
-        Pod pod = onNode(Harness.pod("b", SyscallSet.of("read")), "n1");
+        Pod pod = onNode(Harness.pod("b", null, Map.of("tier", "gold"), Map.of()), "n1");
         state.onAdd(pod);
-        // the informer missed the last updates: the final state it hands over is older (no node, other labels)
-        Pod stale = new PodBuilder(pod).editSpec().withNodeName(null).endSpec()
-                .editMetadata().withLabels(Map.of("x", "y")).endMetadata().build();
+        assertThat(state.fallbackPods()).isEqualTo(1);
+        // the informer missed the last updates: the final state it hands over is older (no node, other labels,
+        // an annotation it did not have)
+        Pod stale = new PodBuilder(Harness.pod("b", SyscallSet.of("read"), Map.of("x", "y"), Map.of()))
+                .editMetadata().withUid(pod.getMetadata().getUid()).endMetadata().build();
         state.onDelete(stale, true);
         assertThat(engine.podCount()).isZero();
+        assertThat(engine.nodes()).isEmpty();
         assertThat(state.trackedPods()).isZero();
+        assertThat(state.ippClassesOn("n1")).isEmpty();
+        assertThat(state.fallbackPods()).isZero();
+        state.onDelete(stale, true); // a second tombstone for a pod already gone changes nothing
+        assertThat(state.trackedPods()).isZero();
+    }
+
+    /**
+     * Kubernetes never moves a pod out of Succeeded/Failed, but should an update say Running again, the pod
+     * counts again: the state is a function of the pods' current objects only, so that a restart (which sees
+     * only the current object) rebuilds the same state.
+     */
+    @Test
+    void podBackFromATerminalPhaseCountsAgainLikeAFreshBuild() {
+        Pod running = withPhase(onNode(Harness.pod("z", SyscallSet.of("read", "write"), Map.of("tier", "gold"),
+                Map.of()), "n1"), "Running");
+        state.onAdd(running);
+        Pod failed = withPhase(running, "Failed");
+        state.onUpdate(running, failed);
+        assertThat(engine.podCount()).isZero();
+        assertThat(state.ippClassesOn("n1")).isEmpty();
+
+        state.onUpdate(failed, running);
+        assertThat(engine.nodeOf(running.getMetadata().getUid())).contains("n1");
+        assertThat(state.ippClassesOn("n1")).containsExactly("gold");
+        ExsEngine freshEngine = new ExsEngine();
+        ClusterState fresh = new ClusterState(freshEngine, resolver, fallback, "tier", new SimpleMeterRegistry());
+        fresh.onAdd(running);
+        assertThat(engine.nodes()).containsExactlyElementsOf(freshEngine.nodes());
+        assertThat(engine.attackSurface("n1")).isEqualTo(freshEngine.attackSurface("n1"));
     }
 
     @Test
@@ -152,7 +184,8 @@ class ClusterStateTest {
     @Test
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
         Informers informers = new Informers(null, state, fallback, SpoApiVersion.V1BETA1,
-                java.time.Duration.ofSeconds(1));
+                java.time.Duration.ofSeconds(1),
+                io.github.sysched.spo.SpoScopeDetector.configured(SpoScope.CLUSTER));
         ExtenderService service = new ExtenderService(state, resolver, informers);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("not synced");
