@@ -25,20 +25,42 @@ import java.util.Optional;
  * </ul>
  * Argument filters are ignored: a name under ALLOW with argument conditions counts as allowed.
  *
- * @param baseProfileName SPO's {@code spec.baseProfileName}, or null (unioned in by {@link ProfileResolver})
+ * <p>A value: equal when action, rules and base are. It keeps the last set {@link #allowedSyscalls} computed,
+ * so a policy held by a cache (see {@link PolicyMemo}) is read into a set once, not once per resolution.
  */
-public record SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules, String baseProfileName) {
+public final class SeccompPolicy {
 
-    public SeccompPolicy {
-        Objects.requireNonNull(defaultAction, "defaultAction");
-        rules = List.copyOf(rules);
-        if (baseProfileName != null && baseProfileName.isBlank()) {
-            baseProfileName = null;
-        }
+    private final SeccompAction defaultAction;
+    private final List<SyscallRule> rules;
+    private final String baseProfileName;
+    private volatile Allowed lastAllowed;
+
+    /** The set computed for {@code universe}. */
+    private record Allowed(SyscallSet universe, SyscallSet syscalls) {
+    }
+
+    /** @param baseProfileName SPO's {@code spec.baseProfileName}, or null (unioned in by {@link ProfileResolver}) */
+    public SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules, String baseProfileName) {
+        this.defaultAction = Objects.requireNonNull(defaultAction, "defaultAction");
+        this.rules = List.copyOf(rules);
+        this.baseProfileName = baseProfileName != null && baseProfileName.isBlank() ? null : baseProfileName;
     }
 
     public SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules) {
         this(defaultAction, rules, null);
+    }
+
+    public SeccompAction defaultAction() {
+        return defaultAction;
+    }
+
+    public List<SyscallRule> rules() {
+        return rules;
+    }
+
+    /** SPO's {@code spec.baseProfileName}, or null. */
+    public String baseProfileName() {
+        return baseProfileName;
     }
 
     public Optional<String> baseProfile() {
@@ -52,10 +74,15 @@ public record SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules
 
     /** The syscalls this profile lets through, without its base profile; {@code universe} matters for deny-lists. */
     public SyscallSet allowedSyscalls(SyscallSet universe) {
-        if (kind() == PolicyKind.DENY_LIST) {
-            return universe.difference(SyscallSet.of(namesWhere(false)));
+        Allowed last = lastAllowed;
+        if (last != null && last.universe().equals(universe)) {
+            return last.syscalls();
         }
-        return SyscallSet.of(namesWhere(true));
+        SyscallSet syscalls = kind() == PolicyKind.DENY_LIST
+                ? universe.difference(SyscallSet.of(namesWhere(false)))
+                : SyscallSet.of(namesWhere(true));
+        lastAllowed = new Allowed(universe, syscalls);
+        return syscalls;
     }
 
     private List<String> namesWhere(boolean letsCallThrough) {
@@ -66,5 +93,22 @@ public record SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules
             }
         }
         return names;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeccompPolicy other && defaultAction == other.defaultAction && rules.equals(other.rules)
+                && Objects.equals(baseProfileName, other.baseProfileName);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(defaultAction, rules, baseProfileName);
+    }
+
+    @Override
+    public String toString() {
+        return "SeccompPolicy[defaultAction=" + defaultAction + ", rules=" + rules + ", baseProfileName="
+                + baseProfileName + "]";
     }
 }

@@ -53,11 +53,26 @@ public final class SpoProfiles {
      * the others.
      */
     public static ProfileLookup lookup(Collection<? extends SeccompProfile> profiles, SpoScope scope) {
+        Map<ProfileKey, SeccompProfile> byKey = byKey(profiles, scope);
+        return key -> Optional.ofNullable(byKey.get(key)).map(profile -> policyOrFail(key, profile));
+    }
+
+    /**
+     * {@link #lookup(Collection, SpoScope)} converting through {@code memo}: a profile unchanged since an earlier
+     * snapshot keeps the policy converted then.
+     */
+    public static ProfileLookup lookup(Collection<? extends SeccompProfile> profiles, SpoScope scope,
+                                       PolicyMemo memo) {
+        return memo.lookup(byKey(profiles, scope)::get);
+    }
+
+    private static Map<ProfileKey, SeccompProfile> byKey(Collection<? extends SeccompProfile> profiles,
+                                                         SpoScope scope) {
         Map<ProfileKey, SeccompProfile> byKey = new HashMap<>();
         for (SeccompProfile profile : profiles) {
             byKey.put(keyOf(profile, scope), profile);
         }
-        return key -> Optional.ofNullable(byKey.get(key)).map(profile -> policyOrFail(key, profile));
+        return byKey;
     }
 
     /** {@link #policyOf} with errors as {@link ProfileResolutionException}, for use inside a lookup. */

@@ -72,4 +72,21 @@ class SeccompPolicyTest {
         assertThat(set.cardinality()).isEqualTo(2);
         assertThat(set.contains("procexit")).isTrue();
     }
+
+    @Test
+    void theSetIsComputedOncePerUniverseAndPoliciesCompareByContent() {
+        SeccompPolicy policy = new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")),
+                "base");
+        SyscallSet first = policy.allowedSyscalls(UNIVERSE);
+
+        assertThat(policy.allowedSyscalls(SyscallSet.of("read", "write", "open", "close", "ptrace", "mount")))
+                .isSameAs(first);
+        assertThat(policy.allowedSyscalls(SyscallSet.of("read", "ptrace")).names()).containsExactly("read");
+        SeccompPolicy same = new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")),
+                "base");
+        assertThat(same).isEqualTo(policy).hasSameHashCodeAs(policy);
+        assertThat(new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")), " "))
+                .isNotEqualTo(policy).isEqualTo(new SeccompPolicy(SeccompAction.ALLOW,
+                        List.of(rule(SeccompAction.ERRNO, "ptrace"))));
+    }
 }

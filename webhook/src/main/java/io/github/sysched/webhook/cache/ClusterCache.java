@@ -3,11 +3,12 @@ package io.github.sysched.webhook.cache;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.github.sysched.profile.PolicyMemo;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
-import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApi;
@@ -16,6 +17,7 @@ import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,13 +33,26 @@ import org.springframework.stereotype.Component;
  * Nothing on the request path calls the API server; requests read these caches.
  *
  * <p>Start-up (in the background, so the HTTPS port opens at once and readiness reports the wait): detect the
- * SPO scope from the seccompprofiles CRD unless configured, then start the informers.
- * {@link #synced()} is what the readiness probe reports.
+ * SPO scope from the seccompprofiles CRD unless configured, then start the informers and keep checking that
+ * they watch. They retry forever (fabric8's default gives up when the first list fails, e.g. on a 403 before
+ * RBAC is bound or a 5xx).
+ *
+ * <p>{@link #synced()}: every informer has listed once, so requests can be answered (from the last state seen
+ * if the API server is gone since). {@link #current()}: synced and watching, which readiness reports.
  */
 @Component
 public class ClusterCache implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
+
+    /**
+     * How long an informer may be without a watch before the cache stops being {@link #current()}: longer than
+     * the reconnect after a routine watch expiry (about 1s), shorter than an outage worth reporting.
+     */
+    static final Duration WATCH_LOSS_GRACE = Duration.ofSeconds(5);
+
+    /** How often the watches are checked, so that two short gaps are not taken for one long loss. */
+    private static final long WATCH_SAMPLE_MILLIS = 250;
 
     private final KubernetesClient client;
     private final WebhookProperties properties;
@@ -46,9 +61,11 @@ public class ClusterCache implements SmartLifecycle {
     private volatile SharedIndexInformer<? extends SeccompProfile> profiles;
     private volatile SharedIndexInformer<? extends ProfileBinding> bindings;
     private volatile SharedIndexInformer<Namespace> namespaces;
+    private volatile List<WatchState> watchStates = List.of();
+    private final PolicyMemo policies = new PolicyMemo();
     private volatile String startupProblem = "not started";
     private volatile boolean running;
-    private Thread starter;
+    private Thread worker;
 
     public ClusterCache(KubernetesClient client, WebhookProperties properties, MeterRegistry registry) {
         this.client = client;
@@ -77,12 +94,27 @@ public class ClusterCache implements SmartLifecycle {
             return;
         }
         running = true;
-        starter = new Thread(this::startInformers, "cluster-cache-start");
-        starter.setDaemon(true);
-        starter.start();
+        worker = new Thread(this::run, "cluster-cache");
+        worker.setDaemon(true);
+        worker.start();
     }
 
-    private void startInformers() {
+    private void run() {
+        if (!startInformers()) {
+            return;
+        }
+        while (running) {
+            watchStates.forEach(WatchState::sample);
+            try {
+                TimeUnit.MILLISECONDS.sleep(WATCH_SAMPLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** False when stopped before the informers could start. */
+    private boolean startInformers() {
         long backoffMillis = 500;
         while (running && scope == null) {
             try {
@@ -102,35 +134,50 @@ public class ClusterCache implements SmartLifecycle {
                 try {
                     TimeUnit.MILLISECONDS.sleep(backoffMillis);
                 } catch (InterruptedException e) {
-                    return;
+                    return false;
                 }
                 backoffMillis = Math.min(backoffMillis * 2, 30_000);
             }
         }
         if (!running) {
-            return;
+            return false;
         }
         startupProblem = "informers not synced yet";
         synchronized (this) {
             if (!running) {
-                return;
+                return false;
             }
-            profiles = client.resources(version.seccompProfileClass()).inAnyNamespace().runnableInformer(0);
-            bindings = client.resources(version.profileBindingClass()).inAnyNamespace().runnableInformer(0);
-            namespaces = client.namespaces().runnableInformer(0);
+            profiles = retrying("seccompprofiles",
+                    client.resources(version.seccompProfileClass()).inAnyNamespace().runnableInformer(0));
+            profiles.addEventHandler(new ForgetDeletedPolicies());
+            bindings = retrying("profilebindings",
+                    client.resources(version.profileBindingClass()).inAnyNamespace().runnableInformer(0));
+            namespaces = retrying("namespaces", client.namespaces().runnableInformer(0));
+            watchStates = List.of(new WatchState("seccompprofiles", profiles),
+                    new WatchState("profilebindings", bindings), new WatchState("namespaces", namespaces));
             profiles.start();
             bindings.start();
             namespaces.start();
         }
         log.info("informers started: SeccompProfile {} ({} scope), ProfileBinding {}, Namespace",
                 version.seccompProfileVersion(), scope, version.profileBindingVersion());
+        return true;
+    }
+
+    private <T> SharedIndexInformer<T> retrying(String resource, SharedIndexInformer<T> informer) {
+        return informer.exceptionHandler((started, failure) -> {
+            if (running) {
+                log.warn("{} informer: {} (retrying)", resource, failure.toString());
+            }
+            return true; // a stopped informer does not retry anyway
+        });
     }
 
     @Override
     public synchronized void stop() {
         running = false;
-        if (starter != null) {
-            starter.interrupt();
+        if (worker != null) {
+            worker.interrupt();
         }
         for (SharedIndexInformer<?> informer : informers()) {
             informer.stop();
@@ -152,15 +199,30 @@ public class ClusterCache implements SmartLifecycle {
         return all;
     }
 
-    /** True once every informer has listed its resources (readiness). */
+    /** True once every informer has listed its resources: requests can be answered from the caches. */
     public boolean synced() {
         List<SharedIndexInformer<?>> all = informers();
         return all.size() == 3 && all.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
-    /** Why the cache is not ready yet (empty when it is). */
+    /**
+     * True while the caches follow the cluster (readiness): synced, and no informer has been without its watch
+     * for longer than {@link #WATCH_LOSS_GRACE} (API server unreachable, failing or too slow to relist).
+     */
+    public boolean current() {
+        return problem().isEmpty();
+    }
+
+    /** Why the cache is not {@link #current()} (empty when it is). */
     public String problem() {
-        return synced() ? "" : startupProblem;
+        if (!synced()) {
+            return startupProblem;
+        }
+        List<String> lost = new ArrayList<>();
+        for (WatchState state : watchStates) {
+            state.lostFor(WATCH_LOSS_GRACE).ifPresent(lost::add);
+        }
+        return lost.isEmpty() ? "" : "watch lost, answering from the last state seen: " + String.join(", ", lost);
     }
 
     /** The SPO scope in force (detected or configured); null until detected. */
@@ -178,9 +240,12 @@ public class ClusterCache implements SmartLifecycle {
                 : Optional.ofNullable(informer.getStore().getByKey(key.toString()));
     }
 
-    /** Profile lookup over the informer (errors in a profile surface when it is looked up). */
+    /**
+     * Profile lookup over the informer (errors in a profile surface when it is looked up). Each profile is
+     * converted once per resourceVersion, not once per request.
+     */
     public ProfileLookup profileLookup() {
-        return key -> profile(key).map(p -> SpoProfiles.policyOrFail(key, p));
+        return policies.lookup(key -> profile(key).orElse(null));
     }
 
     public Collection<? extends SeccompProfile> profiles() {
@@ -205,5 +270,68 @@ public class ClusterCache implements SmartLifecycle {
     @Override
     public int getPhase() {
         return 0; // before the web server (which starts in a later phase) so informers start first
+    }
+
+    /**
+     * When one informer was first seen without its watch. fabric8 exposes no watch events, so the loss is
+     * timed from the first sample that sees it.
+     */
+    private static final class WatchState {
+
+        private final String resource;
+        private final SharedIndexInformer<?> informer;
+        private long unwatchedSinceNanos;
+        private boolean unwatched;
+
+        WatchState(String resource, SharedIndexInformer<?> informer) {
+            this.resource = resource;
+            this.informer = informer;
+        }
+
+        synchronized void sample() {
+            if (informer.isWatching()) {
+                unwatched = false;
+            } else if (!unwatched) {
+                unwatched = true;
+                unwatchedSinceNanos = System.nanoTime();
+            }
+        }
+
+        /** A description of the loss once it has lasted longer than {@code grace}. */
+        synchronized Optional<String> lostFor(Duration grace) {
+            if (!informer.isRunning()) {
+                return Optional.of(resource + " (informer stopped)");
+            }
+            sample();
+            if (!unwatched) {
+                return Optional.empty();
+            }
+            Duration lost = Duration.ofNanos(System.nanoTime() - unwatchedSinceNanos);
+            return lost.compareTo(grace) > 0
+                    ? Optional.of(resource + " for " + lost.toSeconds() + "s (last resourceVersion "
+                    + informer.lastSyncResourceVersion() + ")")
+                    : Optional.empty();
+        }
+    }
+
+    /** A deleted SeccompProfile's memoized policy is dropped at once (updates are caught by resourceVersion). */
+    private final class ForgetDeletedPolicies implements ResourceEventHandler<SeccompProfile> {
+
+        @Override
+        public void onAdd(SeccompProfile profile) {
+        }
+
+        @Override
+        public void onUpdate(SeccompProfile oldProfile, SeccompProfile newProfile) {
+        }
+
+        @Override
+        public void onDelete(SeccompProfile profile, boolean deletedFinalStateUnknown) {
+            try {
+                policies.forget(ProfileKey.parse(Cache.metaNamespaceKeyFunc(profile)));
+            } catch (IllegalArgumentException e) {
+                log.debug("deleted SeccompProfile with an unusable key: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -8,7 +8,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code informers} health: UP once the informer caches have synced and the resolution path has run once
- * (class loading and JIT of the first request would otherwise eat the request deadline). Readiness group.
+ * (class loading and JIT of the first request would otherwise eat the request deadline), OUT_OF_SERVICE again
+ * while an informer has lost its watch for longer than {@link ClusterCache#WATCH_LOSS_GRACE} (API server
+ * unreachable, failing or too slow to relist) and UP once it watches again. Readiness group. Requests are still
+ * answered from the last state seen meanwhile.
  */
 @Component("informers")
 public class InformersHealthIndicator implements HealthIndicator {
@@ -32,10 +35,11 @@ public class InformersHealthIndicator implements HealthIndicator {
                 }
             }
         }
-        if (cache.synced()) {
+        String problem = cache.problem();
+        if (problem.isEmpty()) {
             return Health.up().withDetail("spoScope", String.valueOf(cache.scope()))
                     .withDetail("spoVersion", cache.version().seccompProfileVersion()).build();
         }
-        return Health.outOfService().withDetail("reason", cache.problem()).build();
+        return Health.outOfService().withDetail("reason", problem).build();
     }
 }
