@@ -5,7 +5,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Part of the readiness group: UP only once the SPO scope is known and the pod informer's initial list has been
- * applied; until then OUT_OF_SERVICE with the {@code reason} (e.g. the SeccompProfile CRD is missing).
+ * applied, and while no informer has lost its watch for longer than common's {@code WatchHealth.GRACE};
+ * otherwise OUT_OF_SERVICE with the {@code reason} (e.g. the SeccompProfile CRD is missing). The extender
+ * keeps answering from its state during a watch loss.
  */
 public class InformerHealthIndicator implements HealthIndicator {
 
@@ -20,7 +22,8 @@ public class InformerHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         boolean synced = informers.podsSynced();
-        Health.Builder builder = synced ? Health.up() : Health.outOfService().withDetail("reason", informers.problem());
+        String problem = informers.problem();
+        Health.Builder builder = problem.isEmpty() ? Health.up() : Health.outOfService().withDetail("reason", problem);
         return builder
                 .withDetail("spoScope", informers.scope().map(Enum::name).orElse("unknown"))
                 .withDetail("podsSynced", synced)

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.github.sysched.informer.WatchHealth;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
@@ -46,6 +47,8 @@ public class Informers implements SmartLifecycle {
     private volatile SharedIndexInformer<Pod> podInformer;
     private volatile String problem = "not started";
     private volatile boolean running;
+    /** Replaced at each start, so a restarted lifecycle does not keep following stopped informers. */
+    private volatile WatchHealth watches = new WatchHealth();
     private Thread starter;
 
     public Informers(KubernetesClient client, ClusterState state, SpoPodResolver profiles, SpoApiVersion version,
@@ -104,6 +107,10 @@ public class Informers implements SmartLifecycle {
         });
         pods.addEventHandler(state);
         podInformer = pods;
+        watches = new WatchHealth();
+        watches.track("seccompprofiles", seccompProfiles);
+        watches.track("pods", pods);
+        watches.start();
 
         seccompProfiles.start().toCompletableFuture()
                 .orTimeout(profileWait.toMillis(), TimeUnit.MILLISECONDS)
@@ -129,9 +136,12 @@ public class Informers implements SmartLifecycle {
         });
     }
 
-    /** Why the state is not ready yet (SPO scope, informers); empty once the pod informer has synced. */
+    /**
+     * Why the state is not ready (SPO scope, informers not synced, or a watch lost for longer than
+     * {@link WatchHealth#GRACE}); empty while it follows the cluster.
+     */
     public String problem() {
-        return podsSynced() ? "" : problem;
+        return podsSynced() ? watches.problem() : problem;
     }
 
     /** The SPO scope in force; empty until configured or detected. */
@@ -198,6 +208,7 @@ public class Informers implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
+        watches.close();
         if (starter != null) {
             starter.interrupt();
         }

@@ -3,12 +3,12 @@ package io.github.sysched.scheduler.state;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.github.sysched.pod.PodSyscallResolver;
 import io.github.sysched.pod.PodSyscalls;
+import io.github.sysched.profile.PolicyMemo;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
 import io.github.sysched.profile.ProfileResolutionException;
 import io.github.sysched.profile.ProfileResolver;
 import io.github.sysched.profile.RuntimeDefaultProfile;
-import io.github.sysched.profile.SeccompPolicy;
 import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoScope;
@@ -17,10 +17,8 @@ import io.github.sysched.syscall.SyscallTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -36,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>The SPO scope (how profiles are keyed) is given once it is known ({@link #useScope}); until then every
  * pod resolves to the full table. The profile lookup is a snapshot of the informer store, rebuilt on the first
  * resolution after a SeccompProfile change ({@link #profilesChanged()}), not per pod; converted policies are
- * memoized per snapshot. Nothing here calls the API server, so it is safe on the extender's request path.
+ * kept across snapshots while a profile's resourceVersion is unchanged (common's {@link PolicyMemo}, as in the
+ * webhook). Nothing here calls the API server, so it is safe on the extender's request path.
  */
 public class SpoPodResolver implements UnannotatedPodResolver {
 
@@ -48,6 +47,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     private volatile SpoScope scope;
     private volatile ProfileKey defaultProfile;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final PolicyMemo policies = new PolicyMemo();
     private final AtomicLong generation = new AtomicLong();
     private volatile Supplier<? extends Collection<? extends SeccompProfile>> profiles = List::of;
     private volatile Snapshot snapshot;
@@ -175,7 +175,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
                         profile.getMetadata() == null ? "?" : profile.getMetadata().getName(), scope, e.getMessage());
             }
         }
-        ProfileLookup lookup = memoized(SpoProfiles.lookup(usable, scope));
+        ProfileLookup lookup = SpoProfiles.lookup(usable, scope, policies);
         ProfileResolver resolver = new ProfileResolver(lookup, UNIVERSE);
         boolean defaultExists = resolver.exists(defaultProfile);
         if (!defaultExists && !defaultMissingLogged) {
@@ -186,20 +186,6 @@ public class SpoPodResolver implements UnannotatedPodResolver {
         }
         defaultMissingLogged = !defaultExists;
         return new Snapshot(gen, PodSyscallResolver.forSpoProfiles(lookup, defaultProfile));
-    }
-
-    /** Converts each profile to a policy once per snapshot (failures are not cached: they are rethrown). */
-    private static ProfileLookup memoized(ProfileLookup lookup) {
-        Map<ProfileKey, Optional<SeccompPolicy>> cache = new ConcurrentHashMap<>();
-        return key -> {
-            Optional<SeccompPolicy> hit = cache.get(key);
-            if (hit != null) {
-                return hit;
-            }
-            Optional<SeccompPolicy> found = lookup.find(key);
-            cache.put(key, found);
-            return found;
-        };
     }
 
     private static String name(Pod pod) {

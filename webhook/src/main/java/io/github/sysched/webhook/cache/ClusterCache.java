@@ -1,11 +1,11 @@
 package io.github.sysched.webhook.cache;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.github.sysched.informer.WatchHealth;
 import io.github.sysched.profile.PolicyMemo;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
@@ -14,15 +14,14 @@ import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApi;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
+import io.github.sysched.spo.SpoScopeDetector;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -45,23 +44,16 @@ public class ClusterCache implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
 
-    /**
-     * How long an informer may be without a watch before the cache stops being {@link #current()}: longer than
-     * the reconnect after a routine watch expiry (about 1s), shorter than an outage worth reporting.
-     */
-    static final Duration WATCH_LOSS_GRACE = Duration.ofSeconds(5);
-
-    /** How often the watches are checked, so that two short gaps are not taken for one long loss. */
-    private static final long WATCH_SAMPLE_MILLIS = 250;
-
     private final KubernetesClient client;
     private final WebhookProperties properties;
     private final SpoApiVersion version;
+    private final SpoScopeDetector scopeDetector;
     private volatile SpoScope scope;
     private volatile SharedIndexInformer<? extends SeccompProfile> profiles;
     private volatile SharedIndexInformer<? extends ProfileBinding> bindings;
     private volatile SharedIndexInformer<Namespace> namespaces;
-    private volatile List<WatchState> watchStates = List.of();
+    /** Replaced at each start: Spring may stop and restart the cache (e.g. a paused test context). */
+    private volatile WatchHealth watches = new WatchHealth();
     private final PolicyMemo policies = new PolicyMemo();
     private volatile String startupProblem = "not started";
     private volatile boolean running;
@@ -76,6 +68,8 @@ public class ClusterCache implements SmartLifecycle {
             case CLUSTER -> SpoScope.CLUSTER;
             case AUTO -> null;
         };
+        this.scopeDetector = SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
+                .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
         Gauge.builder("sysched.cache.size", this, c -> size(c.profiles)).tag("resource", "seccompprofiles")
                 .description("Objects in the webhook's informer caches").register(registry);
         Gauge.builder("sysched.cache.size", this, c -> size(c.bindings)).tag("resource", "profilebindings")
@@ -100,44 +94,26 @@ public class ClusterCache implements SmartLifecycle {
     }
 
     private void run() {
-        if (!startInformers()) {
-            return;
-        }
-        while (running) {
-            watchStates.forEach(WatchState::sample);
-            try {
-                TimeUnit.MILLISECONDS.sleep(WATCH_SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
+        if (startInformers()) {
+            watches.start();
         }
     }
 
     /** False when stopped before the informers could start. */
     private boolean startInformers() {
-        long backoffMillis = 500;
-        while (running && scope == null) {
+        if (scope == null) {
             try {
-                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                        .withName(SpoApi.SECCOMP_PROFILE_CRD).get();
-                if (crd == null) {
-                    startupProblem = "CRD " + SpoApi.SECCOMP_PROFILE_CRD + " not found (is SPO installed?)";
-                } else {
-                    scope = SpoScope.of(crd);
-                    log.info("SPO scope detected from CRD {}: {}", SpoApi.SECCOMP_PROFILE_CRD, scope);
-                }
-            } catch (RuntimeException e) {
-                startupProblem = "cannot read CRD " + SpoApi.SECCOMP_PROFILE_CRD + ": " + e.getMessage();
+                scope = scopeDetector.await(() -> running, attempt -> {
+                    startupProblem = attempt.problem();
+                    log.warn("{}; retrying in {} ms", attempt.problem(), attempt.retryIn().toMillis());
+                });
+            } catch (InterruptedException e) {
+                return false;
             }
             if (scope == null) {
-                log.warn("{}; retrying in {} ms", startupProblem, backoffMillis);
-                try {
-                    TimeUnit.MILLISECONDS.sleep(backoffMillis);
-                } catch (InterruptedException e) {
-                    return false;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+                return false;
             }
+            log.info("SPO scope detected from CRD {}: {}", SpoApi.SECCOMP_PROFILE_CRD, scope);
         }
         if (!running) {
             return false;
@@ -153,8 +129,10 @@ public class ClusterCache implements SmartLifecycle {
             bindings = retrying("profilebindings",
                     client.resources(version.profileBindingClass()).inAnyNamespace().runnableInformer(0));
             namespaces = retrying("namespaces", client.namespaces().runnableInformer(0));
-            watchStates = List.of(new WatchState("seccompprofiles", profiles),
-                    new WatchState("profilebindings", bindings), new WatchState("namespaces", namespaces));
+            watches = new WatchHealth();
+            watches.track("seccompprofiles", profiles);
+            watches.track("profilebindings", bindings);
+            watches.track("namespaces", namespaces);
             profiles.start();
             bindings.start();
             namespaces.start();
@@ -176,6 +154,7 @@ public class ClusterCache implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         running = false;
+        watches.close();
         if (worker != null) {
             worker.interrupt();
         }
@@ -207,7 +186,7 @@ public class ClusterCache implements SmartLifecycle {
 
     /**
      * True while the caches follow the cluster (readiness): synced, and no informer has been without its watch
-     * for longer than {@link #WATCH_LOSS_GRACE} (API server unreachable, failing or too slow to relist).
+     * for longer than {@link WatchHealth#GRACE} (API server unreachable, failing or too slow to relist).
      */
     public boolean current() {
         return problem().isEmpty();
@@ -215,14 +194,7 @@ public class ClusterCache implements SmartLifecycle {
 
     /** Why the cache is not {@link #current()} (empty when it is). */
     public String problem() {
-        if (!synced()) {
-            return startupProblem;
-        }
-        List<String> lost = new ArrayList<>();
-        for (WatchState state : watchStates) {
-            state.lostFor(WATCH_LOSS_GRACE).ifPresent(lost::add);
-        }
-        return lost.isEmpty() ? "" : "watch lost, answering from the last state seen: " + String.join(", ", lost);
+        return synced() ? watches.problem() : startupProblem;
     }
 
     /** The SPO scope in force (detected or configured); null until detected. */
@@ -270,48 +242,6 @@ public class ClusterCache implements SmartLifecycle {
     @Override
     public int getPhase() {
         return 0; // before the web server (which starts in a later phase) so informers start first
-    }
-
-    /**
-     * When one informer was first seen without its watch. fabric8 exposes no watch events, so the loss is
-     * timed from the first sample that sees it.
-     */
-    private static final class WatchState {
-
-        private final String resource;
-        private final SharedIndexInformer<?> informer;
-        private long unwatchedSinceNanos;
-        private boolean unwatched;
-
-        WatchState(String resource, SharedIndexInformer<?> informer) {
-            this.resource = resource;
-            this.informer = informer;
-        }
-
-        synchronized void sample() {
-            if (informer.isWatching()) {
-                unwatched = false;
-            } else if (!unwatched) {
-                unwatched = true;
-                unwatchedSinceNanos = System.nanoTime();
-            }
-        }
-
-        /** A description of the loss once it has lasted longer than {@code grace}. */
-        synchronized Optional<String> lostFor(Duration grace) {
-            if (!informer.isRunning()) {
-                return Optional.of(resource + " (informer stopped)");
-            }
-            sample();
-            if (!unwatched) {
-                return Optional.empty();
-            }
-            Duration lost = Duration.ofNanos(System.nanoTime() - unwatchedSinceNanos);
-            return lost.compareTo(grace) > 0
-                    ? Optional.of(resource + " for " + lost.toSeconds() + "s (last resourceVersion "
-                    + informer.lastSyncResourceVersion() + ")")
-                    : Optional.empty();
-        }
     }
 
     /** A deleted SeccompProfile's memoized policy is dropped at once (updates are caught by resourceVersion). */

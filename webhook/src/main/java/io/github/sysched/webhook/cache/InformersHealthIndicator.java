@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 /**
  * {@code informers} health: UP once the informer caches have synced and the resolution path has run once
  * (class loading and JIT of the first request would otherwise eat the request deadline), OUT_OF_SERVICE again
- * while an informer has lost its watch for longer than {@link ClusterCache#WATCH_LOSS_GRACE} (API server
+ * while an informer has lost its watch for longer than {@link io.github.sysched.informer.WatchHealth#GRACE} (API server
  * unreachable, failing or too slow to relist) and UP once it watches again. Readiness group. Requests are still
  * answered from the last state seen meanwhile.
  */

@@ -128,4 +128,19 @@ class ClusterCacheTest {
         assertThat(cache.scope()).isEqualTo(SpoScope.NAMESPACED);
         await().atMost(Duration.ofSeconds(20)).until(cache::synced);
     }
+
+    @Test
+    void aStoppedAndRestartedCacheIsCurrentAgain() {
+        // Spring stops and restarts SmartLifecycle beans of a paused context; readiness must not keep following
+        // the informers of the first start.
+        cache = new ClusterCache(client, properties(Map.of("sysched.webhook.spo.scope", "namespaced")),
+                new SimpleMeterRegistry());
+        cache.start();
+        await().atMost(Duration.ofSeconds(10)).until(cache::current);
+        cache.stop();
+        assertThat(cache.current()).isFalse();
+        cache.start();
+        await().atMost(Duration.ofSeconds(10)).until(cache::current);
+        assertThat(cache.problem()).isEmpty();
+    }
 }

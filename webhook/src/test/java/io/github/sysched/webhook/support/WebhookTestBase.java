@@ -56,11 +56,20 @@ public abstract class WebhookTestBase {
         return MockKube.client();
     }
 
+    private volatile String lastReadiness = "none";
+
     @BeforeEach
     void awaitReady() {
         await().atMost(Duration.ofSeconds(30)).until(cache::synced);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> management("/actuator/health/readiness").statusCode() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                HttpResponse<String> readiness = management("/actuator/health/readiness");
+                lastReadiness = readiness.statusCode() + " " + readiness.body();
+                return readiness.statusCode() == 200;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("readiness not UP within 30s; last answer: " + lastReadiness + "; cache: " + cache.problem(), e);
+        }
     }
 
     protected HttpResponse<String> post(String path, String body) {
