@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -97,20 +98,24 @@ public class AdmissionService {
 
     private Answer respond(Endpoint endpoint, AdmissionContext request) {
         Duration budget = properties.requestDeadline();
-        Future<AdmissionVerdict> future = executor.submit(() -> {
-            MDC.put("uid", request.uid());
-            try {
-                return endpoint == Endpoint.MUTATE ? mutate(request) : validate(request);
-            } finally {
-                MDC.remove("uid");
-            }
-        });
-        AdmissionVerdict verdict;
+        Future<AdmissionVerdict> future = null;
         String failure;
         try {
-            verdict = future.get(Math.max(1, Duration.between(clock.instant(), request.deadline()).toMillis()),
-                    TimeUnit.MILLISECONDS);
+            future = executor.submit(() -> {
+                MDC.put("uid", request.uid());
+                try {
+                    return endpoint == Endpoint.MUTATE ? mutate(request) : validate(request);
+                } finally {
+                    MDC.remove("uid");
+                }
+            });
+            AdmissionVerdict verdict = future.get(
+                    Math.max(1, Duration.between(clock.instant(), request.deadline()).toMillis()), TimeUnit.MILLISECONDS);
             return Answer.of(encode(request, verdict));
+        } catch (RejectedExecutionException e) {
+            failure = "error";
+            log.error("admission of {} ({} {}) not started: every admission worker is busy and the queue is full; "
+                    + "failure mode {}", request.describe(), request.operation(), endpoint, properties.failureMode());
         } catch (TimeoutException e) {
             future.cancel(true);
             failure = "timeout";
@@ -136,11 +141,36 @@ public class AdmissionService {
             status.put("code", 500);
             status.put("reason", "InternalError");
             status.put("message", message);
-        } else {
-            response.put("allowed", true);
+            return new Answer(response, failure);
+        }
+        response.put("allowed", true);
+        ArrayNode failSafe = endpoint == Endpoint.MUTATE ? failSafePatch(request) : null;
+        if (failSafe == null || failSafe.isEmpty()) {
             response.putArray("warnings").add(message + "; admitted unchanged");
+        } else {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(failSafe)));
+            response.putArray("warnings").add(message + "; admitted without sysched's changes, but without the "
+                    + "client's values of sysched's own annotations");
         }
         return new Answer(response, failure);
+    }
+
+    /**
+     * What the mutators must do even when the request failed and is admitted anyway ({@link Mutator#mutateOnFailure});
+     * null when that fails too (the request is then admitted unchanged).
+     */
+    private ArrayNode failSafePatch(AdmissionContext request) {
+        try {
+            MutationVerdict verdict = new MutationVerdict(request.object());
+            for (Mutator mutator : mutators) {
+                mutator.mutateOnFailure(request, verdict);
+            }
+            return verdict.patch().operations();
+        } catch (RuntimeException e) {
+            log.error("the fail-safe patch for {} failed too; admitted unchanged", request.describe(), e);
+            return null;
+        }
     }
 
     private AdmissionVerdict mutate(AdmissionContext request) {
