@@ -20,4 +20,10 @@ public record ExtenderArgs(
         @JsonProperty("Pod") Pod pod,
         @JsonProperty("Nodes") NodeList nodes,
         @JsonProperty("NodeNames") List<String> nodeNames) {
+
+    public ExtenderArgs {
+        if (nodeNames != null && nodeNames.contains(null)) {
+            throw new IllegalArgumentException("NodeNames must not contain null");
+        }
+    }
 }
