@@ -22,8 +22,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -37,10 +41,19 @@ public class AdmissionService {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
     public static final String KIND = "AdmissionReview";
+    /**
+     * Tokens one AdmissionReview may have. The API server sends at most about 3MB (object and oldObject of at
+     * most 1.5MB each), a few hundred thousand tokens even in dense JSON; the byte cap alone would let a small
+     * body of {@code {},{},...} expand to millions of nodes (an 8MB body: over 200MB of tree, copied again
+     * for the patch).
+     */
+    public static final long MAX_TOKENS = 1_000_000;
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionService.class);
 
     private final ObjectMapper mapper;
+    private final ObjectMapper bodyParser = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build()).build();
     private final List<Mutator> mutators;
     private final List<Validator> validators;
     private final WebhookProperties properties;
@@ -230,7 +243,9 @@ public class AdmissionService {
     AdmissionContext decode(byte[] body) {
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = bodyParser.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new BadAdmissionReviewException("body exceeds a parser limit: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw new BadAdmissionReviewException("body is not valid JSON: " + e.getOriginalMessage(), e);
         }
