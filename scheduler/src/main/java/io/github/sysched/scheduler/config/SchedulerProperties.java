@@ -24,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *       cluster-scoped) and how SeccompProfiles are keyed.</li>
  *   <li>{@code spo.version}: the SeccompProfile API version the informer reads: {@code v1beta1} (default,
  *       SPO up to v0.10) or {@code v1} (SPO v1.0+).</li>
- *   <li>{@code max-request-size}: extender request bodies larger than this are refused with 413 ({@code 32MB}:
- *       {@code NodeNames} for any cluster size, full {@code Nodes} for a few thousand typical nodes).</li>
+ *   <li>{@code max-request-size}: extender request bodies larger than this are refused with 413 ({@code 8MB}:
+ *       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes).</li>
  * </ul>
  * Pods without a valid {@code exs.sysched.io/syscalls} annotation are resolved from their own seccomp
  * settings with common's {@code io.github.sysched.pod.PodSyscallResolver}: Localhost SPO profile → that
@@ -41,7 +41,7 @@ public class SchedulerProperties {
     private final Ipp ipp = new Ipp();
     private final Bind bind = new Bind();
     private final Spo spo = new Spo();
-    private DataSize maxRequestSize = DataSize.ofMegabytes(32);
+    private DataSize maxRequestSize = DataSize.ofMegabytes(8);
 
     public DefaultProfile getDefaultProfile() {
         return defaultProfile;
@@ -72,7 +72,7 @@ public class SchedulerProperties {
     }
 
     public void setMaxRequestSize(DataSize maxRequestSize) {
-        this.maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(32) : maxRequestSize;
+        this.maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(8) : maxRequestSize;
     }
 
     public static class DefaultProfile {

@@ -4,15 +4,28 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads an extender request body with a size cap ({@code sysched.scheduler.max-request-size}) and decodes it;
- * the extender port is unauthenticated, so neither size nor shape is trusted. Too large: {@link TooLargeException}
- * (413); not decodable: {@link BadExtenderRequestException} (400).
+ * Reads an extender request body with a size cap ({@code sysched.scheduler.max-request-size}) and a token cap
+ * ({@link #MAX_TOKENS}), and decodes it; the extender port is unauthenticated, so neither size nor shape is
+ * trusted. Too large: {@link TooLargeException} (413); not decodable: {@link BadExtenderRequestException} (400).
  */
 public class ExtenderRequestReader {
 
+    /**
+     * Tokens one request may have: {@code NodeNames} of any cluster and full {@code Nodes} of 2,000 typical nodes
+     * (about 400 tokens each) fit, more than the default size cap lets through; a body of {@code {},{},...} no
+     * longer expands to tens of times its size in memory.
+     */
+    public static final long MAX_TOKENS = 1_000_000;
+
+    private final ObjectMapper bodyParser = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build()).build();
     private final ObjectMapper mapper;
     private final long maxBytes;
 
@@ -31,9 +44,10 @@ public class ExtenderRequestReader {
             throw new BadExtenderRequestException("empty body");
         }
         try {
-            T value = mapper.readValue(body, type);
+            JsonNode tree = bodyParser.readTree(body);
+            T value = tree == null ? null : mapper.treeToValue(tree, type);
             if (value == null) {
-                throw new BadExtenderRequestException("body is JSON null");
+                throw new BadExtenderRequestException("body holds no " + type.getSimpleName() + " (JSON null or blank)");
             }
             return value;
         } catch (JacksonException e) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.github.sysched.fuzz.FuzzInputs;
 import io.github.sysched.scheduler.Harness;
+import io.github.sysched.scheduler.extender.ExtenderRequestReader;
 import io.github.sysched.syscall.SyscallSet;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -22,12 +23,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The extender's answers to requests it cannot serve, each found by {@link ExtenderFuzzTest}: a clear 4xx with
- * {@code {"error": ...}} instead of a 500 or Spring's bare "Bad Request", a size cap, and names checked before
- * they go into the binding URL.
+ * {@code {"error": ...}} instead of a 500 or Spring's bare "Bad Request", a size and a token cap, and names
+ * checked before they go into the binding URL.
  */
 class ExtenderRejectionTest {
 
-    private static final int CAP = 64 * 1024;
+    private static final int CAP = 4 * 1024 * 1024;
 
     static KubernetesMockServer server;
     static KubernetesClient client;
@@ -79,6 +80,18 @@ class ExtenderRejectionTest {
         assertThat(error(deep)).contains("nesting depth");
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(error(empty)).contains("empty body");
+    }
+
+    @Test
+    void aBodyWithMoreTokensThanTheLimitIsA400() {
+        String body = "{\"Nodes\":{\"items\":[" + "{},".repeat((int) (ExtenderRequestReader.MAX_TOKENS / 2)) + "{}]}}";
+
+        HttpResponse<String> response = harness.post("/filter", body);
+
+        assertThat(body.length()).isLessThan(CAP);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error(response)).contains("Token count");
+        System.out.println("BOUNDS extender: " + body.length() / 1024 + " KB of '{},' refused with 400");
     }
 
     @Test
