@@ -40,6 +40,8 @@ class AdmissionOverloadTest extends WebhookTestBase {
                     }
                 });
             }
+            // every worker blocked before the queue is filled, or a worker would free a slot by taking a task
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == pool.getMaximumPoolSize());
             while (pool.getQueue().remainingCapacity() > 0) {
                 pool.execute(() -> { });
             }
