@@ -127,6 +127,13 @@ public final class Harness implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build());
     }
 
+    /** POSTs raw bytes (fuzzing: invalid UTF-8, truncated JSON); an I/O failure is an UncheckedIOException. */
+    public HttpResponse<String> post(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofSeconds(20)).build());
+    }
+
     public JsonNode postJson(String path, String body) {
         HttpResponse<String> response = post(path, body);
         if (response.statusCode() != 200) {

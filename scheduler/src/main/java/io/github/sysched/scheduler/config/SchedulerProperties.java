@@ -3,6 +3,7 @@ package io.github.sysched.scheduler.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -23,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *       ({@code default-profile.name} alone when cluster-scoped) and how SeccompProfiles are keyed.</li>
  *   <li>{@code spo.version}: the SeccompProfile API version the informer reads: {@code v1beta1} (default,
  *       SPO up to v0.10) or {@code v1} (SPO v1.0+).</li>
+ *   <li>{@code max-request-size}: extender request bodies larger than this are refused with 413 ({@code 8MB}:
+ *       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes).</li>
  * </ul>
  * Pods without a valid {@code exs.sysched.io/syscalls} annotation are resolved from their own seccomp
  * settings with common's {@code io.github.sysched.pod.PodSyscallResolver}: Localhost SPO profile → that
@@ -38,6 +41,7 @@ public class SchedulerProperties {
     private final Ipp ipp = new Ipp();
     private final Bind bind = new Bind();
     private final Spo spo = new Spo();
+    private DataSize maxRequestSize = DataSize.ofMegabytes(8);
 
     public DefaultProfile getDefaultProfile() {
         return defaultProfile;
@@ -61,6 +65,14 @@ public class SchedulerProperties {
 
     public Spo getSpo() {
         return spo;
+    }
+
+    public DataSize getMaxRequestSize() {
+        return maxRequestSize;
+    }
+
+    public void setMaxRequestSize(DataSize maxRequestSize) {
+        this.maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(8) : maxRequestSize;
     }
 
     public static class DefaultProfile {

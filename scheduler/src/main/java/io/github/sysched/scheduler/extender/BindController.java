@@ -8,12 +8,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.Informers;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -26,27 +28,37 @@ import org.springframework.web.bind.annotation.RestController;
 public class BindController {
 
     private static final Logger log = LoggerFactory.getLogger(BindController.class);
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private final KubernetesClient client;
     private final ClusterState state;
     private final Informers informers;
     private final ExtenderController.ExtenderMetrics metrics;
+    private final ExtenderRequestReader reader;
 
     public BindController(KubernetesClient client, ClusterState state, Informers informers,
-                          ExtenderController.ExtenderMetrics metrics) {
+                          ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader) {
         this.client = client;
         this.state = state;
         this.informers = informers;
         this.metrics = metrics;
+        this.reader = reader;
     }
 
     @PostMapping(path = "/bind", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ExtenderBindingResult bind(@RequestBody ExtenderBindingArgs args) {
+    public ExtenderBindingResult bind(HttpServletRequest request) throws IOException {
+        ExtenderBindingArgs args = reader.read(request, ExtenderBindingArgs.class);
         Timer.Sample sample = metrics.start();
         String outcome = "error";
         try {
-            if (args == null || isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
+            if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
                 return new ExtenderBindingResult("PodName, PodNamespace and Node are required");
+            }
+            String invalid = invalidName(args);
+            if (invalid != null) {
+                return new ExtenderBindingResult(invalid);
             }
             Binding binding = new BindingBuilder()
                     .withNewMetadata()
@@ -73,6 +85,31 @@ public class BindController {
         } finally {
             metrics.stop(sample, "bind", outcome);
         }
+    }
+
+    /**
+     * The names go into the binding URL: anything but a Kubernetes name (which never needs escaping) is refused
+     * rather than sent, e.g. a pod name with '/' or '?' that would address another path.
+     */
+    private static String invalidName(ExtenderBindingArgs args) {
+        if (!isName(args.podNamespace(), DNS_LABEL, 63)) {
+            return "PodNamespace '" + abbreviate(args.podNamespace()) + "' is not a valid namespace name";
+        }
+        if (!isName(args.podName(), DNS_SUBDOMAIN, 253)) {
+            return "PodName '" + abbreviate(args.podName()) + "' is not a valid pod name";
+        }
+        if (!isName(args.node(), DNS_SUBDOMAIN, 253)) {
+            return "Node '" + abbreviate(args.node()) + "' is not a valid node name";
+        }
+        return null;
+    }
+
+    private static boolean isName(String value, Pattern pattern, int maxLength) {
+        return value.length() <= maxLength && pattern.matcher(value).matches();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
 
     private static boolean isBlank(String s) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code k8s.io/kube-scheduler/extender/v1.ExtenderArgs}: the Go struct has no JSON tags, so the keys are
@@ -20,4 +21,11 @@ public record ExtenderArgs(
         @JsonProperty("Pod") Pod pod,
         @JsonProperty("Nodes") NodeList nodes,
         @JsonProperty("NodeNames") List<String> nodeNames) {
+
+    public ExtenderArgs {
+        // not contains(null): immutable lists throw on a null argument
+        if (nodeNames != null && nodeNames.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("NodeNames must not contain null");
+        }
+    }
 }

@@ -1,11 +1,13 @@
 package io.github.sysched.scheduler.extender;
 
+import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.Informers;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
 
 @Configuration(proxyBeanMethods = false)
 public class ExtenderConfiguration {
@@ -13,6 +15,11 @@ public class ExtenderConfiguration {
     @Bean
     ExtenderService extenderService(ClusterState state, PodSetResolver resolver, Informers informers) {
         return new ExtenderService(state, resolver, informers);
+    }
+
+    @Bean
+    ExtenderRequestReader extenderRequestReader(ObjectMapper mapper, SchedulerProperties properties) {
+        return new ExtenderRequestReader(mapper, properties.getMaxRequestSize().toBytes());
     }
 
     @Bean

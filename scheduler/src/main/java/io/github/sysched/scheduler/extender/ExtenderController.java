@@ -3,10 +3,11 @@ package io.github.sysched.scheduler.extender;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -18,14 +19,17 @@ public class ExtenderController {
 
     private final ExtenderService service;
     private final ExtenderMetrics metrics;
+    private final ExtenderRequestReader reader;
 
-    public ExtenderController(ExtenderService service, ExtenderMetrics metrics) {
+    public ExtenderController(ExtenderService service, ExtenderMetrics metrics, ExtenderRequestReader reader) {
         this.service = service;
         this.metrics = metrics;
+        this.reader = reader;
     }
 
     @PostMapping(path = "/filter", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ExtenderFilterResult filter(@RequestBody ExtenderArgs args) {
+    public ExtenderFilterResult filter(HttpServletRequest request) throws IOException {
+        ExtenderArgs args = reader.read(request, ExtenderArgs.class);
         Timer.Sample sample = metrics.start();
         String outcome = "error";
         try {
@@ -39,7 +43,8 @@ public class ExtenderController {
     }
 
     @PostMapping(path = "/prioritize", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<HostPriority> prioritize(@RequestBody ExtenderArgs args) {
+    public List<HostPriority> prioritize(HttpServletRequest request) throws IOException {
+        ExtenderArgs args = reader.read(request, ExtenderArgs.class);
         Timer.Sample sample = metrics.start();
         String outcome = "error";
         try {

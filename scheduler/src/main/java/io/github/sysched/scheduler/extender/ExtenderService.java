@@ -101,7 +101,13 @@ public class ExtenderService {
         if (args.pod() == null || !informers.podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
-        SyscallSet incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
+        SyscallSet incoming;
+        try {
+            incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
+        } catch (RuntimeException e) {
+            // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
+            throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
+        }
         return score(nodes, incoming);
     }
 

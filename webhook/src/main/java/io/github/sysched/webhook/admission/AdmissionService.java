@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -21,8 +22,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,10 +41,19 @@ public class AdmissionService {
 
     public static final String API_VERSION = "admission.k8s.io/v1";
     public static final String KIND = "AdmissionReview";
+    /**
+     * Tokens one AdmissionReview may have. The API server sends at most about 3MB (object and oldObject of at
+     * most 1.5MB each), a few hundred thousand tokens even in dense JSON; the byte cap alone would let a small
+     * body of {@code {},{},...} expand to millions of nodes (an 8MB body: over 200MB of tree, copied again
+     * for the patch).
+     */
+    public static final long MAX_TOKENS = 1_000_000;
 
     private static final Logger log = LoggerFactory.getLogger(AdmissionService.class);
 
     private final ObjectMapper mapper;
+    private final ObjectMapper bodyParser = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build()).build();
     private final List<Mutator> mutators;
     private final List<Validator> validators;
     private final WebhookProperties properties;
@@ -97,20 +111,24 @@ public class AdmissionService {
 
     private Answer respond(Endpoint endpoint, AdmissionContext request) {
         Duration budget = properties.requestDeadline();
-        Future<AdmissionVerdict> future = executor.submit(() -> {
-            MDC.put("uid", request.uid());
-            try {
-                return endpoint == Endpoint.MUTATE ? mutate(request) : validate(request);
-            } finally {
-                MDC.remove("uid");
-            }
-        });
-        AdmissionVerdict verdict;
+        Future<AdmissionVerdict> future = null;
         String failure;
         try {
-            verdict = future.get(Math.max(1, Duration.between(clock.instant(), request.deadline()).toMillis()),
-                    TimeUnit.MILLISECONDS);
+            future = executor.submit(() -> {
+                MDC.put("uid", request.uid());
+                try {
+                    return endpoint == Endpoint.MUTATE ? mutate(request) : validate(request);
+                } finally {
+                    MDC.remove("uid");
+                }
+            });
+            AdmissionVerdict verdict = future.get(
+                    Math.max(1, Duration.between(clock.instant(), request.deadline()).toMillis()), TimeUnit.MILLISECONDS);
             return Answer.of(encode(request, verdict));
+        } catch (RejectedExecutionException e) {
+            failure = "error";
+            log.error("admission of {} ({} {}) not started: every admission worker is busy and the queue is full; "
+                    + "failure mode {}", request.describe(), request.operation(), endpoint, properties.failureMode());
         } catch (TimeoutException e) {
             future.cancel(true);
             failure = "timeout";
@@ -136,11 +154,36 @@ public class AdmissionService {
             status.put("code", 500);
             status.put("reason", "InternalError");
             status.put("message", message);
-        } else {
-            response.put("allowed", true);
+            return new Answer(response, failure);
+        }
+        response.put("allowed", true);
+        ArrayNode failSafe = endpoint == Endpoint.MUTATE ? failSafePatch(request) : null;
+        if (failSafe == null || failSafe.isEmpty()) {
             response.putArray("warnings").add(message + "; admitted unchanged");
+        } else {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(failSafe)));
+            response.putArray("warnings").add(message + "; admitted without sysched's changes, but without the "
+                    + "client's values of sysched's own annotations");
         }
         return new Answer(response, failure);
+    }
+
+    /**
+     * What the mutators must do even when the request failed and is admitted anyway ({@link Mutator#mutateOnFailure});
+     * null when that fails too (the request is then admitted unchanged).
+     */
+    private ArrayNode failSafePatch(AdmissionContext request) {
+        try {
+            MutationVerdict verdict = new MutationVerdict(request.object());
+            for (Mutator mutator : mutators) {
+                mutator.mutateOnFailure(request, verdict);
+            }
+            return verdict.patch().operations();
+        } catch (RuntimeException e) {
+            log.error("the fail-safe patch for {} failed too; admitted unchanged", request.describe(), e);
+            return null;
+        }
     }
 
     private AdmissionVerdict mutate(AdmissionContext request) {
@@ -200,7 +243,9 @@ public class AdmissionService {
     AdmissionContext decode(byte[] body) {
         JsonNode root;
         try {
-            root = mapper.readTree(body);
+            root = bodyParser.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new BadAdmissionReviewException("body exceeds a parser limit: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw new BadAdmissionReviewException("body is not valid JSON: " + e.getOriginalMessage(), e);
         }

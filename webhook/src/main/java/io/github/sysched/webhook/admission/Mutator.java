@@ -10,4 +10,13 @@ public interface Mutator {
     boolean supports(AdmissionContext request);
 
     void mutate(AdmissionContext request, MutationVerdict verdict);
+
+    /**
+     * What this concern must do even when the request failed (internal error, deadline, overload) and
+     * {@code failure-mode: allow} admits the object anyway. Called on every mutator, whatever {@link #supports}
+     * says, on a fresh verdict; it must be cheap and must not rely on the request's attributes (a timed-out
+     * request may still be running). Default: nothing.
+     */
+    default void mutateOnFailure(AdmissionContext request, MutationVerdict verdict) {
+    }
 }

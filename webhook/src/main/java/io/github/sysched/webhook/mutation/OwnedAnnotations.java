@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * Our annotations are outputs, never inputs: on pod CREATE, whatever the client sent under
  * {@link PlacementAnnotations#OWNED} is replaced by what the mutators decided ({@link #put}), or removed.
- * Runs last, so each key gets exactly one operation.
+ * Runs last, so each key gets exactly one operation. When the request fails and is admitted anyway, the client's
+ * values are still removed ({@link #mutateOnFailure}): a request that makes the webhook fail must not keep a
+ * forged, smaller syscall set.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -42,6 +44,15 @@ public class OwnedAnnotations implements Mutator {
     public boolean supports(AdmissionContext request) {
         return request.isPod() && request.operation() == AdmissionContext.Operation.CREATE
                 && !namespaces.exempt(request.namespace());
+    }
+
+    @Override
+    public void mutateOnFailure(AdmissionContext request, MutationVerdict verdict) {
+        if (supports(request)) {
+            for (String key : PlacementAnnotations.OWNED) {
+                verdict.patch().remove(JsonPatchBuilder.path("metadata", "annotations", key));
+            }
+        }
     }
 
     @Override

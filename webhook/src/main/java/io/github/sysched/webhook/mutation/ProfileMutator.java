@@ -50,6 +50,13 @@ public class ProfileMutator implements Mutator {
     /** The {@link PodSyscalls} of the request, for later mutators. */
     public static final String RESULT_ATTRIBUTE = ProfileMutator.class.getName() + ":result";
 
+    /**
+     * Pods with more containers (and init containers) are not resolved: a 1.5MB pod can list tens of thousands
+     * of containers, and resolving them takes hundreds of MB. Without our annotation the scheduler scores such
+     * a pod with its own fallback, so skipping gains a pod author nothing.
+     */
+    public static final int MAX_CONTAINERS = 1_000;
+
     private static final Logger log = LoggerFactory.getLogger(ProfileMutator.class);
 
     private final ClusterCache cache;
@@ -111,6 +118,14 @@ public class ProfileMutator implements Mutator {
         SpoScope scope = cache.scope();
         if (scope == null || !cache.synced()) {
             throw new IllegalStateException("informer caches not synced: " + cache.problem());
+        }
+        int containers = request.object().path("spec").path("containers").size()
+                + request.object().path("spec").path("initContainers").size();
+        if (containers > MAX_CONTAINERS) {
+            count(request, "unresolved");
+            verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + containers
+                    + " containers, more than " + MAX_CONTAINERS);
+            return;
         }
         Pod pod = request.object(Pod.class);
         String namespace = request.namespace();

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * SeccompProfile CREATE/UPDATE: deny a profile whose {@code baseProfileName} chain (with the profile as it
- * would be stored) has a cycle; warn when a base profile is missing or not supported.
+ * would be stored) has a cycle or a syscall name the resolvers cannot use (blank, longer than 128 characters);
+ * warn when a base profile is missing or not supported.
  */
 @Component
 public class SeccompProfileValidator implements Validator {
@@ -67,6 +68,9 @@ public class SeccompProfileValidator implements Validator {
             } else {
                 verdict.warn("SeccompProfile " + key + ": " + e.getMessage());
             }
+        } catch (IllegalArgumentException e) {
+            // admitted, such a name would make the resolution of every pod bound to the profile fail
+            verdict.deny("SeccompProfile " + key + ": " + e.getMessage());
         }
     }
 }
