@@ -58,7 +58,13 @@ public final class ProfileResolver {
                                 : ProfileResolutionException.Reason.PROFILE_NOT_FOUND,
                         chain, (isBase ? "base profile " : "profile ") + current + " not found");
             }
-            syscalls = syscalls.union(policy.get().allowedSyscalls(denyListUniverse));
+            try {
+                syscalls = syscalls.union(policy.get().allowedSyscalls(denyListUniverse));
+            } catch (IllegalArgumentException e) {
+                // e.g. a syscall name the table refuses (too long, or the table of other names is full)
+                throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, chain,
+                        "profile " + current + " is invalid: " + e.getMessage());
+            }
             current = baseOf(current, policy.get(), chain);
         }
         return new ResolvedProfile(key, syscalls, chain);

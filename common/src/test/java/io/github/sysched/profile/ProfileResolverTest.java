@@ -54,6 +54,18 @@ class ProfileResolverTest {
     }
 
     @Test
+    void aSyscallNameTheTableRefusesMakesTheProfileInvalidNotACrash() {
+        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+                profile("team", "app", "base", "read"), profile("team", "base", null, "x".repeat(129)));
+
+        assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "app")))
+                .isInstanceOfSatisfying(ProfileResolutionException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.INVALID_PROFILE);
+                    assertThat(e.getMessage()).contains("team/base").contains("longer than 128");
+                });
+    }
+
+    @Test
     void clusterScopedBasesAreClusterScoped() {
         ProfileResolver resolver = resolver(SpoScope.CLUSTER,
                 profile(null, "app", "runc", "read"), profile(null, "runc", null, "futex", "read"));
