@@ -3,6 +3,7 @@ package io.github.sysched.demo;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.benchmarks.Fixtures;
@@ -134,7 +135,7 @@ final class ExtenderRoundTrip {
                 String uid = UUID.nameUUIDFromBytes((node + "/" + p).getBytes(StandardCharsets.UTF_8)).toString();
                 Pod pod = pod(node + "-pod-" + p, uid, syscalls);
                 pod.getSpec().setNodeName(node);
-                pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").build());
+                pod.setStatus(new PodStatusBuilder().withPhase("Running").build());
                 store.create(PODS_PATH, pod);
                 mirror.place(uid, node, syscalls);
             }
@@ -166,8 +167,8 @@ final class ExtenderRoundTrip {
         byte[] body = services.extender().args(cluster.incoming, cluster.nodeNames).getBytes(StandardCharsets.UTF_8);
         try (HttpConnection filter = HttpConnection.plain(base.resolve("/filter")).open();
              HttpConnection prioritize = HttpConnection.plain(base.resolve("/prioritize")).open()) {
-            byte[] expectedFilter = filter.post(body).body();
-            byte[] expectedPrioritize = prioritize.post(body).body();
+            byte[] expectedFilter = firstAnswer(filter, "/filter", body);
+            byte[] expectedPrioritize = firstAnswer(prioritize, "/prioritize", body);
             checkFilter(expectedFilter, cluster);
             checkPrioritize(expectedPrioritize, cluster);
 
@@ -200,6 +201,14 @@ final class ExtenderRoundTrip {
             print(List.of(prioritizeRow, filterRow), filterVerb.failures + prioritizeVerb.failures, cpuPerPairMicros);
             return filterVerb.failures + prioritizeVerb.failures == 0;
         }
+    }
+
+    private static byte[] firstAnswer(HttpConnection connection, String verb, byte[] body) throws Exception {
+        HttpConnection.Response response = connection.post(body);
+        if (response.status() != 200) {
+            throw new IllegalStateException(verb + " answered HTTP " + response.status() + ": " + response.bodyText());
+        }
+        return response.body();
     }
 
     /** One verb's connection, its reference answer and the count of answers that differ from it. */
