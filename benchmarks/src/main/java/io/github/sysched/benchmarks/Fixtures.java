@@ -12,18 +12,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
-/** Syscall sets for the benchmarks: real Confine profiles when a directory is given, else random sets. */
-final class Fixtures {
+/**
+ * Syscall sets for the benchmarks: real Confine profiles when a directory is given, else random sets. Public for
+ * the load generators ({@code benchmarks/load}), whose B2 cluster state uses B1's sets.
+ */
+public final class Fixtures {
 
     /** The universe the Confine deny-lists are measured against (x86_64 0..332). */
-    static final SyscallSet UNIVERSE = SyscallTable.x86_64().syscallsNumberedUpTo(332);
-    static final List<String> UNIVERSE_NAMES = UNIVERSE.names();
+    public static final SyscallSet UNIVERSE = SyscallTable.x86_64().syscallsNumberedUpTo(332);
+    public static final List<String> UNIVERSE_NAMES = UNIVERSE.names();
 
     private Fixtures() {
     }
 
     /** A random set of 100..250 names out of the 333, deterministic in {@code random}. */
-    static List<String> randomNames(SplittableRandom random) {
+    public static List<String> randomNames(SplittableRandom random) {
         int size = 100 + random.nextInt(151);
         List<String> names = new ArrayList<>(UNIVERSE_NAMES);
         for (int i = 0; i < size; i++) { // partial Fisher-Yates

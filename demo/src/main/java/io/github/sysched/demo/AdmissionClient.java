@@ -39,26 +39,20 @@ final class AdmissionClient {
     record Admitted(Pod pod, List<String> warnings) {
     }
 
+    /** The {@code /mutate} URL. */
+    URI mutateUri() {
+        return mutateUri;
+    }
+
+    /** The TLS context that trusts the webhook's CA. */
+    SSLContext sslContext() {
+        return http.sslContext();
+    }
+
     Admitted mutate(Pod pod, String requester) throws IOException, InterruptedException {
         String uid = UUID.randomUUID().toString();
-        ObjectNode review = json.createObjectNode();
-        review.put("apiVersion", "admission.k8s.io/v1");
-        review.put("kind", "AdmissionReview");
-        ObjectNode request = review.putObject("request");
-        request.put("uid", uid);
-        request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
-        request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
-        request.putObject("requestKind").put("group", "").put("version", "v1").put("kind", "Pod");
-        request.putObject("requestResource").put("group", "").put("version", "v1").put("resource", "pods");
-        request.put("name", pod.getMetadata().getName() == null ? "" : pod.getMetadata().getName());
-        request.put("namespace", pod.getMetadata().getNamespace());
-        request.put("operation", "CREATE");
-        request.putObject("userInfo").put("username", requester);
-        JsonNode object = json.readTree(serialization.asJson(pod));
-        request.set("object", object);
-        request.putNull("oldObject");
-        request.put("dryRun", false);
-        request.putObject("options").put("apiVersion", "meta.k8s.io/v1").put("kind", "CreateOptions");
+        ObjectNode review = review(pod, requester, uid);
+        JsonNode object = review.path("request").path("object");
 
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(mutateUri)
                         .timeout(Duration.ofSeconds(10))
@@ -87,5 +81,27 @@ final class AdmissionClient {
                 StandardCharsets.UTF_8));
         JsonNode patched = JsonPatch.apply(patch, object);
         return new Admitted(serialization.unmarshal(json.writeValueAsString(patched), Pod.class), warnings);
+    }
+
+    /** The admission.k8s.io/v1 AdmissionReview kube-apiserver sends for a pod CREATE. */
+    ObjectNode review(Pod pod, String requester, String uid) {
+        ObjectNode review = json.createObjectNode();
+        review.put("apiVersion", "admission.k8s.io/v1");
+        review.put("kind", "AdmissionReview");
+        ObjectNode request = review.putObject("request");
+        request.put("uid", uid);
+        request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
+        request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
+        request.putObject("requestKind").put("group", "").put("version", "v1").put("kind", "Pod");
+        request.putObject("requestResource").put("group", "").put("version", "v1").put("resource", "pods");
+        request.put("name", pod.getMetadata().getName() == null ? "" : pod.getMetadata().getName());
+        request.put("namespace", pod.getMetadata().getNamespace());
+        request.put("operation", "CREATE");
+        request.putObject("userInfo").put("username", requester);
+        request.set("object", json.readTree(serialization.asJson(pod)));
+        request.putNull("oldObject");
+        request.put("dryRun", false);
+        request.putObject("options").put("apiVersion", "meta.k8s.io/v1").put("kind", "CreateOptions");
+        return review;
     }
 }

@@ -106,7 +106,7 @@ public final class DemoMain {
         return result;
     }
 
-    private static void prepareCluster(EmbeddedApiServer api, DemoManifests manifests, List<String> nodes) {
+    static void prepareCluster(EmbeddedApiServer api, DemoManifests manifests, List<String> nodes) {
         for (String crd : List.of("spo-crds/seccompprofile.yaml", "spo-crds/profilebinding.yaml")) {
             try (InputStream in = DemoMain.class.getClassLoader().getResourceAsStream(crd)) {
                 api.installCustomResourceDefinition(in);

@@ -28,6 +28,11 @@ final class ExtenderClient {
         this.base = base;
     }
 
+    /** {@code http://host:port} of the extender. */
+    URI base() {
+        return base;
+    }
+
     record FilterResult(List<String> nodeNames, Map<String, String> failedNodes, String error) {
     }
 
@@ -55,7 +60,8 @@ final class ExtenderClient {
         return scores;
     }
 
-    private String args(Pod pod, List<String> nodeNames) {
+    /** The {@code ExtenderArgs} JSON kube-scheduler sends to a {@code nodeCacheCapable} extender. */
+    String args(Pod pod, List<String> nodeNames) {
         return "{\"Pod\":" + serialization.asJson(pod) + ",\"Nodes\":null,\"NodeNames\":"
                 + json.writeValueAsString(nodeNames) + "}";
     }

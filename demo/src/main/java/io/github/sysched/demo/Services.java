@@ -74,6 +74,11 @@ final class Services implements AutoCloseable {
         throw new IllegalStateException("the extender tracks " + tracked + " pods, expected " + pods);
     }
 
+    /** The extender's {@code /actuator/prometheus} on its management port. */
+    URI schedulerMetrics() {
+        return schedulerMetrics;
+    }
+
     AdmissionClient admission() {
         return admission;
     }

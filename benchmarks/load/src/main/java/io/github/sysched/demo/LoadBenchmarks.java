@@ -1,0 +1,69 @@
+package io.github.sysched.demo;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The HTTP load generators against the real services (B2, B3 of BENCHMARKS.md). They live in the demo's package
+ * because they drive the demo's package-private harness: the embedded API server and both Spring apps in this JVM.
+ *
+ * <pre>
+ * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b2    extender round trip, 5,000 nodes x 30 pods
+ * java -jar benchmarks/load/target/sysched-load.jar b3           webhook /mutate over TLS, concurrency and fixed rate
+ * </pre>
+ * Settings: {@code -Db2.warmup=1000 -Db2.requests=3000} (per verb); {@code -Db3.seconds=10} (per concurrency level),
+ * {@code -Db3.rate=1000 -Db3.rateSeconds=15 -Db3.rateConnections=32}. Exit status 1 if any answer was wrong.
+ */
+public final class LoadBenchmarks {
+
+    /**
+     * Held so that its level sticks: java.util.logging keeps loggers weakly, and the mock API server would log
+     * every request it serves once this one is collected.
+     */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private LoadBenchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        if (args.length == 0) {
+            System.err.println("usage: java -jar sysched-load.jar b2|b3 ...");
+            System.exit(2);
+        }
+        boolean right = true;
+        try {
+            right = runAll(args);
+        } catch (Exception | Error e) {
+            // The embedded API server's threads would keep the JVM alive: report and exit.
+            System.err.println("load benchmark failed: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
+        }
+        System.exit(right ? 0 : 1);
+    }
+
+    private static boolean runAll(String[] args) throws Exception {
+        boolean right = true;
+        for (String benchmark : List.of(args)) {
+            switch (benchmark.toLowerCase(Locale.ROOT)) {
+                case "b2" -> right &= new ExtenderRoundTrip(System.out, Integer.getInteger("b2.warmup", 1_000),
+                        Integer.getInteger("b2.requests", 3_000)).run();
+                case "b3" -> right &= new AdmissionLoad(System.out, doubleProperty("b3.seconds", 10),
+                        doubleProperty("b3.rate", 1_000), doubleProperty("b3.rateSeconds", 15),
+                        Integer.getInteger("b3.rateConnections", 32)).run();
+                default -> {
+                    System.err.println("unknown benchmark " + benchmark + " (b2, b3)");
+                    System.exit(2);
+                }
+            }
+        }
+        return right;
+    }
+
+    private static double doubleProperty(String name, double fallback) {
+        String value = System.getProperty(name);
+        return value == null ? fallback : Double.parseDouble(value);
+    }
+}
