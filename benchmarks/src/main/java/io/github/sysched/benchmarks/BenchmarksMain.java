@@ -1,14 +1,5 @@
 package io.github.sysched.benchmarks;
 
-import io.github.sysched.simulation.PlacementSimulator;
-import io.github.sysched.simulation.SimulationReport;
-import io.github.sysched.simulation.SimulationResult;
-import io.github.sysched.simulation.Strategy;
-import io.github.sysched.simulation.WorkloadFile;
-import io.github.sysched.simulation.WorkloadLoader;
-import io.github.sysched.syscall.SyscallSet;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks and prints ratios measured in the same run.
  *
  * <pre>
- * java -jar benchmarks.jar [b1] [b4] [b5] [simulate WORKLOAD VULNERABLE OUTDIR]   (no argument: b1 b4 b5)
+ * java -jar benchmarks.jar [b1] [b4] [b5]   (no argument: b1 b4 b5)
  * </pre>
  * JMH settings (short by default, the machine is shared): {@code -Dwi=2 -Di=3 -Dtime=3} (seconds per
  * iteration), one fork. {@code -Dsysched.profiles=DIR} chooses the Confine profile directory for b5. For full
@@ -48,15 +39,8 @@ public final class BenchmarksMain {
                 case "b1" -> b1();
                 case "b4" -> b4();
                 case "b5" -> b5();
-                case "simulate" -> {
-                    if (i + 3 >= todo.size()) {
-                        throw new IllegalArgumentException("simulate WORKLOAD VULNERABLE OUTDIR");
-                    }
-                    simulate(Path.of(todo.get(i + 1)), Path.of(todo.get(i + 2)), Path.of(todo.get(i + 3)));
-                    i += 3;
-                }
                 default -> throw new IllegalArgumentException("unknown benchmark " + todo.get(i)
-                        + " (b1, b4, b5, simulate WORKLOAD VULNERABLE OUTDIR)");
+                        + " (b1, b4, b5; the placement simulator is the scheduler jar's simulate command)");
             }
         }
     }
@@ -111,23 +95,5 @@ public final class BenchmarksMain {
                 break;
             }
         }
-    }
-
-    private static void simulate(Path workloadPath, Path vulnerablePath, Path outDir) throws IOException {
-        WorkloadFile file = WorkloadLoader.load(workloadPath);
-        SyscallSet vulnerable = WorkloadLoader.readSyscallList(vulnerablePath);
-        PlacementSimulator simulator = new PlacementSimulator(file.cluster(50, 8));
-        List<SimulationResult> results = simulator.runAll(file.workload(),
-                List.of(Strategy.exs(), Strategy.spread(), Strategy.random(1), Strategy.random(2),
-                        Strategy.random(3)), vulnerable);
-        var metrics = SimulationReport.metricsOf(results);
-        Files.createDirectories(outDir);
-        Files.writeString(outDir.resolve("simulation.csv"), SimulationReport.csv(metrics));
-        Files.writeString(outDir.resolve("simulation.svg"), SimulationReport.svg(metrics,
-                file.workload().size() + " pods (" + file.profiles().size() + " images) on "
-                        + simulator.cluster().nodeCount() + " nodes, " + simulator.cluster().podsPerNode()
-                        + " pods/node, |V| = " + vulnerable.cardinality()));
-        System.out.print(SimulationReport.table(metrics));
-        System.out.println("wrote " + outDir.resolve("simulation.csv") + " and " + outDir.resolve("simulation.svg"));
     }
 }

@@ -41,12 +41,14 @@ public record BindingPlan(SortedMap<String, BoundProfile> containers, Optional<B
      * A copy of {@code pod} with the planned {@code seccompProfile: {type: Localhost, localhostProfile: ...}}
      * set on the bound containers and, for a wildcard binding, on the pod's security context. The path is
      * {@code operator/<ns>/<name>.json} or {@code operator/<name>.json}, following the profile key's scope.
+     * When no binding applies, {@code pod} itself: copying a pod was 40 % of an admission's CPU (B3 profile),
+     * and neither caller changes the result.
      */
     public Pod applyTo(Pod pod) {
-        Pod copy = new PodBuilder(pod).build();
         if (isEmpty()) {
-            return copy;
+            return pod;
         }
+        Pod copy = new PodBuilder(pod).build();
         PodSpec spec = copy.getSpec();
         for (Container container : allContainers(spec)) {
             BoundProfile bound = containers.get(container.getName());
