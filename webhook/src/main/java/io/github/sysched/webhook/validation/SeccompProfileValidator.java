@@ -63,7 +63,10 @@ public class SeccompProfileValidator implements Validator {
         try {
             new ProfileResolver(withCandidate, SyscallTable.x86_64().allSyscalls()).resolve(key);
         } catch (ProfileResolutionException e) {
-            if (e.reason() == ProfileResolutionException.Reason.CYCLE) {
+            // a cycle, or a name the resolver cannot use: admitted, every pod bound to it would fail to resolve;
+            // a base that does not exist yet may still be created
+            if (e.reason() == ProfileResolutionException.Reason.CYCLE
+                    || e.reason() == ProfileResolutionException.Reason.INVALID_PROFILE) {
                 verdict.deny("SeccompProfile " + key + ": " + e.getMessage());
             } else {
                 verdict.warn("SeccompProfile " + key + ": " + e.getMessage());

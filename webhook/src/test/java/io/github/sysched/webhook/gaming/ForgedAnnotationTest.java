@@ -118,11 +118,12 @@ class ForgedAnnotationTest extends WebhookTestBase {
 
     /**
      * A profile with a syscall name the resolver refuses (over 128 characters; the runtime ignores unknown names,
-     * so the pod would run) makes the resolution of every pod bound to it fail. Under {@code failure-mode: allow}
-     * such a pod used to be admitted unchanged, forged annotation included.
+     * so the pod would run) makes the resolution of every pod bound to it fail. Such a pod once failed
+     * internally and, under {@code failure-mode: allow}, was admitted unchanged, forged annotation included; now
+     * the profile is reported invalid and the forged values are still removed.
      */
     @Test
-    void podWhoseAdmissionFailsInternallyStillLosesForgedValues() {
+    void podBoundToAnUnusableProfileStillLosesForgedValues() {
         String ns = "gaming-broken";
         MockKube.namespace(ns, true);
         // created directly in the API, as if the validating webhook had been unavailable
@@ -137,12 +138,32 @@ class ForgedAnnotationTest extends WebhookTestBase {
         JsonNode response = admit("/mutate", review);
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
-        assertThat(response.path("warnings").toString()).contains("sysched webhook internal error");
+        assertThat(response.path("warnings").toString()).contains("long-name is invalid")
+                .contains("longer than 128 characters");
         JsonNode pod = patched(review, response);
         for (String key : PlacementAnnotations.OWNED) {
             assertThat(annotations(pod).has(key)).as(key).isFalse();
         }
         assertThat(pod.path("spec")).as("nothing else changes").isEqualTo(review.at("/request/object/spec"));
+    }
+
+    /** An internal error (here: a pod spec of the wrong JSON type) under failure-mode allow keeps no forged value. */
+    @Test
+    void podWhoseAdmissionFailsInternallyStillLosesForgedValues() {
+        String ns = "gaming-internal";
+        MockKube.namespace(ns, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.namespace(ns).isPresent());
+        ObjectNode review = Reviews.podCreate(ns, forgedPod(ns, "nginx:1.16"));
+        ((ObjectNode) review.at("/request/object")).put("spec", 5);
+
+        JsonNode response = admit("/mutate", review);
+
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        assertThat(response.path("warnings").toString()).contains("sysched webhook internal error");
+        JsonNode pod = patched(review, response);
+        for (String key : PlacementAnnotations.OWNED) {
+            assertThat(annotations(pod).has(key)).as(key).isFalse();
+        }
     }
 
     @Test
