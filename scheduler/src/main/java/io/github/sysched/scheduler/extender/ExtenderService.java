@@ -47,7 +47,7 @@ public class ExtenderService {
             return ExtenderFilterResult.error("extender request without a Pod");
         }
         if (!informers.podsSynced()) {
-            return ExtenderFilterResult.error("sysched extender: pod informer not synced yet");
+            return ExtenderFilterResult.error("sysched extender: not ready: " + informers.problem());
         }
         String podClass = state.ippClassOf(args.pod());
         Map<String, String> failed = new LinkedHashMap<>();

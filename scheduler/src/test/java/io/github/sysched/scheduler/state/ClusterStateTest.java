@@ -188,7 +188,7 @@ class ClusterStateTest {
                 io.github.sysched.spo.SpoScopeDetector.configured(SpoScope.CLUSTER));
         ExtenderService service = new ExtenderService(state, resolver, informers);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
-        assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("not synced");
+        assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("sysched extender: not ready");
         assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))
                 .allSatisfy(p -> assertThat(p.score()).isZero());
         assertThat(new InformerHealthIndicator(informers, state).health().getStatus().getCode())
