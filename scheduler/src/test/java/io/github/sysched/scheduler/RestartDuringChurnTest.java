@@ -2,9 +2,13 @@ package io.github.sysched.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
@@ -21,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +92,53 @@ class RestartDuringChurnTest {
                 churn.stop.set(true);
                 second.close();
             }
+        } finally {
+            client.close();
+            server.destroy();
+        }
+    }
+
+    /**
+     * What a restart mid-churn relies on, without timing: the informer's watch, opened with its list's
+     * resourceVersion, gets every pod change since that list, in order, including a deletion (the
+     * {@link WatchControlDispatcher} serves it so; the plain mock would report neither the deletion nor the order).
+     */
+    @Test
+    void aWatchFromTheListsResourceVersionGetsEveryChangeSinceInOrder() throws Exception {
+        KubernetesMockServer server = Harness.newServer(new WatchControlDispatcher());
+        KubernetesClient client = server.createClient();
+        try {
+            var pods = client.pods().inNamespace("default");
+            pods.resource(Harness.pod("bound-then-finished", null)).create();
+            pods.resource(Harness.pod("deleted", null)).create();
+            String listed = client.pods().inAnyNamespace().list().getMetadata().getResourceVersion();
+            pods.withName("deleted").delete();
+            pods.withName("bound-then-finished")
+                    .edit(p -> new PodBuilder(p).editSpec().withNodeName("n1").endSpec().build());
+            pods.withName("bound-then-finished").editStatus(p -> new PodBuilder(p).withNewStatus()
+                    .withPhase("Succeeded").endStatus().build());
+            List<String> events = new CopyOnWriteArrayList<>();
+            Watcher<Pod> recorder = new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    events.add(action + " " + pod.getMetadata().getName() + " " + pod.getSpec().getNodeName() + " "
+                            + (pod.getStatus() == null ? null : pod.getStatus().getPhase()));
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    // closed by the test
+                }
+            };
+            try (Watch watch = client.pods().inAnyNamespace()
+                    .watch(new ListOptionsBuilder().withResourceVersion(listed).build(), recorder)) {
+                pods.resource(Harness.pod("created-later", null)).create();
+                Harness.awaitCondition("the last change reported",
+                        () -> events.stream().anyMatch(event -> event.contains("created-later")));
+            }
+            System.out.printf("WATCH from the list's resourceVersion %s: %d events %s%n", listed, events.size(), events);
+            assertThat(events).containsExactly("DELETED deleted null null", "MODIFIED bound-then-finished n1 null",
+                    "MODIFIED bound-then-finished n1 Succeeded", "ADDED created-later null null");
         } finally {
             client.close();
             server.destroy();
