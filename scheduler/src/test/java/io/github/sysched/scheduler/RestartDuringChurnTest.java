@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,7 +75,7 @@ class RestartDuringChurnTest {
                 second.bindInMock(second.create(Harness.pod("sentinel", SyscallSet.of("read"))), "n1");
 
                 List<Pod> finalPods = client.pods().inAnyNamespace().list().getItems();
-                List<String> mismatches = compare(second.state(), expectedFrom(finalPods));
+                List<String> mismatches = compare(second.state(), expectedFrom(finalPods), churn.namesByUid);
                 int nodes = nodeNames(second.engine(), expectedFrom(finalPods).engine).size();
                 System.out.printf("CHURN restart: %d ops (%d before the restart, %d after the new state synced), "
                                 + "%d pods created, %d bound, %d deleted, %d finished (%d Succeeded, %d Failed); "
@@ -154,6 +155,8 @@ class RestartDuringChurnTest {
         final AtomicInteger deleted = new AtomicInteger();
         final AtomicInteger succeeded = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        /** UID → name of every pod created, to name the pods that differ when the states do. */
+        final Map<String, String> namesByUid = new ConcurrentHashMap<>();
         private final KubernetesClient client;
         private final Random random;
         private final List<String> pending = new ArrayList<>();
@@ -197,7 +200,8 @@ class RestartDuringChurnTest {
             String ippClass = CLASSES[random.nextInt(CLASSES.length)];
             Pod pod = Harness.pod(name, sets[random.nextInt(sets.length)],
                     ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of());
-            client.pods().inNamespace("default").resource(pod).create();
+            Pod created = client.pods().inNamespace("default").resource(pod).create();
+            namesByUid.put(created.getMetadata().getUid(), name);
             pending.add(name);
         }
 
@@ -267,8 +271,8 @@ class RestartDuringChurnTest {
         return nodes;
     }
 
-    /** Every difference between the state and the expectation, per node and for the cluster. */
-    static List<String> compare(ClusterState state, Expected expected) {
+    /** Every difference between the state and the expectation: per node, for the cluster, per pod created. */
+    static List<String> compare(ClusterState state, Expected expected, Map<String, String> namesByUid) {
         ExsEngine actual = state.engine();
         List<String> mismatches = new ArrayList<>();
         for (String node : nodeNames(actual, expected.engine)) {
@@ -289,6 +293,12 @@ class RestartDuringChurnTest {
         if (state.trackedPods() != expected.engine.podCount()) {
             mismatches.add("tracked pods " + state.trackedPods() + " != " + expected.engine.podCount());
         }
+        namesByUid.forEach((uid, name) -> {
+            if (!state.nodeOf(uid).equals(expected.engine.nodeOf(uid))) {
+                mismatches.add("pod " + name + " counted on " + state.nodeOf(uid).orElse("no node") + ", expected on "
+                        + expected.engine.nodeOf(uid).orElse("no node"));
+            }
+        });
         return mismatches;
     }
 }
