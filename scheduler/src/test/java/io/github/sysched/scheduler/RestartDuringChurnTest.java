@@ -2,9 +2,13 @@ package io.github.sysched.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
@@ -21,6 +25,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,7 +75,7 @@ class RestartDuringChurnTest {
                 second.bindInMock(second.create(Harness.pod("sentinel", SyscallSet.of("read"))), "n1");
 
                 List<Pod> finalPods = client.pods().inAnyNamespace().list().getItems();
-                List<String> mismatches = compare(second.state(), expectedFrom(finalPods));
+                List<String> mismatches = compare(second.state(), expectedFrom(finalPods), churn.namesByUid);
                 int nodes = nodeNames(second.engine(), expectedFrom(finalPods).engine).size();
                 System.out.printf("CHURN restart: %d ops (%d before the restart, %d after the new state synced), "
                                 + "%d pods created, %d bound, %d deleted, %d finished (%d Succeeded, %d Failed); "
@@ -93,6 +99,53 @@ class RestartDuringChurnTest {
         }
     }
 
+    /**
+     * What a restart mid-churn relies on, without timing: the informer's watch, opened with its list's
+     * resourceVersion, gets every pod change since that list, in order, including a deletion (the
+     * {@link WatchControlDispatcher} serves it so; the plain mock would report neither the deletion nor the order).
+     */
+    @Test
+    void aWatchFromTheListsResourceVersionGetsEveryChangeSinceInOrder() throws Exception {
+        KubernetesMockServer server = Harness.newServer(new WatchControlDispatcher());
+        KubernetesClient client = server.createClient();
+        try {
+            var pods = client.pods().inNamespace("default");
+            pods.resource(Harness.pod("bound-then-finished", null)).create();
+            pods.resource(Harness.pod("deleted", null)).create();
+            String listed = client.pods().inAnyNamespace().list().getMetadata().getResourceVersion();
+            pods.withName("deleted").delete();
+            pods.withName("bound-then-finished")
+                    .edit(p -> new PodBuilder(p).editSpec().withNodeName("n1").endSpec().build());
+            pods.withName("bound-then-finished").editStatus(p -> new PodBuilder(p).withNewStatus()
+                    .withPhase("Succeeded").endStatus().build());
+            List<String> events = new CopyOnWriteArrayList<>();
+            Watcher<Pod> recorder = new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Pod pod) {
+                    events.add(action + " " + pod.getMetadata().getName() + " " + pod.getSpec().getNodeName() + " "
+                            + (pod.getStatus() == null ? null : pod.getStatus().getPhase()));
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    // closed by the test
+                }
+            };
+            try (Watch watch = client.pods().inAnyNamespace()
+                    .watch(new ListOptionsBuilder().withResourceVersion(listed).build(), recorder)) {
+                pods.resource(Harness.pod("created-later", null)).create();
+                Harness.awaitCondition("the last change reported",
+                        () -> events.stream().anyMatch(event -> event.contains("created-later")));
+            }
+            System.out.printf("WATCH from the list's resourceVersion %s: %d events %s%n", listed, events.size(), events);
+            assertThat(events).containsExactly("DELETED deleted null null", "MODIFIED bound-then-finished n1 null",
+                    "MODIFIED bound-then-finished n1 Succeeded", "ADDED created-later null null");
+        } finally {
+            client.close();
+            server.destroy();
+        }
+    }
+
     /** Creates, binds, finishes and deletes pods in {@code default} until stopped; one writer, so no conflicts. */
     static final class Churn implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
@@ -102,6 +155,8 @@ class RestartDuringChurnTest {
         final AtomicInteger deleted = new AtomicInteger();
         final AtomicInteger succeeded = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        /** UID → name of every pod created, to name the pods that differ when the states do. */
+        final Map<String, String> namesByUid = new ConcurrentHashMap<>();
         private final KubernetesClient client;
         private final Random random;
         private final List<String> pending = new ArrayList<>();
@@ -145,7 +200,8 @@ class RestartDuringChurnTest {
             String ippClass = CLASSES[random.nextInt(CLASSES.length)];
             Pod pod = Harness.pod(name, sets[random.nextInt(sets.length)],
                     ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of());
-            client.pods().inNamespace("default").resource(pod).create();
+            Pod created = client.pods().inNamespace("default").resource(pod).create();
+            namesByUid.put(created.getMetadata().getUid(), name);
             pending.add(name);
         }
 
@@ -215,8 +271,8 @@ class RestartDuringChurnTest {
         return nodes;
     }
 
-    /** Every difference between the state and the expectation, per node and for the cluster. */
-    static List<String> compare(ClusterState state, Expected expected) {
+    /** Every difference between the state and the expectation: per node, for the cluster, per pod created. */
+    static List<String> compare(ClusterState state, Expected expected, Map<String, String> namesByUid) {
         ExsEngine actual = state.engine();
         List<String> mismatches = new ArrayList<>();
         for (String node : nodeNames(actual, expected.engine)) {
@@ -237,6 +293,12 @@ class RestartDuringChurnTest {
         if (state.trackedPods() != expected.engine.podCount()) {
             mismatches.add("tracked pods " + state.trackedPods() + " != " + expected.engine.podCount());
         }
+        namesByUid.forEach((uid, name) -> {
+            if (!state.nodeOf(uid).equals(expected.engine.nodeOf(uid))) {
+                mismatches.add("pod " + name + " counted on " + state.nodeOf(uid).orElse("no node") + ", expected on "
+                        + expected.engine.nodeOf(uid).orElse("no node"));
+            }
+        });
         return mismatches;
     }
 }

@@ -1,38 +1,46 @@
 package io.github.sysched.scheduler;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.github.sysched.spo.SpoApi;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * The fabric8 CRUD mock with the controls the informer tests need (loopback only, like the mock itself):
  * <ul>
- *   <li>Pod deletions that fall between a pod LIST and the next pod WATCH are replayed on that watch. The mock
- *       ignores the watch's {@code resourceVersion} and, when a watch opens, only sends ADDED for what exists,
- *       so such a deletion would be lost there; a real API server replays it from the list's resourceVersion.
- *       Without this, a restart during churn could keep pods the API server no longer has.</li>
+ *   <li>The cluster-wide pod watch ({@code /api/v1/pods?watch=true}) is served as a real API server serves it:
+ *       every pod event after the watch's {@code resourceVersion} (the informer's list), in order, then the live
+ *       ones; a deletion gets a resourceVersion of its own. The mock instead ignores that resourceVersion and,
+ *       when the watch opens, sends ADDED for what exists then and the events it queued meanwhile, after events
+ *       that happen while it opens. So a pod deleted between the informer's list and its watch was never
+ *       reported (a restart during churn kept a deleted pod), and a queued event could overtake a newer one.
+ *       Other watches stay the mock's.</li>
  *   <li>{@link #disconnectPodWatches()}: the open pod watches silently stop delivering events (a broken
  *       connection the client has not noticed yet); {@link #expirePodWatches()} then ends them with an ERROR
  *       event {@code 410 Gone}, as when the API server has compacted the watch's resourceVersion, so the
  *       informer relists.</li>
  *   <li>{@link #failCrdReads(int)}: GETs of the SeccompProfile CRD answer with that HTTP status;
  *       {@link #crdReads()} counts them.</li>
- *   <li>A pod watch that closes while pods change (a scheduler stopping mid-churn) neither stalls the mock nor
- *       leaves a write unanswered (see {@code PodWatch.retire}).</li>
  * </ul>
+ * A pod watch sends from a thread of its own: a write never waits for a watcher (the mock's writer waits for its
+ * listeners' sends when one closes) and never fails because a watch closed.
  */
 public class WatchControlDispatcher extends KubernetesCrudDispatcher {
 
@@ -42,21 +50,21 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
     private static final String GONE = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
             + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\","
             + "\"code\":410}}";
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    /** JSON of every deleted pod, in deletion order. */
-    private final List<String> deletedPods = new CopyOnWriteArrayList<>();
-    private volatile int deletedBeforeLastPodList;
+    /** A watch event (JSON) and the resourceVersion it happened at. */
+    private record PodEvent(long resourceVersion, String json) {
+    }
+
+    /** Every pod event since the server started, in order; also guards {@link #podWatches} registration. */
+    private final List<PodEvent> podEvents = new ArrayList<>();
     private final Set<PodWatch> podWatches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger crdReads = new AtomicInteger();
     private volatile int crdReadStatus;
-    /** The mock's own listener set and lock (private there): see {@link PodWatch#retire}. */
-    private final Set<?> mockListeners = mockField("watchEventListeners");
-    private final ReadWriteLock mockLock = mockField("lock");
 
     @Override
     public MockResponse handleGet(String path) {
-        String bare = withoutQuery(path);
-        if (bare.equals(CRD)) {
+        if (withoutQuery(path).equals(CRD)) {
             crdReads.incrementAndGet();
             int status = crdReadStatus;
             if (status != 0) {
@@ -65,42 +73,66 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
                         + status + "}");
             }
         }
-        if (bare.equals(PODS)) {
-            deletedBeforeLastPodList = deletedPods.size();
-        }
         return super.handleGet(path);
     }
 
+    /** Every write ends here, under the mock's write lock (so in resourceVersion order): log and route pod events. */
     @Override
-    public MockResponse handleDelete(String path) {
-        String bare = withoutQuery(path);
-        boolean onePod = bare.startsWith("/api/v1/namespaces/") && bare.contains("/pods/");
-        String before = null;
-        if (onePod) {
-            MockResponse current = super.handleGet(path);
-            before = current.code() == 200 ? new String(current.getBody().getBytes(), StandardCharsets.UTF_8) : null;
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldKey,
+                             GenericKubernetesResource resource, String json) {
+        String before = oldKey == null ? null : map.get(oldKey);
+        super.processEvent(path, pathAttributes, oldKey, resource, json);
+        if (Objects.equals(before, json)) {
+            return; // no change, no event (as the mock)
         }
-        MockResponse response = super.handleDelete(path);
-        if (before != null && response.code() == 200) {
-            deletedPods.add(before);
+        GenericKubernetesResource object = SERIALIZATION.unmarshal(json != null ? json : before,
+                GenericKubernetesResource.class);
+        if (!"Pod".equals(object.getKind())) {
+            return;
         }
-        return response;
+        String type = before == null ? "ADDED" : "MODIFIED";
+        String objectJson = json;
+        if (json == null) { // a real API server gives the deletion a resourceVersion of its own
+            type = "DELETED";
+            object.getMetadata().setResourceVersion(String.valueOf(requestResourceVersion()));
+            objectJson = SERIALIZATION.asJson(object);
+        }
+        PodEvent event = new PodEvent(Long.parseLong(object.getMetadata().getResourceVersion()),
+                watchEvent(type, objectJson));
+        synchronized (podEvents) {
+            podEvents.add(event);
+            podWatches.forEach(watch -> watch.deliver(event.json()));
+        }
     }
 
+    /** Called under the mock's read lock (from {@link #handleGet}): no write runs meanwhile. */
     @Override
     public MockResponse handleWatch(String path) {
-        MockResponse response = super.handleWatch(path);
         if (!withoutQuery(path).equals(PODS)) {
-            return response;
+            return super.handleWatch(path);
         }
-        PodWatch watch = new PodWatch(response.getWebSocketListener(), deletedBeforeLastPodList);
-        podWatches.add(watch);
-        return response.withWebSocketUpgrade(watch);
+        String from = queryParameter(path, "resourceVersion");
+        PodWatch watch = new PodWatch();
+        synchronized (podEvents) {
+            if (from == null || from.isEmpty() || from.equals("0")) { // "start at most recent": what exists now
+                map.forEach((key, json) -> {
+                    if ("Pod".equals(SERIALIZATION.unmarshal(json, GenericKubernetesResource.class).getKind())) {
+                        watch.deliver(watchEvent("ADDED", json));
+                    }
+                });
+            } else {
+                long after = Long.parseLong(from);
+                podEvents.stream().filter(event -> event.resourceVersion() > after)
+                        .forEach(event -> watch.deliver(event.json()));
+            }
+            podWatches.add(watch);
+        }
+        return new MockResponse().withWebSocketUpgrade(watch);
     }
 
     /** Pod watches whose WebSocket is open (an informer has synced once its list is applied, maybe before). */
     public long openPodWatches() {
-        return podWatches.stream().filter(watch -> watch.socket != null).count();
+        return podWatches.stream().filter(PodWatch::isOpen).count();
     }
 
     /** The open pod watches stop delivering events, without closing (the client does not notice). */
@@ -112,9 +144,9 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
     public int expirePodWatches() {
         int expired = 0;
         for (PodWatch watch : podWatches) {
-            if (!watch.delivering && watch.socket != null) {
-                watch.socket.send(GONE);
+            if (!watch.delivering && watch.isOpen()) {
                 podWatches.remove(watch);
+                watch.send(GONE);
                 expired++;
             }
         }
@@ -130,21 +162,8 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
         return crdReads.get();
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T mockField(String name) {
-        try {
-            Field field = KubernetesCrudDispatcher.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return (T) field.get(this);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the fabric8 mock changed: no field " + name, e);
-        }
-    }
-
-    private static void offEventLoop(Runnable task) {
-        Thread thread = new Thread(task, "watch-control");
-        thread.setDaemon(true);
-        thread.start();
+    private static String watchEvent(String type, String objectJson) {
+        return "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
     }
 
     private static String withoutQuery(String path) {
@@ -152,107 +171,85 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
         return query < 0 ? path : path.substring(0, query);
     }
 
-    /** A pod watch: the mock's listener behind a gate, plus the deletions it would otherwise miss. */
-    private final class PodWatch extends WebSocketListener {
-        private final WebSocketListener delegate;
-        private final int replayFrom;
-        private volatile boolean delivering = true;
-        private volatile WebSocket socket;
+    private static String queryParameter(String path, String name) {
+        int query = path.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        for (String parameter : path.substring(query + 1).split("&")) {
+            if (parameter.startsWith(name + "=")) {
+                return parameter.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
 
-        PodWatch(WebSocketListener delegate, int replayFrom) {
-            this.delegate = delegate;
-            this.replayFrom = replayFrom;
+    /** One pod watch: its events in order, sent once the WebSocket is open. */
+    private final class PodWatch extends WebSocketListener {
+        private final CompletableFuture<WebSocket> socket = new CompletableFuture<>();
+        /** One thread: keeps the order; a send waits for the event loop, which must not wait for it. */
+        private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "pod-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private volatile boolean delivering = true;
+
+        /** Queues {@code event} unless the watch is disconnected; never blocks or throws. */
+        void deliver(String event) {
+            if (delivering) {
+                send(event);
+            }
         }
 
-        @Override
-        public void onBeforeAccept(WebSocket webSocket, Response response) {
-            delegate.onBeforeAccept(webSocket, response);
+        void send(String text) {
+            run(webSocket -> webSocket.send(text));
+        }
+
+        boolean isOpen() {
+            return socket.isDone() && !socket.isCompletedExceptionally() && !sender.isShutdown();
         }
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
-            socket = webSocket;
-            Gate gate = new Gate(webSocket);
-            delegate.onOpen(gate, response); // sends ADDED for what exists now
-            List<String> missed = List.copyOf(deletedPods.subList(Math.min(replayFrom, deletedPods.size()),
-                    deletedPods.size()));
-            // a send waits for the write to complete, which needs this event-loop thread: send from another one
-            offEventLoop(() -> missed.forEach(pod -> gate.send("{\"type\":\"DELETED\",\"object\":" + pod + "}")));
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, String text) {
-            delegate.onMessage(webSocket, text);
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, byte[] bytes) {
-            delegate.onMessage(webSocket, bytes);
+            socket.complete(webSocket);
         }
 
         @Override
         public void onClosing(WebSocket webSocket, int code, String reason) {
-            delegate.onClosing(webSocket, code, reason);
+            end();
+            run(open -> open.close(code, reason)); // after the events queued before
+            sender.shutdown();
         }
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
-            retire(() -> delegate.onClosed(webSocket, code, reason));
+            end();
+            sender.shutdown();
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            retire(() -> delegate.onFailure(webSocket, t, response));
+            end();
+            socket.completeExceptionally(t); // a send still waiting for the socket gives up
+            sender.shutdown();
         }
 
-        /**
-         * The mock's listener, on close, shuts its send executor down and waits for the pending sends, which need
-         * this event-loop thread (a 30 s stall whenever a watch closes while events flow), and only then leaves
-         * the listener set, so a write in between fails with RejectedExecutionException and its HTTP request is
-         * never answered. Instead: leave the set first, let the writes in flight finish (the mock routes events
-         * under its write lock), then close on another thread.
-         */
-        private void retire(Runnable close) {
+        private void end() {
             podWatches.remove(this);
-            mockListeners.remove(delegate);
-            offEventLoop(() -> {
-                mockLock.writeLock().lock();
-                mockLock.writeLock().unlock();
-                close.run();
-            });
         }
 
-        /** What the mock's listener writes to: drops everything while the watch is disconnected. */
-        private final class Gate implements WebSocket {
-            private final WebSocket socket;
-
-            Gate(WebSocket socket) {
-                this.socket = socket;
-            }
-
-            @Override
-            public RecordedRequest request() {
-                return socket.request();
-            }
-
-            @Override
-            public boolean send(String text) {
-                return delivering && socket.send(text);
-            }
-
-            @Override
-            public boolean send(byte[] bytes) {
-                return delivering && socket.send(bytes);
-            }
-
-            @Override
-            public boolean send(ByteString bytes) {
-                return delivering && socket.send(bytes);
-            }
-
-            @Override
-            public boolean close(int code, String reason) {
-                return socket.close(code, reason);
+        private void run(Consumer<WebSocket> action) {
+            try {
+                sender.execute(() -> {
+                    try {
+                        action.accept(socket.join());
+                    } catch (CompletionException neverOpened) {
+                        // the connection failed before the upgrade: nothing to send to
+                    }
+                });
+            } catch (RejectedExecutionException ended) {
+                // the watch has closed: like a real API server, drop what it would have sent
             }
         }
     }
