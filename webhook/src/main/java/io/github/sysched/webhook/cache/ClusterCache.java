@@ -63,13 +63,12 @@ public class ClusterCache implements SmartLifecycle {
         this.client = client;
         this.properties = properties;
         this.version = SpoApiVersion.parse(properties.spo().version());
-        this.scope = switch (properties.spo().scope()) {
-            case NAMESPACED -> SpoScope.NAMESPACED;
-            case CLUSTER -> SpoScope.CLUSTER;
-            case AUTO -> null;
+        this.scopeDetector = switch (properties.spo().scope()) {
+            case NAMESPACED -> SpoScopeDetector.configured(SpoScope.NAMESPACED);
+            case CLUSTER -> SpoScopeDetector.configured(SpoScope.CLUSTER);
+            case AUTO -> SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
+                    .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
         };
-        this.scopeDetector = SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
-                .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
         Gauge.builder("sysched.cache.size", this, c -> size(c.profiles)).tag("resource", "seccompprofiles")
                 .description("Objects in the webhook's informer caches").register(registry);
         Gauge.builder("sysched.cache.size", this, c -> size(c.bindings)).tag("resource", "profilebindings")
@@ -113,7 +112,7 @@ public class ClusterCache implements SmartLifecycle {
             if (scope == null) {
                 return false;
             }
-            log.info("SPO scope detected from CRD {}: {}", SpoApi.SECCOMP_PROFILE_CRD, scope);
+            log.info("SPO scope: {} ({})", scope, properties.spo().scope());
         }
         if (!running) {
             return false;
@@ -197,7 +196,7 @@ public class ClusterCache implements SmartLifecycle {
         return synced() ? watches.problem() : startupProblem;
     }
 
-    /** The SPO scope in force (detected or configured); null until detected. */
+    /** The SPO scope in force (configured or detected); null until the cache has started and knows it. */
     public SpoScope scope() {
         return scope;
     }
