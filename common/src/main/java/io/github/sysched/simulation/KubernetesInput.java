@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,13 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
         return builder.build();
     }
 
+    /** The documents of a YAML stream ({@code ---} separators), leaving out those with only comments or blanks. */
+    public static List<String> yamlDocuments(String text) {
+        return Arrays.stream(text.split("(?m)^---\\s*$"))
+                .filter(document -> !document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#")))
+                .toList();
+    }
+
     private static List<Path> filesOf(Path path) {
         if (Files.isRegularFile(path)) {
             return List.of(path);
@@ -87,13 +95,9 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
-            List<String> documents = file.toString().endsWith(".json")
-                    ? List.of(text) : List.of(text.split("(?m)^---\\s*$"));
+            List<String> documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
             for (int i = 0; i < documents.size(); i++) {
                 String document = documents.get(i);
-                if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-                    continue;
-                }
                 String where = file + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");
                 GenericKubernetesResource object;
                 try {

@@ -1,10 +1,9 @@
 package io.github.sysched.simulation;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.sysched.profile.SeccompJsonReader;
 import io.github.sysched.profile.SeccompPolicy;
 import io.github.sysched.profile.SpoProfiles;
-import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import java.io.IOException;
@@ -152,13 +151,11 @@ public final class WorkloadLoader {
     }
 
     private static SeccompPolicy readSpoProfile(Path yaml) {
-        String text = String.join("\n", readLines(yaml));
-        for (String document : text.split("(?m)^---\\s*$")) {
-            if (document.contains("kind: SeccompProfile")) {
-                return SpoProfiles.policyOf(Serialization.unmarshal(document, SeccompProfileV1Beta1.class));
-            }
+        List<SeccompProfile> profiles = KubernetesInput.read(List.of(yaml)).profiles();
+        if (profiles.isEmpty()) {
+            throw new IllegalArgumentException(yaml + " has no SeccompProfile document");
         }
-        throw new IllegalArgumentException(yaml + " has no SeccompProfile document");
+        return SpoProfiles.policyOf(profiles.get(0));
     }
 
     /**

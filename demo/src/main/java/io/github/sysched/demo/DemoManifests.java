@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.github.sysched.simulation.KubernetesInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,10 +61,7 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
         List<GenericKubernetesResource> bindings = new ArrayList<>();
         List<Deployment> workloads = new ArrayList<>();
         for (String file : files) {
-            for (String document : reader.apply(file).split("(?m)^---\\s*$")) {
-                if (document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
-                    continue;
-                }
+            for (String document : KubernetesInput.yamlDocuments(reader.apply(file))) {
                 GenericKubernetesResource generic = SERIALIZATION.unmarshal(document, GenericKubernetesResource.class);
                 String kind = generic.getKind();
                 String where = file + " (" + kind + " " + (generic.getMetadata() == null ? "?" : generic.getMetadata().getName()) + ")";
