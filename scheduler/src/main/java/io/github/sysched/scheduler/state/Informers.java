@@ -182,7 +182,7 @@ public class Informers implements SmartLifecycle {
 
             @Override
             public void onDelete(T profile, boolean deletedFinalStateUnknown) {
-                profiles.profilesChanged();
+                profiles.profileDeleted(profile);
             }
         });
         return informer;

@@ -116,6 +116,24 @@ public class SpoPodResolver implements UnannotatedPodResolver {
         listeners.forEach(Runnable::run);
     }
 
+    /** Policies converted and kept across snapshots. */
+    int memoizedPolicies() {
+        return policies.size();
+    }
+
+    /** A deleted profile: its converted policy is dropped from the memo, then as {@link #profilesChanged()}. */
+    public void profileDeleted(SeccompProfile profile) {
+        SpoScope known = scope;
+        if (known != null) {
+            try {
+                policies.forget(SpoProfiles.keyOf(profile, known));
+            } catch (RuntimeException e) {
+                log.debug("deleted SeccompProfile with an unusable key: {}", e.getMessage());
+            }
+        }
+        profilesChanged();
+    }
+
     @Override
     public void onChange(Runnable listener) {
         listeners.add(listener);

@@ -217,6 +217,22 @@ class ClusterStateTest {
     }
 
     @Test
+    void aDeletedProfileLeavesThePolicyMemo() {
+        SpoPodResolver namespaced = resolver(SpoScope.NAMESPACED);
+        SeccompProfile web = Harness.profile("apps", "web", null, "read", "write");
+        profiles.add(web);
+        namespaced.profilesChanged();
+        Pod pod = Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json");
+        assertThat(namespaced.resolve(pod)).isEqualTo(SyscallSet.of("read", "write"));
+        assertThat(namespaced.memoizedPolicies()).isEqualTo(1);
+
+        profiles.remove(web);
+        namespaced.profileDeleted(web);
+        assertThat(namespaced.memoizedPolicies()).isZero();
+        assertThat(namespaced.resolve(pod)).isEqualTo(SyscallTable.x86_64().allSyscalls());
+    }
+
+    @Test
     void runtimeDefaultAndUnconfinedPods() {
         addProfile(Harness.profile("full"));
         Pod runtimeDefault = Harness.podWithSeccomp("rd", "RuntimeDefault", null);
