@@ -24,8 +24,8 @@ import java.util.Map;
  * containers by name only). {@link #toPod()} gives it back as a {@link Pod} that every resolver in this module
  * answers for exactly as for the full pod (ScoringPodTest checks it); the scheduler's pod cache holds these.
  *
- * <p>Strings that repeat across pods (namespace, node, phase, label keys and values, annotation keys, seccomp
- * types) are interned, so 150,000 pods share one copy of each.
+ * <p>Strings that repeat across pods (namespace, node, phase, label keys and values, annotation keys, container
+ * names, seccomp types) are interned, so 150,000 pods share one copy of each.
  */
 public record ScoringPod(String namespace, String name, String uid, String resourceVersion,
                          String deletionTimestamp, List<OwnerReference> owners, Map<String, String> labels,
@@ -49,7 +49,7 @@ public record ScoringPod(String namespace, String name, String uid, String resou
     public record ScoringContainer(String name, String restartPolicy, Seccomp seccomp) {
 
         static ScoringContainer of(Container container) {
-            return new ScoringContainer(container.getName(), intern(container.getRestartPolicy()),
+            return new ScoringContainer(intern(container.getName()), intern(container.getRestartPolicy()),
                     Seccomp.of(container.getSecurityContext() == null ? null
                             : container.getSecurityContext().getSeccompProfile()));
         }
@@ -127,7 +127,7 @@ public record ScoringPod(String namespace, String name, String uid, String resou
 
     private static List<String> ephemeralNames(List<EphemeralContainer> containers) {
         return containers == null || containers.isEmpty() ? List.of()
-                : containers.stream().map(EphemeralContainer::getName).toList();
+                : containers.stream().map(c -> intern(c.getName())).toList();
     }
 
     private static Map<String, String> internedCopy(Map<String, String> map, boolean onlyReadAnnotations) {

@@ -22,7 +22,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *       backoff);</li>
  *   <li>starts the informers, each retrying forever (fabric8's default gives up when the first list fails, e.g. on
  *       a 403 before RBAC is bound or a 5xx); pods start once SeccompProfiles have synced or after
- *       {@link Settings#podsWaitForProfiles}, whichever is first, so pods without our annotation are resolved
+ *       {@link ClusterViewSettings#podsWaitForProfiles}, whichever is first, so pods without our annotation are resolved
  *       against the profiles from the start (they are re-resolved on every profile change anyway);</li>
  *   <li>follows their watches ({@link WatchHealth}).</li>
  * </ol>
@@ -92,71 +91,9 @@ public class ClusterView {
         void podDeleted(Pod pod, boolean finalStateUnknown);
     }
 
-    /** How to build a view: the client, the resources, the SPO scope and version, and the service's listeners. */
-    public static final class Settings {
-
-        private final KubernetesClient client;
-        private final Set<Resource> resources = EnumSet.noneOf(Resource.class);
-        private SpoApiVersion version = SpoApiVersion.V1BETA1;
-        private SpoScopeDetector scopeDetector;
-        private Duration podsWaitForProfiles = Duration.ZERO;
-        private PodListener podListener;
-        private Consumer<SpoScope> onScopeKnown = scope -> { };
-        private Runnable onProfilesChanged = () -> { };
-
-        private Settings(KubernetesClient client) {
-            this.client = client;
-        }
-
-        public Settings watch(Resource... watched) {
-            resources.addAll(List.of(watched));
-            return this;
-        }
-
-        /** The SPO API version of SeccompProfiles and ProfileBindings ({@code v1beta1} by default). */
-        public Settings version(SpoApiVersion spoVersion) {
-            this.version = Objects.requireNonNull(spoVersion, "version");
-            return this;
-        }
-
-        /** A configured scope, never detected; {@code null} reads it from the CRD (the default). */
-        public Settings scope(SpoScope configured) {
-            this.scopeDetector = configured == null ? null : SpoScopeDetector.configured(configured);
-            return this;
-        }
-
-        /** For tests: another way to find the scope. */
-        public Settings scopeDetector(SpoScopeDetector detector) {
-            this.scopeDetector = Objects.requireNonNull(detector, "detector");
-            return this;
-        }
-
-        /** How long the pod informer waits for SeccompProfiles to sync before it starts anyway (0: no wait). */
-        public Settings podsWaitForProfiles(Duration wait) {
-            this.podsWaitForProfiles = Objects.requireNonNull(wait, "wait");
-            return this;
-        }
-
-        public Settings onPods(PodListener listener) {
-            this.podListener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Called once, on the starter thread, when the scope is known and before any informer starts. */
-        public Settings onScopeKnown(Consumer<SpoScope> listener) {
-            this.onScopeKnown = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        /** Called whenever a SeccompProfile is added, deleted, or changed in more than its status. */
-        public Settings onProfilesChanged(Runnable listener) {
-            this.onProfilesChanged = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-    }
-
-    public static Settings settings(KubernetesClient client) {
-        return new Settings(client);
+    /** The settings of a new view over {@code client}. */
+    public static ClusterViewSettings settings(KubernetesClient client) {
+        return new ClusterViewSettings(client);
     }
 
     private final KubernetesClient client;
@@ -181,23 +118,23 @@ public class ClusterView {
     private volatile boolean running;
     private Thread starter;
 
-    public ClusterView(Settings settings) {
-        if (settings.resources.isEmpty()) {
+    public ClusterView(ClusterViewSettings settings) {
+        if (settings.resources().isEmpty()) {
             throw new IllegalArgumentException("a cluster view watches at least one resource");
         }
-        if (settings.resources.contains(Resource.PODS) && settings.podListener == null) {
+        if (settings.resources().contains(Resource.PODS) && settings.podListener() == null) {
             throw new IllegalArgumentException("a view that watches pods needs a PodListener");
         }
-        this.client = settings.client;
-        this.resources = Collections.unmodifiableSet(EnumSet.copyOf(settings.resources));
-        this.version = settings.version;
-        this.scopeDetector = settings.scopeDetector != null ? settings.scopeDetector
+        this.client = settings.client();
+        this.resources = Collections.unmodifiableSet(EnumSet.copyOf(settings.resources()));
+        this.version = settings.version();
+        this.scopeDetector = settings.scopeDetector() != null ? settings.scopeDetector()
                 : SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
                         .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
-        this.podsWaitForProfiles = settings.podsWaitForProfiles;
-        this.podListener = settings.podListener;
-        this.onScopeKnown = settings.onScopeKnown;
-        this.onProfilesChanged = settings.onProfilesChanged;
+        this.podsWaitForProfiles = settings.podsWaitForProfiles();
+        this.podListener = settings.podListener();
+        this.onScopeKnown = settings.onScopeKnown();
+        this.onProfilesChanged = settings.onProfilesChanged();
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------------------

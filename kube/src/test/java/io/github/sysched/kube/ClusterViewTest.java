@@ -68,7 +68,7 @@ class ClusterViewTest {
     }
 
     /** The webhook's view: SeccompProfiles, ProfileBindings, Namespaces. */
-    private ClusterView.Settings webhookView() {
+    private ClusterViewSettings webhookView() {
         return ClusterView.settings(client).watch(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS,
                 Resource.NAMESPACES);
     }
