@@ -100,6 +100,26 @@ class ValidationTest extends WebhookTestBase {
         assertThat(same.path("allowed").asBoolean()).isTrue();
     }
 
+    /**
+     * SPO binds each profile kind separately (security-profiles-operator
+     * {@code internal/pkg/webhooks/binding/binding_test.go}, {@code TestUpdatePodWildcardBindings}: a SeccompProfile
+     * and a SelinuxProfile binding apply to the same pod, "Wildcard bindings apply per profile kind" in
+     * {@code binding.go} {@code updatePod}), so a SelinuxProfile or AppArmorProfile binding next to the demo's
+     * SeccompProfile binding for nginx:1.16 with the same selector is not ambiguous.
+     */
+    @Test
+    void bindingsOfOtherKindsForTheSameImageAndSelectorAreAllowed() {
+        for (String kind : new String[] {"SelinuxProfile", "AppArmorProfile"}) {
+            ProfileBindingV1Alpha1 other = ProfileAnnotationTest.binding("default", "nginx-" + kind.toLowerCase(),
+                    "nginx:1.16", "nginx-policy");
+            other.getSpec().getProfileRef().setKind(kind);
+
+            JsonNode response = validateBinding("default", other);
+
+            assertThat(response.path("allowed").asBoolean()).as(kind + ": " + response).isTrue();
+        }
+    }
+
     @Test
     void seccompProfileWithABaseProfileCycleIsDenied() {
         String ns = "cycle";

@@ -18,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * ProfileBinding CREATE/UPDATE: deny an unsupported {@code profileRef.kind}, an empty image or profile name,
- * and a second binding of the namespace with the same image and pod selector (which one applies would be
- * ambiguous); warn when a SeccompProfile it references does not exist (yet).
+ * and a second binding of the namespace with the same profile kind, image and pod selector (which one applies
+ * would be ambiguous; bindings of different kinds, e.g. SeccompProfile and SelinuxProfile, apply side by side as
+ * in SPO); warn when a SeccompProfile it references does not exist (yet).
  */
 @Component
 public class ProfileBindingValidator implements Validator {
@@ -84,11 +85,14 @@ public class ProfileBindingValidator implements Validator {
                     || other.getSpec() == null) {
                 continue;
             }
-            if (Objects.equals(other.getSpec().getImage(), spec.getImage())
+            ProfileRef otherRef = other.getSpec().getProfileRef();
+            // SPO binds each kind on its own: a SelinuxProfile binding beside a SeccompProfile one is no conflict
+            if (otherRef != null && ref.getKind().equals(otherRef.getKind())
+                    && Objects.equals(other.getSpec().getImage(), spec.getImage())
                     && sameSelector(other.getSpec().getPodSelector(), spec.getPodSelector())) {
                 verdict.deny("ProfileBinding " + name + " binds image '" + spec.getImage()
-                        + "' with the same pod selector as ProfileBinding " + other.getMetadata().getName()
-                        + ": which one applies would be ambiguous");
+                        + "' with the same pod selector as " + ref.getKind() + " binding "
+                        + other.getMetadata().getName() + ": which one applies would be ambiguous");
                 return;
             }
         }
