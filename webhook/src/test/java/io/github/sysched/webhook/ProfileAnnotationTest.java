@@ -63,7 +63,7 @@ class ProfileAnnotationTest extends WebhookTestBase {
     }
 
     @Test
-    void baseProfileChainIsUnioned() {
+    void baseProfileChainIsMerged() {
         String ns = "chain";
         MockKube.namespace(ns, true);
         SeccompProfileV1Beta1 base = profile(ns, "base", null, "read", "write", "exit_group");

@@ -142,4 +142,21 @@ class ValidationTest extends WebhookTestBase {
         assertThat(ok.path("allowed").asBoolean()).isTrue();
         assertThat(ok.path("warnings").toString()).contains("cycle/b"); // a's base b is missing: a warning
     }
+
+    /**
+     * A base name no SeccompProfile can have ({@code localhost/...}, a path) is denied at apply time: SPO v1's CRD
+     * rejects it with its CEL rule on {@code baseProfileName}, and SPO v1beta1 would never install the profile.
+     */
+    @Test
+    void seccompProfileWithAnImpossibleBaseNameIsDenied() {
+        SeccompProfileV1Beta1 profile = ProfileAnnotationTest.profile("default", "via-localhost", "localhost/runc", "read");
+
+        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
+                "SeccompProfile", "seccompprofiles", "CREATE", "default", Reviews.JSON.valueToTree(profile), null,
+                "alice"));
+
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asString())
+                .contains("'localhost/runc', which no SeccompProfile can be named");
+    }
 }
