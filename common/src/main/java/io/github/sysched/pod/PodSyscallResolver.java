@@ -32,7 +32,9 @@ import java.util.TreeMap;
  *       {@code seccompProfile} field wins over the legacy annotation
  *       ({@link LegacySeccompAnnotations}); unreadable annotations are warnings, checked in sorted key order.</li>
  *   <li>Localhost with an SPO path ({@code operator/...json}) → that profile, via {@link ProfileResolver}
- *       (a missing profile or broken base chain throws {@link ProfileResolutionException}).</li>
+ *       (a missing profile or broken base chain throws {@link ProfileResolutionException}). A file
+ *       {@code x.json} is SPO's file of profile {@code x} and of profile {@code x.json}
+ *       ({@link ProfileKey#forLocalhostProfile}): the one the binding plan assigned, else the first that exists.</li>
  *   <li>RuntimeDefault → the runtime-default set.</li>
  *   <li>Unconfined, no setting at all, or a Localhost path that is not an SPO profile (with a warning) → the
  *       configured default profile, as upstream SySched does for pods without a profile.</li>
@@ -145,21 +147,24 @@ public final class PodSyscallResolver {
                 return new ContainerSyscalls(name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(),
                         Optional.empty(), runtimeDefault);
             }
-            Optional<ProfileKey> key = ProfileKey.fromLocalhostProfile(setting.localhostProfile());
-            if (key.isEmpty()) {
+            List<ProfileKey> candidates = ProfileKey.forLocalhostProfile(setting.localhostProfile());
+            if (candidates.isEmpty()) {
                 warnings.add("container " + name + ": Localhost profile '" + setting.localhostProfile() + "' ("
                         + setting.source() + ") is not an SPO profile; using the default profile " + defaultProfile);
                 return withIdentity(defaultFor("container " + name), name, init);
             }
-            ResolvedProfile profile = resolved.computeIfAbsent(key.get(), profiles::resolve);
             Optional<BoundProfile> bound = own.isPresent()
                     ? Optional.ofNullable(plan.containers().get(name)) : plan.podLevel();
-            if (bound.isPresent() && bound.get().profile().equals(key.get())) {
-                return new ContainerSyscalls(name, init, ProfileOrigin.BINDING, key,
+            ProfileKey key = bound.map(BoundProfile::profile).filter(candidates::contains)
+                    .orElseGet(() -> candidates.stream().filter(profiles::exists).findFirst()
+                            .orElse(candidates.get(0)));
+            ResolvedProfile profile = resolved.computeIfAbsent(key, profiles::resolve);
+            if (bound.isPresent() && bound.get().profile().equals(key)) {
+                return new ContainerSyscalls(name, init, ProfileOrigin.BINDING, Optional.of(key),
                         Optional.of(bound.get().binding()), profile.syscalls());
             }
-            return new ContainerSyscalls(name, init, ProfileOrigin.EXPLICIT_PROFILE, key, Optional.empty(),
-                    profile.syscalls());
+            return new ContainerSyscalls(name, init, ProfileOrigin.EXPLICIT_PROFILE, Optional.of(key),
+                    Optional.empty(), profile.syscalls());
         }
 
         private Optional<SeccompSetting> settingOf(SeccompProfile field, String annotation, String level) {

@@ -258,4 +258,55 @@ class PodSyscallResolverTest {
         assertThat(result.syscalls().cardinality()).isEqualTo(86);
         assertThat(result.profiles()).containsExactly(ProfileKey.cluster("redis-seccomp"));
     }
+
+    private static SeccompProfile renamed(SeccompProfile profile, String name) {
+        SeccompProfile copy = io.fabric8.kubernetes.client.utils.Serialization.clone(profile);
+        copy.getMetadata().setName(name);
+        return copy;
+    }
+
+    /**
+     * SPO stores profile {@code dot.json} as {@code operator/default/dot.json}, not {@code dot.json.json}
+     * (security-profiles-operator {@code api/seccompprofile/v1/seccompprofile_types_test.go},
+     * {@code TestGetProfileFile}: "keeps an existing extension"), so the path names profile {@code dot.json} as
+     * well as {@code dot}; the one that exists is used.
+     */
+    @Test
+    void aProfileNamedWithTheJsonSuffixIsFoundUnderItsOwnFileName() {
+        ProfileLookup lookup = SpoProfiles.lookup(List.of(renamed(demoProfile("nginx"), "dot.json"),
+                demoProfile("full")), SpoScope.NAMESPACED);
+
+        PodSyscalls result = resolverOver(lookup, FULL).resolve(
+                withPodProfile(pod("a"), "Localhost", "operator/default/dot.json").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(98);
+        assertThat(result.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
+    }
+
+    /**
+     * Profiles {@code dot} and {@code dot.json} share one file in SPO ({@code siblingName} in the daemon's
+     * {@code seccompprofile.go}). The binding that put the path there decides; without one, {@code dot} is read.
+     */
+    @Test
+    void ofTwoProfilesSharingOneFileTheBoundOneIsRead() {
+        List<SeccompProfile> profiles = List.of(renamed(demoProfile("nginx"), "dot.json"),
+                renamed(demoProfile("redis"), "dot"), demoProfile("full"));
+        ProfileLookup lookup = SpoProfiles.lookup(profiles, SpoScope.NAMESPACED);
+        Pod pod = new PodBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec()
+                .addNewContainer().withName("web").withImage("web:1").endContainer().endSpec().build();
+        BindingPlan plan = new BindingResolver(SpoScope.NAMESPACED, key -> lookup.find(key).isPresent(),
+                BindingPolicy.spoV1()).plan(pod, "default",
+                List.of(new Binding("default", "web", "web:1", Binding.SECCOMP_PROFILE_KIND, "dot.json", null)));
+        Pod bound = plan.applyTo(pod);
+
+        PodSyscalls viaBinding = resolverOver(lookup, FULL).resolve(bound, plan);
+        PodSyscalls asStored = resolverOver(lookup, FULL).resolve(bound);
+
+        assertThat(bound.getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile()
+                .getLocalhostProfile()).isEqualTo("operator/default/dot.json");
+        assertThat(viaBinding.containers().get(0).origin()).isEqualTo(ProfileOrigin.BINDING);
+        assertThat(viaBinding.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
+        assertThat(viaBinding.syscalls().cardinality()).isEqualTo(98);
+        assertThat(asStored.profiles()).containsExactly(ProfileKey.namespaced("default", "dot"));
+    }
 }
