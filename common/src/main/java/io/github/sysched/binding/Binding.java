@@ -5,6 +5,7 @@ import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.ProfileBindingSpec;
 import io.github.sysched.spo.ProfileRef;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the binding resolver needs of one SPO ProfileBinding (either API version).
@@ -16,6 +17,8 @@ public record Binding(String namespace, String name, String image, String profil
         LabelSelector podSelector) {
 
     public static final String SECCOMP_PROFILE_KIND = "SeccompProfile";
+    /** Every kind SPO's binding webhook binds; the others are skipped by SPO. */
+    public static final Set<String> SPO_KINDS = Set.of(SECCOMP_PROFILE_KIND, "SelinuxProfile", "AppArmorProfile");
 
     public Binding {
         Objects.requireNonNull(namespace, "namespace");

@@ -20,15 +20,17 @@ import java.util.function.Predicate;
  * deterministically where SPO is not:
  * <ul>
  *   <li>Only bindings of the pod's namespace count, and only those whose {@code podSelector} (v1) matches the
- *       pod's labels (absent or empty selects every pod).</li>
+ *       pod's labels (absent or empty selects every pod). A podSelector Kubernetes would refuse
+ *       ({@link LabelSelectors#problem}) skips the binding with a warning, as SPO skips it.</li>
  *   <li>A binding whose {@code image} equals (exact string) a container's or init container's image binds
  *       that container. Ephemeral containers are never bound.</li>
  *   <li>Several bindings for one container: the lowest binding name wins; the others are warnings.</li>
  *   <li>A container that sets its own seccompProfile keeps it unless {@link BindingPolicy#overrideExisting()}.</li>
  *   <li>{@code image: "*"} binds at pod level only when no container-level binding was applied and the pod
  *       has no pod-level seccompProfile (lowest name wins among several).</li>
- *   <li>A binding whose profileRef kind is not SeccompProfile, or whose profile does not exist, is skipped,
- *       with a warning when it would otherwise have applied to this pod.</li>
+ *   <li>SelinuxProfile and AppArmorProfile bindings are none of our business (SPO applies them beside the
+ *       seccomp one). A binding of a kind SPO does not bind, or whose profile does not exist, is skipped, with a
+ *       warning when it would otherwise have applied to this pod.</li>
  * </ul>
  * {@code profileRef.name} refers to a profile in the binding's namespace, or to the cluster-scoped profile of
  * that name when SeccompProfile is cluster-scoped ({@link SpoScope}).
@@ -52,14 +54,15 @@ public final class BindingResolver {
     public BindingPlan plan(Pod pod, String namespace, Collection<Binding> bindings) {
         Objects.requireNonNull(namespace, "namespace of the pod");
         Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
+        List<String> warnings = new ArrayList<>();
         List<Binding> selecting = bindings.stream()
                 .filter(b -> namespace.equals(b.namespace()))
+                .filter(b -> validSelector(b, warnings))
                 .filter(b -> LabelSelectors.matches(b.podSelector(), labels))
                 .sorted(Comparator.comparing(Binding::name))
                 .toList();
         PodSpec spec = pod.getSpec();
         List<Container> containers = BindingPlan.allContainers(spec);
-        List<String> warnings = new ArrayList<>();
 
         TreeMap<String, BoundProfile> bound = new TreeMap<>();
         for (Container container : containers) {
@@ -100,13 +103,25 @@ public final class BindingResolver {
         return new BindingPlan(bound, podLevel, warnings);
     }
 
-    /** The bindings whose profile can be bound, reporting the others once per target. */
+    /** SPO skips a binding whose podSelector Kubernetes cannot convert ({@code podMatchesSelector}); so do we. */
+    private static boolean validSelector(Binding binding, List<String> warnings) {
+        Optional<String> problem = LabelSelectors.problem(binding.podSelector());
+        problem.ifPresent(p -> warnings.add("binding " + binding.reference() + " skipped: invalid podSelector: " + p));
+        return problem.isEmpty();
+    }
+
+    /**
+     * The bindings whose profile can be bound, reporting the others once per target. SelinuxProfile and
+     * AppArmorProfile bindings apply beside the seccomp one in SPO and are left out silently.
+     */
     private List<Binding> usable(List<Binding> candidates, String target, List<String> warnings) {
         List<Binding> usable = new ArrayList<>();
         for (Binding binding : candidates) {
             if (!Binding.SECCOMP_PROFILE_KIND.equals(binding.profileKind())) {
-                warnings.add("binding " + binding.reference() + " skipped for " + target + ": profileRef kind "
-                        + binding.profileKind() + " is not " + Binding.SECCOMP_PROFILE_KIND);
+                if (!Binding.SPO_KINDS.contains(binding.profileKind())) {
+                    warnings.add("binding " + binding.reference() + " skipped for " + target + ": profileRef kind "
+                            + binding.profileKind() + " is not one SPO binds");
+                }
                 continue;
             }
             Optional<ProfileKey> key = tryKeyOf(binding);

@@ -118,6 +118,25 @@ class BindingResolverTest {
         assertThat(plan.warnings()).isEmpty();
     }
 
+    /**
+     * SPO skips a binding whose podSelector {@code metav1.LabelSelectorAsSelector} refuses
+     * (security-profiles-operator {@code internal/pkg/webhooks/binding/binding.go}, {@code podMatchesSelector}:
+     * "an invalid selector is treated as non-matching so the binding is skipped"). {@code Exists} with values
+     * selected every pod carrying the key here before.
+     */
+    @Test
+    void aBindingWithAnInvalidSelectorIsSkippedWithAWarning() {
+        Binding existsWithValues = new Binding("shop", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web",
+                new LabelSelectorBuilder().addNewMatchExpression().withKey("app").withOperator("Exists")
+                        .withValues("web").endMatchExpression().build());
+
+        BindingPlan plan = resolver.plan(pod().build(), "shop", List.of(existsWithValues));
+
+        assertThat(plan.isEmpty()).isTrue();
+        assertThat(plan.warnings()).containsExactly(
+                "binding shop/b-web skipped: invalid podSelector: operator Exists takes no values (key app)");
+    }
+
     @Test
     void bindingsOfOtherNamespacesAreIgnored() {
         Binding elsewhere = new Binding("other", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web", null);
@@ -125,18 +144,25 @@ class BindingResolverTest {
         assertThat(resolver.plan(pod().build(), "shop", List.of(elsewhere)).isEmpty()).isTrue();
     }
 
+    /**
+     * SelinuxProfile and AppArmorProfile bindings are SPO's too and apply beside the seccomp one
+     * ({@code TestUpdatePodWildcardBindings}): they play no part in the syscall set and are no news at admission.
+     * A kind SPO does not know is skipped by SPO ("profile kind not supported") and reported here.
+     */
     @Test
-    void aMissingProfileOrAnotherKindIsSkippedWithAWarning() {
+    void aMissingProfileOrAnUnknownKindIsSkippedWithAWarningOtherSpoKindsSilently() {
         Binding selinux = new Binding("shop", "b-selinux", "nginx:1.16", "SelinuxProfile", "web", null);
+        Binding apparmor = new Binding("shop", "b-apparmor", "nginx:1.16", "AppArmorProfile", "web", null);
+        Binding unknown = new Binding("shop", "b-unknown", "nginx:1.16", "ConfigMap", "web", null);
 
         BindingPlan plan = resolver.plan(pod().build(), "shop",
-                List.of(binding("a-gone", "nginx:1.16", "gone"), selinux, binding("c-web", "nginx:1.16", "web"),
-                        binding("d-unrelated", "redis", "gone")));
+                List.of(binding("a-gone", "nginx:1.16", "gone"), selinux, apparmor, unknown,
+                        binding("c-web", "nginx:1.16", "web"), binding("d-unrelated", "redis", "gone")));
 
         assertThat(plan.containers().get("web").binding()).isEqualTo("shop/c-web");
         assertThat(plan.warnings()).containsExactly(
                 "binding shop/a-gone skipped for container web: SeccompProfile shop/gone does not exist",
-                "binding shop/b-selinux skipped for container web: profileRef kind SelinuxProfile is not SeccompProfile");
+                "binding shop/b-unknown skipped for container web: profileRef kind ConfigMap is not one SPO binds");
     }
 
     @Test

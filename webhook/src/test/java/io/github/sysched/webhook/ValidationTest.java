@@ -76,6 +76,28 @@ class ValidationTest extends WebhookTestBase {
                 .contains("spec.image must not be empty");
     }
 
+    /**
+     * A podSelector Kubernetes refuses to convert would make SPO skip the binding at every pod
+     * ({@code podMatchesSelector}); it is denied at apply time instead of doing nothing silently.
+     */
+    @Test
+    void bindingWithAnInvalidPodSelectorIsDenied() {
+        ProfileBindingV1Alpha1 binding = ProfileAnnotationTest.binding("default", "bad-selector", "x:1",
+                "nginx-seccomp");
+        binding.getSpec().setPodSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression().withKey("app").withOperator("Exists").withValues("web").endMatchExpression()
+                .build());
+        JsonNode object = Reviews.JSON.valueToTree(binding);
+        ((ObjectNode) object).put("apiVersion", "security-profiles-operator.x-k8s.io/v1");
+
+        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1",
+                "ProfileBinding", "profilebindings", "CREATE", "default", object, null, "alice"));
+
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asString())
+                .contains("invalid podSelector: operator Exists takes no values (key app)");
+    }
+
     @Test
     void bindingToAMissingProfileIsAllowedWithAWarning() {
         JsonNode response = validateBinding("default",

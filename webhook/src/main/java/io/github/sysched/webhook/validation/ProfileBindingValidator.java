@@ -1,6 +1,8 @@
 package io.github.sysched.webhook.validation;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.github.sysched.binding.Binding;
+import io.github.sysched.binding.LabelSelectors;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.ProfileBindingSpec;
@@ -13,11 +15,13 @@ import io.github.sysched.webhook.admission.AdmissionVerdict;
 import io.github.sysched.webhook.admission.Validator;
 import io.github.sysched.webhook.cache.ClusterCache;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * ProfileBinding CREATE/UPDATE: deny an unsupported {@code profileRef.kind}, an empty image or profile name,
+ * ProfileBinding CREATE/UPDATE: deny an unsupported {@code profileRef.kind}, an empty image or profile name, a
+ * podSelector Kubernetes cannot convert (SPO would skip the binding for every pod),
  * and a second binding of the namespace with the same profile kind, image and pod selector (which one applies
  * would be ambiguous; bindings of different kinds, e.g. SeccompProfile and SelinuxProfile, apply side by side as
  * in SPO); warn when a SeccompProfile it references does not exist (yet).
@@ -26,7 +30,7 @@ import org.springframework.stereotype.Component;
 public class ProfileBindingValidator implements Validator {
 
     /** The kinds SPO binds; only SeccompProfile contributes to syscall sets. */
-    static final Set<String> SUPPORTED_KINDS = Set.of("SeccompProfile", "SelinuxProfile", "AppArmorProfile");
+    static final Set<String> SUPPORTED_KINDS = Binding.SPO_KINDS;
 
     private final ClusterCache cache;
 
@@ -53,6 +57,12 @@ public class ProfileBindingValidator implements Validator {
         }
         if (spec.getImage() == null || spec.getImage().isBlank()) {
             verdict.deny("ProfileBinding " + name + ": spec.image must not be empty (use \"*\" for every image)");
+        }
+        Optional<String> selectorProblem = LabelSelectors.problem(spec.getPodSelector());
+        if (selectorProblem.isPresent()) {
+            verdict.deny("ProfileBinding " + name + ": invalid podSelector: " + selectorProblem.get()
+                    + " (SPO would skip the binding for every pod)");
+            return;
         }
         ProfileRef ref = spec.getProfileRef();
         if (ref == null || ref.getKind() == null || !SUPPORTED_KINDS.contains(ref.getKind())) {
