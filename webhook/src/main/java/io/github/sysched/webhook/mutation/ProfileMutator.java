@@ -104,7 +104,8 @@ public class ProfileMutator implements Mutator {
     }
 
     private PodSyscallResolver podResolver(SpoScope scope) {
-        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope));
+        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope),
+                properties.containers().policy());
     }
 
     @Override
@@ -151,6 +152,11 @@ public class ProfileMutator implements Mutator {
             verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
                     + defaultProfile(scope));
+        }
+        if (result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
+            verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
+                    + " of " + request.describe() + " have no seccomp profile and are left out of its syscall set"
+                    + " (containers.unprofiled=ignore)");
         }
         request.attribute(RESULT_ATTRIBUTE, result);
         count(request, result.origin().name());
@@ -201,7 +207,8 @@ public class ProfileMutator implements Mutator {
     /** Optional policy: pods with an unconfined container get a sandbox runtime class and/or an IPP class. */
     private void applySandbox(AdmissionContext request, PodSyscalls result, MutationVerdict verdict) {
         WebhookProperties.Sandbox sandbox = properties.sandbox();
-        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
+        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)
+                && !result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
             return;
         }
         if (!sandbox.runtimeClassName().isEmpty()
@@ -244,6 +251,8 @@ public class ProfileMutator implements Mutator {
                 case EXPLICIT_PROFILE -> c.profile().map(ProfileKey::toString).orElse("?");
                 case RUNTIME_DEFAULT -> "RuntimeDefault";
                 case DEFAULT_PROFILE -> c.profile().map(p -> p + " (default)").orElse("all syscalls (default)");
+                case UNPROFILED_IGNORED -> "no profile (left out)";
+                case INIT_IGNORED -> "left out (runs to completion)";
             };
             parts.add((c.initContainer() ? "init:" : "") + c.containerName() + "=" + what);
         }
