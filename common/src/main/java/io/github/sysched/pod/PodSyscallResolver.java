@@ -30,7 +30,9 @@ import java.util.TreeMap;
  *   <li>Every container and init container counts (ephemeral containers do not: they are added later).</li>
  *   <li>A container's own setting overrides the pod-level one for that container. At each level the
  *       {@code seccompProfile} field wins over the legacy annotation
- *       ({@link LegacySeccompAnnotations}); unreadable annotations are warnings, checked in sorted key order.</li>
+ *       ({@link LegacySeccompAnnotations}); unreadable annotations are warnings, checked in sorted key order.
+ *       Other keys containing {@code seccomp.security.alpha.kubernetes.io} (upstream SySched reads them) are
+ *       not read, with a warning: nothing applies them.</li>
  *   <li>Localhost with an SPO path ({@code operator/...json}) → that profile, via {@link ProfileResolver}
  *       (a missing profile or broken base chain throws {@link ProfileResolutionException}). A file
  *       {@code x.json} is SPO's file of profile {@code x} and of profile {@code x.json}
@@ -236,6 +238,11 @@ public final class PodSyscallResolver {
                 pod.getSpec().getEphemeralContainers().forEach(c -> names.add(c.getName()));
             }
             for (String key : annotations.keySet()) {
+                if (LegacySeccompAnnotations.isUnappliedLookalike(key)) {
+                    warnings.add("annotation " + key + " is not a seccomp annotation Kubernetes applies (only "
+                            + LegacySeccompAnnotations.POD + " and " + LegacySeccompAnnotations.CONTAINER_PREFIX
+                            + "<container>); ignored");
+                }
                 if (key.startsWith(LegacySeccompAnnotations.CONTAINER_PREFIX)
                         && !names.contains(key.substring(LegacySeccompAnnotations.CONTAINER_PREFIX.length()))) {
                     warnings.add("annotation " + key + " names no container of the pod; ignored");

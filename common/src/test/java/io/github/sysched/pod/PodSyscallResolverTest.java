@@ -160,6 +160,34 @@ class PodSyscallResolverTest {
         assertThat(result.warnings()).isEmpty();
     }
 
+    /**
+     * Upstream SySched reads every annotation whose key contains {@code seccomp.security.alpha.kubernetes.io}, and
+     * its tests use the bare key ({@code pkg/sysched/sysched_test.go}, {@code TestGetSyscalls}, "Pod with
+     * annotation": {@code seccomp.security.alpha.kubernetes.io: localhost/operator/default/z-seccomp.json}). Only
+     * {@code .../pod} and {@code container.../<name>} were ever applied (the kubelet read them; the API server copies
+     * them into the fields, {@code applySeccompVersionSkew}): any other such key confines nothing, so it is not read
+     * here (a pod author could otherwise claim a profile that never runs), and the client is told.
+     */
+    @Test
+    void annotationKeysNothingAppliesAreNotReadButReported() {
+        Pod pod = pod("a").editMetadata().withAnnotations(Map.of(
+                        "seccomp.security.alpha.kubernetes.io", "localhost/operator/default/nginx-seccomp.json",
+                        "example.com/seccomp.security.alpha.kubernetes.io", "localhost/operator/default/redis-seccomp.json"))
+                .endMetadata().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(333);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.warnings()).containsExactly(
+                "annotation example.com/seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes "
+                        + "applies (only seccomp.security.alpha.kubernetes.io/pod and "
+                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored",
+                "annotation seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes applies "
+                        + "(only seccomp.security.alpha.kubernetes.io/pod and "
+                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored");
+    }
+
     @Test
     void fieldsWinOverAnnotations() {
         Pod pod = withPodProfile(withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null),
