@@ -16,6 +16,7 @@ import io.github.sysched.pod.PodSyscalls;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.JsonPatchBuilder;
@@ -153,6 +154,7 @@ public class ProfileMutator implements Mutator {
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
                     + defaultProfile(scope));
         }
+        installationNotes(result).forEach(verdict::warn);
         if (result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
             verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
                     + " of " + request.describe() + " have no seccomp profile and are left out of its syscall set"
@@ -227,6 +229,22 @@ public class ProfileMutator implements Mutator {
             Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
                     .tag("outcome", outcome).register(registry).increment();
         }
+    }
+
+    /** Profiles the containers run with that SPO has not installed (or has disabled): the author should know. */
+    private List<String> installationNotes(PodSyscalls result) {
+        Set<ProfileKey> named = new java.util.TreeSet<>();
+        for (ContainerSyscalls container : result.containers()) {
+            if (container.origin() == ProfileOrigin.BINDING || container.origin() == ProfileOrigin.EXPLICIT_PROFILE) {
+                container.profile().ifPresent(named::add);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        for (ProfileKey key : named) {
+            cache.profile(key).flatMap(SpoProfiles::installationNote)
+                    .ifPresent(note -> notes.add("sysched: SeccompProfile " + key + " " + note));
+        }
+        return notes;
     }
 
     private static List<String> sources(PodSyscalls result) {

@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.github.sysched.binding.Binding;
 import io.github.sysched.binding.LabelSelectors;
 import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.ProfileBindingSpec;
 import io.github.sysched.spo.ProfileRef;
+import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApi;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
@@ -84,9 +86,13 @@ public class ProfileBindingValidator implements Validator {
                     verdict.deny("ProfileBinding " + name + ": " + e.getMessage());
                     return;
                 }
-                if (cache.profile(key).isEmpty()) {
+                Optional<SeccompProfile> profile = cache.profile(key);
+                if (profile.isEmpty()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key
                             + " does not exist; pods are not bound until it does");
+                } else if (profile.get().getSpec() != null && !profile.get().getSpec().isEnabled()) {
+                    verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key + " "
+                            + SpoProfiles.installationNote(profile.get()).orElseThrow());
                 }
             }
         }
