@@ -24,10 +24,11 @@ import java.util.function.Predicate;
  *       ({@link LabelSelectors#problem}) skips the binding with a warning, as SPO skips it.</li>
  *   <li>A binding whose {@code image} equals (exact string) a container's or init container's image binds
  *       that container. Ephemeral containers are never bound.</li>
- *   <li>Several bindings for one container: the lowest binding name wins; the others are warnings.</li>
+ *   <li>Several bindings for one container: the oldest wins, then the lowest name, as in SPO; the others are
+ *       warnings unless they bind the same profile.</li>
  *   <li>A container that sets its own seccompProfile keeps it unless {@link BindingPolicy#overrideExisting()}.</li>
  *   <li>{@code image: "*"} binds at pod level only when no container-level binding was applied and the pod
- *       has no pod-level seccompProfile (lowest name wins among several).</li>
+ *       has no pod-level seccompProfile (the oldest, then the lowest name wins among several).</li>
  *   <li>SelinuxProfile and AppArmorProfile bindings are none of our business (SPO applies them beside the
  *       seccomp one). A binding of a kind SPO does not bind, or whose profile does not exist, is skipped, with a
  *       warning when it would otherwise have applied to this pod.</li>
@@ -36,6 +37,14 @@ import java.util.function.Predicate;
  * that name when SeccompProfile is cluster-scoped ({@link SpoScope}).
  */
 public final class BindingResolver {
+
+    /**
+     * Which of several bindings for one target wins: the oldest, then the lowest name, as SPO decides
+     * ({@code TestUpdatePodConflictingBindings}); a binding without a creation time (a manifest) comes last.
+     */
+    private static final Comparator<Binding> PRECEDENCE = Comparator
+            .comparing(Binding::created, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(Binding::name);
 
     private final SpoScope scope;
     private final Predicate<ProfileKey> profileExists;
@@ -59,7 +68,7 @@ public final class BindingResolver {
                 .filter(b -> namespace.equals(b.namespace()))
                 .filter(b -> validSelector(b, warnings))
                 .filter(b -> LabelSelectors.matches(b.podSelector(), labels))
-                .sorted(Comparator.comparing(Binding::name))
+                .sorted(PRECEDENCE)
                 .toList();
         PodSpec spec = pod.getSpec();
         List<Container> containers = BindingPlan.allContainers(spec);
@@ -138,10 +147,14 @@ public final class BindingResolver {
         return usable;
     }
 
+    /** Bindings of the winner's profile do not conflict with it (SPO reports them neither). */
     private static void reportLosers(List<Binding> matching, String target, List<String> warnings) {
+        Binding winner = matching.get(0);
         for (Binding loser : matching.subList(1, matching.size())) {
-            warnings.add("binding " + loser.reference() + " also matches " + target + "; "
-                    + matching.get(0).reference() + " wins (lowest name)");
+            if (!Objects.equals(loser.profileName(), winner.profileName())) {
+                warnings.add("binding " + loser.reference() + " also matches " + target + "; "
+                        + winner.reference() + " wins (the oldest, then the lowest name)");
+            }
         }
     }
 

@@ -97,12 +97,12 @@ class BindingResolverTest {
     }
 
     @Test
-    void severalWildcardsLowestNameWins() {
+    void severalWildcardsWithoutCreationTimesLowestNameWins() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",
                 List.of(binding("z-any", "*", "any-alt"), binding("a-any", "*", "any")));
 
         assertThat(plan.podLevel().orElseThrow().binding()).isEqualTo("shop/a-any");
-        assertThat(plan.warnings()).containsExactly("binding shop/z-any also matches the pod; shop/a-any wins (lowest name)");
+        assertThat(plan.warnings()).containsExactly("binding shop/z-any also matches the pod; shop/a-any wins (the oldest, then the lowest name)");
     }
 
     @Test
@@ -175,13 +175,42 @@ class BindingResolverTest {
     }
 
     @Test
-    void severalBindingsForOneContainerLowestNameWins() {
+    void severalBindingsWithoutCreationTimesLowestNameWins() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",
                 List.of(binding("web-2", "nginx:1.16", "web-alt"), binding("web-1", "nginx:1.16", "web")));
 
         assertThat(plan.containers().get("web").profile()).isEqualTo(ProfileKey.namespaced("shop", "web"));
         assertThat(plan.warnings()).containsExactly(
-                "binding shop/web-2 also matches container web; shop/web-1 wins (lowest name)");
+                "binding shop/web-2 also matches container web; shop/web-1 wins (the oldest, then the lowest name)");
+    }
+
+    private static Binding created(String name, String image, String profile, long second) {
+        return new Binding("shop", name, image, Binding.SECCOMP_PROFILE_KIND, profile, null,
+                java.time.Instant.ofEpochSecond(second));
+    }
+
+    /**
+     * SPO's rule for conflicting bindings (security-profiles-operator {@code internal/pkg/webhooks/binding/
+     * binding_test.go}, {@code TestUpdatePodConflictingBindings}): the oldest wins whatever the list order, bindings
+     * created at the same time are ordered by name, bindings of the same profile do not conflict.
+     */
+    @Test
+    void theOldestBindingWinsThenTheLowestNameAsInSpo() {
+        BindingPlan newestFirst = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "nginx:1.16", "web-alt", 2), created("old", "nginx:1.16", "web", 1)));
+        BindingPlan sameTime = resolver.plan(pod().build(), "shop",
+                List.of(created("b", "nginx:1.16", "web-alt", 1), created("a", "nginx:1.16", "web", 1)));
+        BindingPlan wildcards = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "*", "any-alt", 2), created("old", "*", "any", 1)));
+        BindingPlan sameProfile = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "nginx:1.16", "web", 2), created("old", "nginx:1.16", "web", 1)));
+
+        assertThat(newestFirst.containers().get("web").binding()).isEqualTo("shop/old");
+        assertThat(newestFirst.warnings()).hasSize(1);
+        assertThat(sameTime.containers().get("web").binding()).isEqualTo("shop/a");
+        assertThat(wildcards.podLevel().orElseThrow().binding()).isEqualTo("shop/old");
+        assertThat(sameProfile.containers().get("web").profile()).isEqualTo(ProfileKey.namespaced("shop", "web"));
+        assertThat(sameProfile.warnings()).isEmpty();
     }
 
     @Test
