@@ -22,8 +22,9 @@ import java.util.function.Predicate;
  *   <li>Only bindings of the pod's namespace count, and only those whose {@code podSelector} (v1) matches the
  *       pod's labels (absent or empty selects every pod). A podSelector Kubernetes would refuse
  *       ({@link LabelSelectors#problem}) skips the binding with a warning, as SPO skips it.</li>
- *   <li>A binding whose {@code image} equals (exact string) a container's or init container's image binds
- *       that container. Ephemeral containers are never bound.</li>
+ *   <li>A binding whose {@code image} is a container's or init container's image binds that container; both are
+ *       compared in Docker's normalized form ({@link ImageReferences}), as SPO does, so {@code nginx:1.16} binds
+ *       {@code docker.io/library/nginx:1.16}. Ephemeral containers are never bound.</li>
  *   <li>Several bindings for one container: the oldest wins, then the lowest name, as in SPO; the others are
  *       warnings unless they bind the same profile.</li>
  *   <li>A container that sets its own seccompProfile keeps it unless {@link BindingPolicy#overrideExisting()}.</li>
@@ -75,8 +76,10 @@ public final class BindingResolver {
 
         TreeMap<String, BoundProfile> bound = new TreeMap<>();
         for (Container container : containers) {
+            String image = ImageReferences.normalize(container.getImage());
             List<Binding> matching = usable(selecting.stream()
-                    .filter(b -> !b.isWildcard() && b.image() != null && b.image().equals(container.getImage()))
+                    .filter(b -> !b.isWildcard() && b.image() != null
+                            && ImageReferences.normalize(b.image()).equals(image))
                     .toList(), "container " + container.getName(), warnings);
             if (matching.isEmpty()) {
                 continue;

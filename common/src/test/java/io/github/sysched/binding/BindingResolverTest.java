@@ -53,6 +53,20 @@ class BindingResolverTest {
         assertThat(plan.warnings()).isEmpty();
     }
 
+    /**
+     * SPO compares images in their normalized form ({@code TestHandleNormalizesImages}): a pod cannot escape a
+     * binding for nginx:1.16 by writing docker.io/library/nginx:1.16.
+     */
+    @Test
+    void imagesAreComparedInTheirNormalizedForm() {
+        Pod pod = new PodBuilder(pod().build()).editSpec().editContainer(0).withImage("docker.io/library/nginx:1.16")
+                .endContainer().endSpec().build();
+
+        BindingPlan plan = resolver.plan(pod, "shop", List.of(binding("b-web", "nginx:1.16", "web")));
+
+        assertThat(plan.containers()).containsOnlyKeys("web");
+    }
+
     @Test
     void initContainersAreBoundEphemeralOnesAreNot() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",

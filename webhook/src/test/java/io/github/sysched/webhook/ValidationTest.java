@@ -116,6 +116,9 @@ class ValidationTest extends WebhookTestBase {
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString()).contains("ambiguous")
                 .contains("nginx-binding");
+        // the same image written out in full is the same image (SPO compares normalized references)
+        assertThat(validateBinding("default", ProfileAnnotationTest.binding("default", "nginx-binding-3",
+                "docker.io/library/nginx:1.16", "full-seccomp")).path("allowed").asBoolean()).isFalse();
         // an update of the existing binding itself is not a duplicate
         JsonNode same = validateBinding("default",
                 ProfileAnnotationTest.binding("default", "nginx-binding", "nginx:1.16", "nginx-seccomp"));

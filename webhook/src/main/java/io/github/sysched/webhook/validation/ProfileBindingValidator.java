@@ -2,6 +2,7 @@ package io.github.sysched.webhook.validation;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.github.sysched.binding.Binding;
+import io.github.sysched.binding.ImageReferences;
 import io.github.sysched.binding.LabelSelectors;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.SpoProfiles;
@@ -104,7 +105,8 @@ public class ProfileBindingValidator implements Validator {
             ProfileRef otherRef = other.getSpec().getProfileRef();
             // SPO binds each kind on its own: a SelinuxProfile binding beside a SeccompProfile one is no conflict
             if (otherRef != null && ref.getKind().equals(otherRef.getKind())
-                    && Objects.equals(other.getSpec().getImage(), spec.getImage())
+                    && Objects.equals(ImageReferences.normalize(other.getSpec().getImage()),
+                            ImageReferences.normalize(spec.getImage()))
                     && sameSelector(other.getSpec().getPodSelector(), spec.getPodSelector())) {
                 verdict.deny("ProfileBinding " + name + " binds image '" + spec.getImage()
                         + "' with the same pod selector as " + ref.getKind() + " binding "
