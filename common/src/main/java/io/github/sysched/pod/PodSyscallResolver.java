@@ -134,9 +134,10 @@ public final class PodSyscallResolver {
 
             List<ContainerSyscalls> results = new ArrayList<>();
             for (Container container : initContainers) {
-                results.add(runsToCompletion(container) && policy.initContainers() == ContainerPolicy.InitContainers.IGNORE
-                        ? new ContainerSyscalls(container.getName(), true, ProfileOrigin.INIT_IGNORED, Optional.empty(),
-                                Optional.empty(), SyscallSet.empty())
+                boolean leftOut = runsToCompletion(container)
+                        && policy.initContainers() == ContainerPolicy.InitContainers.IGNORE;
+                results.add(leftOut ? new ContainerSyscalls(container.getName(), true, ProfileOrigin.INIT_IGNORED,
+                        Optional.empty(), Optional.empty(), SyscallSet.empty())
                         : resolveContainer(container, true, podSetting));
             }
             for (Container container : containers) {
