@@ -112,6 +112,9 @@ class ScoringPodTest {
             pod.editMetadata().addToAnnotations(LegacySeccompAnnotations.containerKey("gone"), "unconfined")
                     .endMetadata();
         }
+        if (random.nextInt(6) == 0) { // a key no kubelet applied, which the resolver reports
+            pod.editMetadata().addToAnnotations("seccomp.security.alpha.kubernetes.io", "unconfined").endMetadata();
+        }
         return pod.build();
     }
 

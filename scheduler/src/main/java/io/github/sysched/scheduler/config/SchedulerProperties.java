@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.config;
 
+import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import jakarta.validation.Valid;
@@ -30,6 +31,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bind           the {@code /bind} verb
  * @param spo            SPO API scope and version
  * @param informer       informer start-up
+ * @param containers     how containers without a profile and init containers count (as the webhook's
+ *                       {@code sysched.webhook.containers.*}: keep both equal)
  * @param maxRequestSize extender request bodies larger than this are refused with 413 (default {@code 8MB}:
  *                       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes)
  */
@@ -42,6 +45,7 @@ public record SchedulerProperties(
         @DefaultValue @Valid Bind bind,
         @DefaultValue @Valid Spo spo,
         @DefaultValue @Valid Informer informer,
+        @DefaultValue @Valid Containers containers,
         @DefaultValue("8MB") @NotNull DataSize maxRequestSize) {
 
     /**
@@ -90,5 +94,21 @@ public record SchedulerProperties(
      *                    anyway (default 10s)
      */
     public record Informer(@DefaultValue("10s") @NotNull Duration profileWait) {
+    }
+
+    /**
+     * common's {@link ContainerPolicy}; SECURITY.md argues the defaults.
+     *
+     * @param unprofiled containers without a profile of their own: {@code default-profile} (default),
+     *                   {@code runtime-default} (kubelets run with {@code seccompDefault: true}) or {@code ignore}
+     *                   (upstream SySched: left out)
+     * @param init       init containers that run to completion: {@code count} (default) or {@code ignore}
+     */
+    public record Containers(@DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
+                             @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
+
+        public ContainerPolicy policy() {
+            return new ContainerPolicy(unprofiled, init);
+        }
     }
 }

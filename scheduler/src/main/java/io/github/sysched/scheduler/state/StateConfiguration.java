@@ -15,7 +15,8 @@ public class StateConfiguration {
 
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
-        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name());
+        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name(),
+                properties.containers().policy());
     }
 
     @Bean
