@@ -145,7 +145,7 @@ public class ClusterView {
         }
         running = true;
         informersCreated = false;
-        startupProblem = "SPO scope not known yet";
+        startupProblem = scope == null ? "SPO scope not known yet" : "informers not started yet";
         starter = new Thread(this::startInBackground, "cluster-view-start");
         starter.setDaemon(true);
         starter.start();
