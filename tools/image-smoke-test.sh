@@ -23,7 +23,7 @@ RUN=(run --detach --network=host --ulimit nofile=4096:4096 --ulimit nproc=4096:4
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "PASS $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+check() { local what=$1; shift; if "$@" >/dev/null; then pass "$what"; else fail "$what"; fi; }
 
 missing=()
 command -v podman >/dev/null || missing+=(podman)
@@ -50,8 +50,8 @@ fi
 echo "== images (Jib, base tar://$BASE_TAR) and the mock API server jar"
 ./mvnw -B -q -Pimages -DskipTests -Dimage.registry=localhost/sysched -Dimage.base="tar://$BASE_TAR" \
   -pl webhook,scheduler,it -am package
-WEBHOOK_IMAGE=$("${PODMAN[@]}" load -i webhook/target/jib-image.tar | sed -n 's/^Loaded image: //p' | head -1)
-SCHEDULER_IMAGE=$("${PODMAN[@]}" load -i scheduler/target/jib-image.tar | sed -n 's/^Loaded image: //p' | head -1)
+WEBHOOK_IMAGE=$("${PODMAN[@]}" load --quiet -i webhook/target/jib-image.tar | sed -n 's/^Loaded image: //p' | head -1)
+SCHEDULER_IMAGE=$("${PODMAN[@]}" load --quiet -i scheduler/target/jib-image.tar | sed -n 's/^Loaded image: //p' | head -1)
 echo "loaded $WEBHOOK_IMAGE and $SCHEDULER_IMAGE"
 
 MOCK_PID=
