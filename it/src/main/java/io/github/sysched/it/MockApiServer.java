@@ -44,12 +44,16 @@ public final class MockApiServer implements AutoCloseable {
     private static final List<String> SEED = List.of("seed/00-namespace.yaml", "seed/profiles/full.profile.yaml",
             "seed/profiles/nginx.profile.yaml", "seed/bindings/nginx.binding.yaml");
 
+    /** Held: JUL keeps loggers weakly, and a collected logger forgets its level (then every request is logged). */
+    private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final Map<String, CustomResourceDefinition> crds = new HashMap<>();
 
     private MockApiServer(int port) {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_WEB_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), port);
