@@ -53,15 +53,26 @@ class ExampleWorkloadTest {
         assumeTrue(Files.isRegularFile(DIR.resolve("cve-weights.txt")), "examples/simulation not next to common/");
         WorkloadFile file = WorkloadLoader.load(DIR.resolve("workload.txt"));
         SyscallSet vulnerable = WorkloadLoader.readSyscallList(DIR.resolve("vulnerable-syscalls.txt"));
-        PlacementSimulator simulator = new PlacementSimulator(file.cluster(1, 1),
-                WorkloadLoader.readWeights(DIR.resolve("cve-weights.txt")));
-        List<StrategyRuns> runs = simulator.runAll(file.workload(),
-                List.of(Strategy.parse("marginal+guard"), Strategy.parse("marginal+guard+weighted")), vulnerable, 3);
-        double plain = runs.get(0).mean(r -> r.metrics().victimPodsPerSyscall());
-        double weighted = runs.get(1).mean(r -> r.metrics().victimPodsPerSyscall());
-        assertThat(weighted).isLessThan(0.5 * plain);
-        assertThat(runs.get(1).mean(r -> r.metrics().weightedExs()))
-                .isLessThan(runs.get(0).mean(r -> r.metrics().weightedExs()));
-        assertThat(runs.get(1).max(r -> r.metrics().stackedWorkloads())).isZero();
+        io.github.sysched.syscall.SyscallWeights five = WorkloadLoader.readWeights(DIR.resolve("cve-weights.txt"));
+        assertThat(five.listed().keySet()).isEqualTo(java.util.Set.copyOf(vulnerable.names()));
+        java.util.Map<String, Long> fifty = new java.util.HashMap<>();
+        vulnerable.names().forEach(name -> fifty.put(name, 50L));
+        List<Strategy> strategies = List.of(Strategy.parse("marginal+guard"), Strategy.parse("marginal+guard+weighted"));
+
+        List<StrategyRuns> byFive = new PlacementSimulator(file.cluster(1, 1), five)
+                .runAll(file.workload(), strategies, vulnerable, 3);
+        List<StrategyRuns> byFifty = new PlacementSimulator(file.cluster(1, 1),
+                io.github.sysched.syscall.SyscallWeights.of(1, fifty)).runAll(file.workload(), strategies, vulnerable, 3);
+        double plainVictims = byFive.get(0).mean(r -> r.metrics().victimPodsPerSyscall());
+        double plainExs = byFive.get(0).mean(r -> r.metrics().clusterExs());
+        // weight 5: about a quarter fewer victims for about 1 % more plain ExS (docs/PLACEMENT.md)
+        assertThat(byFive.get(1).mean(r -> r.metrics().victimPodsPerSyscall())).isLessThan(0.85 * plainVictims);
+        assertThat(byFive.get(1).mean(r -> r.metrics().clusterExs())).isLessThan(1.05 * plainExs);
+        // weight 50: victims cut by more than half, plain ExS up by about a third
+        assertThat(byFifty.get(1).mean(r -> r.metrics().victimPodsPerSyscall())).isLessThan(0.5 * plainVictims);
+        assertThat(byFifty.get(1).mean(r -> r.metrics().clusterExs())).isGreaterThan(1.15 * plainExs);
+        for (StrategyRuns weighted : List.of(byFive.get(1), byFifty.get(1))) {
+            assertThat(weighted.max(r -> r.metrics().stackedWorkloads())).isZero();
+        }
     }
 }
