@@ -16,6 +16,7 @@ import io.github.sysched.pod.PodSyscalls;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.JsonPatchBuilder;
@@ -104,7 +105,8 @@ public class ProfileMutator implements Mutator {
     }
 
     private PodSyscallResolver podResolver(SpoScope scope) {
-        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope));
+        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope),
+                properties.containers().policy());
     }
 
     @Override
@@ -151,6 +153,12 @@ public class ProfileMutator implements Mutator {
             verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
                     + defaultProfile(scope));
+        }
+        installationNotes(result).forEach(verdict::warn);
+        if (result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
+            verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
+                    + " of " + request.describe() + " have no seccomp profile and are left out of its syscall set"
+                    + " (containers.unprofiled=ignore)");
         }
         request.attribute(RESULT_ATTRIBUTE, result);
         count(request, result.origin().name());
@@ -201,7 +209,8 @@ public class ProfileMutator implements Mutator {
     /** Optional policy: pods with an unconfined container get a sandbox runtime class and/or an IPP class. */
     private void applySandbox(AdmissionContext request, PodSyscalls result, MutationVerdict verdict) {
         WebhookProperties.Sandbox sandbox = properties.sandbox();
-        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
+        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)
+                && !result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
             return;
         }
         if (!sandbox.runtimeClassName().isEmpty()
@@ -220,6 +229,22 @@ public class ProfileMutator implements Mutator {
             Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
                     .tag("outcome", outcome).register(registry).increment();
         }
+    }
+
+    /** Profiles the containers run with that SPO has not installed (or has disabled): the author should know. */
+    private List<String> installationNotes(PodSyscalls result) {
+        Set<ProfileKey> named = new java.util.TreeSet<>();
+        for (ContainerSyscalls container : result.containers()) {
+            if (container.origin() == ProfileOrigin.BINDING || container.origin() == ProfileOrigin.EXPLICIT_PROFILE) {
+                container.profile().ifPresent(named::add);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        for (ProfileKey key : named) {
+            cache.profile(key).flatMap(SpoProfiles::installationNote)
+                    .ifPresent(note -> notes.add("sysched: SeccompProfile " + key + " " + note));
+        }
+        return notes;
     }
 
     private static List<String> sources(PodSyscalls result) {
@@ -244,6 +269,8 @@ public class ProfileMutator implements Mutator {
                 case EXPLICIT_PROFILE -> c.profile().map(ProfileKey::toString).orElse("?");
                 case RUNTIME_DEFAULT -> "RuntimeDefault";
                 case DEFAULT_PROFILE -> c.profile().map(p -> p + " (default)").orElse("all syscalls (default)");
+                case UNPROFILED_IGNORED -> "no profile (left out)";
+                case INIT_IGNORED -> "left out (runs to completion)";
             };
             parts.add((c.initContainer() ? "init:" : "") + c.containerName() + "=" + what);
         }
