@@ -3,9 +3,6 @@ package io.github.sysched.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.sysched.profile.SpoProfiles;
-import io.github.sysched.spo.SeccompProfileV1Beta1;
-import io.github.sysched.spo.TestResources;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.syscall.SyscallWeights;
@@ -18,12 +15,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MarginalExsTest {
-
-    private static SyscallSet seed(String file) {
-        SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/" + file, "SeccompProfile",
-                SeccompProfileV1Beta1.class);
-        return SpoProfiles.policyOf(profile).allowedSyscalls(SyscallTable.x86_64().allSyscalls());
-    }
 
     @Test
     void marginalScoreIsTheNodesExsAfterMinusBefore() {
@@ -96,9 +87,9 @@ class MarginalExsTest {
 
     @Test
     void seedDemoStepsScoreAsTheDemoNeedsThem() {
-        SyscallSet nginx = seed("nginx.profile.yaml");
-        SyscallSet redis = seed("redis.profile.yaml");
-        SyscallSet memcached = seed("memcached.profile.yaml");
+        SyscallSet nginx = SeedDemoScoresTest.profile("nginx.profile.yaml");
+        SyscallSet redis = SeedDemoScoresTest.profile("redis.profile.yaml");
+        SyscallSet memcached = SeedDemoScoresTest.profile("memcached.profile.yaml");
         ExsEngine engine = new ExsEngine();
         List<String> nodes = List.of("A", "B");
         long cost = MarginalExs.DEFAULT_OPENING_COST;
