@@ -140,6 +140,7 @@ public final class PlacementSimulator {
         /** The cluster as it is (unweighted), for the decision statistics. */
         private final ExsEngine truth = new ExsEngine();
         private final Map<String, int[]> extenderReplicas = new HashMap<>();
+        private final Map<String, int[]> extenderZoneReplicas = new HashMap<>();
         private final Deque<Placed> unseen = new ArrayDeque<>();
         private final Map<String, Integer> replicas = new HashMap<>();
         private final int[] candidates;
@@ -182,7 +183,13 @@ public final class PlacementSimulator {
                 while (unseen.size() > settings.extenderLag()) {
                     Placed seen = unseen.removeFirst();
                     extender.place(seen.pod.name(), nodes.get(seen.node), seen.pod.syscalls());
-                    seen.pod.controller().ifPresent(c -> extenderReplicas.computeIfAbsent(c, k -> new int[n])[seen.node]++);
+                    seen.pod.controller().ifPresent(c -> {
+                        extenderReplicas.computeIfAbsent(c, k -> new int[n])[seen.node]++;
+                        if (state.zoneOf(seen.node) >= 0) {
+                            extenderZoneReplicas.computeIfAbsent(c, k -> new int[state.zoneCount()])
+                                    [state.zoneOf(seen.node)]++;
+                        }
+                    });
                 }
                 nodeOfPod.put(pod.name(), nodes.get(chosen));
             }
@@ -262,13 +269,8 @@ public final class PlacementSimulator {
                 return false;
             }
             if (state.zoneCount() > 0 && state.zoneOf(node) >= 0) {
-                int zone = state.zoneOf(node);
-                int inZone = 0;
-                for (int i = 0; i < n; i++) {
-                    if (state.zoneOf(i) == zone) {
-                        inZone += seen[i];
-                    }
-                }
+                int[] inZones = extenderZoneReplicas.get(controller);
+                int inZone = inZones == null ? 0 : inZones[state.zoneOf(node)];
                 return guard.allows(inZone, r, state.zoneCount());
             }
             return true;

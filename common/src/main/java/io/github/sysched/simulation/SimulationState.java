@@ -15,6 +15,7 @@ final class SimulationState {
     private final long[] nonZeroCpu;
     private final long[] nonZeroMemory;
     private final Map<String, int[]> replicasByController = new HashMap<>();
+    private final Map<String, int[]> replicasByZone = new HashMap<>();
     private final Map<String, Integer> zoneIndex = new HashMap<>();
     private final int[] zoneOfNode;
 
@@ -80,17 +81,8 @@ final class SimulationState {
     }
 
     int replicasInZone(int zone, String controller) {
-        int[] counts = replicasByController.get(controller);
-        if (counts == null) {
-            return 0;
-        }
-        int total = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (zoneOfNode[i] == zone) {
-                total += counts[i];
-            }
-        }
-        return total;
+        int[] counts = replicasByZone.get(controller);
+        return counts == null ? 0 : counts[zone];
     }
 
     /** NodeResourcesFit's filter: a free pod slot and room for the pod's requests as written. */
@@ -107,6 +99,11 @@ final class SimulationState {
         memory[node] += pod.requests().memoryBytes();
         nonZeroCpu[node] += pod.requests().nonZeroCpuMilli();
         nonZeroMemory[node] += pod.requests().nonZeroMemoryBytes();
-        pod.controller().ifPresent(c -> replicasByController.computeIfAbsent(c, k -> new int[nodes.size()])[node]++);
+        pod.controller().ifPresent(c -> {
+            replicasByController.computeIfAbsent(c, k -> new int[nodes.size()])[node]++;
+            if (zoneOfNode[node] >= 0) {
+                replicasByZone.computeIfAbsent(c, k -> new int[zoneIndex.size()])[zoneOfNode[node]]++;
+            }
+        });
     }
 }
