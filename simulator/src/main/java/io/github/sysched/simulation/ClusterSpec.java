@@ -3,27 +3,44 @@ package io.github.sysched.simulation;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The simulated nodes, in index order (ties between equally good nodes go to the lowest index), and how
- * many pods a node holds at most. A node holding {@code podsPerNode} pods is infeasible for further pods.
+ * The simulated nodes, in input order. A node holding {@link SimNode#podLimit()} pods is infeasible for
+ * further pods. The order only names the nodes: every strategy breaks ties between equally good nodes at
+ * random (seeded), as kube-scheduler does, never by position.
  */
-public record ClusterSpec(List<String> nodeNames, int podsPerNode) {
+public record ClusterSpec(List<SimNode> nodes) {
 
     /** No capacity limit. */
     public static final int UNLIMITED = Integer.MAX_VALUE;
 
     public ClusterSpec {
-        nodeNames = List.copyOf(nodeNames);
-        if (nodeNames.isEmpty()) {
+        nodes = List.copyOf(nodes);
+        if (nodes.isEmpty()) {
             throw new IllegalArgumentException("a cluster needs at least one node");
         }
+        Set<String> names = new HashSet<>();
+        for (SimNode node : nodes) {
+            if (!names.add(node.name())) {
+                throw new IllegalArgumentException("duplicate node name: " + node.name());
+            }
+        }
+    }
+
+    /** Nodes with these names, each holding at most {@code podsPerNode} pods, default allocatable, no zone. */
+    public ClusterSpec(List<String> nodeNames, int podsPerNode) {
+        this(named(nodeNames, podsPerNode));
+    }
+
+    private static List<SimNode> named(List<String> nodeNames, int podsPerNode) {
+        Objects.requireNonNull(nodeNames, "nodeNames");
         if (new HashSet<>(nodeNames).size() != nodeNames.size()) {
             throw new IllegalArgumentException("duplicate node names: " + nodeNames);
         }
-        if (podsPerNode < 1) {
-            throw new IllegalArgumentException("pods per node must be at least 1, got " + podsPerNode);
-        }
+        return nodeNames.stream().map(name -> new SimNode(name, podsPerNode)).toList();
     }
 
     /** {@code count} nodes named {@code node-01} .. (zero-padded to the width of {@code count}). */
@@ -39,12 +56,45 @@ public record ClusterSpec(List<String> nodeNames, int podsPerNode) {
         return new ClusterSpec(names, podsPerNode);
     }
 
-    public int nodeCount() {
-        return nodeNames.size();
+    /** The same nodes with {@code allocatable} CPU and memory each. */
+    public ClusterSpec withAllocatable(SimNode.NodeAllocatable allocatable) {
+        return new ClusterSpec(nodes.stream().map(n -> new SimNode(n.name(), n.podLimit(), allocatable, n.zone(),
+                n.preferNoScheduleTaints())).toList());
     }
 
-    /** Total pod slots (saturates at {@link Integer#MAX_VALUE}). */
+    public List<String> nodeNames() {
+        return nodes.stream().map(SimNode::name).toList();
+    }
+
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** The largest per-node pod limit (the only one when all nodes agree). */
+    public int podsPerNode() {
+        return nodes.stream().mapToInt(SimNode::podLimit).max().orElseThrow();
+    }
+
+    /** The distinct zones of the nodes; empty when no node has a zone. */
+    public Set<String> zones() {
+        Set<String> zones = new java.util.TreeSet<>();
+        nodes.forEach(n -> n.zone().ifPresent(zones::add));
+        return zones;
+    }
+
+    public Optional<SimNode> node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** Total pod slots (saturates at {@link Long#MAX_VALUE}). */
     public long capacity() {
-        return podsPerNode == UNLIMITED ? Long.MAX_VALUE : (long) podsPerNode * nodeNames.size();
+        long total = 0;
+        for (SimNode node : nodes) {
+            if (node.podLimit() == UNLIMITED) {
+                return Long.MAX_VALUE;
+            }
+            total += node.podLimit();
+        }
+        return total;
     }
 }

@@ -17,12 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Kubernetes objects read from files the way {@code kubectl} writes or applies them: YAML (several documents
@@ -35,6 +38,8 @@ import java.util.stream.Stream;
  */
 public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, List<Namespace> namespaces,
         List<SeccompProfile> profiles, List<ProfileBinding> bindings, Map<String, Integer> ignoredKinds) {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     public KubernetesInput {
         workloads = List.copyOf(workloads);
@@ -55,11 +60,27 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
         return builder.build();
     }
 
-    /** The documents of a YAML stream ({@code ---} separators), leaving out those with only comments or blanks. */
+    /**
+     * The documents of a YAML stream, each as JSON text, leaving out empty ones (only comments or blanks). Read by a
+     * YAML parser, so every valid separator counts ({@code ---} followed by a comment or by content, {@code ...}
+     * document ends) and a {@code ---} inside a block scalar does not.
+     *
+     * @throws IllegalArgumentException when the text is not valid YAML (the message gives the line)
+     */
     public static List<String> yamlDocuments(String text) {
-        return Arrays.stream(text.split("(?m)^---\\s*$"))
-                .filter(document -> !document.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#")))
-                .toList();
+        List<String> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> values = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (values.hasNextValue()) {
+                JsonNode document = values.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    documents.add(document.toString());
+                }
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        }
+        return documents;
     }
 
     private static List<Path> filesOf(Path path) {
@@ -95,7 +116,12 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
-            List<String> documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
+            List<String> documents;
+            try {
+                documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
             for (int i = 0; i < documents.size(); i++) {
                 String document = documents.get(i);
                 String where = file + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");

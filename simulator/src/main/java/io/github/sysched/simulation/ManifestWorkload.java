@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -22,6 +23,7 @@ import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
 import io.github.sysched.profile.ProfileResolutionException;
 import io.github.sysched.profile.SpoProfiles;
+import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoScope;
 import java.util.ArrayList;
@@ -93,6 +95,8 @@ public final class ManifestWorkload {
                 .filter(ns -> labels(ns.getMetadata()).containsKey(options.optInLabel()))
                 .map(ns -> ns.getMetadata().getName())
                 .collect(Collectors.toSet());
+        Map<String, Map<String, String>> namespaceLabels = input.namespaces().stream()
+                .collect(Collectors.toMap(ns -> ns.getMetadata().getName(), ns -> labels(ns.getMetadata()), (a, b) -> a));
 
         boolean snapshot = input.workloads().stream()
                 .anyMatch(o -> o instanceof Pod p && p.getMetadata() != null && owners(p.getMetadata()).size() > 0);
@@ -113,10 +117,10 @@ public final class ManifestWorkload {
             } else if (snapshot) {
                 controllersNotExpanded++;
             } else if (object instanceof Deployment deployment) {
-                pods.addAll(expand(deployment.getMetadata(), deployment.getSpec().getReplicas(),
+                pods.addAll(expand(deployment.getMetadata(), "ReplicaSet", deployment.getSpec().getReplicas(),
                         deployment.getSpec().getTemplate()));
             } else if (object instanceof StatefulSet statefulSet) {
-                pods.addAll(expand(statefulSet.getMetadata(), statefulSet.getSpec().getReplicas(),
+                pods.addAll(expand(statefulSet.getMetadata(), "StatefulSet", statefulSet.getSpec().getReplicas(),
                         statefulSet.getSpec().getTemplate()));
             }
         }
@@ -139,7 +143,8 @@ public final class ManifestWorkload {
             Optional<SyscallAnnotation> annotation = annotationOf(pod, name, notes);
             if (annotation.isPresent()) {
                 annotated++;
-                simPods.add(new SimPod(name, String.join("+", annotation.get().sources()), annotation.get().syscalls()));
+                simPods.add(simPod(pod, name, String.join("+", annotation.get().sources()), annotation.get().syscalls(),
+                        namespaceLabels.getOrDefault(namespace, Map.of())));
                 continue;
             }
             BindingPlan plan = optedIn.contains(namespace)
@@ -152,8 +157,8 @@ public final class ManifestWorkload {
                 throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
             }
             resolved.warnings().forEach(w -> notes.add(name + ": " + w));
-            simPods.add(new SimPod(name, resolved.profiles().stream().map(ProfileKey::toString)
-                    .collect(Collectors.joining("+")), resolved.syscalls()));
+            simPods.add(simPod(pod, name, resolved.profiles().stream().map(ProfileKey::toString)
+                    .collect(Collectors.joining("+")), resolved.syscalls(), namespaceLabels.getOrDefault(namespace, Map.of())));
         }
         notes.add(simPods.size() + " pods: " + annotated + " with the " + PlacementAnnotations.SYSCALLS
                 + " annotation, " + (simPods.size() - annotated) + " resolved from " + input.profiles().size()
@@ -190,15 +195,33 @@ public final class ManifestWorkload {
         }
     }
 
-    private static List<Pod> expand(ObjectMeta controller, Integer replicas, PodTemplateSpec template) {
+    /** A pod's simulated form: its controller, whether the replica-spread guard covers it, its requests. */
+    private static SimPod simPod(Pod pod, String name, String profile, io.github.sysched.syscall.SyscallSet syscalls,
+            Map<String, String> namespaceLabels) {
+        String namespace = Objects.requireNonNullElse(pod.getMetadata().getNamespace(), "default");
+        Optional<String> controller = ReplicaSpreadGuard.controllerOf(pod)
+                .map(owner -> owner.getKind() + " " + namespace + "/" + owner.getName());
+        boolean guarded = ReplicaSpreadGuard.workloadOf(pod, namespaceLabels).isPresent();
+        return new SimPod(name, profile, syscalls, controller, guarded, PodRequests.of(pod));
+    }
+
+    /**
+     * {@code replicas} pods ({@code name-1 .. name-n}) from the template, owned by a controller of {@code ownerKind} as
+     * the ReplicaSet or StatefulSet controller creates them (a Deployment's pods belong to its ReplicaSet).
+     */
+    private static List<Pod> expand(ObjectMeta controller, String ownerKind, Integer replicas, PodTemplateSpec template) {
         int count = replicas == null ? 1 : replicas;
         String namespace = Objects.requireNonNullElse(controller.getNamespace(), "default");
+        OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind(ownerKind)
+                .withName(controller.getName()).withUid(namespace + "/" + ownerKind + "/" + controller.getName())
+                .withController(true).build();
         List<Pod> pods = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             pods.add(new PodBuilder()
                     .withNewMetadataLike(template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
                     .withName(controller.getName() + "-" + i)
                     .withNamespace(namespace)
+                    .withOwnerReferences(owner)
                     .endMetadata()
                     .withSpec(template.getSpec())
                     .build());

@@ -3,8 +3,11 @@ package io.github.sysched.simulation;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.github.sysched.scoring.ReplicaSpreadGuard;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -15,17 +18,26 @@ import java.util.OptionalInt;
  * @param names              schedulable nodes, in input order
  * @param excluded           left-out nodes with the reason, one line each
  * @param allocatablePods    the smallest {@code status.allocatable.pods} of the schedulable nodes, if any says
+ * @param nodes              the schedulable nodes with what kube-scheduler reads of them: allocatable pods (110,
+ *                           the kubelet's default, when absent), CPU and memory ({@link SimNode.NodeAllocatable#DEFAULT}
+ *                           when absent), the {@value ReplicaSpreadGuard#ZONE_LABEL} label, PreferNoSchedule taints
  */
-public record SchedulableNodes(List<String> names, List<String> excluded, OptionalInt allocatablePods) {
+public record SchedulableNodes(List<String> names, List<String> excluded, OptionalInt allocatablePods,
+        List<SimNode> nodes) {
+
+    /** The kubelet's default {@code maxPods}. */
+    public static final int KUBELET_DEFAULT_MAX_PODS = 110;
 
     public SchedulableNodes {
         names = List.copyOf(names);
         excluded = List.copyOf(excluded);
+        nodes = List.copyOf(nodes);
     }
 
     public static SchedulableNodes of(List<Node> nodes) {
         List<String> names = new ArrayList<>();
         List<String> excluded = new ArrayList<>();
+        List<SimNode> simNodes = new ArrayList<>();
         int minPods = Integer.MAX_VALUE;
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
@@ -43,13 +55,25 @@ public record SchedulableNodes(List<String> names, List<String> excluded, Option
                 continue;
             }
             names.add(name);
-            Quantity pods = node.getStatus() == null || node.getStatus().getAllocatable() == null
-                    ? null : node.getStatus().getAllocatable().get("pods");
+            Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
+                    ? Map.of() : node.getStatus().getAllocatable();
+            Quantity pods = allocatable.get("pods");
+            int podLimit = KUBELET_DEFAULT_MAX_PODS;
             if (pods != null) {
-                minPods = Math.min(minPods, pods.getNumericalAmount().intValue());
+                podLimit = pods.getNumericalAmount().intValue();
+                minPods = Math.min(minPods, podLimit);
             }
+            Quantity cpu = allocatable.get("cpu");
+            Quantity memory = allocatable.get("memory");
+            SimNode.NodeAllocatable resources = new SimNode.NodeAllocatable(
+                    cpu == null ? SimNode.NodeAllocatable.DEFAULT.cpuMilli() : PodRequests.milliCpu(cpu),
+                    memory == null ? SimNode.NodeAllocatable.DEFAULT.memoryBytes() : PodRequests.bytes(memory));
+            Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+            int preferNoSchedule = (int) taints.stream().filter(t -> "PreferNoSchedule".equals(t.getEffect())).count();
+            simNodes.add(new SimNode(name, Math.max(1, podLimit), resources,
+                    Optional.ofNullable(labels.get(ReplicaSpreadGuard.ZONE_LABEL)), preferNoSchedule));
         }
         return new SchedulableNodes(names, excluded,
-                minPods == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(minPods));
+                minPods == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(minPods), simNodes);
     }
 }

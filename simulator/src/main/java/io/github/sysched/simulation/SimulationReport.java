@@ -5,45 +5,105 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-/** Renders the metrics of several strategies as a plain-text table, CSV, or an SVG bar chart. */
+/**
+ * Renders the metrics of several strategies as a plain-text table, CSV, or an SVG bar chart. With several runs per
+ * strategy every figure is the mean over the runs ({@code cluster_exs_min}/{@code _max} give the range).
+ */
 public final class SimulationReport {
 
-    static final String[] COLUMNS = {"strategy", "pods", "placed", "unscheduled", "nodes", "nodes_used",
-        "cluster_exs", "mean_attack_surface", "max_attack_surface", "vulnerable_syscalls", "victim_nodes",
-        "victim_pods"};
+    /** One column: its CSV name, whether the text table shows it, the value, and whether it is a count. */
+    private record Column(String name, boolean inTable, ToDoubleFunction<StrategyRuns> value, boolean count) {
+    }
+
+    private static ToDoubleFunction<StrategyRuns> mean(ToDoubleFunction<SimulationResult> value) {
+        return runs -> runs.mean(value);
+    }
+
+    private static ToDoubleFunction<StrategyRuns> metric(ToDoubleFunction<PlacementMetrics> value) {
+        return mean(r -> value.applyAsDouble(r.metrics()));
+    }
+
+    private static final List<Column> COLUMNS = List.of(
+            new Column("runs", false, StrategyRuns::count, true),
+            new Column("pods", false, metric(PlacementMetrics::pods), true),
+            new Column("placed", false, metric(PlacementMetrics::placed), true),
+            new Column("unscheduled", true, metric(PlacementMetrics::unscheduled), true),
+            new Column("nodes", false, metric(PlacementMetrics::nodes), true),
+            new Column("nodes_used", true, metric(PlacementMetrics::nodesUsed), true),
+            new Column("cluster_exs", true, metric(PlacementMetrics::clusterExs), true),
+            new Column("cluster_exs_min", false, runs -> runs.min(r -> r.metrics().clusterExs()), true),
+            new Column("cluster_exs_max", false, runs -> runs.max(r -> r.metrics().clusterExs()), true),
+            new Column("weighted_exs", true, metric(PlacementMetrics::weightedExs), true),
+            new Column("mean_attack_surface", true, metric(PlacementMetrics::meanAttackSurface), false),
+            new Column("max_attack_surface", true, metric(PlacementMetrics::maxAttackSurface), true),
+            new Column("vulnerable_syscalls", false, metric(PlacementMetrics::vulnerableCount), true),
+            new Column("victim_nodes", true, metric(PlacementMetrics::victimNodes), true),
+            new Column("victim_pods", true, metric(PlacementMetrics::victimPods), true),
+            new Column("victim_nodes_per_syscall", true, metric(PlacementMetrics::victimNodesPerSyscall), false),
+            new Column("victim_pods_per_syscall", true, metric(PlacementMetrics::victimPodsPerSyscall), false),
+            new Column("max_replica_share", true, metric(PlacementMetrics::maxReplicaShare), false),
+            new Column("stacked_workloads", true, metric(PlacementMetrics::stackedWorkloads), true),
+            new Column("replicas_over_guard", true, metric(PlacementMetrics::replicasOverGuard), true),
+            new Column("tied_pods", true, mean(r -> r.decisions().tiedPods()), true),
+            new Column("extender_top_ties", false, mean(r -> r.decisions().extenderTopTies()), true),
+            new Column("median_extender_top_tie", false, mean(r -> r.decisions().medianExtenderTopTie()), false),
+            new Column("opened_beside_identical", false, mean(r -> r.decisions().openedBesideIdentical()), true));
 
     private SimulationReport() {
     }
 
-    private static List<String[]> rows(List<PlacementMetrics> metrics) {
+    /** Column names of {@link #csv}, in order. */
+    public static List<String> csvColumns() {
+        List<String> names = new ArrayList<>();
+        names.add("strategy");
+        COLUMNS.forEach(c -> names.add(c.name));
+        return names;
+    }
+
+    private static String format(double value, boolean count, int runs) {
+        if (count && runs == 1) {
+            return String.valueOf(Math.round(value));
+        }
+        return String.format(Locale.ROOT, count ? "%.1f" : "%.2f", value);
+    }
+
+    private static List<String[]> rows(List<StrategyRuns> strategies, boolean tableOnly) {
         List<String[]> rows = new ArrayList<>();
-        for (PlacementMetrics m : metrics) {
-            rows.add(new String[] {m.label(), String.valueOf(m.pods()), String.valueOf(m.placed()),
-                String.valueOf(m.unscheduled()), String.valueOf(m.nodes()), String.valueOf(m.nodesUsed()),
-                String.valueOf(m.clusterExs()), String.format(Locale.ROOT, "%.2f", m.meanAttackSurface()),
-                String.valueOf(m.maxAttackSurface()), String.valueOf(m.vulnerableCount()),
-                String.valueOf(m.victimNodes()), String.valueOf(m.victimPods())});
+        for (StrategyRuns runs : strategies) {
+            List<String> row = new ArrayList<>();
+            row.add(runs.label());
+            for (Column column : COLUMNS) {
+                if (!tableOnly || column.inTable) {
+                    row.add(format(column.value.applyAsDouble(runs), column.count, runs.count()));
+                }
+            }
+            rows.add(row.toArray(String[]::new));
         }
         return rows;
     }
 
-    public static List<PlacementMetrics> metricsOf(List<SimulationResult> results) {
-        return results.stream().map(SimulationResult::metrics).toList();
+    /** Each result as its own one-run strategy. */
+    public static List<StrategyRuns> single(List<SimulationResult> results) {
+        return results.stream().map(r -> new StrategyRuns(r.strategy(), List.of(r))).toList();
     }
 
-    /** Fixed-width columns: the strategy left-aligned, numbers right-aligned, one line per strategy. */
-    public static String table(List<PlacementMetrics> metrics) {
-        List<String[]> rows = rows(metrics);
-        int[] width = new int[COLUMNS.length];
-        for (int c = 0; c < COLUMNS.length; c++) {
-            width[c] = COLUMNS[c].length();
+    /** Fixed-width columns (the main ones): the strategy left-aligned, numbers right-aligned, one line each. */
+    public static String table(List<StrategyRuns> strategies) {
+        List<String> header = new ArrayList<>();
+        header.add("strategy");
+        COLUMNS.stream().filter(c -> c.inTable).forEach(c -> header.add(c.name));
+        String[] names = header.toArray(String[]::new);
+        List<String[]> rows = rows(strategies, true);
+        int[] width = new int[names.length];
+        for (int c = 0; c < names.length; c++) {
+            width[c] = names[c].length();
             for (String[] row : rows) {
                 width[c] = Math.max(width[c], row[c].length());
             }
         }
         StringBuilder out = new StringBuilder();
-        appendRow(out, COLUMNS, width);
-        for (int c = 0; c < COLUMNS.length; c++) {
+        appendRow(out, names, width);
+        for (int c = 0; c < names.length; c++) {
             out.append(c == 0 ? "" : "  ").append("-".repeat(width[c]));
         }
         out.append('\n');
@@ -61,10 +121,10 @@ public final class SimulationReport {
         out.append('\n');
     }
 
-    /** CSV with a header line (RFC 4180 quoting, lines end with {@code \n}). */
-    public static String csv(List<PlacementMetrics> metrics) {
-        StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-        for (String[] row : rows(metrics)) {
+    /** CSV with a header line (RFC 4180 quoting, lines end with {@code \n}), every column. */
+    public static String csv(List<StrategyRuns> strategies) {
+        StringBuilder out = new StringBuilder(String.join(",", csvColumns())).append('\n');
+        for (String[] row : rows(strategies, false)) {
             for (int c = 0; c < row.length; c++) {
                 out.append(c == 0 ? "" : ",").append(csvField(row[c]));
             }
@@ -80,24 +140,24 @@ public final class SimulationReport {
         return value;
     }
 
-    private record Panel(String title, ToDoubleFunction<PlacementMetrics> value, boolean integer) {
+    private record Panel(String title, ToDoubleFunction<StrategyRuns> value, boolean integer) {
     }
 
     private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
-        "#b07aa1", "#ff9da7"};
+        "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
     /**
-     * An SVG bar chart: one panel per metric (cluster ExS, mean and max attack surface, victim nodes, victim
-     * pods), one bar per strategy, each panel scaled to its own maximum, the value written above each bar.
+     * An SVG bar chart: one panel per metric (cluster ExS, mean |U|, victim nodes and pods per vulnerable syscall,
+     * largest replica share), one bar per strategy, each panel scaled to its own maximum, the value above each bar.
      */
-    public static String svg(List<PlacementMetrics> metrics, String title) {
+    public static String svg(List<StrategyRuns> strategies, String title) {
         List<Panel> panels = List.of(
-                new Panel("cluster ExS", m -> m.clusterExs(), true),
-                new Panel("mean |U| per used node", PlacementMetrics::meanAttackSurface, false),
-                new Panel("max |U| per node", m -> m.maxAttackSurface(), true),
-                new Panel("victim nodes", m -> m.victimNodes(), true),
-                new Panel("victim pods", m -> m.victimPods(), true));
-        int bars = Math.max(1, metrics.size());
+                new Panel("cluster ExS", metric(PlacementMetrics::clusterExs), true),
+                new Panel("mean |U| per used node", metric(PlacementMetrics::meanAttackSurface), false),
+                new Panel("victim nodes per V syscall", metric(PlacementMetrics::victimNodesPerSyscall), false),
+                new Panel("victim pods per V syscall", metric(PlacementMetrics::victimPodsPerSyscall), false),
+                new Panel("largest replica share", metric(PlacementMetrics::maxReplicaShare), false));
+        int bars = Math.max(1, strategies.size());
         int barWidth = 28;
         int gap = 10;
         int panelWidth = Math.max(150, bars * (barWidth + gap) + gap);
@@ -119,40 +179,40 @@ public final class SimulationReport {
             Panel panel = panels.get(p);
             int x0 = left + p * (panelWidth + panelGap);
             double max = 0;
-            for (PlacementMetrics m : metrics) {
+            for (StrategyRuns m : strategies) {
                 max = Math.max(max, panel.value.applyAsDouble(m));
             }
             svg.append(String.format(Locale.ROOT, "<g class=\"panel\">%n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
                     + "font-weight=\"bold\">%s</text>%n", x0 + panelWidth / 2, top - 8, escape(panel.title)));
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
                     x0, top + plotHeight, x0 + panelWidth, top + plotHeight));
-            for (int b = 0; b < metrics.size(); b++) {
-                double value = panel.value.applyAsDouble(metrics.get(b));
+            for (int b = 0; b < strategies.size(); b++) {
+                double value = panel.value.applyAsDouble(strategies.get(b));
                 double h = max == 0 ? 0 : (plotHeight - 20) * value / max;
                 double x = x0 + gap + b * (barWidth + gap);
                 double y = top + plotHeight - h;
+                String shown = format(value, panel.integer && strategies.get(b).count() == 1);
                 svg.append(String.format(Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>%n",
-                        x, y, barWidth, h, PALETTE[b % PALETTE.length], escape(metrics.get(b).label()),
-                        format(value, panel.integer)));
+                        x, y, barWidth, h, PALETTE[b % PALETTE.length], escape(strategies.get(b).label()), shown));
                 svg.append(String.format(Locale.ROOT,
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>%n",
-                        x + barWidth / 2.0, y - 4, format(value, panel.integer)));
+                        x + barWidth / 2.0, y - 4, shown));
             }
             svg.append("</g>\n");
         }
-        for (int b = 0; b < metrics.size(); b++) {
+        for (int b = 0; b < strategies.size(); b++) {
             int y = legendTop + 20 * b;
             svg.append(String.format(Locale.ROOT,
                     "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    left, y, PALETTE[b % PALETTE.length], left + 18, y + 11, escape(metrics.get(b).label())));
+                    left, y, PALETTE[b % PALETTE.length], left + 18, y + 11, escape(strategies.get(b).label())));
         }
         svg.append("</svg>\n");
         return svg.toString();
     }
 
     private static String format(double value, boolean integer) {
-        return integer ? String.valueOf(Math.round(value)) : String.format(Locale.ROOT, "%.1f", value);
+        return integer ? String.valueOf(Math.round(value)) : String.format(Locale.ROOT, value >= 10 ? "%.1f" : "%.2f", value);
     }
 
     static String escape(String text) {

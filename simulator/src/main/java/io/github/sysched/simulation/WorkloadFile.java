@@ -9,6 +9,7 @@ import java.util.OptionalInt;
  * A loaded workload file (see {@link WorkloadLoader} for the format).
  *
  * @param workload    the pods in arrival order (after the file's {@code order} setting)
+ * @param listed      the same pods image by image in file order (what another {@code order} applies to)
  * @param profileDir  where the profiles were read from
  * @param universe    the syscall universe deny-list profiles were measured against
  * @param nodes       the file's suggested node count, if any
@@ -16,7 +17,7 @@ import java.util.OptionalInt;
  * @param replicas    image → replica count, in file order
  * @param profiles    image → allowed syscall set, in file order
  */
-public record WorkloadFile(Workload workload, Path profileDir, SyscallSet universe, OptionalInt nodes,
+public record WorkloadFile(Workload workload, Workload listed, Path profileDir, SyscallSet universe, OptionalInt nodes,
         OptionalInt podsPerNode, Map<String, Integer> replicas, Map<String, SyscallSet> profiles) {
 
     public WorkloadFile {

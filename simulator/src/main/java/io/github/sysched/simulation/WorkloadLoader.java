@@ -6,6 +6,7 @@ import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
+import io.github.sysched.syscall.SyscallWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +32,15 @@ import java.util.regex.Pattern;
  * profiles = profiles       # profile directory, relative to the workload file (default "profiles")
  * nodes = 50                # suggested cluster size
  * pods-per-node = 8         # suggested per-node pod limit
- * order = shuffled 42       # arrival order: listed (default) | interleaved | shuffled &lt;seed&gt;
+ * order = shuffled 42       # arrival order: listed (default) | interleaved | rollout [workers] | shuffled &lt;seed&gt;
  * # workload: "image replicas"
  * nginx 10
  * redis 4
  * </pre>
  * Image {@code x} reads {@code <profiles>/x.json} (Docker/OCI seccomp JSON, {@link SeccompJsonReader}) or else
  * {@code x.yaml}/{@code x.yml} (an SPO {@code SeccompProfile}). Pods are named {@code x-1 .. x-n}, listed image
- * by image in file order before {@code order} applies. Image names are restricted to
+ * by image in file order before {@code order} applies. Each image stands for a Deployment: its pods are replicas of
+ * one ReplicaSet ({@code ReplicaSet default/x}, covered by the replica-spread guard) without resource requests. Image names are restricted to
  * {@code [A-Za-z0-9][A-Za-z0-9._-]*} so they cannot leave the profile directory.
  */
 public final class WorkloadLoader {
@@ -104,14 +106,18 @@ public final class WorkloadLoader {
             SyscallSet set = readProfile(profileDir, image, universe);
             sets.put(image, set);
             for (int r = 1; r <= entry.getValue(); r++) {
-                pods.add(new SimPod(image + "-" + r, image, set));
+                pods.add(SimPod.replica(image + "-" + r, "default/" + image, image, set));
             }
         }
-        Workload workload = arrange(new Workload(pods), order, workloadFile.toString());
-        return new WorkloadFile(workload, profileDir, universe, nodes, podsPerNode, replicas, sets);
+        Workload listed = new Workload(pods);
+        Workload workload = arrange(listed, order, workloadFile.toString());
+        return new WorkloadFile(workload, listed, profileDir, universe, nodes, podsPerNode, replicas, sets);
     }
 
-    /** Applies an {@code order} setting: {@code listed}, {@code interleaved} or {@code shuffled <seed>}. */
+    /**
+     * Applies an {@code order} setting to pods listed image by image: {@code listed}, {@code interleaved},
+     * {@code rollout [workers]} ({@link Workload#rolledOut}, 5 workers by default) or {@code shuffled <seed>}.
+     */
     public static Workload arrange(Workload workload, String order, String source) {
         String[] words = order.trim().split("\\s+");
         switch (words[0].toLowerCase(Locale.ROOT)) {
@@ -119,6 +125,11 @@ public final class WorkloadLoader {
                 return workload;
             case "interleaved":
                 return workload.interleaved();
+            case "rollout":
+                if (words.length > 2) {
+                    throw new IllegalArgumentException(source + ": 'order = rollout [workers]' takes one number");
+                }
+                return workload.rolledOut(words.length == 2 ? positive(words[1], source, false) : 5);
             case "shuffled":
                 if (words.length != 2) {
                     throw new IllegalArgumentException(source + ": 'order = shuffled <seed>' needs a seed");
@@ -130,7 +141,7 @@ public final class WorkloadLoader {
                 }
             default:
                 throw new IllegalArgumentException(source + ": unknown order '" + order
-                        + "' (listed, interleaved, shuffled <seed>)");
+                        + "' (listed, interleaved, rollout [workers], shuffled <seed>)");
         }
     }
 
@@ -179,6 +190,38 @@ public final class WorkloadLoader {
             }
         }
         return SyscallSet.of(names);
+    }
+
+    /**
+     * Syscall weights for weighted ExS, one {@code name weight} pair per line ({@code #} comments); {@code * weight}
+     * sets the weight of every name not listed (default 1). The same weights the extender takes as
+     * {@code sysched.scheduler.weights.<name>}. Every name must be an x86_64 syscall and every weight a whole number
+     * ≥ 0, so a typo cannot silently leave a syscall at weight 1.
+     */
+    public static SyscallWeights readWeights(Path file) {
+        Map<String, Long> weights = new LinkedHashMap<>();
+        long defaultWeight = 1;
+        List<String> lines = readLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String where = file + ":" + (i + 1);
+            String line = stripComment(lines.get(i));
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] fields = line.split("\\s+");
+            if (fields.length != 2) {
+                throw new IllegalArgumentException(where + ": expected 'syscall weight', got '" + line + "'");
+            }
+            long weight = positive(fields[1], where, true);
+            if (fields[0].equals("*")) {
+                defaultWeight = weight;
+            } else if (SyscallTable.x86_64().syscallNumber(fields[0]).isEmpty()) {
+                throw new IllegalArgumentException(where + ": '" + fields[0] + "' is not an x86_64 syscall");
+            } else if (weights.put(fields[0], weight) != null) {
+                throw new IllegalArgumentException(where + ": '" + fields[0] + "' weighted twice");
+            }
+        }
+        return SyscallWeights.of(defaultWeight, weights);
     }
 
     private static List<String> readLines(Path file) {

@@ -125,6 +125,101 @@ class ManifestWorkloadTest {
         assertThat(schedulable.excluded()).containsExactly(
                 "cp: taint node-role.kubernetes.io/control-plane:NoSchedule", "w2: unschedulable (cordoned)");
         assertThat(schedulable.allocatablePods()).hasValue(20);
+        assertThat(schedulable.nodes()).extracting(SimNode::name, SimNode::podLimit, SimNode::preferNoScheduleTaints)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("w1", 30, 1),
+                        org.assertj.core.groups.Tuple.tuple("w3", 20, 0));
+    }
+
+    @Test
+    void nodesCarryTheirAllocatableAndZone(@TempDir Path dir) throws IOException {
+        Path nodes = dir.resolve("nodes.yaml");
+        Files.writeString(nodes, """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: w1
+                  labels: {topology.kubernetes.io/zone: eu-1a}
+                status:
+                  allocatable: {cpu: 3500m, memory: 8Gi, pods: "16"}
+                ---
+                apiVersion: v1
+                kind: Node
+                metadata: {name: w2}
+                """);
+        List<SimNode> read = SchedulableNodes.of(KubernetesInput.read(List.of(nodes)).nodes()).nodes();
+        assertThat(read.get(0)).isEqualTo(new SimNode("w1", 16, new SimNode.NodeAllocatable(3500, 8L << 30),
+                java.util.Optional.of("eu-1a"), 0));
+        assertThat(read.get(1)).isEqualTo(new SimNode("w2", SchedulableNodes.KUBELET_DEFAULT_MAX_PODS,
+                SimNode.NodeAllocatable.DEFAULT, java.util.Optional.empty(), 0));
+    }
+
+    @Test
+    void controllersRequestsAndTheGuardComeFromTheManifests(@TempDir Path dir) throws IOException {
+        Path manifests = dir.resolve("apps.yaml");
+        Files.writeString(manifests, """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: batch, labels: {exs.sysched.io/replica-spread: "off"}}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: shop}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      initContainers:
+                      - {name: init, image: busybox, resources: {requests: {cpu: "2"}}}
+                      containers:
+                      - {name: a, image: nginx, resources: {requests: {cpu: 250m, memory: 64Mi}}}
+                      - {name: b, image: sidecar}
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db, namespace: shop}
+                spec:
+                  replicas: 1
+                  serviceName: db
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec:
+                      topologySpreadConstraints:
+                      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule}
+                      containers: [{name: db, image: postgres}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: jobs, namespace: batch}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: jobs}}
+                  template:
+                    metadata: {labels: {app: jobs}}
+                    spec: {containers: [{name: j, image: worker}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bare, namespace: shop}
+                spec: {containers: [{name: c, image: busybox}]}
+                """);
+        // Controllers expanded from a manifest; the bare pod has no owner, so this is not a snapshot.
+        Workload workload = ManifestWorkload.build(KubernetesInput.read(List.of(manifests)),
+                ManifestWorkload.Options.defaults()).workload();
+        java.util.Map<String, SimPod> byName = new java.util.HashMap<>();
+        workload.pods().forEach(p -> byName.put(p.name(), p));
+        SimPod web = byName.get("shop/web-1");
+        assertThat(web.controller()).contains("ReplicaSet shop/web");
+        assertThat(web.guarded()).isTrue();
+        // containers 250m + (none: 0, non-zero 100m); the init container's 2 CPUs dominate; memory 64Mi (+200Mi)
+        assertThat(web.requests()).isEqualTo(new PodRequests(2000, 64L << 20, 2000, (64L << 20) + (200L << 20)));
+        assertThat(byName.get("shop/db-1").controller()).contains("StatefulSet shop/db");
+        assertThat(byName.get("shop/db-1").guarded()).as("its own spread constraint").isFalse();
+        assertThat(byName.get("batch/jobs-1").guarded()).as("namespace opted out").isFalse();
+        assertThat(byName.get("shop/bare").controller()).isEmpty();
+        assertThat(byName.get("shop/bare").requests()).isEqualTo(PodRequests.NONE);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.sysched.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallWeights;
 import java.util.List;
@@ -23,7 +24,7 @@ class PlacementMetricsTest {
         SimPod p2 = pod("p2", "read", "openat");
         SimPod p3 = pod("p3", "read");
         PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of("a", List.of(p1, p2), "b", List.of(p3)), 2,
-                V, SyscallWeights.uniform());
+                V);
 
         assertThat(m.pods()).isEqualTo(5);
         assertThat(m.placed()).isEqualTo(3);
@@ -49,7 +50,7 @@ class PlacementMetricsTest {
         SimPod plain = pod("plain", "read");
         PlacementMetrics m = PlacementMetrics.measure("x", NODES,
                 Map.of("a", List.of(tracer, bpfUser, both), "b", List.of(plain), "c", List.of(pod("alone", "ptrace"))),
-                0, V, SyscallWeights.uniform());
+                0, V);
 
         // a: tracer misses bpf, bpfUser misses ptrace, both misses nothing; b: no V; c: V but nobody else.
         assertThat(m.victimPods()).isEqualTo(2);
@@ -61,22 +62,63 @@ class PlacementMetricsTest {
     }
 
     @Test
-    void weightsApplyToClusterExsOnly() {
+    void weightsApplyToWeightedExsOnly() {
         SimPod p1 = pod("p1", "read", "ptrace");
         SimPod p2 = pod("p2", "read");
         PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of("a", List.of(p1, p2)), 0, V,
-                SyscallWeights.of(1, Map.of("ptrace", 10L)));
+                SyscallWeights.of(1, Map.of("ptrace", 10L)), ReplicaSpreadGuard.DEFAULT);
 
-        assertThat(m.clusterExs()).isEqualTo(10); // p2 is exposed to ptrace, weight 10
+        assertThat(m.weightedExs()).isEqualTo(10); // p2 is exposed to ptrace, weight 10
+        assertThat(m.clusterExs()).isEqualTo(1); // plain ExS stays unweighted
         assertThat(m.maxAttackSurface()).isEqualTo(2);
     }
 
     @Test
     void anEmptyPlacementMeasuresZero() {
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(), 0, V, SyscallWeights.uniform());
+        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(), 0, V);
         assertThat(List.of(m.pods(), m.nodesUsed(), m.maxAttackSurface(), m.victimNodes(), m.victimPods()))
                 .containsOnly(0);
         assertThat(m.meanAttackSurface()).isZero();
         assertThat(m.clusterExs()).isZero();
+        assertThat(List.of(m.victimNodesPerSyscall(), m.victimPodsPerSyscall(), m.maxReplicaShare())).containsOnly(0.0);
+        assertThat(m.stackedWorkloads()).isZero();
+    }
+
+    @Test
+    void perSyscallVictimsAverageOverV() {
+        // V = {ptrace, bpf}. Node a: U ∋ ptrace, bpf; node b: U ∋ ptrace only; node c: no V.
+        SimPod tracer = pod("tracer", "read", "ptrace");
+        SimPod bpfUser = pod("bpf", "read", "bpf");
+        SimPod plain = pod("plain", "read");
+        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(
+                "a", List.of(tracer, bpfUser, plain),
+                "b", List.of(pod("tracer2", "read", "ptrace"), pod("plain2", "read")),
+                "c", List.of(pod("plain3", "read"))), 0, V);
+
+        // ptrace: exposed on a and b (2 nodes), victims bpf, plain, plain2 (3 pods);
+        // bpf: exposed on a (1 node), victims tracer, plain (2 pods).
+        assertThat(m.victimNodesPerSyscall()).isEqualTo((2 + 1) / 2.0);
+        assertThat(m.victimPodsPerSyscall()).isEqualTo((3 + 2) / 2.0);
+        // any of V: nodes a, b; pods tracer, bpf, plain, plain2
+        assertThat(m.victimNodes()).isEqualTo(2);
+        assertThat(m.victimPods()).isEqualTo(4);
+    }
+
+    @Test
+    void replicaShareStackingAndTheGuardBoundCountControllersWithTwoOrMorePlacedReplicas() {
+        SimPod a1 = SimPod.replica("a-1", "default/a", "a", SyscallSet.of("read"));
+        SimPod a2 = SimPod.replica("a-2", "default/a", "a", SyscallSet.of("read"));
+        SimPod a3 = SimPod.replica("a-3", "default/a", "a", SyscallSet.of("read"));
+        SimPod b1 = SimPod.replica("b-1", "default/b", "b", SyscallSet.of("write"));
+        SimPod b2 = SimPod.replica("b-2", "default/b", "b", SyscallSet.of("write"));
+        SimPod single = SimPod.replica("c-1", "default/c", "c", SyscallSet.of("read"));
+        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(
+                "a", List.of(a1, a2, b1, b2, single), "b", List.of(a3)), 0, V);
+
+        // a: 2 of 3 on node a; b: 2 of 2 on node a (stacked); c has one replica and does not count.
+        assertThat(m.maxReplicaShare()).isEqualTo(1.0);
+        assertThat(m.stackedWorkloads()).isEqualTo(1);
+        // bound ⌈r/3⌉ = 1 per node: a has one replica over it on node a, b one too.
+        assertThat(m.replicasOverGuard()).isEqualTo(2);
     }
 }

@@ -96,6 +96,36 @@ class WorkloadLoaderTest {
     }
 
     @Test
+    void readsSyscallWeights() throws IOException {
+        Path weights = dir.resolve("weights.txt");
+        Files.writeString(weights, "# CVE-linked\nptrace 50\nbpf 20 # eBPF\n* 2\n");
+        io.github.sysched.syscall.SyscallWeights read = WorkloadLoader.readWeights(weights);
+        assertThat(read.defaultWeight()).isEqualTo(2);
+        assertThat(read.listed()).isEqualTo(java.util.Map.of("ptrace", 50L, "bpf", 20L));
+        assertThat(read.weigh(SyscallSet.of("ptrace", "read"))).isEqualTo(52);
+        for (String bad : List.of("ptrace\n", "ptrace x\n", "ptrace -1\n", "procexit 3\n", "ptrace 1\nptrace 2\n")) {
+            Files.writeString(weights, bad);
+            assertThatThrownBy(() -> WorkloadLoader.readWeights(weights)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights.txt:");
+        }
+    }
+
+    @Test
+    void imagesAreGuardedReplicasOfOneReplicaSetAndRolloutOrdersThem() throws IOException {
+        WorkloadFile file = WorkloadLoader.load(workload("nginx 3\nredis 2\norder = rollout 2\n"));
+        assertThat(file.workload().pods()).allSatisfy(p -> assertThat(p.guarded()).isTrue());
+        assertThat(file.workload().pods().get(0).controller()).contains("ReplicaSet default/nginx");
+        assertThat(file.workload().pods()).extracting(SimPod::name)
+                .containsExactly("nginx-1", "redis-1", "nginx-2", "nginx-3", "redis-2");
+        assertThat(file.listed().pods()).extracting(SimPod::name)
+                .containsExactly("nginx-1", "nginx-2", "nginx-3", "redis-1", "redis-2");
+        assertThat(WorkloadLoader.arrange(file.listed(), "rollout", "x").pods()).extracting(SimPod::name)
+                .containsExactly("nginx-1", "redis-1", "nginx-2", "nginx-3", "redis-2");
+        assertThatThrownBy(() -> WorkloadLoader.arrange(file.listed(), "rollout 0", "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void readsSyscallLists() throws IOException {
         Path list = dir.resolve("vulnerable.txt");
         Files.writeString(list, "# escapes\nptrace keyctl\n\nbpf # eBPF verifier bugs\nptrace\n");

@@ -1,24 +1,33 @@
 package io.github.sysched.scheduler.simulate;
 
 import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.simulation.ClusterSpec;
 import io.github.sysched.simulation.KubernetesInput;
 import io.github.sysched.simulation.ManifestWorkload;
-import io.github.sysched.simulation.PlacementMetrics;
+import io.github.sysched.simulation.OptimalityGap;
 import io.github.sysched.simulation.PlacementSimulator;
+import io.github.sysched.simulation.PodRequests;
 import io.github.sysched.simulation.SchedulableNodes;
+import io.github.sysched.simulation.SimNode;
 import io.github.sysched.simulation.SimPod;
 import io.github.sysched.simulation.SimulationReport;
 import io.github.sysched.simulation.SimulationResult;
 import io.github.sysched.simulation.Strategy;
+import io.github.sysched.simulation.StrategyRuns;
 import io.github.sysched.simulation.Workload;
 import io.github.sysched.simulation.WorkloadFile;
 import io.github.sysched.simulation.WorkloadLoader;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.syscall.SyscallWeights;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,198 +35,266 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar sysched-scheduler-exec.jar simulate …}: places a workload with ExS, spreading and random
- * placement and prints what each leaves exposed (common's {@code io.github.sysched.simulation}). No Spring, no
- * cluster: everything comes from files.
+ * {@code java -jar sysched-scheduler-exec.jar simulate …}: places a workload with the strategies asked for and prints
+ * what each leaves exposed (common's {@code io.github.sysched.simulation}). No Spring, no cluster: everything comes
+ * from files. The command line is picocli's: {@code --opt value} and {@code --opt=value}, {@code --help},
+ * {@code --version}; a bad option or value is named in the error, which exits with 2.
  */
-public final class SimulateCommand {
+@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = SimulateCommand.Version.class,
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Places a workload pod by pod with each strategy and prints what each placement leaves exposed "
+                + "(cluster ExS, attack surface, victims per vulnerable syscall, replica spread).",
+            "",
+            "Strategies: base[+rule...][+weighted][@SEED]. Bases: spread, random, exs (today's extender score alone), "
+                + "marginal (the marginal-ExS score alone), kube (kube-scheduler v1.26's default plugins), "
+                + "kube+exs:W, kube+marginal:W (plus the extender at weight W). Rules for the pods the replica-spread "
+                + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
+                + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). weighted: the extender scores with "
+                + "--weights. Ties are broken at random from SEED (default 1), as kube-scheduler breaks them."},
+        footer = {"", "Examples:",
+            "  simulate --workload examples/simulation/workload.txt \\",
+            "      --vulnerable examples/simulation/vulnerable-syscalls.txt \\",
+            "      --strategies spread,kube,kube+marginal:3+tsc,marginal+guard --runs 20",
+            "  simulate --pods examples/sysched-demo --nodes=2 --placement"})
+public final class SimulateCommand implements Callable<Integer> {
 
-    static final String USAGE = """
-            usage: simulate (--workload FILE | --pods PATH...) [options]
-              --workload FILE        a workload file: "image replicas" lines and settings (see examples/simulation)
-              --pods PATH            Kubernetes objects (YAML or JSON files or directories, e.g. kubectl get pods -A
-                                     -o json, or manifests): Pods, Deployments, StatefulSets, SeccompProfiles,
-                                     ProfileBindings, Namespaces, Nodes. Repeatable.
-              --profiles PATH        more objects to read, typically SPO SeccompProfiles (with --pods); or the
-                                     profile directory of a --workload file. Repeatable with --pods.
-              --nodes N|FILE         N empty nodes, or the Nodes of FILE (kubectl get nodes -o json); default: the
-                                     workload file's setting, else the Node objects among --pods
-              --pods-per-node N      per-node pod limit; default: the workload file's setting, else the smallest
-                                     allocatable pods of the nodes, else 110
-              --vulnerable FILE      syscall names V for the victim metrics (default: none, victims are 0)
-              --strategies LIST      comma-separated: exs, spread, random, random:SEED (default exs,spread,random:1)
-              --order ORDER          arrival order: listed, interleaved, shuffled:SEED (default: the workload file's,
-                                     else listed)
-              --spo-scope SCOPE      namespaced or cluster (default: from the profiles' metadata)
-              --default-profile P    profile of pods without one, NAMESPACE/NAME or NAME (default default/full-seccomp)
-              --placement            also print which pods each strategy put on each node
-              --csv FILE             write the table as CSV
-              --svg FILE             write a bar chart of the table as SVG
-            """;
+    @Option(names = "--workload", paramLabel = "FILE",
+            description = "a workload file: \"image replicas\" lines and settings (see examples/simulation)")
+    Path workloadFile;
 
-    private static final int KUBELET_DEFAULT_MAX_PODS = 110;
+    @Option(names = "--pods", paramLabel = "PATH", description = "Kubernetes objects (YAML or JSON files or "
+            + "directories, e.g. kubectl get pods -A -o json, or manifests): Pods, Deployments, StatefulSets, "
+            + "SeccompProfiles, ProfileBindings, Namespaces, Nodes. Repeatable.")
+    List<Path> pods = new ArrayList<>();
 
-    private SimulateCommand() {
-    }
+    @Option(names = "--profiles", paramLabel = "PATH", description = "more objects to read, typically SPO "
+            + "SeccompProfiles (with --pods); or the profile directory of a --workload file. Repeatable with --pods.")
+    List<Path> profiles = new ArrayList<>();
+
+    @Option(names = "--nodes", paramLabel = "N|FILE", description = "N empty nodes, or the Nodes of FILE (kubectl get "
+            + "nodes -o json); default: the workload file's setting, else the Node objects among --pods")
+    String nodes;
+
+    @Option(names = "--pods-per-node", paramLabel = "N", description = "per-node pod limit; default: the workload "
+            + "file's setting, else each node's allocatable pods, else 110")
+    Integer podsPerNode;
+
+    @Option(names = "--node-cpu", paramLabel = "QUANTITY", description = "allocatable CPU of nodes given as a count "
+            + "(default 4)")
+    String nodeCpu;
+
+    @Option(names = "--node-memory", paramLabel = "QUANTITY", description = "allocatable memory of nodes given as a "
+            + "count (default 16Gi)")
+    String nodeMemory;
+
+    @Option(names = "--zones", paramLabel = "Z", description = "label nodes given as a count with Z zones, round-robin "
+            + "(topology.kubernetes.io/zone = zone-1 ..); default: none")
+    Integer zones;
+
+    @Option(names = "--pod-requests", paramLabel = "CPU,MEMORY", description = "resource requests of every pod of a "
+            + "--workload file, e.g. 250m,512Mi (default: none, counted as 100m,200Mi by LeastAllocated)")
+    String podRequests;
+
+    @Option(names = "--vulnerable", paramLabel = "FILE",
+            description = "syscall names V for the victim metrics (default: none, victims are 0)")
+    Path vulnerable;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "syscall weights, \"name weight\" lines (others "
+            + "weigh 1): the +weighted strategies score with them and weighted_exs measures with them")
+    Path weights;
+
+    @Option(names = "--strategies", paramLabel = "STRATEGY", split = ",", converter = StrategyConverter.class,
+            description = "comma-separated strategies (default: ${DEFAULT-VALUE})",
+            defaultValue = "spread,kube,kube+exs:1,exs,marginal+guard")
+    List<Strategy> strategies;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "run each strategy with N tie-breaking "
+            + "seeds (SEED, SEED+1, ..) and report the means (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--order", paramLabel = "ORDER", description = "arrival order: listed, interleaved, rollout[:WORKERS] "
+            + "(Deployments applied together), shuffled:SEED (default: the workload file's, else the input's)")
+    String order;
+
+    @Option(names = "--max-skew", paramLabel = "N", defaultValue = "1", description = "the replica-spread guard's "
+            + "maxSkew: at most ceil(r/N) + maxSkew - 1 replicas per node (default: ${DEFAULT-VALUE})")
+    int maxSkew;
+
+    @Option(names = "--opening-cost", paramLabel = "N", description = "the marginal score's cost of an empty node, in "
+            + "(weighted) syscalls (default: " + MarginalExs.DEFAULT_OPENING_COST + ")")
+    Long openingCost;
+
+    @Option(names = "--extender-lag", paramLabel = "N", defaultValue = "0", description = "the extender has not seen "
+            + "the latest N placements yet (asynchronous binding; default: ${DEFAULT-VALUE})")
+    int extenderLag;
+
+    @Option(names = "--spo-scope", paramLabel = "SCOPE",
+            description = "namespaced or cluster (default: from the profiles' metadata)")
+    String scope;
+
+    @Option(names = "--default-profile", paramLabel = "P",
+            description = "profile of pods without one, NAMESPACE/NAME or NAME (default default/full-seccomp)")
+    String defaultProfile;
+
+    @Option(names = "--placement", description = "also print which pods each strategy put on each node")
+    boolean placement;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "write every column as CSV")
+    Path csv;
+
+    @Option(names = "--svg", paramLabel = "FILE", description = "write a bar chart of the main columns as SVG")
+    Path svg;
+
+    @Option(names = "--small-instances", paramLabel = "N", description = "instead of placing the workload, sample N "
+            + "instances of at most 12 pods from its profiles and report each strategy's gap to the exact optimum")
+    Integer smallInstances;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintStream out;
 
     /** Runs the command; 0 on success, 2 on bad arguments or input (explained on {@code err}). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            execute(Arguments.parse(args), out);
-            return 0;
-        } catch (HelpRequested e) {
-            out.print(USAGE);
-            return 0;
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println("simulate: " + e.getMessage());
-            if (e instanceof UsageException) {
-                err.print(USAGE);
-            }
+        SimulateCommand command = new SimulateCommand();
+        command.out = out;
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("simulate: " + e.getMessage());
+            cmd.getErr().println("(simulate --help lists every option)");
             return 2;
-        }
+        });
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException) {
+                cmd.getErr().println("simulate: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return commandLine.execute(args);
     }
 
-    static final class HelpRequested extends RuntimeException {
-        HelpRequested() {
-            super("help", null, false, false);
-        }
-    }
-
-    static final class UsageException extends IllegalArgumentException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    record Arguments(Optional<Path> workloadFile, List<Path> pods, List<Path> profiles, Optional<String> nodes,
-            OptionalInt podsPerNode, Optional<Path> vulnerable, List<Strategy> strategies, Optional<String> order,
-            Optional<SpoScope> scope, ProfileKey defaultProfile, boolean placement, Optional<Path> csv,
-            Optional<Path> svg) {
-
-        static Arguments parse(String[] args) {
-            Optional<Path> workloadFile = Optional.empty();
-            List<Path> pods = new ArrayList<>();
-            List<Path> profiles = new ArrayList<>();
-            Optional<String> nodes = Optional.empty();
-            OptionalInt podsPerNode = OptionalInt.empty();
-            Optional<Path> vulnerable = Optional.empty();
-            List<Strategy> strategies = List.of(Strategy.exs(), Strategy.spread(), Strategy.random(1));
-            Optional<String> order = Optional.empty();
-            Optional<SpoScope> scope = Optional.empty();
-            ProfileKey defaultProfile = ManifestWorkload.Options.defaults().defaultProfile();
-            boolean placement = false;
-            Optional<Path> csv = Optional.empty();
-            Optional<Path> svg = Optional.empty();
-            for (int i = 0; i < args.length; i++) {
-                String option = args[i];
-                switch (option) {
-                    case "--workload" -> workloadFile = Optional.of(Path.of(value(args, ++i, option)));
-                    case "--pods" -> pods.add(Path.of(value(args, ++i, option)));
-                    case "--profiles" -> profiles.add(Path.of(value(args, ++i, option)));
-                    case "--nodes" -> nodes = Optional.of(value(args, ++i, option));
-                    case "--pods-per-node" -> podsPerNode = OptionalInt.of(positive(value(args, ++i, option), option));
-                    case "--vulnerable" -> vulnerable = Optional.of(Path.of(value(args, ++i, option)));
-                    case "--strategies" -> {
-                        List<Strategy> parsed = new ArrayList<>();
-                        for (String name : value(args, ++i, option).split(",")) {
-                            parsed.add(Strategy.parse(name));
-                        }
-                        strategies = List.copyOf(parsed);
-                    }
-                    case "--order" -> order = Optional.of(value(args, ++i, option).replace(':', ' '));
-                    case "--spo-scope" -> scope = Optional.of(SpoScope.parse(value(args, ++i, option)));
-                    case "--default-profile" -> defaultProfile = ProfileKey.parse(value(args, ++i, option));
-                    case "--placement" -> placement = true;
-                    case "--csv" -> csv = Optional.of(Path.of(value(args, ++i, option)));
-                    case "--svg" -> svg = Optional.of(Path.of(value(args, ++i, option)));
-                    case "-h", "--help" -> throw new HelpRequested();
-                    default -> throw new UsageException("unknown option '" + option + "'");
-                }
-            }
-            if (workloadFile.isPresent() == !pods.isEmpty()) {
-                throw new UsageException("give either --workload FILE or --pods PATH");
-            }
-            if (workloadFile.isPresent() && profiles.size() > 1) {
-                throw new UsageException("a --workload file reads one --profiles directory");
-            }
-            return new Arguments(workloadFile, pods, profiles, nodes, podsPerNode, vulnerable, strategies, order,
-                    scope, defaultProfile, placement, csv, svg);
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new UsageException(option + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static int positive(String value, String option) {
+    /** Reads each strategy of {@code --strategies}, so a bad one is reported with the option's name. */
+    static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
+        @Override
+        public Strategy convert(String value) {
             try {
-                int n = Integer.parseInt(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+                return Strategy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new UsageException(option + " needs a positive whole number, got '" + value + "'");
+        }
+    }
+
+    /** The scheduler jar's version (its manifest), or "development build" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = SimulateCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"simulate (sysched-scheduler) " + (version == null ? "development build" : version),
+                "models kube-scheduler v1.26's default score plugins"};
         }
     }
 
     /** The workload in arrival order and what the input suggests about the cluster. */
-    private record Input(Workload workload, String caption, OptionalInt nodes, OptionalInt podsPerNode,
-            List<String> nodeObjects, OptionalInt allocatablePods, List<String> notes) {
+    private record Input(Workload workload, Workload listed, String caption, OptionalInt nodes, OptionalInt podsPerNode,
+            List<SimNode> nodeObjects, List<String> notes, Map<String, SyscallSet> profiles) {
+
+        Input withRequests(PodRequests requests) {
+            return new Input(withRequests(workload, requests), withRequests(listed, requests), caption + ", requests "
+                    + requests.cpuMilli() + "m CPU, " + requests.memoryBytes() / (1024 * 1024) + "Mi each", nodes,
+                    podsPerNode, nodeObjects, notes, profiles);
+        }
+
+        private static Workload withRequests(Workload workload, PodRequests requests) {
+            return new Workload(workload.pods().stream().map(p -> new SimPod(p.name(), p.profile(), p.syscalls(),
+                    p.controller(), p.guarded(), requests)).toList());
+        }
     }
 
-    private static void execute(Arguments arguments, PrintStream out) {
-        Input input = arguments.workloadFile().isPresent() ? fromWorkloadFile(arguments) : fromObjects(arguments);
-        Workload workload = arguments.order()
-                .map(order -> WorkloadLoader.arrange(input.workload(), order, "--order"))
-                .orElse(input.workload());
+    private static PodRequests requests(String value) {
+        String[] parts = value.split(",");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--pod-requests needs CPU,MEMORY (e.g. 250m,512Mi), got '" + value + "'");
+        }
+        long cpu = quantity(parts[0].trim(), "--pod-requests CPU", true);
+        long memory = quantity(parts[1].trim(), "--pod-requests MEMORY", false);
+        return new PodRequests(cpu, memory, cpu, memory);
+    }
+
+    @Override
+    public Integer call() {
+        if ((workloadFile != null) == !pods.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --workload FILE or --pods PATH");
+        }
+        if (workloadFile != null && profiles.size() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "a --workload file reads one --profiles directory");
+        }
+        positive(runs, "--runs");
+        positive(maxSkew, "--max-skew");
+        if (extenderLag < 0) {
+            throw new IllegalArgumentException("--extender-lag cannot be negative, got " + extenderLag);
+        }
+        if (openingCost != null && openingCost < 0) {
+            throw new IllegalArgumentException("--opening-cost cannot be negative, got " + openingCost);
+        }
+        Input input = workloadFile != null ? fromWorkloadFile() : fromObjects();
+        if (podRequests != null) {
+            if (workloadFile == null) {
+                throw new IllegalArgumentException("--pod-requests applies to a --workload file; manifests say their own");
+            }
+            input = input.withRequests(requests(podRequests));
+        }
+        Workload workload = order == null ? input.workload()
+                : WorkloadLoader.arrange(input.listed(), order.replace(':', ' '), "--order");
         if (workload.size() == 0) {
             throw new IllegalArgumentException("the input holds no pods to place");
         }
-
-        List<String> nodeNames = input.nodeObjects();
-        OptionalInt allocatable = input.allocatablePods();
         List<String> notes = new ArrayList<>(input.notes());
-        if (arguments.nodes().isPresent()) {
-            String value = arguments.nodes().get();
-            if (value.chars().allMatch(Character::isDigit)) {
-                nodeNames = ClusterSpec.of(Integer.parseInt(value), ClusterSpec.UNLIMITED).nodeNames();
-            } else {
-                SchedulableNodes nodes = SchedulableNodes.of(KubernetesInput.read(List.of(Path.of(value))).nodes());
-                nodes.excluded().forEach(line -> notes.add("node " + line));
-                nodeNames = nodes.names();
-                allocatable = nodes.allocatablePods();
-            }
-        } else if (input.nodes().isPresent()) {
-            nodeNames = ClusterSpec.of(input.nodes().getAsInt(), ClusterSpec.UNLIMITED).nodeNames();
-        }
-        if (nodeNames.isEmpty()) {
-            throw new UsageException("no nodes: give --nodes N or --nodes FILE (kubectl get nodes -o json)");
-        }
-        int podsPerNode = arguments.podsPerNode().isPresent() ? arguments.podsPerNode().getAsInt()
-                : input.podsPerNode().orElse(allocatable.orElse(KUBELET_DEFAULT_MAX_PODS));
-        ClusterSpec cluster = new ClusterSpec(nodeNames, podsPerNode);
-        SyscallSet vulnerable = arguments.vulnerable().map(WorkloadLoader::readSyscallList).orElse(SyscallSet.empty());
-        if (arguments.vulnerable().isEmpty()) {
+        ClusterSpec cluster = cluster(input, notes);
+        SyscallSet vulnerableSet = vulnerable == null ? SyscallSet.empty() : WorkloadLoader.readSyscallList(vulnerable);
+        if (vulnerable == null) {
             notes.add("no --vulnerable list: victim nodes and pods are not measured (0)");
         }
+        SyscallWeights syscallWeights = weights == null ? SyscallWeights.uniform() : WorkloadLoader.readWeights(weights);
+        if (weights == null && strategies.stream().anyMatch(Strategy::weighted)) {
+            throw new IllegalArgumentException("a +weighted strategy needs --weights FILE");
+        }
+        PlacementSimulator.Settings settings = new PlacementSimulator.Settings(syscallWeights,
+                new ReplicaSpreadGuard(maxSkew), openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
+                extenderLag);
+        PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
-        List<SimulationResult> results = new PlacementSimulator(cluster).runAll(workload, arguments.strategies(),
-                vulnerable);
-        List<PlacementMetrics> metrics = SimulationReport.metricsOf(results);
-        String caption = input.caption() + " on " + cluster.nodeCount() + " nodes, " + podsPerNode
-                + " pods/node, |V| = " + vulnerable.cardinality();
+        if (smallInstances != null) {
+            positive(smallInstances, "--small-instances");
+            OptimalityGap.Report report = OptimalityGap.study(input.profiles(), strategies, settings, smallInstances,
+                    runs);
+            out.print(report.table());
+            return 0;
+        }
+
+        List<StrategyRuns> results = simulator.runAll(workload, strategies, vulnerableSet, runs);
+        String caption = workload.size() + " pods" + input.caption() + " on " + cluster.nodeCount() + " nodes, "
+                + cluster.podsPerNode() + " pods/node" + (cluster.zones().isEmpty() ? "" : ", "
+                + cluster.zones().size() + " zones") + ", |V| = " + vulnerableSet.cardinality()
+                + (runs > 1 ? ", means over " + runs + " tie-breaking seeds" : "");
         out.println(caption);
         notes.forEach(note -> out.println("note: " + note));
         out.println();
-        out.print(SimulationReport.table(metrics));
-        if (arguments.placement()) {
-            for (SimulationResult result : results) {
+        out.print(SimulationReport.table(results));
+        if (placement) {
+            for (StrategyRuns strategyRuns : results) {
+                SimulationResult result = strategyRuns.first();
                 out.println();
                 out.println(result.strategy().label() + ":");
                 for (Map.Entry<String, List<SimPod>> node : result.podsByNode().entrySet()) {
@@ -231,36 +308,119 @@ public final class SimulateCommand {
                 }
             }
         }
-        arguments.csv().ifPresent(path -> write(path, SimulationReport.csv(metrics), out));
-        arguments.svg().ifPresent(path -> write(path, SimulationReport.svg(metrics, caption), out));
+        if (csv != null) {
+            write(csv, SimulationReport.csv(results));
+        }
+        if (svg != null) {
+            write(svg, SimulationReport.svg(results, caption));
+        }
+        return 0;
     }
 
-    private static Input fromWorkloadFile(Arguments arguments) {
-        WorkloadFile file = WorkloadLoader.load(arguments.workloadFile().get(),
-                arguments.profiles().isEmpty() ? Optional.empty() : Optional.of(arguments.profiles().get(0)));
-        return new Input(file.workload(), file.workload().size() + " pods (" + file.profiles().size() + " images)",
-                file.nodes(), file.podsPerNode(), List.of(), OptionalInt.empty(), List.of());
+    private ClusterSpec cluster(Input input, List<String> notes) {
+        List<SimNode> nodeList = input.nodeObjects();
+        boolean fromObjects = true;
+        if (nodes != null) {
+            if (nodes.chars().allMatch(Character::isDigit)) {
+                nodeList = counted(Integer.parseInt(nodes));
+                fromObjects = false;
+            } else {
+                SchedulableNodes read = SchedulableNodes.of(KubernetesInput.read(List.of(Path.of(nodes))).nodes());
+                read.excluded().forEach(line -> notes.add("node " + line));
+                nodeList = read.nodes();
+            }
+        } else if (input.nodes().isPresent()) {
+            nodeList = counted(input.nodes().getAsInt());
+            fromObjects = false;
+        }
+        if (nodeList.isEmpty()) {
+            throw new IllegalArgumentException("no nodes: give --nodes N or --nodes FILE (kubectl get nodes -o json)");
+        }
+        if (fromObjects && (nodeCpu != null || nodeMemory != null || zones != null)) {
+            notes.add("--node-cpu, --node-memory and --zones apply to nodes given as a count; the Node objects say theirs");
+        }
+        OptionalInt limit = podsPerNode != null ? OptionalInt.of(positive(podsPerNode, "--pods-per-node"))
+                : input.podsPerNode();
+        if (limit.isPresent()) {
+            int podLimit = limit.getAsInt();
+            nodeList = nodeList.stream().map(n -> new SimNode(n.name(), podLimit, n.allocatable(), n.zone(),
+                    n.preferNoScheduleTaints())).toList();
+        }
+        return new ClusterSpec(nodeList);
     }
 
-    private static Input fromObjects(Arguments arguments) {
-        List<Path> paths = new ArrayList<>(arguments.pods());
-        paths.addAll(arguments.profiles());
+    private List<SimNode> counted(int count) {
+        positive(count, "--nodes");
+        SimNode.NodeAllocatable allocatable = new SimNode.NodeAllocatable(
+                nodeCpu == null ? SimNode.NodeAllocatable.DEFAULT.cpuMilli() : quantity(nodeCpu, "--node-cpu", true),
+                nodeMemory == null ? SimNode.NodeAllocatable.DEFAULT.memoryBytes()
+                        : quantity(nodeMemory, "--node-memory", false));
+        if (zones != null) {
+            positive(zones, "--zones");
+        }
+        List<String> names = ClusterSpec.of(count, ClusterSpec.UNLIMITED).nodeNames();
+        List<SimNode> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Optional<String> zone = zones == null ? Optional.empty() : Optional.of("zone-" + (i % zones + 1));
+            list.add(new SimNode(names.get(i), SchedulableNodes.KUBELET_DEFAULT_MAX_PODS, allocatable, zone, 0));
+        }
+        return list;
+    }
+
+    private static long quantity(String value, String option, boolean cpu) {
+        try {
+            Quantity quantity = new Quantity(value);
+            java.math.BigDecimal amount = quantity.getNumericalAmount();
+            long result = (cpu ? amount.multiply(java.math.BigDecimal.valueOf(1000)) : amount)
+                    .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+            if (result > 0) {
+                return result;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a positive Kubernetes quantity (e.g. " + (cpu ? "4 or 3500m"
+                : "16Gi") + "), got '" + value + "'");
+    }
+
+    private static int positive(int value, String option) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " needs a positive whole number, got " + value);
+        }
+        return value;
+    }
+
+    private Input fromWorkloadFile() {
+        WorkloadFile file = WorkloadLoader.load(workloadFile,
+                profiles.isEmpty() ? Optional.empty() : Optional.of(profiles.get(0)));
+        return new Input(file.workload(), file.listed(), " (" + file.profiles().size() + " images)", file.nodes(),
+                file.podsPerNode(), List.of(), List.of(), file.profiles());
+    }
+
+    private Input fromObjects() {
+        List<Path> paths = new ArrayList<>(pods);
+        paths.addAll(profiles);
         KubernetesInput objects = KubernetesInput.read(paths);
+        ManifestWorkload.Options defaults = ManifestWorkload.Options.defaults();
         ManifestWorkload.Result result = ManifestWorkload.build(objects, new ManifestWorkload.Options(
-                arguments.scope(), arguments.defaultProfile(), ManifestWorkload.Options.SPO_OPT_IN_LABEL));
-        SchedulableNodes nodes = SchedulableNodes.of(objects.nodes());
+                Optional.ofNullable(scope).map(SpoScope::parse),
+                defaultProfile == null ? defaults.defaultProfile() : ProfileKey.parse(defaultProfile),
+                ManifestWorkload.Options.SPO_OPT_IN_LABEL));
+        SchedulableNodes schedulable = SchedulableNodes.of(objects.nodes());
         List<String> notes = new ArrayList<>(result.notes());
-        if (arguments.nodes().isEmpty()) {
-            nodes.excluded().forEach(line -> notes.add("node " + line));
+        if (nodes == null) {
+            schedulable.excluded().forEach(line -> notes.add("node " + line));
         }
         if (!objects.ignoredKinds().isEmpty()) {
             notes.add("ignored objects: " + objects.ignoredKinds());
         }
-        return new Input(result.workload(), result.workload().size() + " pods", OptionalInt.empty(),
-                OptionalInt.empty(), nodes.names(), nodes.allocatablePods(), notes);
+        Map<String, SyscallSet> sets = new java.util.LinkedHashMap<>();
+        result.workload().pods().forEach(p -> sets.putIfAbsent(p.profile(), p.syscalls()));
+        return new Input(result.workload(), result.workload(), "", OptionalInt.empty(), OptionalInt.empty(), schedulable.nodes(), notes,
+                sets);
     }
 
-    private static void write(Path path, String content, PrintStream out) {
+    private void write(Path path, String content) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {

@@ -30,7 +30,7 @@ class SimulateCommandTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** strategy → column → value, from the CSV the command wrote. */
+    /** strategy → column → value, from the CSV the command wrote (strategy labels hold no commas). */
     private static Map<String, Map<String, String>> csv(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
         String[] header = lines.get(0).split(",");
@@ -48,37 +48,46 @@ class SimulateCommandTest {
 
     @Test
     void reproducesTheSeedDemoFromItsManifests(@TempDir Path dir) throws IOException {
-        Run run = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2", "--placement",
-                "--strategies", "exs,spread:1", "--csv", dir.resolve("demo.csv").toString(),
+        Run run = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes=2", "--placement",
+                "--strategies", "exs,marginal+guard,spread", "--csv", dir.resolve("demo.csv").toString(),
                 "--svg", dir.resolve("demo.svg").toString());
-        System.out.print(run.out());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("exs:\n  node-01: default/nginx1-1 default/nginx2-1\n"
-                + "  node-02: default/redis1-1 default/memcached1-1\n");
+        assertThat(run.out()).containsPattern("exs:\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 "
+                + "default/memcached1-1)\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 default/memcached1-1)\n");
         Map<String, Map<String, String>> rows = csv(dir.resolve("demo.csv"));
         assertThat(rows.get("exs")).containsEntry("cluster_exs", "47").containsEntry("placed", "4");
-        assertThat(Long.parseLong(rows.get("spread(ties seed=1)").get("cluster_exs"))).isGreaterThanOrEqualTo(47);
+        assertThat(rows.get("marginal+guard")).containsEntry("cluster_exs", "47");
+        assertThat(Long.parseLong(rows.get("spread").get("cluster_exs"))).isGreaterThanOrEqualTo(47);
         assertThat(Files.readString(dir.resolve("demo.svg"))).startsWith("<svg");
     }
 
     @Test
-    void exsExposesLessThanSpreadingAndRandomOnTheExampleWorkload(@TempDir Path dir) throws IOException {
+    void theGuardedStrategiesExposeLessThanSpreadingWithoutStackingOnTheExampleWorkload(@TempDir Path dir)
+            throws IOException {
         Path simulation = EXAMPLES.resolve("simulation");
         Run run = simulate("--workload", simulation.resolve("workload.txt").toString(),
                 "--vulnerable", simulation.resolve("vulnerable-syscalls.txt").toString(),
-                "--strategies", "exs,spread,spread:1,random:1", "--csv", dir.resolve("out.csv").toString());
-        System.out.print(run.out());
+                "--weights", simulation.resolve("cve-weights.txt").toString(),
+                "--strategies", "spread,kube,exs,marginal+guard,kube+marginal:3+tsc,marginal+guard+weighted",
+                "--runs", "2", "--csv", dir.resolve("out.csv").toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("234 pods (48 images) on 50 nodes, 8 pods/node, |V| = 20, means over 2");
         Map<String, Map<String, String>> rows = csv(dir.resolve("out.csv"));
-        long exs = Long.parseLong(rows.get("exs").get("cluster_exs"));
-        int exsVictims = Integer.parseInt(rows.get("exs").get("victim_pods"));
-        for (String baseline : List.of("spread", "spread(ties seed=1)", "random(seed=1)")) {
-            assertThat(exs).as(baseline).isLessThan(Long.parseLong(rows.get(baseline).get("cluster_exs")));
-            assertThat(exsVictims).as(baseline).isLessThan(Integer.parseInt(rows.get(baseline).get("victim_pods")));
-            assertThat(rows.get(baseline)).containsEntry("placed", "234");
+        assertThat(rows.keySet()).containsExactly("spread@1..2", "kube@1..2", "exs@1..2", "marginal+guard@1..2",
+                "kube+marginal:3+tsc@1..2", "marginal+guard+weighted@1..2");
+        double spread = Double.parseDouble(rows.get("spread@1..2").get("cluster_exs"));
+        assertThat(Double.parseDouble(rows.get("exs@1..2").get("stacked_workloads"))).isPositive();
+        for (String guarded : List.of("marginal+guard@1..2", "kube+marginal:3+tsc@1..2", "marginal+guard+weighted@1..2")) {
+            Map<String, String> row = rows.get(guarded);
+            assertThat(row).containsEntry("stacked_workloads", "0.0").containsEntry("replicas_over_guard", "0.0")
+                    .containsEntry("placed", "234.0");
+            assertThat(Double.parseDouble(row.get("cluster_exs"))).as(guarded).isLessThan(0.75 * spread);
         }
+        // the weighted strategy trades plain ExS for CVE-weighted exposure
+        assertThat(Double.parseDouble(rows.get("marginal+guard+weighted@1..2").get("weighted_exs")))
+                .isLessThan(Double.parseDouble(rows.get("marginal+guard@1..2").get("weighted_exs")));
     }
 
     @Test
@@ -102,21 +111,41 @@ class SimulateCommandTest {
     }
 
     @Test
-    void helpPrintsTheUsageAndSucceeds() {
-        Run help = simulate("--help");
-        assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).startsWith("usage: simulate");
+    void smallInstancesReportTheGapToTheExactOptimum() {
+        Run run = simulate("--workload", EXAMPLES.resolve("simulation").resolve("workload.txt").toString(),
+                "--small-instances", "3", "--strategies", "marginal+guard,spread");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("3 instances of 6..12 pods").contains("marginal+guard").contains("sum_optimum");
     }
 
     @Test
-    void badInputIsExplainedAndExitsWithTwo(@TempDir Path dir) throws IOException {
+    void helpAndVersionSucceed() {
+        Run help = simulate("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Usage: simulate").contains("--strategies=STRATEGY").contains("--weights=FILE")
+                .contains("kube+exs:W");
+        Run version = simulate("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("simulate (sysched-scheduler)").contains("v1.26");
+    }
+
+    @Test
+    void badInputIsExplainedWithTheOptionsNameAndExitsWithTwo(@TempDir Path dir) throws IOException {
         Run unknown = simulate("--workload", "w.txt", "--frobnicate");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown option '--frobnicate'").contains("usage: simulate");
+        assertThat(unknown.err()).contains("Unknown option: '--frobnicate'").contains("simulate --help");
 
         Run both = simulate("--workload", "w.txt", "--pods", "p.yaml");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("either --workload FILE or --pods PATH");
+
+        Run notANumber = simulate("--pods", "p.yaml", "--runs=many");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.err()).contains("--runs").contains("many");
+
+        Run missingValue = simulate("--pods", "p.yaml", "--csv");
+        assertThat(missingValue.exitCode()).isEqualTo(2);
+        assertThat(missingValue.err()).contains("--csv");
 
         Run missing = simulate("--pods", dir.resolve("nowhere").toString(), "--nodes", "2");
         assertThat(missing.exitCode()).isEqualTo(2);
@@ -132,8 +161,22 @@ class SimulateCommandTest {
         assertThat(noNodes.err()).contains("no nodes");
 
         Run badStrategy = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
-                "--strategies", "binpack");
+                "--strategies", "spread,binpack");
         assertThat(badStrategy.exitCode()).isEqualTo(2);
-        assertThat(badStrategy.err()).contains("unknown strategy 'binpack'");
+        assertThat(badStrategy.err()).contains("--strategies").contains("unknown strategy 'binpack'");
+
+        Run weightedWithoutWeights = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
+                "--strategies", "marginal+weighted");
+        assertThat(weightedWithoutWeights.exitCode()).isEqualTo(2);
+        assertThat(weightedWithoutWeights.err()).contains("--weights");
+
+        Run badQuantity = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
+                "--node-cpu", "lots");
+        assertThat(badQuantity.exitCode()).isEqualTo(2);
+        assertThat(badQuantity.err()).contains("--node-cpu").contains("lots");
+
+        Run zeroRuns = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2", "--runs", "0");
+        assertThat(zeroRuns.exitCode()).isEqualTo(2);
+        assertThat(zeroRuns.err()).contains("--runs");
     }
 }
