@@ -1,0 +1,126 @@
+package io.github.sysched.scheduler.callpattern;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.annotation.SyscallAnnotation;
+import io.github.sysched.scheduler.Harness;
+import io.github.sysched.scoring.ExsEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One extender (the Spring app on a random port) against the API-server-like mock, and kube-scheduler's loop calling
+ * it. Runs bursts and measures what the issue asks: class violations, cluster ExS, the extender's time per pod.
+ */
+final class CallPatternRun implements AutoCloseable {
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final Harness harness;
+    private final KubeSchedulerLoop loop;
+    private final Set<String> namespaces = new TreeSet<>();
+
+    CallPatternRun(KubeSchedulerLoop.Settings settings, String... properties) {
+        server = Harness.newServer(new BindingCrudDispatcher());
+        client = server.createClient();
+        List<String> props = new ArrayList<>(List.of(properties));
+        props.add("sysched.scheduler.bind.enabled=" + settings.bindVerb());
+        props.add("logging.level.io.fabric8.mockwebserver=warn"); // a line per API request otherwise
+        harness = Harness.start(client, props.toArray(String[]::new));
+        loop = new KubeSchedulerLoop(settings, harness.port(), client,
+                (uid, node) -> harness.engine().nodeOf(uid).filter(node::equals).isPresent());
+    }
+
+    Harness harness() {
+        return harness;
+    }
+
+    /** Creates the burst's pods for run {@code tag} and schedules them; the pods stay until {@link #clean}. */
+    Outcome schedule(Bursts.Burst burst, String tag, KubeSchedulerLoop.Pace pace) {
+        List<KubeSchedulerLoop.QueuedPod> queue = new ArrayList<>();
+        for (Pod pod : Bursts.pods(burst, tag)) {
+            namespaces.add(pod.getMetadata().getNamespace());
+            Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            queue.add(new KubeSchedulerLoop.QueuedPod(created, Bursts.cpuMilli(created)));
+        }
+        KubeSchedulerLoop.Result result = loop.run(burst.nodesFor(tag), queue, pace, new Random(burst.seed()));
+        return new Outcome(queue, result);
+    }
+
+    /** Deletes the pods of run {@code tag}. */
+    void clean(String tag) {
+        for (String namespace : namespaces) {
+            client.pods().inNamespace(namespace).withLabel("run", tag).delete();
+        }
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        harness.close();
+        client.close();
+        server.destroy();
+    }
+
+    /** The pods of a burst and what kube-scheduler's loop did with them. */
+    record Outcome(List<KubeSchedulerLoop.QueuedPod> pods, KubeSchedulerLoop.Result result) {
+
+        /** Nodes that ended up hosting pods of more than one isolation class. */
+        int classViolations() {
+            Map<String, Set<String>> classes = new HashMap<>();
+            for (KubeSchedulerLoop.QueuedPod pod : pods) {
+                String node = result.placements().get(pod.uid());
+                String ippClass = Bursts.ippClass(pod.pod());
+                if (node != null && ippClass != null) {
+                    classes.computeIfAbsent(node, n -> new TreeSet<>()).add(ippClass);
+                }
+            }
+            return (int) classes.values().stream().filter(c -> c.size() > 1).count();
+        }
+
+        /** The cluster ExS of the placement (Σ over nodes of Σᵢ |U ∖ Sᵢ|), computed here, not by the extender. */
+        long clusterExs() {
+            ExsEngine engine = new ExsEngine();
+            for (KubeSchedulerLoop.QueuedPod pod : pods) {
+                String node = result.placements().get(pod.uid());
+                if (node != null) {
+                    engine.place(pod.uid(), node, SyscallAnnotation.decode(
+                            pod.pod().getMetadata().getAnnotations().get(PlacementAnnotations.SYSCALLS)).syscalls());
+                }
+            }
+            return engine.clusterExs();
+        }
+    }
+
+    /** p50 / p99 / mean of nanosecond samples, in milliseconds. */
+    static String millis(Collection<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return "n/a";
+        }
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        double mean = nanos.stream().mapToLong(Long::longValue).average().orElse(0);
+        return String.format("p50 %.2f ms, p99 %.2f ms, mean %.2f ms (n=%d)", ms(percentile(sorted, 0.50)),
+                ms(percentile(sorted, 0.99)), mean / 1e6, sorted.length);
+    }
+
+    static long percentile(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    static Duration durationProperty(String name, long defaultMillis) {
+        return Duration.ofMillis(Long.getLong(name, defaultMillis));
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.sysched.scheduler.callpattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extender under kube-scheduler's call pattern (see {@link KubeSchedulerLoop}): later pods' {@code /filter} and
+ * {@code /prioritize} overtake earlier pods' binding cycles. Figures are printed with the prefix
+ * {@code call-pattern:}; the sizes and delays are system properties:
+ * <pre>
+ * ./mvnw -B -q -pl scheduler -am verify -Dtest=CallPatternTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dcallpattern.ipp-bursts=1000 -Dcallpattern.exs-bursts=200 -Dcallpattern.max-bind-delay-ms=10
+ * </pre>
+ */
+class CallPatternTest {
+
+    static final int IPP_BURSTS = Integer.getInteger("callpattern.ipp-bursts", 200);
+    static final int EXS_BURSTS = Integer.getInteger("callpattern.exs-bursts", 50);
+    static final long SEED = Long.getLong("callpattern.seed", 20260101L);
+    static final Duration MIN_BIND_DELAY = CallPatternRun.durationProperty("callpattern.min-bind-delay-ms", 0);
+    static final Duration MAX_BIND_DELAY = CallPatternRun.durationProperty("callpattern.max-bind-delay-ms", 10);
+    static final int WEIGHT = 3; // the chart's secondScheduler.extender.weight
+
+    @Test
+    void ippFastWithBindVerb() {
+        IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, true, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
+        // reproduces the violations seen on a real kube-scheduler (issue 13): classes share nodes under bursts
+        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isPositive();
+    }
+
+    @Test
+    void ippFastWithApiBinding() {
+        IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, false, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
+        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isPositive();
+    }
+
+    @Test
+    void burstExsAgainstOneAtATime() {
+        KubeSchedulerLoop.Settings settings = new KubeSchedulerLoop.Settings(false, true, WEIGHT, MIN_BIND_DELAY,
+                MAX_BIND_DELAY);
+        long burstExs = 0;
+        long sequentialExs = 0;
+        int worse = 0;
+        List<Long> extenderNanos = new ArrayList<>();
+        try (CallPatternRun run = new CallPatternRun(settings)) {
+            for (int i = 0; i < EXS_BURSTS; i++) {
+                Bursts.Burst burst = Bursts.exs(SEED + i);
+                CallPatternRun.Outcome together = run.schedule(burst, "b" + i, KubeSchedulerLoop.Pace.BURST);
+                CallPatternRun.Outcome alone = run.schedule(burst, "s" + i, KubeSchedulerLoop.Pace.ONE_AT_A_TIME);
+                assertThat(together.result().unscheduled()).isEmpty();
+                assertThat(alone.result().unscheduled()).isEmpty();
+                burstExs += together.clusterExs();
+                sequentialExs += alone.clusterExs();
+                if (together.clusterExs() > alone.clusterExs() * 1.05) {
+                    worse++;
+                }
+                extenderNanos.addAll(together.result().extenderNanosPerPod());
+                run.clean("b" + i);
+                run.clean("s" + i);
+            }
+        }
+        double gap = sequentialExs == 0 ? 0 : 100.0 * (burstExs - sequentialExs) / sequentialExs;
+        System.out.printf("call-pattern: ExS, %d bursts (bindVerb, bind delay %d..%d ms): cluster ExS burst %d vs one at "
+                        + "a time %d: %+.1f %%; %d bursts more than 5 %% worse; extender per pod %s%n", EXS_BURSTS,
+                MIN_BIND_DELAY.toMillis(), MAX_BIND_DELAY.toMillis(), burstExs, sequentialExs, gap, worse,
+                CallPatternRun.millis(extenderNanos));
+        // reproduces the staleness: a burst scores against a state that misses its siblings
+        assertThat(gap).as("burst ExS gap over one-at-a-time, %").isGreaterThan(5.0);
+    }
+
+    private static IppFigures ipp(KubeSchedulerLoop.Settings settings) {
+        IppFigures figures = new IppFigures();
+        List<Long> extenderNanos = new ArrayList<>();
+        List<Long> bindNanos = new ArrayList<>();
+        try (CallPatternRun run = new CallPatternRun(settings)) {
+            for (int i = 0; i < IPP_BURSTS; i++) {
+                Bursts.Burst burst = Bursts.ipp(SEED + i);
+                String tag = "i" + i;
+                CallPatternRun.Outcome outcome = run.schedule(burst, tag, KubeSchedulerLoop.Pace.BURST);
+                int violations = outcome.classViolations();
+                figures.pods += burst.pods();
+                figures.violatingNodes += violations;
+                figures.violatingBursts += violations > 0 ? 1 : 0;
+                figures.failedAttempts += outcome.result().failedAttempts();
+                figures.unscheduled += outcome.result().unscheduled().size();
+                extenderNanos.addAll(outcome.result().extenderNanosPerPod());
+                bindNanos.addAll(outcome.result().bindNanos());
+                run.clean(tag);
+            }
+        }
+        System.out.printf("call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
+                        + "sharing a node (%d nodes); %d failed attempts, %d pods unscheduled; extender per pod %s; "
+                        + "/bind %s%n", IPP_BURSTS, figures.pods, settings.bindVerb() ? "bindVerb" : "API binding",
+                settings.minBindDelay().toMillis(), settings.maxBindDelay().toMillis(), figures.violatingBursts,
+                figures.violatingNodes, figures.failedAttempts, figures.unscheduled,
+                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos));
+        return figures;
+    }
+
+    private static final class IppFigures {
+        int pods;
+        int violatingBursts;
+        int violatingNodes;
+        int failedAttempts;
+        int unscheduled;
+    }
+}

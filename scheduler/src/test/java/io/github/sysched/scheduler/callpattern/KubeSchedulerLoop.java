@@ -1,0 +1,297 @@
+package io.github.sysched.scheduler.callpattern;
+
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.sysched.scheduler.Harness;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * kube-scheduler's call pattern against the extender, over real HTTP, as v1.26 runs it with one extender:
+ * <ul>
+ *   <li>one scheduling cycle at a time: its own filter (here NodeResourcesFit on CPU requests against its own
+ *       cache, which holds its <em>assumed</em> pods), then {@code /filter} when registered (an {@code Error} fails
+ *       the attempt: {@code ignorable: false}), then, when more than one node is feasible, {@code /prioritize};
+ *       with one feasible node there is no scoring at all;</li>
+ *   <li>the host: its own plugins' score (a deterministic stand-in: LeastAllocated on CPU, 0..100, weight 1) plus
+ *       extender score × weight × 10, the highest total, ties broken at random ({@code selectHost}'s reservoir
+ *       sampling, from a seeded {@link Random});</li>
+ *   <li>the pod is assumed in its cache and the <b>binding cycle runs asynchronously</b> after a randomized delay
+ *       (the scheduling cycle of the next pod starts at once): {@code /bind} with {@code bindVerb}, else the
+ *       {@code pods/binding} API call, the extender learning it through its informer. A failed binding is
+ *       forgotten in the cache and the pod is retried (after the pods queued behind it, as after a backoff).</li>
+ * </ul>
+ * {@link Pace#ONE_AT_A_TIME} is the reference: each pod is bound at once and the next one waits until the extender
+ * has counted it (the {@code observed} probe), i.e. what the extender would answer if pods arrived slowly.
+ */
+final class KubeSchedulerLoop implements AutoCloseable {
+
+    /** How kube-scheduler is configured and how long its binding cycles take. */
+    record Settings(boolean filterVerb, boolean bindVerb, int weight, Duration minBindDelay, Duration maxBindDelay) {
+    }
+
+    enum Pace { BURST, ONE_AT_A_TIME }
+
+    record Node(String name, long cpuMilli) {
+    }
+
+    /** A pod to schedule and its CPU request. */
+    record QueuedPod(Pod pod, long cpuMilli) {
+        String uid() {
+            return pod.getMetadata().getUid();
+        }
+
+        String key() {
+            return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        }
+    }
+
+    /**
+     * The outcome of one run.
+     *
+     * @param placements          pod UID → node, for pods whose binding succeeded
+     * @param unscheduled         pods never bound within the attempts
+     * @param failedAttempts      scheduling attempts that failed (filter error or no feasible node) or whose binding
+     *                            failed
+     * @param extenderNanosPerPod client-observed time of each scheduling cycle's extender calls (filter + prioritize),
+     *                            one entry per attempt that called the extender
+     * @param bindNanos           client-observed time of each {@code /bind} call
+     */
+    record Result(Map<String, String> placements, List<QueuedPod> unscheduled, int failedAttempts,
+                  List<Long> extenderNanosPerPod, List<Long> bindNanos) {
+    }
+
+    private static final int MAX_ATTEMPTS = 6;
+
+    private final Settings settings;
+    private final URI extender;
+    private final KubernetesClient api;
+    private final BiPredicate<String, String> observed;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService binder = Executors.newScheduledThreadPool(4, task -> {
+        Thread thread = new Thread(task, "binding-cycle");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * @param observed (pod UID, node) → whether the extender counts the pod on that node now (used by
+     *                 {@link Pace#ONE_AT_A_TIME} only)
+     */
+    KubeSchedulerLoop(Settings settings, int extenderPort, KubernetesClient api, BiPredicate<String, String> observed) {
+        this.settings = settings;
+        this.extender = URI.create("http://127.0.0.1:" + extenderPort);
+        this.api = api;
+        this.observed = observed;
+    }
+
+    /** Schedules {@code queue} (in order) onto {@code nodes}; returns once every binding cycle has ended. */
+    Result run(List<Node> nodes, List<QueuedPod> queue, Pace pace, Random random) {
+        Map<String, Long> capacity = new LinkedHashMap<>();
+        nodes.forEach(node -> capacity.put(node.name(), node.cpuMilli()));
+        Map<String, Long> requested = new ConcurrentHashMap<>(); // kube-scheduler's cache: assumed and bound pods
+        Map<String, String> placements = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<QueuedPod> retries = new ConcurrentLinkedQueue<>();
+        Map<String, Integer> attempts = new HashMap<>();
+        List<Long> extenderNanos = new ArrayList<>();
+        List<Long> bindNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<QueuedPod> unscheduled = new ArrayList<>();
+        AtomicInteger failed = new AtomicInteger();
+        Phaser bindings = new Phaser(1);
+        List<QueuedPod> current = new ArrayList<>(queue);
+        while (!current.isEmpty()) {
+            for (QueuedPod pod : current) {
+                int attempt = attempts.merge(pod.uid(), 1, Integer::sum);
+                if (attempt > MAX_ATTEMPTS) {
+                    unscheduled.add(pod);
+                    continue;
+                }
+                String host = scheduleOne(pod, capacity, requested, random, extenderNanos);
+                if (host == null) {
+                    failed.incrementAndGet();
+                    retries.add(pod);
+                    continue;
+                }
+                requested.merge(host, pod.cpuMilli(), Long::sum); // assume
+                Runnable bindingCycle = () -> {
+                    try {
+                        if (bind(pod, host, bindNanos)) {
+                            placements.put(pod.uid(), host);
+                        } else {
+                            requested.merge(host, -pod.cpuMilli(), Long::sum); // forget
+                            failed.incrementAndGet();
+                            retries.add(pod);
+                        }
+                    } finally {
+                        bindings.arriveAndDeregister();
+                    }
+                };
+                bindings.register();
+                if (pace == Pace.ONE_AT_A_TIME) {
+                    bindingCycle.run();
+                    if (placements.containsKey(pod.uid())) {
+                        Harness.awaitCondition("extender counts " + pod.key() + " on " + host,
+                                () -> observed.test(pod.uid(), host));
+                    }
+                } else {
+                    long delay = delayNanos(random);
+                    binder.schedule(bindingCycle, delay, TimeUnit.NANOSECONDS);
+                }
+            }
+            bindings.arriveAndAwaitAdvance(); // the backoff: retries go after every pending binding cycle
+            current = new ArrayList<>(retries);
+            retries.clear();
+        }
+        bindings.arriveAndDeregister();
+        return new Result(Map.copyOf(placements), unscheduled, failed.get(), extenderNanos, List.copyOf(bindNanos));
+    }
+
+    private long delayNanos(Random random) {
+        long min = settings.minBindDelay().toNanos();
+        long max = settings.maxBindDelay().toNanos();
+        return max <= min ? min : min + (long) (random.nextDouble() * (max - min));
+    }
+
+    /** One scheduling cycle: the host, or null when the attempt fails. */
+    private String scheduleOne(QueuedPod pod, Map<String, Long> capacity, Map<String, Long> requested, Random random,
+                               List<Long> extenderNanos) {
+        List<String> feasible = new ArrayList<>();
+        capacity.forEach((node, cpu) -> {
+            if (requested.getOrDefault(node, 0L) + pod.cpuMilli() <= cpu) {
+                feasible.add(node);
+            }
+        });
+        if (feasible.isEmpty()) {
+            return null;
+        }
+        long started = System.nanoTime();
+        try {
+            if (settings.filterVerb()) {
+                JsonNode result = post("/filter", Harness.argsWithNodeNames(pod.pod(), feasible));
+                String error = text(result.get("Error"));
+                if (!error.isEmpty()) {
+                    return null;
+                }
+                List<String> passing = new ArrayList<>();
+                JsonNode names = result.get("NodeNames");
+                if (names != null && names.isArray()) {
+                    names.forEach(name -> {
+                        if (feasible.contains(name.asString())) { // nodeCacheCapable: a subset of what was sent
+                            passing.add(name.asString());
+                        }
+                    });
+                }
+                feasible.retainAll(passing);
+                if (feasible.isEmpty()) {
+                    return null;
+                }
+            }
+            if (feasible.size() == 1) {
+                return feasible.get(0); // no scoring with one feasible node
+            }
+            Map<String, Long> extenderScores = new HashMap<>();
+            JsonNode priorities = post("/prioritize", Harness.argsWithNodeNames(pod.pod(), feasible));
+            priorities.forEach(entry -> extenderScores.put(entry.get("Host").asString(), entry.get("Score").asLong()));
+            String host = null;
+            long best = Long.MIN_VALUE;
+            int ties = 0;
+            for (String node : feasible) {
+                long cpu = capacity.get(node);
+                long free = cpu - requested.getOrDefault(node, 0L) - pod.cpuMilli();
+                long total = free * 100 / cpu + extenderScores.getOrDefault(node, 0L) * settings.weight() * 10;
+                if (total > best) {
+                    best = total;
+                    host = node;
+                    ties = 1;
+                } else if (total == best) {
+                    ties++;
+                    if (random.nextInt(ties) == 0) {
+                        host = node;
+                    }
+                }
+            }
+            return host;
+        } finally {
+            extenderNanos.add(System.nanoTime() - started);
+        }
+    }
+
+    /** The binding cycle's bind: true when the pod is bound. */
+    private boolean bind(QueuedPod queued, String host, List<Long> bindNanos) {
+        Pod pod = queued.pod();
+        if (settings.bindVerb()) {
+            Map<String, String> args = new LinkedHashMap<>();
+            args.put("PodName", pod.getMetadata().getName());
+            args.put("PodNamespace", pod.getMetadata().getNamespace());
+            args.put("PodUID", pod.getMetadata().getUid());
+            args.put("Node", host);
+            long started = System.nanoTime();
+            JsonNode result = post("/bind", Harness.JSON.writeValueAsString(args));
+            bindNanos.add(System.nanoTime() - started);
+            return text(result.get("Error")).isEmpty();
+        }
+        Binding binding = new BindingBuilder()
+                .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace())
+                .withUid(pod.getMetadata().getUid()).endMetadata()
+                .withNewTarget().withApiVersion("v1").withKind("Node").withName(host).endTarget()
+                .build();
+        try {
+            api.raw(api.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
+                    + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + "/binding",
+                    "POST", binding);
+            return true;
+        } catch (KubernetesClientException e) {
+            return false;
+        }
+    }
+
+    private JsonNode post(String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(extender.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return Harness.JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? "" : node.asString();
+    }
+
+    @Override
+    public void close() {
+        binder.shutdownNow();
+    }
+}
