@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param weights        syscall name → whole-number weight for weighted ExS; names not listed weigh 1 (default none)
  * @param ipp            instance-per-pod classes
  * @param bind           the {@code /bind} verb
+ * @param inFlight       pods kube-scheduler is still deciding (docs/SCHEDULING.md)
  * @param spo            SPO API scope and version
  * @param informer       informer start-up
  * @param containers     how containers without a profile and init containers count (as the webhook's
@@ -43,6 +44,7 @@ public record SchedulerProperties(
         @DefaultValue @NotNull Map<String, Long> weights,
         @DefaultValue @Valid Ipp ipp,
         @DefaultValue @Valid Bind bind,
+        @DefaultValue @Valid InFlight inFlight,
         @DefaultValue @Valid Spo spo,
         @DefaultValue @Valid Informer informer,
         @DefaultValue @Valid Containers containers,
@@ -65,6 +67,28 @@ public record SchedulerProperties(
 
     /** @param enabled serve {@code POST /bind} (default false) */
     public record Bind(@DefaultValue("false") boolean enabled) {
+    }
+
+    /**
+     * Pods seen in {@code /filter} or {@code /prioritize} whose node the extender does not know yet (docs/SCHEDULING.md).
+     *
+     * @param maxWait how long a request waits, at most, for the decisions on earlier pods that could change its answer
+     *                (default 100ms; then IPP answers as if each such pod could land on any of its candidate nodes, ExS
+     *                scores without them)
+     * @param ttl     how long an undecided pod counts as in flight (default 30s): after a bind, a count by the informer,
+     *                a retry or a deletion it stops at once; a pod whose scheduling failed silently stops after this
+     */
+    public record InFlight(@DefaultValue("100ms") @NotNull Duration maxWait,
+                           @DefaultValue("30s") @NotNull Duration ttl) {
+
+        public InFlight {
+            if (maxWait != null && maxWait.isNegative()) {
+                throw new IllegalArgumentException("sysched.scheduler.in-flight.max-wait must not be negative: " + maxWait);
+            }
+            if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+                throw new IllegalArgumentException("sysched.scheduler.in-flight.ttl must be positive: " + ttl);
+            }
+        }
     }
 
     /**

@@ -3,7 +3,7 @@ package io.github.sysched.scheduler.extender;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.PodSetResolver;
+import io.github.sysched.scheduler.state.InFlightPods;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,8 +13,8 @@ import tools.jackson.databind.ObjectMapper;
 public class ExtenderConfiguration {
 
     @Bean
-    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
-        return new ExtenderService(state, resolver, view);
+    ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
+        return new ExtenderService(state, view, inFlight);
     }
 
     @Bean

@@ -3,7 +3,8 @@ package io.github.sysched.scheduler.extender;
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.PodSetResolver;
+import io.github.sysched.scheduler.state.InFlightPods;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
 import io.github.sysched.syscall.SyscallSet;
@@ -15,30 +16,45 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Filter and prioritize, answered from the informer-fed {@link ClusterState} only (no API call).
+ * Filter and prioritize, answered from the informer-fed {@link ClusterState} and the {@link InFlightPods} registry
+ * (no API call).
  *
  * <p><b>Filter</b> enforces IPP {@code fast} mode: a pod with isolation class C fails on every node that
  * hosts a counted pod of another class (reason in {@code FailedNodes}). Unclassed pods are not constrained
  * and do not constrain others ({@link IppClass#mayShareNode}): IPP pool nodes are tainted, so the only
- * unclassed pods there are tolerating system pods (DaemonSets), which must not block a pool. Every other
- * node passes. Until the pod informer has synced, filter answers with {@code Error} (the attempt fails and
- * the pod is retried, unless the extender is {@code ignorable}) rather than risk co-locating classes.
+ * unclassed pods there are tolerating system pods (DaemonSets), which must not block a pool. A pod of another class
+ * that kube-scheduler is still deciding (in flight) and that may land on one of the nodes is waited for, at most
+ * {@code sysched.scheduler.in-flight.max-wait}; if its node is still unknown then, the pod fails on every node the other
+ * may land on (never co-locate on doubt). Every other node passes. Until the pod informer has synced, filter answers
+ * with {@code Error} (the attempt fails and the pod is retried, unless the extender is {@code ignorable}) rather than
+ * risk co-locating classes.
  *
- * <p><b>Prioritize</b> scores each candidate by the ExS the pod would add there (lower is better),
- * normalized like upstream SySched (0..100, reversed) and scaled to the extender range 0..10.
+ * <p><b>Prioritize</b> first waits, as boundedly, for earlier in-flight pods that may land on its nodes (their
+ * placement changes the scores), then scores each candidate by the ExS the pod would add there (lower is better),
+ * normalized like upstream SySched (0..100, reversed) and scaled to the extender range 0..10. Pods still undecided
+ * after the wait are left out of the scores (ExS degrades to what the extender knows).
+ *
+ * <p>The pod's syscall set and class are resolved once per scheduling attempt (by {@link InFlightPods}) and reused by
+ * its filter, prioritize and bind calls. The verbs over {@link ScoringPod} and node names
+ * ({@link #filterNodes}, {@link #prioritizeNodes}) are the decisions; the {@link ExtenderArgs} methods adapt the
+ * decoded request to them.
  */
 public class ExtenderService {
 
+    /** What filter decided: the passing nodes in request order, and a reason for each failing one. */
+    public record FilterOutcome(List<String> passing, Map<String, String> failed) {
+    }
+
     private final ClusterState state;
     private final ExsEngine engine;
-    private final PodSetResolver resolver;
     private final ClusterView view;
+    private final InFlightPods inFlight;
 
-    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
         this.state = state;
         this.engine = state.engine();
-        this.resolver = resolver;
         this.view = view;
+        this.inFlight = inFlight;
     }
 
     /** The state is complete once the pod informer's initial list has been applied. */
@@ -53,48 +69,78 @@ public class ExtenderService {
         if (!podsSynced()) {
             return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
         }
-        String podClass = state.ippClassOf(args.pod());
-        Map<String, String> failed = new LinkedHashMap<>();
+        List<String> names = candidateNames(args);
+        if (args.nodeNames() != null && args.nodes() != null) { // never from kube-scheduler: decide for both forms
+            java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(args.nodeNames());
+            args.nodes().items().stream().map(NodeList::nameOf).filter(java.util.Objects::nonNull).forEach(both::add);
+            names = List.copyOf(both);
+        }
+        FilterOutcome outcome = filterNodes(ScoringPod.of(args.pod()), names);
         List<String> passingNames = null;
-        NodeList passingNodes = null;
         if (args.nodeNames() != null) {
             passingNames = new ArrayList<>(args.nodeNames().size());
             for (String node : args.nodeNames()) {
-                String reason = ippReason(podClass, node);
-                if (reason == null) {
+                if (!outcome.failed().containsKey(node)) {
                     passingNames.add(node);
-                } else {
-                    failed.put(node, reason);
                 }
             }
         }
+        NodeList passingNodes = null;
         if (args.nodes() != null) {
             List<JsonNode> items = new ArrayList<>(args.nodes().items().size());
             for (JsonNode item : args.nodes().items()) {
                 String node = NodeList.nameOf(item);
-                String reason = node == null ? null : ippReason(podClass, node);
-                if (reason == null) {
+                if (node == null || !outcome.failed().containsKey(node)) {
                     items.add(item);
-                } else {
-                    failed.put(node, reason);
                 }
             }
             passingNodes = new NodeList(items);
         }
-        return new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+        return new ExtenderFilterResult(passingNodes, passingNames, outcome.failed(), Map.of(), "");
     }
 
-    private String ippReason(String podClass, String node) {
+    /** The filter decision for {@code pod} over {@code nodes} (the pod informer must have synced). */
+    public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
+        InFlightPods.Attempt attempt = begin(() -> inFlight.beginAtFilter(pod));
+        String podClass = attempt.ippClass();
+        List<InFlightPods.Attempt> doubts = podClass == null ? List.of()
+                : inFlight.awaitEarlier(attempt, nodes,
+                        other -> other.ippClass() != null && !other.ippClass().equals(podClass), "filter");
+        Map<String, String> failed = new LinkedHashMap<>();
+        List<String> passing = new ArrayList<>(nodes.size());
+        for (String node : nodes) {
+            String reason = ippReason(podClass, node, doubts);
+            if (reason == null) {
+                passing.add(node);
+            } else {
+                failed.put(node, reason);
+            }
+        }
+        attempt.candidates(passing);
+        if (passing.isEmpty()) {
+            inFlight.settle(attempt); // this attempt fails: kube-scheduler will try the pod again
+        }
+        return new FilterOutcome(passing, failed);
+    }
+
+    private String ippReason(String podClass, String node, List<InFlightPods.Attempt> doubts) {
         if (podClass == null) {
             return null;
         }
         Set<String> classes = state.ippClassesOn(node);
-        if (IppClass.mayShareNode(podClass, classes)) {
-            return null;
+        if (!IppClass.mayShareNode(podClass, classes)) {
+            List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
+            return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
+                    + "; the pod has class " + podClass;
         }
-        List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
-        return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
-                + "; the pod has class " + podClass;
+        for (InFlightPods.Attempt other : doubts) {
+            Set<String> candidates = other.candidates();
+            if (candidates == null || candidates.contains(node)) {
+                return "sysched IPP: pod " + other + " of isolation class " + other.ippClass()
+                        + " may be placed on this node (its binding is not known yet); the pod has class " + podClass;
+            }
+        }
+        return null;
     }
 
     public List<HostPriority> prioritize(ExtenderArgs args) {
@@ -105,14 +151,24 @@ public class ExtenderService {
         if (args.pod() == null || !podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
-        SyscallSet incoming;
+        return prioritizeNodes(ScoringPod.of(args.pod()), nodes);
+    }
+
+    /** Extender scores (0..10) for {@code pod} on {@code nodes}, in order (the pod informer must have synced). */
+    public List<HostPriority> prioritizeNodes(ScoringPod pod, List<String> nodes) {
+        InFlightPods.Attempt attempt = begin(() -> inFlight.atPrioritize(pod));
+        attempt.candidates(nodes);
+        inFlight.awaitEarlier(attempt, nodes, other -> true, "prioritize");
+        return score(nodes, attempt.syscalls());
+    }
+
+    private static InFlightPods.Attempt begin(java.util.function.Supplier<InFlightPods.Attempt> begin) {
         try {
-            incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
+            return begin.get();
         } catch (RuntimeException e) {
             // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
-        return score(nodes, incoming);
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */

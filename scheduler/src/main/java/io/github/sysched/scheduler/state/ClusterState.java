@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * ExS figures live in the {@link ExsEngine}; this class adds the per-node IPP classes and the bookkeeping to
  * re-resolve fallback pods when the fallback's answer changes. Writers serialize on this object; readers
  * ({@link #ippClassesOn}, the engine) never lock.
+ *
+ * <p>A pod the extender binds itself is <em>assumed</em> ({@link #reserve}): counted on its node before the API call,
+ * after the IPP check, in one step, so that two pods of different classes can never both be bound to one node through
+ * {@code /bind}. Until the informer reports the pod on a node, informer events that still show it unscheduled (older
+ * than the binding) do not undo the assumption; a failed API call does ({@link #forget}). An assumption the informer
+ * never confirms (the pod was deleted before the informer saw it bound) expires after {@link #ASSUMPTION_TTL}.
  */
 public class ClusterState implements ClusterView.PodListener {
 
@@ -40,13 +46,37 @@ public class ClusterState implements ClusterView.PodListener {
     private final Map<String, Gauge> surfaceGauges = new HashMap<>();
     private final Map<String, Gauge> nodeExsGauges = new HashMap<>();
     private volatile int fallbackPods;
+    private final java.util.function.LongSupplier clock;
 
-    /** One counted pod. {@code pod} is kept only for fallback pods, to re-resolve them, and only what they read. */
-    private record Tracked(String node, String ippClass, boolean fallback, ScoringPod pod) {
+    /** How long an assumed pod counts without the informer confirming it. */
+    public static final java.time.Duration ASSUMPTION_TTL = java.time.Duration.ofMinutes(10);
+
+    /**
+     * One counted pod. {@code pod} is kept only for fallback pods, to re-resolve them, and only what they read.
+     * {@code assumedAt}: when {@code /bind} counted it (clock nanos), 0 once the informer has reported it on a node.
+     */
+    private record Tracked(String node, String ippClass, boolean fallback, ScoringPod pod, long assumedAt) {
+        boolean assumed() {
+            return assumedAt != 0;
+        }
+    }
+
+    /** The outcome of {@link #reserve}: empty {@code refusal} when the pod now counts on the node. */
+    public record Reservation(String refusal) {
+        public boolean reserved() {
+            return refusal == null;
+        }
     }
 
     public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
                         String classLabel, MeterRegistry registry) {
+        this(engine, resolver, fallback, classLabel, registry, System::nanoTime);
+    }
+
+    /** With the clock that ages assumptions ({@link System#nanoTime()} by default). */
+    public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
+                        String classLabel, MeterRegistry registry, java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.engine = engine;
         this.resolver = resolver;
         this.classLabel = classLabel;
@@ -77,10 +107,15 @@ public class ClusterState implements ClusterView.PodListener {
         }
         String node = countedNode(pod);
         if (node == null) {
+            Tracked tracked = pods.get(uid);
+            if (tracked != null && tracked.assumed() && !terminated(pod)) {
+                return; // an event from before our binding: the informer has not caught up yet
+            }
             remove(uid);
             return;
         }
-        place(uid, node, pod);
+        PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
+        place(uid, node, resolution, ippClassOf(pod), resolution.fallback() ? ScoringPod.of(pod) : null, 0);
     }
 
     @Override
@@ -92,19 +127,66 @@ public class ClusterState implements ClusterView.PodListener {
         }
     }
 
-    /** The extender bound {@code pod} to {@code node}: count it there now, before the informer says so. */
-    public synchronized void assume(Pod pod, String node) {
-        String uid = uid(pod);
-        if (uid != null && node != null && !node.isEmpty()) {
-            place(uid, node, pod);
+    /**
+     * The extender is about to bind pod {@code uid} to {@code node}: unless that would put two isolation classes on
+     * the node, count it there now (assumed), before the API call and before the informer says so.
+     *
+     * @param pod the pod as the request carried it (kept for re-resolution when its set is the fallback's)
+     */
+    public synchronized Reservation reserve(String uid, String node, InFlightPods.Resolved resolved, ScoringPod pod) {
+        expireAssumptions();
+        Tracked current = pods.get(uid);
+        if (current != null && (current.node.equals(node) || !current.assumed())) {
+            // already counted there (the informer was faster), or bound elsewhere, which the API call will refuse
+            return new Reservation(null);
+        }
+        if (resolved.ippClass() != null) {
+            Map<String, Integer> classes = classesByNode.getOrDefault(node, Map.of());
+            for (String other : classes.keySet()) {
+                if (!other.equals(resolved.ippClass())) {
+                    return new Reservation("sysched IPP: node " + node + " hosts pods of isolation class " + other
+                            + "; the pod has class " + resolved.ippClass());
+                }
+            }
+        }
+        long now = clock.getAsLong();
+        place(uid, node, new PodSetResolver.Resolution(resolved.syscalls(),
+                        resolved.fallback() ? PodSetResolver.Origin.MISSING : PodSetResolver.Origin.ANNOTATION),
+                resolved.ippClass(), resolved.fallback() ? pod : null, now == 0 ? 1 : now);
+        return new Reservation(null);
+    }
+
+    /** The binding of an assumed pod failed: stop counting it (unless the informer has confirmed it meanwhile). */
+    public synchronized void forget(String uid) {
+        Tracked tracked = pods.get(uid);
+        if (tracked != null && tracked.assumed()) {
+            remove(uid);
         }
     }
 
-    private void place(String uid, String node, Pod pod) {
-        PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
+    /** Whether pod {@code uid} counts only because {@code /bind} assumed it. */
+    public boolean assumed(String uid) {
+        Tracked tracked = pods.get(uid);
+        return tracked != null && tracked.assumed();
+    }
+
+    private void expireAssumptions() {
+        long now = clock.getAsLong();
+        long ttl = ASSUMPTION_TTL.toNanos();
+        for (Map.Entry<String, Tracked> entry : pods.entrySet()) {
+            if (entry.getValue().assumed() && now - entry.getValue().assumedAt > ttl) {
+                log.warn("pod {} was bound through /bind {} ago but the informer never reported it on {}; "
+                        + "no longer counted", entry.getKey(), ASSUMPTION_TTL, entry.getValue().node);
+                remove(entry.getKey());
+            }
+        }
+    }
+
+    private void place(String uid, String node, PodSetResolver.Resolution resolution, String ippClass,
+                       ScoringPod fallbackPod, long assumedAt) {
         Tracked before = pods.get(uid);
-        Tracked after = new Tracked(node, ippClassOf(pod), resolution.fallback(),
-                resolution.fallback() ? ScoringPod.of(pod) : null);
+        Tracked after = new Tracked(node, ippClass, resolution.fallback(), resolution.fallback() ? fallbackPod : null,
+                assumedAt);
         engine.place(uid, node, resolution.syscalls());
         pods.put(uid, after);
         if (before != null) {
@@ -132,8 +214,11 @@ public class ClusterState implements ClusterView.PodListener {
     public synchronized void reresolveFallbackPods() {
         int count = 0;
         for (Map.Entry<String, Tracked> e : Map.copyOf(pods).entrySet()) {
-            if (e.getValue().fallback) {
-                place(e.getKey(), e.getValue().node, e.getValue().pod.toPod());
+            Tracked tracked = e.getValue();
+            if (tracked.fallback) {
+                Pod pod = tracked.pod.toPod();
+                PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
+                place(e.getKey(), tracked.node, resolution, tracked.ippClass, tracked.pod, tracked.assumedAt);
                 count++;
             }
         }
@@ -155,10 +240,17 @@ public class ClusterState implements ClusterView.PodListener {
         if (pod == null || pod.getMetadata() == null) {
             return null;
         }
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return ippClassOf(pod.getMetadata().getAnnotations(), pod.getMetadata().getLabels());
+    }
+
+    /** {@link #ippClassOf(Pod)} for the reduced pod. */
+    public String ippClassOf(ScoringPod pod) {
+        return ippClassOf(pod.annotations(), pod.labels());
+    }
+
+    private String ippClassOf(Map<String, String> annotations, Map<String, String> labels) {
         String value = annotations == null ? null : annotations.get(PlacementAnnotations.IPP_CLASS);
         if (value == null || value.isEmpty()) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
             value = labels == null ? null : labels.get(classLabel);
         }
         return value == null || value.isEmpty() ? null : value;
@@ -179,8 +271,18 @@ public class ClusterState implements ClusterView.PodListener {
 
     // ---- helpers --------------------------------------------------------------------------------------
 
+    /** Whether the pod has run to completion (Succeeded or Failed). */
+    public static boolean terminatedPod(Pod pod) {
+        return terminated(pod);
+    }
+
+    private static boolean terminated(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
+    }
+
     /** The node a pod counts on, or null when it does not count (unscheduled or terminated). */
-    static String countedNode(Pod pod) {
+    public static String countedNode(Pod pod) {
         if (pod.getSpec() == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.state;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.kube.boot.ReadinessContributor;
@@ -30,6 +31,16 @@ public class StateConfiguration {
         return new ClusterState(engine, resolver, fallback, properties.ipp().classLabel(), registry);
     }
 
+    /** Pods kube-scheduler is deciding; their syscall set (from the request's pod) and class are resolved once. */
+    @Bean
+    InFlightPods inFlightPods(PodSetResolver resolver, ClusterState state, SchedulerProperties properties,
+                              MeterRegistry registry) {
+        return new InFlightPods(pod -> {
+            PodSetResolver.Resolution resolution = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST);
+            return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(), state.ippClassOf(pod));
+        }, properties.inFlight().maxWait(), properties.inFlight().ttl(), System::nanoTime, registry);
+    }
+
     /**
      * The extender's view of the cluster: SeccompProfiles (the {@link SpoPodResolver}'s profiles), then pods, whose
      * initial list rebuilds the whole state after a restart. {@code sysched.scheduler.spo.scope=auto} reads the
@@ -37,7 +48,7 @@ public class StateConfiguration {
      */
     @Bean
     ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                            ClusterState state) {
+                            ClusterState state, InFlightPods inFlight) {
         ClusterView view = new ClusterView(ClusterView.settings(client)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .version(properties.spo().version())
@@ -45,7 +56,22 @@ public class StateConfiguration {
                 .podsWaitForProfiles(properties.informer().profileWait())
                 .onScopeKnown(profiles::useScope)
                 .onProfilesChanged(profiles::profilesChanged)
-                .onPods(state));
+                .onPods(new ClusterView.PodListener() {
+                    // the state first: a request that waited for this pod must find it counted
+                    @Override
+                    public void podChanged(Pod pod) {
+                        state.podChanged(pod);
+                        if (ClusterState.countedNode(pod) != null || ClusterState.terminatedPod(pod)) {
+                            inFlight.settle(pod.getMetadata().getUid());
+                        }
+                    }
+
+                    @Override
+                    public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                        state.podDeleted(pod, finalStateUnknown);
+                        inFlight.settle(pod.getMetadata() == null ? null : pod.getMetadata().getUid());
+                    }
+                }));
         profiles.attach(view::profiles, view.policies());
         return view;
     }

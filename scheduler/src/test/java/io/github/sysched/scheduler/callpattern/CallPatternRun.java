@@ -52,8 +52,9 @@ final class CallPatternRun implements AutoCloseable {
             Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
             queue.add(new KubeSchedulerLoop.QueuedPod(created, Bursts.cpuMilli(created)));
         }
-        KubeSchedulerLoop.Result result = loop.run(burst.nodesFor(tag), queue, pace, new Random(burst.seed()));
-        return new Outcome(queue, result);
+        List<KubeSchedulerLoop.Node> nodes = burst.nodesFor(tag);
+        KubeSchedulerLoop.Result result = loop.run(nodes, queue, pace, new Random(burst.seed()));
+        return new Outcome(nodes, queue, result);
     }
 
     /** Deletes the pods of run {@code tag}. */
@@ -72,10 +73,43 @@ final class CallPatternRun implements AutoCloseable {
     }
 
     /** The pods of a burst and what kube-scheduler's loop did with them. */
-    record Outcome(List<KubeSchedulerLoop.QueuedPod> pods, KubeSchedulerLoop.Result result) {
+    record Outcome(List<KubeSchedulerLoop.Node> nodes, List<KubeSchedulerLoop.QueuedPod> pods,
+                   KubeSchedulerLoop.Result result) {
 
         /** Nodes that ended up hosting pods of more than one isolation class. */
         int classViolations() {
+            return (int) classesByNode().values().stream().filter(c -> c.size() > 1).count();
+        }
+
+        /**
+         * Unscheduled pods that had room in the end: a node with enough CPU left and no pod of another class. (The
+         * others are IPP's nature: the pods of other classes took every node first.)
+         */
+        int starved() {
+            Map<String, Set<String>> classes = classesByNode();
+            Map<String, Long> used = new HashMap<>();
+            for (KubeSchedulerLoop.QueuedPod pod : pods) {
+                String node = result.placements().get(pod.uid());
+                if (node != null) {
+                    used.merge(node, pod.cpuMilli(), Long::sum);
+                }
+            }
+            int starved = 0;
+            for (KubeSchedulerLoop.QueuedPod pod : result.unscheduled()) {
+                String ippClass = Bursts.ippClass(pod.pod());
+                for (KubeSchedulerLoop.Node node : nodes) {
+                    Set<String> there = classes.getOrDefault(node.name(), Set.of());
+                    boolean classFits = ippClass == null || there.stream().allMatch(ippClass::equals);
+                    if (classFits && used.getOrDefault(node.name(), 0L) + pod.cpuMilli() <= node.cpuMilli()) {
+                        starved++;
+                        break;
+                    }
+                }
+            }
+            return starved;
+        }
+
+        private Map<String, Set<String>> classesByNode() {
             Map<String, Set<String>> classes = new HashMap<>();
             for (KubeSchedulerLoop.QueuedPod pod : pods) {
                 String node = result.placements().get(pod.uid());
@@ -84,7 +118,7 @@ final class CallPatternRun implements AutoCloseable {
                     classes.computeIfAbsent(node, n -> new TreeSet<>()).add(ippClass);
                 }
             }
-            return (int) classes.values().stream().filter(c -> c.size() > 1).count();
+            return classes;
         }
 
         /** The cluster ExS of the placement (Σ over nodes of Σᵢ |U ∖ Sᵢ|), computed here, not by the extender. */

@@ -28,14 +28,15 @@ class CallPatternTest {
     @Test
     void ippFastWithBindVerb() {
         IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, true, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
-        // reproduces the violations seen on a real kube-scheduler (issue 13): classes share nodes under bursts
-        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isPositive();
+        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isZero();
+        assertThat(figures.starved).as("pods left unscheduled although a node had room for them").isZero();
     }
 
     @Test
     void ippFastWithApiBinding() {
         IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, false, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
-        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isPositive();
+        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isZero();
+        assertThat(figures.starved).as("pods left unscheduled although a node had room for them").isZero();
     }
 
     @Test
@@ -68,8 +69,7 @@ class CallPatternTest {
                         + "a time %d: %+.1f %%; %d bursts more than 5 %% worse; extender per pod %s%n", EXS_BURSTS,
                 MIN_BIND_DELAY.toMillis(), MAX_BIND_DELAY.toMillis(), burstExs, sequentialExs, gap, worse,
                 CallPatternRun.millis(extenderNanos));
-        // reproduces the staleness: a burst scores against a state that misses its siblings
-        assertThat(gap).as("burst ExS gap over one-at-a-time, %").isGreaterThan(5.0);
+        assertThat(gap).as("burst ExS gap over one-at-a-time, %").isLessThanOrEqualTo(5.0);
     }
 
     private static IppFigures ipp(KubeSchedulerLoop.Settings settings) {
@@ -87,16 +87,18 @@ class CallPatternTest {
                 figures.violatingBursts += violations > 0 ? 1 : 0;
                 figures.failedAttempts += outcome.result().failedAttempts();
                 figures.unscheduled += outcome.result().unscheduled().size();
+                figures.starved += outcome.starved();
                 extenderNanos.addAll(outcome.result().extenderNanosPerPod());
                 bindNanos.addAll(outcome.result().bindNanos());
                 run.clean(tag);
             }
         }
         System.out.printf("call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
-                        + "sharing a node (%d nodes); %d failed attempts, %d pods unscheduled; extender per pod %s; "
-                        + "/bind %s%n", IPP_BURSTS, figures.pods, settings.bindVerb() ? "bindVerb" : "API binding",
-                settings.minBindDelay().toMillis(), settings.maxBindDelay().toMillis(), figures.violatingBursts,
-                figures.violatingNodes, figures.failedAttempts, figures.unscheduled,
+                        + "sharing a node (%d nodes); %d failed attempts; %d pods unscheduled (%d of them with room left); "
+                        + "extender per pod %s; /bind %s%n", IPP_BURSTS, figures.pods,
+                settings.bindVerb() ? "bindVerb" : "API binding", settings.minBindDelay().toMillis(),
+                settings.maxBindDelay().toMillis(), figures.violatingBursts, figures.violatingNodes,
+                figures.failedAttempts, figures.unscheduled, figures.starved,
                 CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos));
         return figures;
     }
@@ -107,5 +109,6 @@ class CallPatternTest {
         int violatingNodes;
         int failedAttempts;
         int unscheduled;
+        int starved;
     }
 }

@@ -187,11 +187,60 @@ class ClusterStateTest {
     }
 
     @Test
+    void reserveCountsAtOnceUnlessTheNodeHostsAnotherClass() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1);
+        ClusterState timed = new ClusterState(engine, resolver, fallback, "tier", registry, clock::get);
+        Pod tenantA = onNode(Harness.pod("a1", SyscallSet.of("read"), Map.of("tier", "tenant-a"), Map.of()), "n1");
+        timed.podChanged(tenantA);
+
+        Pod b = Harness.pod("b1", SyscallSet.of("write"), Map.of("tier", "tenant-b"), Map.of());
+        String uid = b.getMetadata().getUid();
+        InFlightPods.Resolved classB = new InFlightPods.Resolved(SyscallSet.of("write"), false, "tenant-b");
+        io.github.sysched.pod.ScoringPod reduced = io.github.sysched.pod.ScoringPod.of(b);
+        ClusterState.Reservation refused = timed.reserve(uid, "n1", classB, reduced);
+        assertThat(refused.reserved()).isFalse();
+        assertThat(refused.refusal()).contains("tenant-a").contains("tenant-b");
+        assertThat(engine.nodeOf(uid)).isEmpty();
+
+        assertThat(timed.reserve(uid, "n2", classB, reduced).reserved()).isTrue();
+        assertThat(engine.nodeOf(uid)).contains("n2");
+        assertThat(timed.ippClassesOn("n2")).containsExactly("tenant-b");
+        assertThat(timed.assumed(uid)).isTrue();
+
+        // an informer event from before the binding (still unscheduled) does not undo the assumption
+        timed.podChanged(b);
+        assertThat(engine.nodeOf(uid)).contains("n2");
+        // the binding failed: forgotten
+        timed.forget(uid);
+        assertThat(engine.nodeOf(uid)).isEmpty();
+        assertThat(timed.ippClassesOn("n2")).isEmpty();
+
+        // assumed, then confirmed by the informer: forget no longer applies, an unscheduled event does
+        assertThat(timed.reserve(uid, "n2", classB, reduced).reserved()).isTrue();
+        timed.podChanged(onNode(b, "n2"));
+        assertThat(timed.assumed(uid)).isFalse();
+        timed.forget(uid);
+        assertThat(engine.nodeOf(uid)).contains("n2");
+
+        // an assumption the informer never confirms expires
+        Pod c = Harness.pod("c1", SyscallSet.of("read"), Map.of("tier", "tenant-b"), Map.of());
+        timed.reserve(c.getMetadata().getUid(), "n3", classB, io.github.sysched.pod.ScoringPod.of(c));
+        assertThat(engine.nodeOf(c.getMetadata().getUid())).contains("n3");
+        clock.addAndGet(ClusterState.ASSUMPTION_TTL.plusSeconds(1).toNanos());
+        timed.reserve(uid, "n2", classB, reduced); // any reservation sweeps
+        assertThat(engine.nodeOf(c.getMetadata().getUid())).isEmpty();
+        assertThat(engine.nodeOf(uid)).contains("n2");
+    }
+
+    @Test
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
         ClusterView view = new ClusterView(ClusterView.settings(null)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .scope(SpoScope.CLUSTER).onPods(state)); // never started
-        ExtenderService service = new ExtenderService(state, resolver, view);
+        InFlightPods inFlight = new InFlightPods(pod -> new InFlightPods.Resolved(
+                resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls(), false, state.ippClassOf(pod)),
+                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(30), System::nanoTime, registry);
+        ExtenderService service = new ExtenderService(state, view, inFlight);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("sysched extender: not ready");
         assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))

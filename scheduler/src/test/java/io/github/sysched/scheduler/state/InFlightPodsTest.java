@@ -1,0 +1,116 @@
+package io.github.sysched.scheduler.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.github.sysched.pod.ScoringPod;
+import io.github.sysched.scheduler.Harness;
+import io.github.sysched.syscall.SyscallSet;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class InFlightPodsTest {
+
+    private final AtomicInteger resolutions = new AtomicInteger();
+    private final AtomicLong clock = new AtomicLong(1);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private InFlightPods registry(Duration wait) {
+        return new InFlightPods(pod -> {
+            resolutions.incrementAndGet();
+            return new InFlightPods.Resolved(SyscallSet.of("read"), false, pod.labels().get("ipp-class"));
+        }, wait, Duration.ofSeconds(30), clock::get, registry);
+    }
+
+    private static ScoringPod pod(String name, String ippClass) {
+        return ScoringPod.of(Harness.pod(name, SyscallSet.of("read"),
+                ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of()));
+    }
+
+    @Test
+    void aRequestWaitsForAnEarlierPodUntilItsDecisionIsKnown() throws Exception {
+        InFlightPods inFlight = registry(Duration.ofSeconds(10));
+        InFlightPods.Attempt first = inFlight.beginAtFilter(pod("a", "tenant-a"));
+        first.candidates(List.of("n1", "n2"));
+        InFlightPods.Attempt second = inFlight.beginAtFilter(pod("b", "tenant-b"));
+
+        CompletableFuture<List<InFlightPods.Attempt>> waiting = CompletableFuture.supplyAsync(
+                () -> inFlight.awaitEarlier(second, List.of("n1"), other -> true, "filter"));
+        Thread.sleep(50);
+        assertThat(waiting).isNotDone();
+        inFlight.settle(first.uid()); // its /bind arrived
+        assertThat(waiting.get()).isEmpty();
+        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "decided").timer().count()).isEqualTo(1);
+
+        // the earlier pod never waits for a later one
+        assertThat(inFlight.awaitEarlier(first, List.of("n1"), other -> true, "filter")).isEmpty();
+    }
+
+    @Test
+    void onlyEarlierPodsThatMayLandOnTheNodesAndMatterAreWaitedFor() {
+        InFlightPods inFlight = registry(Duration.ofSeconds(10));
+        InFlightPods.Attempt elsewhere = inFlight.beginAtFilter(pod("a", "tenant-a"));
+        elsewhere.candidates(List.of("n3"));
+        InFlightPods.Attempt sameClass = inFlight.beginAtFilter(pod("b", "tenant-b"));
+        sameClass.candidates(List.of("n1"));
+        InFlightPods.Attempt mine = inFlight.beginAtFilter(pod("c", "tenant-b"));
+        long started = System.nanoTime();
+        assertThat(inFlight.awaitEarlier(mine, List.of("n1", "n2"), other -> !"tenant-b".equals(other.ippClass()),
+                "filter")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aDecisionNotKnownInTimeIsADoubtAndIsNotWaitedForAgain() {
+        InFlightPods inFlight = registry(Duration.ofMillis(30));
+        InFlightPods.Attempt stuck = inFlight.beginAtFilter(pod("a", "tenant-a"));
+        stuck.candidates(List.of("n1"));
+        InFlightPods.Attempt next = inFlight.beginAtFilter(pod("b", "tenant-b"));
+        assertThat(inFlight.awaitEarlier(next, List.of("n1", "n2"), other -> true, "filter")).containsExactly(stuck);
+        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "timeout").timer().count()).isEqualTo(1);
+        next.candidates(List.of("n2"));
+
+        InFlightPods.Attempt third = inFlight.beginAtFilter(pod("c", "tenant-b"));
+        assertThat(inFlight.awaitEarlier(third, List.of("n1"), other -> true, "filter")).containsExactly(stuck);
+        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "timeout").timer().count())
+                .as("an overdue pod is a doubt at once, without another wait").isEqualTo(1);
+    }
+
+    @Test
+    void theResolutionIsMadeOncePerPodAndReusedByPrioritizeAndRetries() {
+        InFlightPods inFlight = registry(Duration.ZERO);
+        ScoringPod pod = pod("a", null);
+        InFlightPods.Attempt filtered = inFlight.beginAtFilter(pod);
+        assertThat(inFlight.atPrioritize(pod)).isSameAs(filtered);
+        assertThat(resolutions).hasValue(1);
+
+        // the next scheduling cycle of the same pod: a new attempt, the same resolution
+        InFlightPods.Attempt retry = inFlight.atPrioritize(pod);
+        assertThat(retry).isNotSameAs(filtered);
+        assertThat(filtered.isSettled()).as("the earlier attempt ended").isTrue();
+        assertThat(inFlight.attempt(pod.uid())).containsSame(retry);
+        assertThat(resolutions).hasValue(1);
+
+        // a changed pod (its class label) is resolved again
+        inFlight.beginAtFilter(ScoringPod.of(new PodBuilder(pod.toPod()).editMetadata()
+                .addToLabels("ipp-class", "tenant-c").endMetadata().build()));
+        assertThat(resolutions).hasValue(2);
+    }
+
+    @Test
+    void undecidedAttemptsExpire() {
+        InFlightPods inFlight = registry(Duration.ZERO);
+        InFlightPods.Attempt old = inFlight.beginAtFilter(pod("a", "tenant-a"));
+        clock.addAndGet(Duration.ofSeconds(31).toNanos());
+        inFlight.beginAtFilter(pod("b", "tenant-b"));
+        assertThat(old.isSettled()).isTrue();
+        assertThat(inFlight.size()).isEqualTo(1);
+        assertThat(registry.get("sysched.inflight.pods").gauge().value()).isEqualTo(1);
+    }
+}
