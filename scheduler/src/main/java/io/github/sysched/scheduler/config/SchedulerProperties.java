@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param ipp            instance-per-pod classes
  * @param bind           the {@code /bind} verb
  * @param inFlight       pods kube-scheduler is still deciding (docs/SCHEDULING.md)
+ * @param leaderElection one answering replica among several (docs/SCHEDULING.md)
  * @param spo            SPO API scope and version
  * @param informer       informer start-up
  * @param containers     how containers without a profile and init containers count (as the webhook's
@@ -45,6 +46,7 @@ public record SchedulerProperties(
         @DefaultValue @Valid Ipp ipp,
         @DefaultValue @Valid Bind bind,
         @DefaultValue @Valid InFlight inFlight,
+        @DefaultValue @Valid LeaderElection leaderElection,
         @DefaultValue @Valid Spo spo,
         @DefaultValue @Valid Informer informer,
         @DefaultValue @Valid Containers containers,
@@ -87,6 +89,45 @@ public record SchedulerProperties(
             }
             if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
                 throw new IllegalArgumentException("sysched.scheduler.in-flight.ttl must be positive: " + ttl);
+            }
+        }
+    }
+
+    /**
+     * Only the leader answers the verbs (the in-flight state and the IPP check at {@code /bind} live in one process);
+     * the others keep their informers warm, refuse with {@code Error} and close the connection, so kube-scheduler
+     * reconnects. With {@code serviceName} the leader points the Service at itself: it writes the EndpointSlice
+     * {@code <serviceName>-leader} of that selector-less Service with its own address (docs/SCHEDULING.md).
+     *
+     * @param enabled       contend for a Lease (default false: this replica always answers)
+     * @param leaseName     the Lease (default {@code sysched-extender})
+     * @param namespace     namespace of the Lease and the EndpointSlice (default: {@code POD_NAMESPACE}, else
+     *                      {@code default})
+     * @param identity      this replica in the Lease (default: {@code POD_NAME}, else the host name)
+     * @param leaseDuration how long a Lease holds without renewal: a crashed leader is replaced after it (default 15s)
+     * @param renewDeadline a leader that could not renew for this long stops answering (default 10s; below
+     *                      leaseDuration)
+     * @param retryPeriod   how often the Lease is tried and renewed (default 2s)
+     * @param serviceName   the selector-less Service the leader routes to itself ("" = write no EndpointSlice)
+     * @param address       this replica's IP in the EndpointSlice (default: {@code POD_IP})
+     */
+    public record LeaderElection(@DefaultValue("false") boolean enabled,
+                                 @DefaultValue("sysched-extender") @NotBlank String leaseName,
+                                 @DefaultValue("") @NotNull String namespace,
+                                 @DefaultValue("") @NotNull String identity,
+                                 @DefaultValue("15s") @NotNull Duration leaseDuration,
+                                 @DefaultValue("10s") @NotNull Duration renewDeadline,
+                                 @DefaultValue("2s") @NotNull Duration retryPeriod,
+                                 @DefaultValue("") @NotNull String serviceName,
+                                 @DefaultValue("") @NotNull String address) {
+
+        public LeaderElection {
+            if (leaseDuration != null && renewDeadline != null && retryPeriod != null
+                    && (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0
+                    || retryPeriod.isNegative() || retryPeriod.isZero())) {
+                throw new IllegalArgumentException("sysched.scheduler.leader-election: need 0 < retry-period < "
+                        + "renew-deadline < lease-duration, got " + retryPeriod + " / " + renewDeadline + " / "
+                        + leaseDuration);
             }
         }
     }

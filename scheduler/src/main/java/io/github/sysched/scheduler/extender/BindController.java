@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.pod.ScoringPod;
+import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,14 +54,16 @@ public class BindController {
     private final ClusterState state;
     private final ClusterView view;
     private final InFlightPods inFlight;
+    private final Leadership leadership;
     private final ExtenderController.ExtenderMetrics metrics;
     private final ExtenderRequestReader reader;
     private final Timer apiCalls;
     private final String apiBase;
 
     public BindController(KubernetesClient client, ClusterState state, ClusterView view, InFlightPods inFlight,
-                          ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader,
-                          MeterRegistry registry) {
+                          Leadership leadership, ExtenderController.ExtenderMetrics metrics,
+                          ExtenderRequestReader reader, MeterRegistry registry) {
+        this.leadership = leadership;
         this.client = client;
         this.state = state;
         this.view = view;
@@ -95,6 +98,10 @@ public class BindController {
         String invalid = invalidName(args);
         if (invalid != null) {
             return new ExtenderBindingResult(invalid);
+        }
+        String refusal = leadership.refusal();
+        if (!refusal.isEmpty()) {
+            return new ExtenderBindingResult(refusal); // another replica holds the state this binding must go through
         }
         String uid = isBlank(args.podUid()) ? null : args.podUid();
         Known known = known(args, uid);

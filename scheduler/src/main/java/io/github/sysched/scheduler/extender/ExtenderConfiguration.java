@@ -2,6 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.config.SchedulerProperties;
+import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,8 +14,9 @@ import tools.jackson.databind.ObjectMapper;
 public class ExtenderConfiguration {
 
     @Bean
-    ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
-        return new ExtenderService(state, view, inFlight);
+    ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight,
+                                    Leadership leadership) {
+        return new ExtenderService(state, view, inFlight, leadership);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.kube.ClusterView;
+import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.pod.ScoringPod;
@@ -49,25 +50,41 @@ public class ExtenderService {
     private final ExsEngine engine;
     private final ClusterView view;
     private final InFlightPods inFlight;
+    private final Leadership leadership;
 
-    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
+    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight, Leadership leadership) {
         this.state = state;
         this.engine = state.engine();
         this.view = view;
         this.inFlight = inFlight;
+        this.leadership = leadership;
     }
 
-    /** The state is complete once the pod informer's initial list has been applied. */
-    private boolean podsSynced() {
-        return view.synced(ClusterView.Resource.PODS);
+    /** Without leader election. */
+    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
+        this(state, view, inFlight, Leadership.ALWAYS);
+    }
+
+    /**
+     * Why this replica cannot decide now (empty when it can): the pod informer has not synced (the state is
+     * incomplete), or another replica leads. Filter then answers with this {@code Error}, prioritize with 0 for every
+     * node; {@link #filterNodes} and {@link #prioritizeNodes} must not be called.
+     */
+    public String unavailable() {
+        String refusal = leadership.refusal();
+        if (!refusal.isEmpty()) {
+            return refusal;
+        }
+        return view.synced(ClusterView.Resource.PODS) ? "" : "sysched extender: not ready: " + view.problem();
     }
 
     public ExtenderFilterResult filter(ExtenderArgs args) {
         if (args == null || args.pod() == null) {
             return ExtenderFilterResult.error("extender request without a Pod");
         }
-        if (!podsSynced()) {
-            return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
+        String unavailable = unavailable();
+        if (!unavailable.isEmpty()) {
+            return ExtenderFilterResult.error(unavailable);
         }
         List<String> names = candidateNames(args);
         if (args.nodeNames() != null && args.nodes() != null) { // never from kube-scheduler: decide for both forms
@@ -99,7 +116,7 @@ public class ExtenderService {
         return new ExtenderFilterResult(passingNodes, passingNames, outcome.failed(), Map.of(), "");
     }
 
-    /** The filter decision for {@code pod} over {@code nodes} (the pod informer must have synced). */
+    /** The filter decision for {@code pod} over {@code nodes} (when {@link #unavailable()} is empty). */
     public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
         InFlightPods.Attempt attempt = begin(() -> inFlight.beginAtFilter(pod));
         String podClass = attempt.ippClass();
@@ -148,13 +165,13 @@ public class ExtenderService {
         if (nodes.isEmpty()) {
             return List.of();
         }
-        if (args.pod() == null || !podsSynced()) {
+        if (args.pod() == null || !unavailable().isEmpty()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
         return prioritizeNodes(ScoringPod.of(args.pod()), nodes);
     }
 
-    /** Extender scores (0..10) for {@code pod} on {@code nodes}, in order (the pod informer must have synced). */
+    /** Extender scores (0..10) for {@code pod} on {@code nodes}, in order (when {@link #unavailable()} is empty). */
     public List<HostPriority> prioritizeNodes(ScoringPod pod, List<String> nodes) {
         InFlightPods.Attempt attempt = begin(() -> inFlight.atPrioritize(pod));
         attempt.candidates(nodes);
