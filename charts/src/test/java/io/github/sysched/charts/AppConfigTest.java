@@ -27,7 +27,8 @@ class AppConfigTest {
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
       "max-request-size", "sandbox", "containers");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers",
+      "in-flight", "leader-election");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -116,8 +117,10 @@ class AppConfigTest {
     assertThat(s.keySet()).isSubsetOf(SCHEDULER_KEYS);
     assertThat((Object) Rendered.at(app, "sysched.scheduler.default-profile.namespace")).isEqualTo("default");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.default-profile.name")).isEqualTo("full-seccomp");
-    boolean bind = valueSet.contains("bind") || valueSet.equals("everything");
-    assertThat((Object) Rendered.at(app, "sysched.scheduler.bind.enabled")).isEqualTo(bind);
+    boolean defaults = !valueSet.equals("second-scheduler-no-bind"); // bind delegation and leader election
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.bind.enabled")).isEqualTo(defaults);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.enabled")).isEqualTo(defaults);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.in-flight.max-wait")).isEqualTo("100ms");
     // both services read SPO objects the same way
     assertThat((Object) Rendered.at(app, "sysched.scheduler.spo")).isEqualTo(
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.spo"));

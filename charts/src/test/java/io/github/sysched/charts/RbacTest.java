@@ -174,7 +174,7 @@ class RbacTest {
   @FieldSource("VALUE_SETS")
   void schedulerPermissions(String valueSet) {
     Rendered r = render(valueSet);
-    boolean bind = valueSet.contains("bind") || valueSet.equals("everything");
+    boolean bind = !valueSet.equals("second-scheduler-no-bind"); // the default since bind delegation
     List<Grant> g = grantsOf(r, saOf(AppConfigTest.scheduler(r)));
     assertThat(g).anyMatch(x -> x.covers("", "pods", "list")).anyMatch(x -> x.covers("", "pods", "watch"));
     assertThat(g).filteredOn(x -> x.rule().getResources().contains("pods"))
@@ -210,14 +210,27 @@ class RbacTest {
 
   @ParameterizedTest
   @FieldSource("VALUE_SETS")
-  void leasesOnlyForTheSecondScheduler(String valueSet) {
+  void leasesOnlyForTheSecondSchedulerAndTheExtendersLeaderElection(String valueSet) {
     Rendered r = render(valueSet);
     boolean second = valueSet.startsWith("second-scheduler") || valueSet.equals("everything");
+    boolean extenderElection = !valueSet.equals("second-scheduler-no-bind");
     List<PolicyRule> leaseRules = allRules(r).stream().filter(rule -> rule.getResources().contains("leases")).toList();
-    if (!second) {
+    if (!second && !extenderElection) {
       assertThat(leaseRules).isEmpty();
       return;
     }
+    List<Grant> extender = grantsOf(r, saOf(AppConfigTest.scheduler(r)));
+    assertThat(extender.stream().anyMatch(x -> x.covers("coordination.k8s.io", "leases", "update")))
+        .as("the extender's Lease").isEqualTo(extenderElection);
+    assertThat(extender).filteredOn(x -> x.rule().getResources().contains("endpointslices")).allSatisfy(x -> {
+      assertThat(x.roleKind()).isEqualTo("Role");
+      assertThat(x.namespace()).isEqualTo(NAMESPACE);
+      if (!x.rule().getVerbs().equals(List.of("create"))) {
+        assertThat(x.rule().getResourceNames()).singleElement().asString().endsWith("-scheduler-leader");
+      }
+    });
+    assertThat(extender.stream().anyMatch(x -> x.covers("discovery.k8s.io", "endpointslices", "update")))
+        .as("the leader's EndpointSlice").isEqualTo(extenderElection);
     assertThat(leaseRules).isNotEmpty().allSatisfy(rule -> assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io"));
     assertThat(r.all(ClusterRole.class)).flatExtracting(ClusterRole::getRules)
         .noneMatch(rule -> ((PolicyRule) rule).getResources().contains("leases"));

@@ -78,14 +78,14 @@ class SecondSchedulerTest {
     assertThat(ext.keySet()).isSubsetOf(EXTENDER_KEYS);
     assertThat(ext).containsEntry("filterVerb", "filter").containsEntry("prioritizeVerb", "prioritize")
         .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", true).containsEntry("httpTimeout", "2s")
-        .containsEntry("weight", 3).doesNotContainKey("bindVerb");
+        .containsEntry("weight", 3).containsEntry("bindVerb", "bind");
 
-    // urlPrefix → extender Service → container port 8888
+    // urlPrefix → extender Service (selector-less: the leading replica writes its EndpointSlice) → port "http" 8888
     URI url = URI.create((String) ext.get("urlPrefix"));
     assertThat(url.getScheme()).isEqualTo("http");
     assertThat(url.getHost()).endsWith("." + NAMESPACE + ".svc");
     String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
-    assertThat(WebhookConfigurationTest.resolveServicePort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);
+    assertThat(leaderRoutedPort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);
     assertThat(AppConfigTest.scheduler(r).getMetadata().getName()).isEqualTo(svc);
 
     // RBAC: upstream scheduler roles + its own lease
@@ -104,6 +104,50 @@ class SecondSchedulerTest {
         .findFirst().orElseThrow().rule();
     assertThat(update.getResourceNames()).containsExactly(lease);
     assertThat(lease).isEqualTo("exs-scheduler");
+  }
+
+  /**
+   * The container port behind port {@code port} of the leader-routed extender Service: no selector, and the app writes
+   * the EndpointSlice of exactly that Service with a port named as the Service's (the app's {@code http} port).
+   */
+  static io.fabric8.kubernetes.api.model.ContainerPort leaderRoutedPort(Rendered r, String serviceName, int port) {
+    io.fabric8.kubernetes.api.model.Service svc = r.service(serviceName);
+    assertThat(svc.getSpec().getSelector()).as("Service %s selector", serviceName).isNullOrEmpty();
+    io.fabric8.kubernetes.api.model.ServicePort sp = svc.getSpec().getPorts().stream()
+        .filter(p -> p.getPort() == port).findFirst().orElseThrow();
+    assertThat(sp.getName()).isEqualTo("http");
+    Deployment extender = AppConfigTest.scheduler(r);
+    Map<String, Object> app = AppConfigTest.appConfig(r, extender);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.enabled")).isEqualTo(true);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.service-name")).isEqualTo(serviceName);
+    Container c = extender.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("POD_IP");
+      assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+    });
+    return c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow();
+  }
+
+  @Test
+  void withoutBindDelegationAndLeaderElectionTheServiceSelectsTheExtender() {
+    Rendered r = render("second-scheduler-no-bind");
+    Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(schedulerConfiguration(r, kubeScheduler(r)), "extenders").get(0);
+    assertThat(ext).doesNotContainKey("bindVerb");
+    URI url = URI.create((String) ext.get("urlPrefix"));
+    String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
+    assertThat(WebhookConfigurationTest.resolveServicePort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);
+    Map<String, Object> app = AppConfigTest.appConfig(r, AppConfigTest.scheduler(r));
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.bind.enabled")).isEqualTo(false);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.enabled")).isEqualTo(false);
+  }
+
+  @Test
+  void theExtenderLeaseIsNotTheSecondSchedulersLease() {
+    Rendered r = render("second-scheduler");
+    String schedulerLease = Rendered.at(schedulerConfiguration(r, kubeScheduler(r)), "leaderElection.resourceName");
+    Object extenderLease = Rendered.at(AppConfigTest.appConfig(r, AppConfigTest.scheduler(r)),
+        "sysched.scheduler.leader-election.lease-name");
+    assertThat(extenderLease).isNotEqualTo(schedulerLease);
   }
 
   @Test

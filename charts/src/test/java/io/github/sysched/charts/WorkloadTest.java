@@ -146,7 +146,9 @@ class WorkloadTest {
     String svc = r.all(io.fabric8.kubernetes.api.model.Service.class).stream()
         .filter(s -> s.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 8888))
         .findFirst().orElseThrow().getMetadata().getName();
-    ContainerPort cp = WebhookConfigurationTest.resolveServicePort(r, svc, 8888);
+    ContainerPort cp = valueSet.equals("second-scheduler-no-bind")
+        ? WebhookConfigurationTest.resolveServicePort(r, svc, 8888)
+        : SecondSchedulerTest.leaderRoutedPort(r, svc, 8888);
     assertThat(cp.getContainerPort()).isEqualTo(8888);
     assertThat(cp.getName()).isEqualTo("http");
     assertThat(AppConfigTest.scheduler(r).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
