@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * if the API server is gone since). {@link #current()}: synced and watching, which readiness reports.
  */
 @Component
-public class ClusterCache implements SmartLifecycle {
+public class ClusterCache implements ClusterView, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterCache.class);
 
@@ -178,6 +178,7 @@ public class ClusterCache implements SmartLifecycle {
     }
 
     /** True once every informer has listed its resources: requests can be answered from the caches. */
+    @Override
     public boolean synced() {
         List<SharedIndexInformer<?>> all = informers();
         return all.size() == 3 && all.stream().allMatch(SharedIndexInformer::hasSynced);
@@ -192,11 +193,13 @@ public class ClusterCache implements SmartLifecycle {
     }
 
     /** Why the cache is not {@link #current()} (empty when it is). */
+    @Override
     public String problem() {
         return synced() ? watches.problem() : startupProblem;
     }
 
     /** The SPO scope in force (configured or detected); null until the cache has started and knows it. */
+    @Override
     public SpoScope scope() {
         return scope;
     }
@@ -205,6 +208,7 @@ public class ClusterCache implements SmartLifecycle {
         return version;
     }
 
+    @Override
     public Optional<SeccompProfile> profile(ProfileKey key) {
         var informer = profiles;
         return informer == null ? Optional.empty()
@@ -215,6 +219,7 @@ public class ClusterCache implements SmartLifecycle {
      * Profile lookup over the informer (errors in a profile surface when it is looked up). Each profile is
      * converted once per resourceVersion, not once per request.
      */
+    @Override
     public ProfileLookup profileLookup() {
         return policies.lookup(key -> profile(key).orElse(null));
     }
@@ -225,6 +230,7 @@ public class ClusterCache implements SmartLifecycle {
     }
 
     /** The ProfileBindings of {@code namespace}. */
+    @Override
     public List<ProfileBinding> bindings(String namespace) {
         var informer = bindings;
         if (informer == null) {
@@ -233,6 +239,7 @@ public class ClusterCache implements SmartLifecycle {
         return List.copyOf(informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
     }
 
+    @Override
     public Optional<Namespace> namespace(String name) {
         var informer = namespaces;
         return informer == null ? Optional.empty() : Optional.ofNullable(informer.getStore().getByKey(name));

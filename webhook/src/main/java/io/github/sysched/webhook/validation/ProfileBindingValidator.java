@@ -10,8 +10,7 @@ import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.admission.Validator;
-import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.cache.ClusterView;
 import java.util.Objects;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -27,10 +26,10 @@ public class ProfileBindingValidator implements Validator {
     /** The kinds SPO binds; only SeccompProfile contributes to syscall sets. */
     static final Set<String> SUPPORTED_KINDS = Set.of("SeccompProfile", "SelinuxProfile", "AppArmorProfile");
 
-    private final ClusterCache cache;
+    private final ClusterView cluster;
 
-    public ProfileBindingValidator(ClusterCache cache) {
-        this.cache = cache;
+    public ProfileBindingValidator(ClusterView cluster) {
+        this.cluster = cluster;
     }
 
     @Override
@@ -64,7 +63,7 @@ public class ProfileBindingValidator implements Validator {
             return;
         }
         if ("SeccompProfile".equals(ref.getKind())) {
-            SpoScope scope = cache.scope();
+            SpoScope scope = cluster.scope();
             if (scope != null) {
                 ProfileKey key;
                 try {
@@ -73,13 +72,13 @@ public class ProfileBindingValidator implements Validator {
                     verdict.deny("ProfileBinding " + name + ": " + e.getMessage());
                     return;
                 }
-                if (cache.profile(key).isEmpty()) {
+                if (cluster.profile(key).isEmpty()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key
                             + " does not exist; pods are not bound until it does");
                 }
             }
         }
-        for (ProfileBinding other : cache.bindings(request.namespace())) {
+        for (ProfileBinding other : cluster.bindings(request.namespace())) {
             if (Objects.equals(other.getMetadata().getName(), binding.getMetadata().getName())
                     || other.getSpec() == null) {
                 continue;
