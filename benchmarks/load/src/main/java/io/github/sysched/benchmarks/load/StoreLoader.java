@@ -1,4 +1,4 @@
-package io.github.sysched.demo;
+package io.github.sysched.benchmarks.load;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.crud.Attribute;
+import io.github.sysched.demo.DemoHarness;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -20,9 +21,9 @@ final class StoreLoader {
     private final KubernetesCrudDispatcher store;
     private final KubernetesSerialization serialization;
 
-    StoreLoader(EmbeddedApiServer api) {
-        this.store = api.store();
-        this.serialization = api.client().getKubernetesSerialization();
+    StoreLoader(DemoHarness harness) {
+        this.store = harness.store();
+        this.serialization = harness.client().getKubernetesSerialization();
     }
 
     /**
