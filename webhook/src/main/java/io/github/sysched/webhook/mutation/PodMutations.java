@@ -34,15 +34,12 @@ public class PodMutations implements AdmissionHandler {
 
     private final List<PodMutator> mutators;
     private final OwnedAnnotations ownedAnnotations;
-    private final ResolutionMetrics resolutions;
     private final ObjectMapper mapper;
 
     /** {@code mutators} in {@link org.springframework.core.annotation.Order} order, as Spring injects them. */
-    public PodMutations(List<PodMutator> mutators, OwnedAnnotations ownedAnnotations, ResolutionMetrics resolutions,
-                        ObjectMapper mapper) {
+    public PodMutations(List<PodMutator> mutators, OwnedAnnotations ownedAnnotations, ObjectMapper mapper) {
         this.mutators = List.copyOf(mutators);
         this.ownedAnnotations = ownedAnnotations;
-        this.resolutions = resolutions;
         this.mapper = mapper;
         log.info("pod mutators: {}", this.mutators.stream().map(m -> m.getClass().getSimpleName()).toList());
     }
@@ -65,9 +62,8 @@ public class PodMutations implements AdmissionHandler {
         int containers = request.object().path("spec").path("containers").size()
                 + request.object().path("spec").path("initContainers").size();
         if (containers > MAX_CONTAINERS) {
-            resolutions.count(request, "unresolved");
-            verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + containers
-                    + " containers, more than " + MAX_CONTAINERS);
+            supporting.forEach(m -> m.skipped(request, verdict, containers + " containers, more than "
+                    + MAX_CONTAINERS));
             JsonNode object = request.object();
             JsonNode after = object.deepCopy();
             if (after instanceof ObjectNode pod) {

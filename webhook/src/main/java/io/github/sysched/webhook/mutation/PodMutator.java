@@ -1,6 +1,7 @@
 package io.github.sysched.webhook.mutation;
 
 import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.admission.AdmissionVerdict;
 
 /**
  * One mutation concern of a pod CREATE (our annotations, the profile, the sandbox, IPP). The beans run in
@@ -13,4 +14,11 @@ public interface PodMutator {
     boolean supports(AdmissionContext request);
 
     void mutate(PodAdmission admission);
+
+    /**
+     * The pod was not decoded, so this supporting concern did not run ({@code why}: the pod is too large).
+     * Default: nothing.
+     */
+    default void skipped(AdmissionContext request, AdmissionVerdict verdict, String why) {
+    }
 }

@@ -20,8 +20,11 @@ import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileResolutionException;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.admission.AdmissionVerdict;
 import io.github.sysched.webhook.cache.ClusterView;
 import io.github.sysched.webhook.config.WebhookProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,15 +51,15 @@ public class ProfileMutator implements PodMutator {
     private final NamespacePolicy namespaces;
     private final WebhookProperties properties;
     private final ObjectMapper mapper;
-    private final ResolutionMetrics resolutions;
+    private final MeterRegistry registry;
 
     public ProfileMutator(ClusterView cluster, NamespacePolicy namespaces, WebhookProperties properties,
-                          ObjectMapper mapper, ResolutionMetrics resolutions) {
+                          ObjectMapper mapper, MeterRegistry registry) {
         this.cluster = cluster;
         this.namespaces = namespaces;
         this.properties = properties;
         this.mapper = mapper;
-        this.resolutions = resolutions;
+        this.registry = registry;
     }
 
     /**
@@ -118,7 +121,7 @@ public class ProfileMutator implements PodMutator {
         try {
             result = podResolver(scope).resolve(bound, plan);
         } catch (ProfileResolutionException e) {
-            resolutions.count(request, "unresolved");
+            count(request, "unresolved");
             admission.warn("sysched: syscall set of " + request.describe() + " not computed: " + e.getMessage());
             log.warn("cannot resolve the syscall set of {}: {}", request.describe(), e.getMessage());
             return;
@@ -130,10 +133,23 @@ public class ProfileMutator implements PodMutator {
                     + defaultProfile(scope));
         }
         admission.syscalls(result);
-        resolutions.count(request, result.origin().name());
+        count(request, result.origin().name());
         admission.annotate(PlacementAnnotations.SYSCALLS,
                 new SyscallAnnotation(result.syscalls(), sources(result)).encode());
         admission.annotate(PlacementAnnotations.PROFILES, describe(result));
+    }
+
+    @Override
+    public void skipped(AdmissionContext request, AdmissionVerdict verdict, String why) {
+        count(request, "unresolved");
+        verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + why);
+    }
+
+    private void count(AdmissionContext request, String outcome) {
+        if (!request.dryRun()) { // dry run: no side effects, not even on the resolution statistics
+            Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
+                    .tag("outcome", outcome).register(registry).increment();
+        }
     }
 
     /**

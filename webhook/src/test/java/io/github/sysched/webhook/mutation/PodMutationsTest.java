@@ -37,13 +37,12 @@ class PodMutationsTest {
     private PodMutations mutations(String... settings) {
         WebhookProperties properties = TestProperties.webhook(settings);
         NamespacePolicy namespaces = new NamespacePolicy(cluster, properties);
-        ResolutionMetrics resolutions = new ResolutionMetrics(registry);
         OwnedAnnotations owned = new OwnedAnnotations(namespaces);
         List<PodMutator> mutators = new ArrayList<>(List.of(new IppMutator(properties, namespaces),
                 new SandboxMutator(properties), new ProfileMutator(cluster, namespaces, properties, Reviews.JSON,
-                        resolutions), owned));
+                        registry), owned));
         AnnotationAwareOrderComparator.sort(mutators); // as Spring orders the beans it injects
-        return new PodMutations(mutators, owned, resolutions, Reviews.JSON);
+        return new PodMutations(mutators, owned, Reviews.JSON);
     }
 
     private record Admitted(AdmissionVerdict verdict, JsonNode patch, JsonNode pod) {
@@ -248,22 +247,37 @@ class PodMutationsTest {
                 .anyMatch(w -> w.contains("default profile"));
     }
 
-    @Test
-    void aPodOverTheContainerLimitIsNotDecodedAndOnlyLosesClientValues() {
-        ObjectNode pod = withAnnotations(pod("default", "nginx:1.16"), PlacementAnnotations.SYSCALLS, "v1;;;");
+    private static ObjectNode oversized(String namespace) {
+        ObjectNode pod = withAnnotations(pod(namespace, "nginx:1.16"), PlacementAnnotations.SYSCALLS, "v1;;;");
+        labelled(pod, "ipp-class", "gold");
         ArrayNode containers = (ArrayNode) pod.path("spec").path("containers");
         for (int i = 1; i <= PodMutations.MAX_CONTAINERS; i++) {
             containers.addObject().put("name", "c" + i).put("image", "nginx:1.16");
         }
         // a typed decode would fail on this: the pod is never decoded
         ((ObjectNode) containers.get(1)).put("ports", "not a list");
+        return Reviews.podCreate(namespace, pod);
+    }
 
-        Admitted admitted = admit(mutations(), Reviews.podCreate("default", pod));
+    @Test
+    void aPodOverTheContainerLimitIsNotDecodedAndOnlyLosesClientValues() {
+        Admitted admitted = admit(mutations("ipp.mode", "fast"), oversized("default"));
 
         assertThat(admitted.operations()).containsExactly("remove /metadata/annotations/exs.sysched.io~1syscalls");
         assertThat(admitted.verdict().warnings()).singleElement().asString()
-                .contains("more than " + PodMutations.MAX_CONTAINERS);
+                .contains("not computed").contains("more than " + PodMutations.MAX_CONTAINERS);
         assertThat(registry.get("sysched.resolutions").tag("outcome", "unresolved").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void outsideTheOptedInNamespacesAnOversizedPodLosesClientValuesWithoutWarning() {
+        cluster.namespace("plain", false);
+
+        Admitted admitted = admit(mutations(), oversized("plain"));
+
+        assertThat(admitted.operations()).containsExactly("remove /metadata/annotations/exs.sysched.io~1syscalls");
+        assertThat(admitted.verdict().warnings()).isEmpty();
+        assertThat(registry.find("sysched.resolutions").counters()).isEmpty();
     }
 
     @Test
