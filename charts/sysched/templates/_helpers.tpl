@@ -96,8 +96,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- toJson (uniq $ns) }}
 {{- end }}
 
+{{/*
+A sysched image: <registry>/<repository>@<digest> when a digest is set, else <registry>/<repository>:<tag>
+(tag default: appVersion, the version Jib tags the images with). Registry: the component's, else image.registry.
+*/}}
 {{- define "sysched.image" -}}
-{{- printf "%s:%s" .image.repository (default .ctx.Chart.AppVersion .image.tag) }}
+{{- $registry := default .ctx.Values.image.registry .image.registry }}
+{{- $name := ternary .image.repository (printf "%s/%s" $registry .image.repository) (empty $registry) }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $name .image.digest }}
+{{- else }}
+{{- printf "%s:%s" $name (default .ctx.Chart.AppVersion .image.tag) }}
+{{- end }}
 {{- end }}
 
 {{/* API versions of the SPO resources the validating webhook registers for. */}}

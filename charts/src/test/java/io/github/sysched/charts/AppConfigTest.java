@@ -26,8 +26,8 @@ class AppConfigTest {
   /** Keys of sysched.webhook.* allowed by docs/CONTRACTS.md. */
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
-      "max-request-size", "sandbox");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo");
+      "max-request-size", "sandbox", "containers");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -121,6 +121,22 @@ class AppConfigTest {
     // both services read SPO objects the same way
     assertThat((Object) Rendered.at(app, "sysched.scheduler.spo")).isEqualTo(
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.spo"));
+    // and count a pod's containers the same way
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.containers")).isEqualTo(
+        Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.containers"));
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.unprofiled")).isEqualTo("default-profile");
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.init")).isEqualTo("count");
+  }
+
+  @Test
+  void theContainerPolicyReachesBothAppsAlike() {
+    Rendered r = render("cert-manager", Map.of("containers.unprofiled", "runtime-default", "containers.init", "ignore"));
+    Map<String, Map<String, Object>> apps = Map.of("sysched.webhook", webhookConfig(r, webhook(r)),
+        "sysched.scheduler", appConfig(r, scheduler(r)));
+    apps.forEach((prefix, app) -> {
+      assertThat((Object) Rendered.at(app, prefix + ".containers.unprofiled")).isEqualTo("runtime-default");
+      assertThat((Object) Rendered.at(app, prefix + ".containers.init")).isEqualTo("ignore");
+    });
   }
 
   @Test

@@ -72,7 +72,11 @@ class RbacTest {
   @FieldSource("VALUE_SETS")
   void noWildcardsAndNoWriteVerbsBeyondTheListedOnes(String valueSet) {
     for (PolicyRule rule : allRules(render(valueSet))) {
-      assertThat(rule.getVerbs()).doesNotContain("*", "delete", "deletecollection", "escalate", "bind", "impersonate");
+      assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "bind", "impersonate");
+      if (rule.getVerbs().contains("delete")) { // only the webhook's own TLS Secret (see the next test)
+        assertThat(rule.getResources()).containsExactly("secrets");
+        assertThat(rule.getResourceNames()).containsExactly("sysched-webhook-tls");
+      }
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
@@ -153,7 +157,9 @@ class RbacTest {
       assertThat(secretRules).isEmpty();
       return;
     }
-    assertThat(secretRules).flatExtracting(PolicyRule::getVerbs).containsExactlyInAnyOrder("create", "get", "update");
+    // delete: setting the Secret's ownerReference needs it under OwnerReferencesPermissionEnforcement
+    assertThat(secretRules).flatExtracting(PolicyRule::getVerbs)
+        .containsExactlyInAnyOrder("create", "get", "update", "delete");
     assertThat(secretRules).filteredOn(rule -> !rule.getVerbs().contains("create"))
         .allSatisfy(rule -> assertThat(rule.getResourceNames()).hasSize(1));
     assertThat(secretRules).filteredOn(rule -> rule.getVerbs().contains("create"))
@@ -182,6 +188,24 @@ class RbacTest {
         assertThat(grantsOf(r, saOf(d))).noneMatch(x -> x.rule().getResources().contains("pods/binding"));
       }
     }
+  }
+
+  @ParameterizedTest
+  @FieldSource("VALUE_SETS")
+  void bothServicesMayCreateEventsInTheReleaseNamespaceOnly(String valueSet) {
+    Rendered r = render(valueSet);
+    for (Deployment d : List.of(AppConfigTest.webhook(r), AppConfigTest.scheduler(r))) {
+      List<Grant> events = grantsOf(r, saOf(d)).stream()
+          .filter(x -> x.rule().getResources().contains("events")).toList();
+      assertThat(events).as(saOf(d)).singleElement().satisfies(x -> {
+        assertThat(x.roleKind()).isEqualTo("Role");
+        assertThat(x.namespace()).isEqualTo(NAMESPACE);
+        assertThat(x.rule().getApiGroups()).containsExactly("");
+        assertThat(x.rule().getVerbs()).containsExactly("create");
+      });
+    }
+    assertThat(r.all(ClusterRole.class)).flatExtracting(ClusterRole::getRules)
+        .noneMatch(rule -> ((PolicyRule) rule).getResources().contains("events"));
   }
 
   @ParameterizedTest

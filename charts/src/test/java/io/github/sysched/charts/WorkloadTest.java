@@ -104,7 +104,7 @@ class WorkloadTest {
     Rendered r = render("cert-manager");
     Deployment d = AppConfigTest.webhook(r);
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("sysched-webhook:0.1.0");
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/sysched/sysched-webhook:0.2.0");
     Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
 
     PodDisruptionBudget pdb = r.all(PodDisruptionBudget.class).stream()
@@ -126,7 +126,7 @@ class WorkloadTest {
     });
     // the scheduler's single replica gets no PDB (it would block node drains)
     Deployment s = AppConfigTest.scheduler(r);
-    assertThat(s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("sysched-scheduler:0.1.0");
+    assertThat(s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/sysched/sysched-scheduler:0.2.0");
     assertThat(r.all(PodDisruptionBudget.class)).hasSize(1);
   }
 

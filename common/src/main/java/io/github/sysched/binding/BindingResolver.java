@@ -20,20 +20,32 @@ import java.util.function.Predicate;
  * deterministically where SPO is not:
  * <ul>
  *   <li>Only bindings of the pod's namespace count, and only those whose {@code podSelector} (v1) matches the
- *       pod's labels (absent or empty selects every pod).</li>
- *   <li>A binding whose {@code image} equals (exact string) a container's or init container's image binds
- *       that container. Ephemeral containers are never bound.</li>
- *   <li>Several bindings for one container: the lowest binding name wins; the others are warnings.</li>
+ *       pod's labels (absent or empty selects every pod). A podSelector Kubernetes would refuse
+ *       ({@link LabelSelectors#problem}) skips the binding with a warning, as SPO skips it.</li>
+ *   <li>A binding whose {@code image} is a container's or init container's image binds that container; both are
+ *       compared in Docker's normalized form ({@link ImageReferences}), as SPO does, so {@code nginx:1.16} binds
+ *       {@code docker.io/library/nginx:1.16}. Ephemeral containers are never bound.</li>
+ *   <li>Several bindings for one container: the oldest wins, then the lowest name, as in SPO; the others are
+ *       warnings unless they bind the same profile.</li>
  *   <li>A container that sets its own seccompProfile keeps it unless {@link BindingPolicy#overrideExisting()}.</li>
  *   <li>{@code image: "*"} binds at pod level only when no container-level binding was applied and the pod
- *       has no pod-level seccompProfile (lowest name wins among several).</li>
- *   <li>A binding whose profileRef kind is not SeccompProfile, or whose profile does not exist, is skipped,
- *       with a warning when it would otherwise have applied to this pod.</li>
+ *       has no pod-level seccompProfile (the oldest, then the lowest name wins among several).</li>
+ *   <li>SelinuxProfile and AppArmorProfile bindings are none of our business (SPO applies them beside the
+ *       seccomp one). A binding of a kind SPO does not bind, or whose profile does not exist, is skipped, with a
+ *       warning when it would otherwise have applied to this pod.</li>
  * </ul>
  * {@code profileRef.name} refers to a profile in the binding's namespace, or to the cluster-scoped profile of
  * that name when SeccompProfile is cluster-scoped ({@link SpoScope}).
  */
 public final class BindingResolver {
+
+    /**
+     * Which of several bindings for one target wins: the oldest, then the lowest name, as SPO decides
+     * ({@code TestUpdatePodConflictingBindings}); a binding without a creation time (a manifest) comes last.
+     */
+    private static final Comparator<Binding> PRECEDENCE = Comparator
+            .comparing(Binding::created, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(Binding::name);
 
     private final SpoScope scope;
     private final Predicate<ProfileKey> profileExists;
@@ -52,19 +64,22 @@ public final class BindingResolver {
     public BindingPlan plan(Pod pod, String namespace, Collection<Binding> bindings) {
         Objects.requireNonNull(namespace, "namespace of the pod");
         Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
+        List<String> warnings = new ArrayList<>();
         List<Binding> selecting = bindings.stream()
                 .filter(b -> namespace.equals(b.namespace()))
+                .filter(b -> validSelector(b, warnings))
                 .filter(b -> LabelSelectors.matches(b.podSelector(), labels))
-                .sorted(Comparator.comparing(Binding::name))
+                .sorted(PRECEDENCE)
                 .toList();
         PodSpec spec = pod.getSpec();
         List<Container> containers = BindingPlan.allContainers(spec);
-        List<String> warnings = new ArrayList<>();
 
         TreeMap<String, BoundProfile> bound = new TreeMap<>();
         for (Container container : containers) {
+            String image = ImageReferences.normalize(container.getImage());
             List<Binding> matching = usable(selecting.stream()
-                    .filter(b -> !b.isWildcard() && b.image() != null && b.image().equals(container.getImage()))
+                    .filter(b -> !b.isWildcard() && b.image() != null
+                            && ImageReferences.normalize(b.image()).equals(image))
                     .toList(), "container " + container.getName(), warnings);
             if (matching.isEmpty()) {
                 continue;
@@ -100,13 +115,25 @@ public final class BindingResolver {
         return new BindingPlan(bound, podLevel, warnings);
     }
 
-    /** The bindings whose profile can be bound, reporting the others once per target. */
+    /** SPO skips a binding whose podSelector Kubernetes cannot convert ({@code podMatchesSelector}); so do we. */
+    private static boolean validSelector(Binding binding, List<String> warnings) {
+        Optional<String> problem = LabelSelectors.problem(binding.podSelector());
+        problem.ifPresent(p -> warnings.add("binding " + binding.reference() + " skipped: invalid podSelector: " + p));
+        return problem.isEmpty();
+    }
+
+    /**
+     * The bindings whose profile can be bound, reporting the others once per target. SelinuxProfile and
+     * AppArmorProfile bindings apply beside the seccomp one in SPO and are left out silently.
+     */
     private List<Binding> usable(List<Binding> candidates, String target, List<String> warnings) {
         List<Binding> usable = new ArrayList<>();
         for (Binding binding : candidates) {
             if (!Binding.SECCOMP_PROFILE_KIND.equals(binding.profileKind())) {
-                warnings.add("binding " + binding.reference() + " skipped for " + target + ": profileRef kind "
-                        + binding.profileKind() + " is not " + Binding.SECCOMP_PROFILE_KIND);
+                if (!Binding.SPO_KINDS.contains(binding.profileKind())) {
+                    warnings.add("binding " + binding.reference() + " skipped for " + target + ": profileRef kind "
+                            + binding.profileKind() + " is not one SPO binds");
+                }
                 continue;
             }
             Optional<ProfileKey> key = tryKeyOf(binding);
@@ -123,10 +150,14 @@ public final class BindingResolver {
         return usable;
     }
 
+    /** Bindings of the winner's profile do not conflict with it (SPO reports them neither). */
     private static void reportLosers(List<Binding> matching, String target, List<String> warnings) {
+        Binding winner = matching.get(0);
         for (Binding loser : matching.subList(1, matching.size())) {
-            warnings.add("binding " + loser.reference() + " also matches " + target + "; "
-                    + matching.get(0).reference() + " wins (lowest name)");
+            if (!Objects.equals(loser.profileName(), winner.profileName())) {
+                warnings.add("binding " + loser.reference() + " also matches " + target + "; "
+                        + winner.reference() + " wins (the oldest, then the lowest name)");
+            }
         }
     }
 

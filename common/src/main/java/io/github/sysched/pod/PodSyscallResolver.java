@@ -30,14 +30,21 @@ import java.util.TreeMap;
  *   <li>Every container and init container counts (ephemeral containers do not: they are added later).</li>
  *   <li>A container's own setting overrides the pod-level one for that container. At each level the
  *       {@code seccompProfile} field wins over the legacy annotation
- *       ({@link LegacySeccompAnnotations}); unreadable annotations are warnings, checked in sorted key order.</li>
+ *       ({@link LegacySeccompAnnotations}); unreadable annotations are warnings, checked in sorted key order.
+ *       Other keys containing {@code seccomp.security.alpha.kubernetes.io} (upstream SySched reads them) are
+ *       not read, with a warning: nothing applies them.</li>
  *   <li>Localhost with an SPO path ({@code operator/...json}) → that profile, via {@link ProfileResolver}
- *       (a missing profile or broken base chain throws {@link ProfileResolutionException}).</li>
+ *       (a missing profile or broken base chain throws {@link ProfileResolutionException}). A file
+ *       {@code x.json} is SPO's file of profile {@code x} and of profile {@code x.json}
+ *       ({@link ProfileKey#forLocalhostProfile}): the one the binding plan assigned, else the first that exists.</li>
  *   <li>RuntimeDefault → the runtime-default set.</li>
  *   <li>Unconfined, no setting at all, or a Localhost path that is not an SPO profile (with a warning) → the
  *       configured default profile, as upstream SySched does for pods without a profile.</li>
  *   <li>If the default profile itself does not exist, the fallback is the full x86_64 syscall table, with a
  *       warning: the most conservative set, so the pod is still scored instead of failing.</li>
+ *   <li>{@link ContainerPolicy} may count containers without a profile as RuntimeDefault or leave them out, and
+ *       leave out init containers that run to completion; a pod of which no container counts gets the default
+ *       profile.</li>
  * </ul>
  * The result is the union of the containers' sets.
  */
@@ -46,15 +53,23 @@ public final class PodSyscallResolver {
     private final ProfileResolver profiles;
     private final SyscallSet runtimeDefault;
     private final ProfileKey defaultProfile;
+    private final ContainerPolicy policy;
 
     /**
      * @param defaultProfile the profile for pods without one, already in the SPO scope
      *                       ({@link ProfileKey#inScope})
      */
-    public PodSyscallResolver(ProfileResolver profiles, SyscallSet runtimeDefault, ProfileKey defaultProfile) {
+    public PodSyscallResolver(ProfileResolver profiles, SyscallSet runtimeDefault, ProfileKey defaultProfile,
+                              ContainerPolicy policy) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.runtimeDefault = Objects.requireNonNull(runtimeDefault, "runtimeDefault");
         this.defaultProfile = Objects.requireNonNull(defaultProfile, "defaultProfile");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** With {@link ContainerPolicy#defaults()}. */
+    public PodSyscallResolver(ProfileResolver profiles, SyscallSet runtimeDefault, ProfileKey defaultProfile) {
+        this(profiles, runtimeDefault, defaultProfile, ContainerPolicy.defaults());
     }
 
     /**
@@ -62,9 +77,15 @@ public final class PodSyscallResolver {
      * from {@code profiles}, deny-lists measured against the full x86_64 table, RuntimeDefault from
      * {@link RuntimeDefaultProfile}.
      */
-    public static PodSyscallResolver forSpoProfiles(ProfileLookup profiles, ProfileKey defaultProfile) {
+    public static PodSyscallResolver forSpoProfiles(ProfileLookup profiles, ProfileKey defaultProfile,
+                                                    ContainerPolicy policy) {
         return new PodSyscallResolver(new ProfileResolver(profiles, SyscallTable.x86_64().allSyscalls()),
-                RuntimeDefaultProfile.syscalls(), defaultProfile);
+                RuntimeDefaultProfile.syscalls(), defaultProfile, policy);
+    }
+
+    /** {@link #forSpoProfiles(ProfileLookup, ProfileKey, ContainerPolicy)} with the default container policy. */
+    public static PodSyscallResolver forSpoProfiles(ProfileLookup profiles, ProfileKey defaultProfile) {
+        return forSpoProfiles(profiles, defaultProfile, ContainerPolicy.defaults());
     }
 
     /** The set of a pod as it is, without binding information (no container gets origin BINDING). */
@@ -113,10 +134,20 @@ public final class PodSyscallResolver {
 
             List<ContainerSyscalls> results = new ArrayList<>();
             for (Container container : initContainers) {
-                results.add(resolveContainer(container, true, podSetting));
+                boolean leftOut = runsToCompletion(container)
+                        && policy.initContainers() == ContainerPolicy.InitContainers.IGNORE;
+                results.add(leftOut ? new ContainerSyscalls(container.getName(), true, ProfileOrigin.INIT_IGNORED,
+                        Optional.empty(), Optional.empty(), SyscallSet.empty())
+                        : resolveContainer(container, true, podSetting));
             }
             for (Container container : containers) {
                 results.add(resolveContainer(container, false, podSetting));
+            }
+            if (!results.isEmpty() && results.stream().allMatch(Run::leftOut)) {
+                // as upstream SySched: a pod that names no profile anywhere gets the default profile
+                warnings.add("no container of the pod counts; using the default profile " + defaultProfile);
+                results.replaceAll(r -> r.origin() == ProfileOrigin.UNPROFILED_IGNORED
+                        ? withIdentity(defaultFor(r.containerName()), r.containerName(), r.initContainer()) : r);
             }
             SyscallSet union = SyscallSet.empty();
             for (ContainerSyscalls result : results) {
@@ -129,6 +160,19 @@ public final class PodSyscallResolver {
             return new PodSyscalls(union, results, warnings);
         }
 
+        /** What a container without a profile of its own gets under the policy. */
+        private ContainerSyscalls unprofiled(String name, boolean init, boolean noSettingAtAll) {
+            return switch (policy.unprofiled()) {
+                case IGNORE -> new ContainerSyscalls(name, init, ProfileOrigin.UNPROFILED_IGNORED, Optional.empty(),
+                        Optional.empty(), SyscallSet.empty());
+                case RUNTIME_DEFAULT -> noSettingAtAll
+                        ? new ContainerSyscalls(name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(),
+                                Optional.empty(), runtimeDefault)
+                        : withIdentity(defaultFor("container " + name), name, init);
+                case DEFAULT_PROFILE -> withIdentity(defaultFor("container " + name), name, init);
+            };
+        }
+
         private ContainerSyscalls resolveContainer(Container container, boolean init,
                 Optional<SeccompSetting> podSetting) {
             String name = container.getName();
@@ -138,28 +182,33 @@ public final class PodSyscallResolver {
                     annotations.get(LegacySeccompAnnotations.containerKey(name)), "container " + name);
             Optional<SeccompSetting> effective = own.isPresent() ? own : podSetting;
             if (effective.isEmpty() || effective.get().type() == SeccompSetting.Type.UNCONFINED) {
-                return withIdentity(defaultFor("container " + name), name, init);
+                return unprofiled(name, init, effective.isEmpty());
             }
             SeccompSetting setting = effective.get();
             if (setting.type() == SeccompSetting.Type.RUNTIME_DEFAULT) {
                 return new ContainerSyscalls(name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(),
                         Optional.empty(), runtimeDefault);
             }
-            Optional<ProfileKey> key = ProfileKey.fromLocalhostProfile(setting.localhostProfile());
-            if (key.isEmpty()) {
+            List<ProfileKey> candidates = ProfileKey.forLocalhostProfile(setting.localhostProfile());
+            if (candidates.isEmpty()) {
                 warnings.add("container " + name + ": Localhost profile '" + setting.localhostProfile() + "' ("
-                        + setting.source() + ") is not an SPO profile; using the default profile " + defaultProfile);
-                return withIdentity(defaultFor("container " + name), name, init);
+                        + setting.source() + ") is not an SPO profile; "
+                        + (policy.unprofiled() == ContainerPolicy.Unprofiled.IGNORE
+                        ? "left out" : "using the default profile " + defaultProfile));
+                return unprofiled(name, init, false);
             }
-            ResolvedProfile profile = resolved.computeIfAbsent(key.get(), profiles::resolve);
             Optional<BoundProfile> bound = own.isPresent()
                     ? Optional.ofNullable(plan.containers().get(name)) : plan.podLevel();
-            if (bound.isPresent() && bound.get().profile().equals(key.get())) {
-                return new ContainerSyscalls(name, init, ProfileOrigin.BINDING, key,
+            ProfileKey key = bound.map(BoundProfile::profile).filter(candidates::contains)
+                    .orElseGet(() -> candidates.stream().filter(profiles::exists).findFirst()
+                            .orElse(candidates.get(0)));
+            ResolvedProfile profile = resolved.computeIfAbsent(key, profiles::resolve);
+            if (bound.isPresent() && bound.get().profile().equals(key)) {
+                return new ContainerSyscalls(name, init, ProfileOrigin.BINDING, Optional.of(key),
                         Optional.of(bound.get().binding()), profile.syscalls());
             }
-            return new ContainerSyscalls(name, init, ProfileOrigin.EXPLICIT_PROFILE, key, Optional.empty(),
-                    profile.syscalls());
+            return new ContainerSyscalls(name, init, ProfileOrigin.EXPLICIT_PROFILE, Optional.of(key),
+                    Optional.empty(), profile.syscalls());
         }
 
         private Optional<SeccompSetting> settingOf(SeccompProfile field, String annotation, String level) {
@@ -190,6 +239,11 @@ public final class PodSyscallResolver {
                 pod.getSpec().getEphemeralContainers().forEach(c -> names.add(c.getName()));
             }
             for (String key : annotations.keySet()) {
+                if (LegacySeccompAnnotations.isUnappliedLookalike(key)) {
+                    warnings.add("annotation " + key + " is not a seccomp annotation Kubernetes applies (only "
+                            + LegacySeccompAnnotations.POD + " and " + LegacySeccompAnnotations.CONTAINER_PREFIX
+                            + "<container>); ignored");
+                }
                 if (key.startsWith(LegacySeccompAnnotations.CONTAINER_PREFIX)
                         && !names.contains(key.substring(LegacySeccompAnnotations.CONTAINER_PREFIX.length()))) {
                     warnings.add("annotation " + key + " names no container of the pod; ignored");
@@ -215,6 +269,14 @@ public final class PodSyscallResolver {
                 }
             }
             return defaultTemplate;
+        }
+
+        private static boolean runsToCompletion(Container initContainer) {
+            return !"Always".equals(initContainer.getRestartPolicy());
+        }
+
+        private static boolean leftOut(ContainerSyscalls result) {
+            return result.origin() == ProfileOrigin.UNPROFILED_IGNORED || result.origin() == ProfileOrigin.INIT_IGNORED;
         }
 
         private ContainerSyscalls withIdentity(ContainerSyscalls template, String name, boolean init) {

@@ -1,8 +1,9 @@
 package io.github.sysched.profile;
 
 import io.github.sysched.spo.SpoScope;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Names one SPO SeccompProfile: {@code namespace/name} while SeccompProfile is namespaced, or {@code name}
@@ -42,26 +43,37 @@ public record ProfileKey(String namespace, String name) implements Comparable<Pr
     }
 
     /**
-     * The profile an SPO Localhost path names: {@code operator/<ns>/<name>.json} (namespaced SPO) or
-     * {@code operator/<name>.json} (cluster-scoped SPO), each with or without the {@code localhost/} prefix
-     * of the legacy annotations. Anything else is not an SPO profile: empty.
+     * The profiles an SPO Localhost path can name, the likelier first: {@code operator/<ns>/<file>} (namespaced
+     * SPO) or {@code operator/<file>} (cluster-scoped SPO), each with or without the {@code localhost/} prefix of
+     * the legacy annotations, where {@code <file>} ends in {@code .json}. SPO appends {@code .json} to a profile's
+     * name unless it already ends with it ({@link #localhostProfile()}), so {@code dot.json} is the file of profile
+     * {@code dot} and of profile {@code dot.json}: both are returned, {@code dot} first. Anything else is not an SPO
+     * profile: empty.
      */
-    public static Optional<ProfileKey> fromLocalhostProfile(String path) {
+    public static List<ProfileKey> forLocalhostProfile(String path) {
         if (path == null) {
-            return Optional.empty();
+            return List.of();
         }
         String rest = path.startsWith(LOCALHOST_PREFIX) ? path.substring(LOCALHOST_PREFIX.length()) : path;
         if (!rest.startsWith(OPERATOR_DIR) || !rest.endsWith(JSON_SUFFIX)) {
-            return Optional.empty();
+            return List.of();
         }
-        String[] parts = rest.substring(OPERATOR_DIR.length(), rest.length() - JSON_SUFFIX.length()).split("/", -1);
-        if (parts.length == 1 && isPathSegment(parts[0])) {
-            return Optional.of(cluster(parts[0]));
+        String[] parts = rest.substring(OPERATOR_DIR.length()).split("/", -1);
+        if (parts.length > 2 || parts.length == 2 && !isPathSegment(parts[0])) {
+            return List.of();
         }
-        if (parts.length == 2 && isPathSegment(parts[0]) && isPathSegment(parts[1])) {
-            return Optional.of(namespaced(parts[0], parts[1]));
+        String namespace = parts.length == 2 ? parts[0] : "";
+        String file = parts[parts.length - 1];
+        String stem = file.substring(0, file.length() - JSON_SUFFIX.length());
+        if (!isPathSegment(stem)) {
+            return List.of();
         }
-        return Optional.empty();
+        List<ProfileKey> keys = new ArrayList<>(2);
+        if (!stem.endsWith(JSON_SUFFIX)) {
+            keys.add(new ProfileKey(namespace, stem));
+        }
+        keys.add(new ProfileKey(namespace, file));
+        return List.copyOf(keys);
     }
 
     /** Reads {@code ns/name} or {@code name} (the form of {@link #toString()}). */
@@ -74,9 +86,14 @@ public record ProfileKey(String namespace, String name) implements Comparable<Pr
         return namespace.isEmpty();
     }
 
-    /** The value for {@code seccompProfile.localhostProfile}, as SPO's {@code status.localhostProfile} has it. */
+    /**
+     * The value for {@code seccompProfile.localhostProfile}, as SPO's {@code status.localhostProfile} has it: the
+     * file is the name with {@code .json} appended unless the name already ends with it (SPO's
+     * {@code GetProfileFile}).
+     */
     public String localhostProfile() {
-        return OPERATOR_DIR + (isClusterScoped() ? "" : namespace + "/") + name + JSON_SUFFIX;
+        return OPERATOR_DIR + (isClusterScoped() ? "" : namespace + "/") + name
+                + (name.endsWith(JSON_SUFFIX) ? "" : JSON_SUFFIX);
     }
 
     @Override

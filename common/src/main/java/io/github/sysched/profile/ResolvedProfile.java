@@ -4,7 +4,7 @@ import io.github.sysched.syscall.SyscallSet;
 import java.util.List;
 
 /**
- * A profile's syscall set with its base profiles unioned in.
+ * A profile's syscall set with its base profiles merged in (see {@link ProfileResolver}).
  *
  * @param chain the profile itself first, then each base in turn
  */

@@ -39,7 +39,7 @@ public final class SeccompPolicy {
     private record Allowed(SyscallSet universe, SyscallSet syscalls) {
     }
 
-    /** @param baseProfileName SPO's {@code spec.baseProfileName}, or null (unioned in by {@link ProfileResolver}) */
+    /** @param baseProfileName SPO's {@code spec.baseProfileName}, or null (merged in by {@link ProfileResolver}) */
     public SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules, String baseProfileName) {
         this.defaultAction = Objects.requireNonNull(defaultAction, "defaultAction");
         this.rules = List.copyOf(rules);
@@ -83,6 +83,26 @@ public final class SeccompPolicy {
                 : SyscallSet.of(namesWhere(true));
         lastAllowed = new Allowed(universe, syscalls);
         return syscalls;
+    }
+
+    /**
+     * The profile SPO installs for this one with base profiles: this profile's {@code defaultAction} and the rules of
+     * this profile and of every base ({@code security-profiles-operator} daemon, {@code mergeBaseProfile}: the
+     * merged profile is a copy of the child with {@code util.UnionSyscalls} of all the chain's syscalls; the bases'
+     * default actions are dropped). SPO keeps one entry per name with the less restrictive action of the two;
+     * concatenating the rules reads the same here, because ALLOW and LOG, the two actions that let a call through,
+     * are the least restrictive ones: a name is allowed when any profile of the chain allows it, and denied when
+     * the merged profile is a deny-list and some profile lists it.
+     */
+    public SeccompPolicy mergedWith(List<SeccompPolicy> bases) {
+        if (bases.isEmpty()) {
+            return this;
+        }
+        List<SyscallRule> merged = new ArrayList<>(rules);
+        for (SeccompPolicy base : bases) {
+            merged.addAll(base.rules);
+        }
+        return new SeccompPolicy(defaultAction, merged);
     }
 
     private List<String> namesWhere(boolean letsCallThrough) {

@@ -14,6 +14,9 @@ import java.util.Optional;
 /** Turns SPO SeccompProfile objects (e.g. an informer's contents) into the views the resolvers read. */
 public final class SpoProfiles {
 
+    /** {@code status.status} of a profile SPO has installed on every node. */
+    private static final String INSTALLED = "Installed";
+
     private SpoProfiles() {
     }
 
@@ -27,7 +30,8 @@ public final class SpoProfiles {
 
     /**
      * The content of {@code profile}. A disabled profile ({@code state: Disabled} / {@code disabled: true})
-     * keeps its content: it still names the syscalls of the pods that reference it.
+     * keeps its content: it still names the syscalls of the pods that reference it, which run with it once it is
+     * enabled again ({@link #installationNote}).
      *
      * @throws IllegalArgumentException when the spec has no or an unknown action
      */
@@ -73,6 +77,31 @@ public final class SpoProfiles {
             byKey.put(keyOf(profile, scope), profile);
         }
         return byKey;
+    }
+
+    /**
+     * Why SPO would not run a container bound to {@code profile} with it right now, or empty when it is
+     * {@code Installed}. The resolvers use the profile's content whatever its state (the container runs with it
+     * once SPO has installed it); this only tells the pod's author. SPO's binding webhook binds a profile only once
+     * {@code status.status} is set, waiting up to 3 s and then rejecting the pod
+     * ({@code internal/pkg/webhooks/binding}, {@code getSeccompProfile}); a disabled profile's file is removed
+     * from the nodes ({@code reconcileDisabled}), so a container bound to it does not start.
+     */
+    public static Optional<String> installationNote(SeccompProfile profile) {
+        SeccompProfileSpec spec = profile.getSpec();
+        if (spec != null && !spec.isEnabled()) {
+            return Optional.of("is disabled: SPO removes its file from the nodes, so containers bound to it do not"
+                    + " start until it is enabled again");
+        }
+        String status = profile.getStatus() == null ? null : profile.getStatus().getStatus();
+        if (status == null || status.isEmpty()) {
+            return Optional.of("has no status yet (not installed): SPO's binding webhook waits for it and rejects"
+                    + " the pod if it does not come");
+        }
+        if (!INSTALLED.equals(status)) {
+            return Optional.of("is " + status + ", not " + INSTALLED + " on every node");
+        }
+        return Optional.empty();
     }
 
     /** {@link #policyOf} with errors as {@link ProfileResolutionException}, for use inside a lookup. */

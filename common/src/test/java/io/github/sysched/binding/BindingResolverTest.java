@@ -53,6 +53,20 @@ class BindingResolverTest {
         assertThat(plan.warnings()).isEmpty();
     }
 
+    /**
+     * SPO compares images in their normalized form ({@code TestHandleNormalizesImages}): a pod cannot escape a
+     * binding for nginx:1.16 by writing docker.io/library/nginx:1.16.
+     */
+    @Test
+    void imagesAreComparedInTheirNormalizedForm() {
+        Pod pod = new PodBuilder(pod().build()).editSpec().editContainer(0).withImage("docker.io/library/nginx:1.16")
+                .endContainer().endSpec().build();
+
+        BindingPlan plan = resolver.plan(pod, "shop", List.of(binding("b-web", "nginx:1.16", "web")));
+
+        assertThat(plan.containers()).containsOnlyKeys("web");
+    }
+
     @Test
     void initContainersAreBoundEphemeralOnesAreNot() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",
@@ -97,12 +111,12 @@ class BindingResolverTest {
     }
 
     @Test
-    void severalWildcardsLowestNameWins() {
+    void severalWildcardsWithoutCreationTimesLowestNameWins() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",
                 List.of(binding("z-any", "*", "any-alt"), binding("a-any", "*", "any")));
 
         assertThat(plan.podLevel().orElseThrow().binding()).isEqualTo("shop/a-any");
-        assertThat(plan.warnings()).containsExactly("binding shop/z-any also matches the pod; shop/a-any wins (lowest name)");
+        assertThat(plan.warnings()).containsExactly("binding shop/z-any also matches the pod; shop/a-any wins (the oldest, then the lowest name)");
     }
 
     @Test
@@ -118,6 +132,25 @@ class BindingResolverTest {
         assertThat(plan.warnings()).isEmpty();
     }
 
+    /**
+     * SPO skips a binding whose podSelector {@code metav1.LabelSelectorAsSelector} refuses
+     * (security-profiles-operator {@code internal/pkg/webhooks/binding/binding.go}, {@code podMatchesSelector}:
+     * "an invalid selector is treated as non-matching so the binding is skipped"). {@code Exists} with values
+     * selected every pod carrying the key here before.
+     */
+    @Test
+    void aBindingWithAnInvalidSelectorIsSkippedWithAWarning() {
+        Binding existsWithValues = new Binding("shop", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web",
+                new LabelSelectorBuilder().addNewMatchExpression().withKey("app").withOperator("Exists")
+                        .withValues("web").endMatchExpression().build());
+
+        BindingPlan plan = resolver.plan(pod().build(), "shop", List.of(existsWithValues));
+
+        assertThat(plan.isEmpty()).isTrue();
+        assertThat(plan.warnings()).containsExactly(
+                "binding shop/b-web skipped: invalid podSelector: operator Exists takes no values (key app)");
+    }
+
     @Test
     void bindingsOfOtherNamespacesAreIgnored() {
         Binding elsewhere = new Binding("other", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web", null);
@@ -125,18 +158,25 @@ class BindingResolverTest {
         assertThat(resolver.plan(pod().build(), "shop", List.of(elsewhere)).isEmpty()).isTrue();
     }
 
+    /**
+     * SelinuxProfile and AppArmorProfile bindings are SPO's too and apply beside the seccomp one
+     * ({@code TestUpdatePodWildcardBindings}): they play no part in the syscall set and are no news at admission.
+     * A kind SPO does not know is skipped by SPO ("profile kind not supported") and reported here.
+     */
     @Test
-    void aMissingProfileOrAnotherKindIsSkippedWithAWarning() {
+    void aMissingProfileOrAnUnknownKindIsSkippedWithAWarningOtherSpoKindsSilently() {
         Binding selinux = new Binding("shop", "b-selinux", "nginx:1.16", "SelinuxProfile", "web", null);
+        Binding apparmor = new Binding("shop", "b-apparmor", "nginx:1.16", "AppArmorProfile", "web", null);
+        Binding unknown = new Binding("shop", "b-unknown", "nginx:1.16", "ConfigMap", "web", null);
 
         BindingPlan plan = resolver.plan(pod().build(), "shop",
-                List.of(binding("a-gone", "nginx:1.16", "gone"), selinux, binding("c-web", "nginx:1.16", "web"),
-                        binding("d-unrelated", "redis", "gone")));
+                List.of(binding("a-gone", "nginx:1.16", "gone"), selinux, apparmor, unknown,
+                        binding("c-web", "nginx:1.16", "web"), binding("d-unrelated", "redis", "gone")));
 
         assertThat(plan.containers().get("web").binding()).isEqualTo("shop/c-web");
         assertThat(plan.warnings()).containsExactly(
                 "binding shop/a-gone skipped for container web: SeccompProfile shop/gone does not exist",
-                "binding shop/b-selinux skipped for container web: profileRef kind SelinuxProfile is not SeccompProfile");
+                "binding shop/b-unknown skipped for container web: profileRef kind ConfigMap is not one SPO binds");
     }
 
     @Test
@@ -149,13 +189,42 @@ class BindingResolverTest {
     }
 
     @Test
-    void severalBindingsForOneContainerLowestNameWins() {
+    void severalBindingsWithoutCreationTimesLowestNameWins() {
         BindingPlan plan = resolver.plan(pod().build(), "shop",
                 List.of(binding("web-2", "nginx:1.16", "web-alt"), binding("web-1", "nginx:1.16", "web")));
 
         assertThat(plan.containers().get("web").profile()).isEqualTo(ProfileKey.namespaced("shop", "web"));
         assertThat(plan.warnings()).containsExactly(
-                "binding shop/web-2 also matches container web; shop/web-1 wins (lowest name)");
+                "binding shop/web-2 also matches container web; shop/web-1 wins (the oldest, then the lowest name)");
+    }
+
+    private static Binding created(String name, String image, String profile, long second) {
+        return new Binding("shop", name, image, Binding.SECCOMP_PROFILE_KIND, profile, null,
+                java.time.Instant.ofEpochSecond(second));
+    }
+
+    /**
+     * SPO's rule for conflicting bindings (security-profiles-operator {@code internal/pkg/webhooks/binding/
+     * binding_test.go}, {@code TestUpdatePodConflictingBindings}): the oldest wins whatever the list order, bindings
+     * created at the same time are ordered by name, bindings of the same profile do not conflict.
+     */
+    @Test
+    void theOldestBindingWinsThenTheLowestNameAsInSpo() {
+        BindingPlan newestFirst = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "nginx:1.16", "web-alt", 2), created("old", "nginx:1.16", "web", 1)));
+        BindingPlan sameTime = resolver.plan(pod().build(), "shop",
+                List.of(created("b", "nginx:1.16", "web-alt", 1), created("a", "nginx:1.16", "web", 1)));
+        BindingPlan wildcards = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "*", "any-alt", 2), created("old", "*", "any", 1)));
+        BindingPlan sameProfile = resolver.plan(pod().build(), "shop",
+                List.of(created("new", "nginx:1.16", "web", 2), created("old", "nginx:1.16", "web", 1)));
+
+        assertThat(newestFirst.containers().get("web").binding()).isEqualTo("shop/old");
+        assertThat(newestFirst.warnings()).hasSize(1);
+        assertThat(sameTime.containers().get("web").binding()).isEqualTo("shop/a");
+        assertThat(wildcards.podLevel().orElseThrow().binding()).isEqualTo("shop/old");
+        assertThat(sameProfile.containers().get("web").profile()).isEqualTo(ProfileKey.namespaced("shop", "web"));
+        assertThat(sameProfile.warnings()).isEmpty();
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.spo.TestResources;
+import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,34 @@ class PodSyscallResolverTest {
         assertThat(result.warnings()).isEmpty();
     }
 
+    /**
+     * Upstream SySched reads every annotation whose key contains {@code seccomp.security.alpha.kubernetes.io}, and
+     * its tests use the bare key ({@code pkg/sysched/sysched_test.go}, {@code TestGetSyscalls}, "Pod with
+     * annotation": {@code seccomp.security.alpha.kubernetes.io: localhost/operator/default/z-seccomp.json}). Only
+     * {@code .../pod} and {@code container.../<name>} were ever applied (the kubelet read them; the API server copies
+     * them into the fields, {@code applySeccompVersionSkew}): any other such key confines nothing, so it is not read
+     * here (a pod author could otherwise claim a profile that never runs), and the client is told.
+     */
+    @Test
+    void annotationKeysNothingAppliesAreNotReadButReported() {
+        Pod pod = pod("a").editMetadata().withAnnotations(Map.of(
+                        "seccomp.security.alpha.kubernetes.io", "localhost/operator/default/nginx-seccomp.json",
+                        "example.com/seccomp.security.alpha.kubernetes.io", "localhost/operator/default/redis-seccomp.json"))
+                .endMetadata().build();
+
+        PodSyscalls result = resolver.resolve(pod);
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(333);
+        assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.warnings()).containsExactly(
+                "annotation example.com/seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes "
+                        + "applies (only seccomp.security.alpha.kubernetes.io/pod and "
+                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored",
+                "annotation seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes applies "
+                        + "(only seccomp.security.alpha.kubernetes.io/pod and "
+                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored");
+    }
+
     @Test
     void fieldsWinOverAnnotations() {
         Pod pod = withPodProfile(withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null),
@@ -257,5 +286,159 @@ class PodSyscallResolverTest {
 
         assertThat(result.syscalls().cardinality()).isEqualTo(86);
         assertThat(result.profiles()).containsExactly(ProfileKey.cluster("redis-seccomp"));
+    }
+
+    private static SeccompProfile renamed(SeccompProfile profile, String name) {
+        SeccompProfile copy = io.fabric8.kubernetes.client.utils.Serialization.clone(profile);
+        copy.getMetadata().setName(name);
+        return copy;
+    }
+
+    /**
+     * SPO stores profile {@code dot.json} as {@code operator/default/dot.json}, not {@code dot.json.json}
+     * (security-profiles-operator {@code api/seccompprofile/v1/seccompprofile_types_test.go},
+     * {@code TestGetProfileFile}: "keeps an existing extension"), so the path names profile {@code dot.json} as
+     * well as {@code dot}; the one that exists is used.
+     */
+    @Test
+    void aProfileNamedWithTheJsonSuffixIsFoundUnderItsOwnFileName() {
+        ProfileLookup lookup = SpoProfiles.lookup(List.of(renamed(demoProfile("nginx"), "dot.json"),
+                demoProfile("full")), SpoScope.NAMESPACED);
+
+        PodSyscalls result = resolverOver(lookup, FULL).resolve(
+                withPodProfile(pod("a"), "Localhost", "operator/default/dot.json").build());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(98);
+        assertThat(result.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
+    }
+
+    /**
+     * Profiles {@code dot} and {@code dot.json} share one file in SPO ({@code siblingName} in the daemon's
+     * {@code seccompprofile.go}). The binding that put the path there decides; without one, {@code dot} is read.
+     */
+    @Test
+    void ofTwoProfilesSharingOneFileTheBoundOneIsRead() {
+        List<SeccompProfile> profiles = List.of(renamed(demoProfile("nginx"), "dot.json"),
+                renamed(demoProfile("redis"), "dot"), demoProfile("full"));
+        ProfileLookup lookup = SpoProfiles.lookup(profiles, SpoScope.NAMESPACED);
+        Pod pod = new PodBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec()
+                .addNewContainer().withName("web").withImage("web:1").endContainer().endSpec().build();
+        BindingPlan plan = new BindingResolver(SpoScope.NAMESPACED, key -> lookup.find(key).isPresent(),
+                BindingPolicy.spoV1()).plan(pod, "default",
+                List.of(new Binding("default", "web", "web:1", Binding.SECCOMP_PROFILE_KIND, "dot.json", null)));
+        Pod bound = plan.applyTo(pod);
+
+        PodSyscalls viaBinding = resolverOver(lookup, FULL).resolve(bound, plan);
+        PodSyscalls asStored = resolverOver(lookup, FULL).resolve(bound);
+
+        assertThat(bound.getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile()
+                .getLocalhostProfile()).isEqualTo("operator/default/dot.json");
+        assertThat(viaBinding.containers().get(0).origin()).isEqualTo(ProfileOrigin.BINDING);
+        assertThat(viaBinding.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
+        assertThat(viaBinding.syscalls().cardinality()).isEqualTo(98);
+        assertThat(asStored.profiles()).containsExactly(ProfileKey.namespaced("default", "dot"));
+    }
+
+    private static PodSyscallResolver resolverWith(ContainerPolicy policy) {
+        return new PodSyscallResolver(new ProfileResolver(DEMO, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
+                RuntimeDefaultProfile.syscalls(), FULL, policy);
+    }
+
+    /** nginx bound to the app, an unprofiled istio-init that runs to completion, an unprofiled istio-proxy. */
+    private static Pod meshPod() {
+        return withContainerProfile(pod("app", "istio-proxy"), "app", "Localhost",
+                "operator/default/nginx-seccomp.json")
+                .editSpec().addNewInitContainer().withName("istio-init").withImage("proxyv2:1").endInitContainer()
+                .endSpec().build();
+    }
+
+    private static SyscallSet setOf(ProfileKey key) {
+        return SpoProfiles.policyOf(DEMO_PROFILES.stream().filter(p -> p.getMetadata().getName().equals(key.name()))
+                .findFirst().orElseThrow()).allowedSyscalls(SyscallTable.x86_64().syscallsNumberedUpTo(332));
+    }
+
+    /**
+     * The default counts what runs: an unprofiled container runs unconfined, so one unprofiled istio-init or
+     * istio-proxy makes the pod the default profile's set (with nginx's names the default lacks).
+     */
+    @Test
+    void byDefaultUnprofiledAndInitContainersCountWithTheDefaultProfile() {
+        PodSyscalls result = resolver.resolve(meshPod());
+
+        assertThat(result.syscalls().cardinality()).isEqualTo(338);
+        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
+                ProfileOrigin.DEFAULT_PROFILE, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.DEFAULT_PROFILE);
+    }
+
+    /**
+     * Upstream SySched ({@code pkg/sysched/sysched.go}, {@code getSyscalls}) reads only the Localhost profiles
+     * of the pod and of {@code spec.containers}, and gives the default profile only to a pod where it found none
+     * ("if a pod does not have a seccomp profile specified, return the set of all syscalls").
+     */
+    @Test
+    void ignoreLeavesUnprofiledContainersOutAsUpstream() {
+        PodSyscallResolver ignoring = resolverWith(new ContainerPolicy(ContainerPolicy.Unprofiled.IGNORE,
+                ContainerPolicy.InitContainers.COUNT));
+
+        PodSyscalls mesh = ignoring.resolve(meshPod());
+        PodSyscalls nothingProfiled = ignoring.resolve(pod("a", "b").build());
+
+        assertThat(mesh.syscalls()).isEqualTo(setOf(NGINX));
+        assertThat(mesh.containers()).extracting(ContainerSyscalls::origin).containsExactly(
+                ProfileOrigin.UNPROFILED_IGNORED, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.UNPROFILED_IGNORED);
+        assertThat(nothingProfiled.syscalls().cardinality()).isEqualTo(333);
+        assertThat(nothingProfiled.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(nothingProfiled.warnings())
+                .containsExactly("no container of the pod counts; using the default profile default/full-seccomp");
+    }
+
+    /**
+     * A kubelet with {@code seccompDefault: true} runs a container without any setting as RuntimeDefault; an
+     * explicit Unconfined stays unconfined and keeps the default profile.
+     */
+    @Test
+    void runtimeDefaultCountsContainersWithoutAnySettingAsRuntimeDefault() {
+        PodSyscallResolver assumingSeccompDefault = resolverWith(new ContainerPolicy(
+                ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.COUNT));
+
+        PodSyscalls mesh = assumingSeccompDefault.resolve(meshPod());
+        PodSyscalls unconfined = assumingSeccompDefault.resolve(
+                withContainerProfile(pod("a"), "a", "Unconfined", null).build());
+
+        assertThat(mesh.syscalls()).isEqualTo(setOf(NGINX).union(RuntimeDefaultProfile.syscalls()));
+        assertThat(mesh.containers()).extracting(ContainerSyscalls::origin).containsExactly(
+                ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.RUNTIME_DEFAULT);
+        assertThat(unconfined.syscalls().cardinality()).isEqualTo(333);
+        assertThat(unconfined.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+    }
+
+    /**
+     * Init containers that run to completion may be left out; a restartable init container (a native sidecar,
+     * {@code restartPolicy: Always}) runs as long as the pod and always counts, and so does an unprofiled one.
+     */
+    @Test
+    void initContainersThatRunToCompletionCanBeLeftOutButNativeSidecarsCount() {
+        PodSyscallResolver steadyState = resolverWith(new ContainerPolicy(ContainerPolicy.Unprofiled.DEFAULT_PROFILE,
+                ContainerPolicy.InitContainers.IGNORE));
+        Pod pod = withContainerProfile(pod("app"), "app", "Localhost", "operator/default/nginx-seccomp.json")
+                .editSpec()
+                .addNewInitContainer().withName("istio-init").withImage("proxyv2:1").endInitContainer()
+                .addNewInitContainer().withName("proxy").withImage("redis:1").withRestartPolicy("Always")
+                .withNewSecurityContext().withNewSeccompProfile().withType("Localhost")
+                .withLocalhostProfile("operator/default/redis-seccomp.json").endSeccompProfile().endSecurityContext()
+                .endInitContainer()
+                .addNewInitContainer().withName("migrate").withImage("gone:1").withNewSecurityContext()
+                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("operator/default/absent.json")
+                .endSeccompProfile().endSecurityContext().endInitContainer()
+                .endSpec().build();
+
+        PodSyscalls result = steadyState.resolve(pod);
+
+        assertThat(result.syscalls()).isEqualTo(setOf(NGINX).union(setOf(REDIS)));
+        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
+                ProfileOrigin.INIT_IGNORED, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.INIT_IGNORED,
+                ProfileOrigin.EXPLICIT_PROFILE);
+        // counted, the missing profile of "migrate" fails the pod
+        assertThatThrownBy(() -> resolver.resolve(pod)).isInstanceOf(ProfileResolutionException.class);
     }
 }

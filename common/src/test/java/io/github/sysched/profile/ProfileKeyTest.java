@@ -12,19 +12,19 @@ class ProfileKeyTest {
 
     @Test
     void readsNamespacedSpoPaths() {
-        assertThat(ProfileKey.fromLocalhostProfile("operator/default/nginx-seccomp.json"))
+        assertThat(ProfileKey.forLocalhostProfile("operator/default/nginx-seccomp.json"))
                 .contains(ProfileKey.namespaced("default", "nginx-seccomp"));
-        assertThat(ProfileKey.fromLocalhostProfile("localhost/operator/default/nginx-seccomp.json"))
+        assertThat(ProfileKey.forLocalhostProfile("localhost/operator/default/nginx-seccomp.json"))
                 .contains(ProfileKey.namespaced("default", "nginx-seccomp"));
     }
 
     @Test
     void readsClusterScopedSpoPathsAsANameWithoutNamespace() {
-        ProfileKey key = ProfileKey.fromLocalhostProfile("operator/nginx-seccomp.json").orElseThrow();
+        ProfileKey key = ProfileKey.forLocalhostProfile("operator/nginx-seccomp.json").get(0);
 
         assertThat(key.isClusterScoped()).isTrue();
         assertThat(key.name()).isEqualTo("nginx-seccomp");
-        assertThat(ProfileKey.fromLocalhostProfile("localhost/operator/web.v2.json")).contains(ProfileKey.cluster("web.v2"));
+        assertThat(ProfileKey.forLocalhostProfile("localhost/operator/web.v2.json")).contains(ProfileKey.cluster("web.v2"));
     }
 
     @ParameterizedTest
@@ -32,12 +32,12 @@ class ProfileKeyTest {
             "operator/ns/name.yaml", "operator/ns//x.json", "operator/../x.json", "localhost/", "runtime/default",
             "localhost/localhost/operator/x.json", "operator/a b.json", "/operator/x.json"})
     void anythingElseIsNotAnSpoProfile(String path) {
-        assertThat(ProfileKey.fromLocalhostProfile(path)).isEmpty();
+        assertThat(ProfileKey.forLocalhostProfile(path)).isEmpty();
     }
 
     @Test
     void nullIsNotAnSpoProfile() {
-        assertThat(ProfileKey.fromLocalhostProfile(null)).isEmpty();
+        assertThat(ProfileKey.forLocalhostProfile(null)).isEmpty();
     }
 
     @Test
@@ -61,5 +61,34 @@ class ProfileKeyTest {
         assertThatThrownBy(() -> ProfileKey.namespaced("", "x")).hasMessageContaining("needs a namespace");
         assertThatThrownBy(() -> ProfileKey.cluster("a/b")).hasMessageContaining("invalid profile name 'a/b'");
         assertThatThrownBy(() -> ProfileKey.parse("a/b/c")).hasMessageContaining("invalid profile name 'b/c'");
+    }
+
+    /**
+     * SPO's file name of a profile ({@code GetProfileFile}; security-profiles-operator
+     * {@code api/seccompprofile/v1/seccompprofile_types_test.go}, {@code TestGetProfileFile}): {@code .json} is
+     * appended unless the name already ends with it.
+     */
+    @Test
+    void writesTheFileNameSpoWritesForNamesEndingInJson() {
+        assertThat(ProfileKey.namespaced("team", "profile").localhostProfile()).isEqualTo("operator/team/profile.json");
+        assertThat(ProfileKey.namespaced("team", "profile.json").localhostProfile())
+                .isEqualTo("operator/team/profile.json");
+        assertThat(ProfileKey.namespaced("team", "profile.json.bak").localhostProfile())
+                .isEqualTo("operator/team/profile.json.bak.json");
+        assertThat(ProfileKey.cluster("dot.json").localhostProfile()).isEqualTo("operator/dot.json");
+    }
+
+    /** The inverse: a path names the profile without the suffix first, then the one whose name keeps it. */
+    @Test
+    void readsBothProfilesAFileNameCanStandFor() {
+        assertThat(ProfileKey.forLocalhostProfile("operator/team/dot.json"))
+                .containsExactly(ProfileKey.namespaced("team", "dot"), ProfileKey.namespaced("team", "dot.json"));
+        assertThat(ProfileKey.forLocalhostProfile("localhost/operator/dot.json"))
+                .containsExactly(ProfileKey.cluster("dot"), ProfileKey.cluster("dot.json"));
+        assertThat(ProfileKey.forLocalhostProfile("operator/team/profile.json.bak.json")).containsExactly(
+                ProfileKey.namespaced("team", "profile.json.bak"), ProfileKey.namespaced("team", "profile.json.bak.json"));
+        // "a.json" is stored as a.json, so a.json.json can only be the profile of that very name
+        assertThat(ProfileKey.forLocalhostProfile("operator/team/a.json.json"))
+                .containsExactly(ProfileKey.namespaced("team", "a.json.json"));
     }
 }

@@ -146,4 +146,37 @@ class SpoModelTest {
                 .contains("\"defaultAction\":\"SCMP_ACT_ERRNO\"")
                 .doesNotContain("baseProfileName");
     }
+
+    /**
+     * SPO binds a profile once {@code status.status} is set (security-profiles-operator
+     * {@code internal/pkg/webhooks/binding/binding_test.go}, "failure seccomp profile without status": the pod is
+     * refused) and removes a disabled profile's file from the nodes; we keep reading the content and only say so.
+     */
+    @Test
+    void installationNotesSayWhySpoWouldNotRunTheProfileNow() {
+        String yaml = """
+                apiVersion: security-profiles-operator.x-k8s.io/v1
+                kind: SeccompProfile
+                metadata: {name: web}
+                spec: {defaultAction: SCMP_ACT_ERRNO%s}
+                %s
+                """;
+        SeccompProfileV1 installed = Serialization.unmarshal(yaml.formatted("", "status: {status: Installed}"),
+                SeccompProfileV1.class);
+        SeccompProfileV1 fresh = Serialization.unmarshal(yaml.formatted("", ""), SeccompProfileV1.class);
+        SeccompProfileV1 pending = Serialization.unmarshal(yaml.formatted("", "status: {status: Pending}"),
+                SeccompProfileV1.class);
+        SeccompProfileV1 disabled = Serialization.unmarshal(yaml.formatted(", state: Disabled",
+                "status: {status: Disabled}"), SeccompProfileV1.class);
+
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(installed)).isEmpty();
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(fresh)).hasValueSatisfying(
+                note -> assertThat(note).startsWith("has no status yet"));
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(pending))
+                .contains("is Pending, not Installed on every node");
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(disabled)).hasValueSatisfying(
+                note -> assertThat(note).startsWith("is disabled"));
+        assertThat(io.github.sysched.profile.SpoProfiles.policyOf(disabled).defaultAction())
+                .isEqualTo(io.github.sysched.profile.SeccompAction.ERRNO);
+    }
 }

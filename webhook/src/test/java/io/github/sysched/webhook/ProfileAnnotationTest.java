@@ -64,7 +64,7 @@ class ProfileAnnotationTest extends WebhookTestBase {
     }
 
     @Test
-    void baseProfileChainIsUnioned() {
+    void baseProfileChainIsMerged() {
         String ns = "chain";
         MockKube.namespace(ns, true);
         SeccompProfileV1Beta1 base = profile(ns, "base", null, "read", "write", "exit_group");
@@ -148,6 +148,38 @@ class ProfileAnnotationTest extends WebhookTestBase {
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.path("warnings").toString()).contains("does-not-exist");
+    }
+
+    /**
+     * SPO binds a profile only once it has a status, and removes a disabled profile's file from the nodes
+     * (security-profiles-operator {@code internal/pkg/webhooks/binding}, {@code getSeccompProfile};
+     * {@code TestHandle} "failure seccomp profile without status"). The annotation still says which profile the
+     * container will run with; the author is told why it may not run yet.
+     */
+    @Test
+    void aBoundProfileSpoHasNotInstalledIsUsedAndTheAuthorIsTold() {
+        String ns = "uninstalled";
+        MockKube.namespace(ns, true);
+        SeccompProfileV1Beta1 disabled = profile(ns, "off", null, "read");
+        disabled.getSpec().setDisabled(true);
+        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(profile(ns, "fresh", null, "read"))
+                .create();
+        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(disabled).create();
+        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "b1", "app:1", "fresh"))
+                .create();
+        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "b2", "app:2", "off"))
+                .create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(ns).size() == 2
+                && cache.profiles().stream().filter(p -> ns.equals(p.getMetadata().getNamespace())).count() == 2);
+
+        ObjectNode review = Reviews.podCreate(ns, Reviews.pod("app-", ns, "app:1", "app:2"));
+        JsonNode response = admit("/mutate", review);
+
+        assertThat(SyscallAnnotation.decode(annotation(patched(review, response), PlacementAnnotations.SYSCALLS))
+                .syscalls()).isEqualTo(SyscallSet.of("read"));
+        assertThat(response.path("warnings").toString())
+                .contains("SeccompProfile uninstalled/fresh has no status yet (not installed)")
+                .contains("SeccompProfile uninstalled/off is disabled");
     }
 
     @Test

@@ -76,6 +76,28 @@ class ValidationTest extends WebhookTestBase {
                 .contains("spec.image must not be empty");
     }
 
+    /**
+     * A podSelector Kubernetes refuses to convert would make SPO skip the binding at every pod
+     * ({@code podMatchesSelector}); it is denied at apply time instead of doing nothing silently.
+     */
+    @Test
+    void bindingWithAnInvalidPodSelectorIsDenied() {
+        ProfileBindingV1Alpha1 binding = ProfileAnnotationTest.binding("default", "bad-selector", "x:1",
+                "nginx-seccomp");
+        binding.getSpec().setPodSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression().withKey("app").withOperator("Exists").withValues("web").endMatchExpression()
+                .build());
+        JsonNode object = Reviews.JSON.valueToTree(binding);
+        ((ObjectNode) object).put("apiVersion", "security-profiles-operator.x-k8s.io/v1");
+
+        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1",
+                "ProfileBinding", "profilebindings", "CREATE", "default", object, null, "alice"));
+
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asString())
+                .contains("invalid podSelector: operator Exists takes no values (key app)");
+    }
+
     @Test
     void bindingToAMissingProfileIsAllowedWithAWarning() {
         JsonNode response = validateBinding("default",
@@ -94,10 +116,33 @@ class ValidationTest extends WebhookTestBase {
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString()).contains("ambiguous")
                 .contains("nginx-binding");
+        // the same image written out in full is the same image (SPO compares normalized references)
+        assertThat(validateBinding("default", ProfileAnnotationTest.binding("default", "nginx-binding-3",
+                "docker.io/library/nginx:1.16", "full-seccomp")).path("allowed").asBoolean()).isFalse();
         // an update of the existing binding itself is not a duplicate
         JsonNode same = validateBinding("default",
                 ProfileAnnotationTest.binding("default", "nginx-binding", "nginx:1.16", "nginx-seccomp"));
         assertThat(same.path("allowed").asBoolean()).isTrue();
+    }
+
+    /**
+     * SPO binds each profile kind separately (security-profiles-operator
+     * {@code internal/pkg/webhooks/binding/binding_test.go}, {@code TestUpdatePodWildcardBindings}: a SeccompProfile
+     * and a SelinuxProfile binding apply to the same pod, "Wildcard bindings apply per profile kind" in
+     * {@code binding.go} {@code updatePod}), so a SelinuxProfile or AppArmorProfile binding next to the demo's
+     * SeccompProfile binding for nginx:1.16 with the same selector is not ambiguous.
+     */
+    @Test
+    void bindingsOfOtherKindsForTheSameImageAndSelectorAreAllowed() {
+        for (String kind : new String[] {"SelinuxProfile", "AppArmorProfile"}) {
+            ProfileBindingV1Alpha1 other = ProfileAnnotationTest.binding("default", "nginx-" + kind.toLowerCase(),
+                    "nginx:1.16", "nginx-policy");
+            other.getSpec().getProfileRef().setKind(kind);
+
+            JsonNode response = validateBinding("default", other);
+
+            assertThat(response.path("allowed").asBoolean()).as(kind + ": " + response).isTrue();
+        }
     }
 
     @Test
@@ -121,5 +166,22 @@ class ValidationTest extends WebhookTestBase {
                 "SeccompProfile", "seccompprofiles", "CREATE", ns, Reviews.JSON.valueToTree(fine), null, "alice"));
         assertThat(ok.path("allowed").asBoolean()).isTrue();
         assertThat(ok.path("warnings").toString()).contains("cycle/b"); // a's base b is missing: a warning
+    }
+
+    /**
+     * A base name no SeccompProfile can have ({@code localhost/...}, a path) is denied at apply time: SPO v1's CRD
+     * rejects it with its CEL rule on {@code baseProfileName}, and SPO v1beta1 would never install the profile.
+     */
+    @Test
+    void seccompProfileWithAnImpossibleBaseNameIsDenied() {
+        SeccompProfileV1Beta1 profile = ProfileAnnotationTest.profile("default", "via-localhost", "localhost/runc", "read");
+
+        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
+                "SeccompProfile", "seccompprofiles", "CREATE", "default", Reviews.JSON.valueToTree(profile), null,
+                "alice"));
+
+        assertThat(response.path("allowed").asBoolean()).isFalse();
+        assertThat(response.path("status").path("message").asString())
+                .contains("'localhost/runc', which no SeccompProfile can be named");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.config;
 
+import io.github.sysched.pod.ContainerPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,6 +27,10 @@ import org.springframework.validation.annotation.Validated;
  *       SPO up to v0.10) or {@code v1} (SPO v1.0+).</li>
  *   <li>{@code max-request-size}: extender request bodies larger than this are refused with 413 ({@code 8MB}:
  *       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes).</li>
+ *   <li>{@code containers.unprofiled} ({@code default-profile} | {@code runtime-default} | {@code ignore}) and
+ *       {@code containers.init} ({@code count} | {@code ignore}): how containers without a profile and init
+ *       containers count (common's {@code ContainerPolicy}); keep them equal to the webhook's
+ *       {@code sysched.webhook.containers.*}.</li>
  * </ul>
  * Pods without a valid {@code exs.sysched.io/syscalls} annotation are resolved from their own seccomp
  * settings with common's {@code io.github.sysched.pod.PodSyscallResolver}: Localhost SPO profile → that
@@ -42,6 +47,7 @@ public class SchedulerProperties {
     private final Bind bind = new Bind();
     private final Spo spo = new Spo();
     private DataSize maxRequestSize = DataSize.ofMegabytes(8);
+    private final Containers containers = new Containers();
 
     public DefaultProfile getDefaultProfile() {
         return defaultProfile;
@@ -73,6 +79,35 @@ public class SchedulerProperties {
 
     public void setMaxRequestSize(DataSize maxRequestSize) {
         this.maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(8) : maxRequestSize;
+    }
+
+    public Containers getContainers() {
+        return containers;
+    }
+
+    public static class Containers {
+        private ContainerPolicy.Unprofiled unprofiled = ContainerPolicy.Unprofiled.DEFAULT_PROFILE;
+        private ContainerPolicy.InitContainers init = ContainerPolicy.InitContainers.COUNT;
+
+        public ContainerPolicy.Unprofiled getUnprofiled() {
+            return unprofiled;
+        }
+
+        public void setUnprofiled(ContainerPolicy.Unprofiled unprofiled) {
+            this.unprofiled = unprofiled;
+        }
+
+        public ContainerPolicy.InitContainers getInit() {
+            return init;
+        }
+
+        public void setInit(ContainerPolicy.InitContainers init) {
+            this.init = init;
+        }
+
+        public ContainerPolicy policy() {
+            return new ContainerPolicy(unprofiled, init);
+        }
     }
 
     public static class DefaultProfile {

@@ -1,6 +1,7 @@
 package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.pod.PodSyscallResolver;
 import io.github.sysched.pod.PodSyscalls;
 import io.github.sysched.profile.PolicyMemo;
@@ -44,6 +45,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
 
     private final String defaultNamespace;
     private final String defaultName;
+    private final ContainerPolicy containerPolicy;
     private volatile SpoScope scope;
     private volatile ProfileKey defaultProfile;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -64,9 +66,15 @@ public class SpoPodResolver implements UnannotatedPodResolver {
      * @param defaultNamespace / defaultName {@code sysched.scheduler.default-profile.*}; the namespace is
      *                                       dropped when the scope is CLUSTER
      */
-    public SpoPodResolver(String defaultNamespace, String defaultName) {
+    public SpoPodResolver(String defaultNamespace, String defaultName, ContainerPolicy containerPolicy) {
         this.defaultNamespace = defaultNamespace;
         this.defaultName = defaultName;
+        this.containerPolicy = Objects.requireNonNull(containerPolicy, "containerPolicy");
+    }
+
+    /** With {@link ContainerPolicy#defaults()}. */
+    public SpoPodResolver(String defaultNamespace, String defaultName) {
+        this(defaultNamespace, defaultName, ContainerPolicy.defaults());
     }
 
     public SpoPodResolver(SpoScope scope, String defaultNamespace, String defaultName) {
@@ -203,7 +211,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
             log.info("default SeccompProfile {} found", defaultProfile);
         }
         defaultMissingLogged = !defaultExists;
-        return new Snapshot(gen, PodSyscallResolver.forSpoProfiles(lookup, defaultProfile));
+        return new Snapshot(gen, PodSyscallResolver.forSpoProfiles(lookup, defaultProfile, containerPolicy));
     }
 
     private static String name(Pod pod) {

@@ -40,7 +40,7 @@ public class StateConfiguration {
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
         return new SpoPodResolver(properties.getDefaultProfile().getNamespace(),
-                properties.getDefaultProfile().getName());
+                properties.getDefaultProfile().getName(), properties.getContainers().policy());
     }
 
     @Bean

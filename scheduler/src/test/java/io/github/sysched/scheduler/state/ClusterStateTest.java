@@ -10,6 +10,7 @@ import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.extender.ExtenderArgs;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.RuntimeDefaultProfile;
 import io.github.sysched.spo.SeccompProfile;
@@ -241,6 +242,31 @@ class ClusterStateTest {
         Pod unconfined = Harness.podWithSeccomp("u", "Unconfined", null);
         assertThat(fallback.resolve(unconfined)).isEqualTo(Harness.profileSet("full"));
         assertThat(fallback.resolveDetailed(unconfined).origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
+    }
+
+    /** The extender's fallback honours the same container policy as the webhook (one resolver in common). */
+    @Test
+    void theContainerPolicyAppliesToUnannotatedPods() {
+        addProfile(Harness.profile("full"));
+        addProfile(Harness.profile("nginx"));
+        Pod withSidecar = new PodBuilder(
+                Harness.podWithSeccomp("web", "Localhost", "operator/default/nginx-seccomp.json"))
+                .editSpec().addNewContainer().withName("sidecar").withImage("envoy:1").endContainer().endSpec().build();
+        SpoPodResolver ignoring = new SpoPodResolver("default", "full-seccomp", new ContainerPolicy(
+                ContainerPolicy.Unprofiled.IGNORE, ContainerPolicy.InitContainers.COUNT));
+        ignoring.attach(() -> profiles);
+        ignoring.useScope(SpoScope.NAMESPACED);
+
+        // the pod-level profile covers the sidecar too: both count nginx
+        assertThat(ignoring.resolve(withSidecar)).isEqualTo(Harness.profileSet("nginx"));
+        Pod unprofiledSidecar = new PodBuilder(Harness.pod("web", null)).editSpec()
+                .editFirstContainer().withNewSecurityContext().withNewSeccompProfile().withType("Localhost")
+                .withLocalhostProfile("operator/default/nginx-seccomp.json").endSeccompProfile().endSecurityContext()
+                .endContainer().addNewContainer().withName("sidecar").withImage("envoy:1").endContainer().endSpec()
+                .build();
+        assertThat(ignoring.resolve(unprofiledSidecar)).isEqualTo(Harness.profileSet("nginx"));
+        assertThat(resolver(SpoScope.NAMESPACED).resolve(unprofiledSidecar))
+                .isEqualTo(Harness.profileSet("nginx").union(Harness.profileSet("full")));
     }
 
     @Test

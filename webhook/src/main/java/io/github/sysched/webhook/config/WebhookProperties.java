@@ -1,5 +1,6 @@
 package io.github.sysched.webhook.config;
 
+import io.github.sysched.pod.ContainerPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -25,6 +26,8 @@ import org.springframework.validation.annotation.Validated;
  * @param binding            ProfileBinding behaviour
  * @param ipp                instance-per-pod classes
  * @param sandbox            policy for pods that end up unconfined (off by default)
+ * @param containers         how containers without a profile and init containers count (as the scheduler's
+ *                           {@code sysched.scheduler.containers.*}: keep both equal)
  * @param annotationWriters  user names allowed to change our annotations on pod UPDATE (default none)
  * @param tls                serving certificate source
  * @param requestDeadline    time budget of one admission request (default 2s; the API server waits up to 10s)
@@ -43,6 +46,7 @@ public record WebhookProperties(
         @DefaultValue @Valid Binding binding,
         @DefaultValue @Valid Ipp ipp,
         @DefaultValue @Valid Sandbox sandbox,
+        @DefaultValue @Valid Containers containers,
         @DefaultValue @NotNull List<String> annotationWriters,
         @DefaultValue @Valid Tls tls,
         @DefaultValue("2s") @NotNull Duration requestDeadline,
@@ -95,6 +99,22 @@ public record WebhookProperties(
     public record Sandbox(@DefaultValue("false") boolean enabled,
                           @DefaultValue("") String runtimeClassName,
                           @DefaultValue("") String ippClass) {
+    }
+
+    /**
+     * common's {@link ContainerPolicy}; SECURITY.md argues the defaults.
+     *
+     * @param unprofiled containers without a profile of their own: {@code default-profile} (default),
+     *                   {@code runtime-default} (kubelets run with {@code seccompDefault: true}) or {@code ignore}
+     *                   (upstream SySched: left out)
+     * @param init       init containers that run to completion: {@code count} (default) or {@code ignore}
+     */
+    public record Containers(@DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
+                             @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
+
+        public ContainerPolicy policy() {
+            return new ContainerPolicy(unprofiled, init);
+        }
     }
 
     /**

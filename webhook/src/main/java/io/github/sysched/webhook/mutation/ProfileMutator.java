@@ -18,6 +18,7 @@ import io.github.sysched.pod.PodSyscalls;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileResolutionException;
+import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
@@ -92,7 +93,8 @@ public class ProfileMutator implements PodMutator {
     }
 
     private PodSyscallResolver podResolver(SpoScope scope) {
-        return PodSyscallResolver.forSpoProfiles(cluster.profileLookup(), defaultProfile(scope));
+        return PodSyscallResolver.forSpoProfiles(cluster.profileLookup(), defaultProfile(scope),
+                properties.containers().policy());
     }
 
     @Override
@@ -131,6 +133,12 @@ public class ProfileMutator implements PodMutator {
             admission.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
                     + defaultProfile(scope));
+        }
+        installationNotes(result).forEach(admission::warn);
+        if (result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
+            admission.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
+                    + " of " + request.describe() + " have no seccomp profile and are left out of its syscall set"
+                    + " (containers.unprofiled=ignore)");
         }
         admission.syscalls(result);
         count(request, result.origin().name());
@@ -195,6 +203,22 @@ public class ProfileMutator implements PodMutator {
         return context == null ? null : context.getSeccompProfile();
     }
 
+    /** Profiles the containers run with that SPO has not installed (or has disabled): the author should know. */
+    private List<String> installationNotes(PodSyscalls result) {
+        Set<ProfileKey> named = new java.util.TreeSet<>();
+        for (ContainerSyscalls container : result.containers()) {
+            if (container.origin() == ProfileOrigin.BINDING || container.origin() == ProfileOrigin.EXPLICIT_PROFILE) {
+                container.profile().ifPresent(named::add);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        for (ProfileKey key : named) {
+            cluster.profile(key).flatMap(SpoProfiles::installationNote)
+                    .ifPresent(note -> notes.add("sysched: SeccompProfile " + key + " " + note));
+        }
+        return notes;
+    }
+
     private static List<String> sources(PodSyscalls result) {
         Set<String> sources = new LinkedHashSet<>();
         for (ContainerSyscalls container : result.containers()) {
@@ -217,6 +241,8 @@ public class ProfileMutator implements PodMutator {
                 case EXPLICIT_PROFILE -> c.profile().map(ProfileKey::toString).orElse("?");
                 case RUNTIME_DEFAULT -> "RuntimeDefault";
                 case DEFAULT_PROFILE -> c.profile().map(p -> p + " (default)").orElse("all syscalls (default)");
+                case UNPROFILED_IGNORED -> "no profile (left out)";
+                case INIT_IGNORED -> "left out (runs to completion)";
             };
             parts.add((c.initContainer() ? "init:" : "") + c.containerName() + "=" + what);
         }

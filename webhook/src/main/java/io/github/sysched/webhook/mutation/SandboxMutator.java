@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Optional policy ({@code sysched.webhook.sandbox.*}): a pod with an unconfined container (one scored with the
- * default profile) gets a sandbox runtime class unless it names one, and/or an IPP class for the IPP mutator
- * when it has none.
+ * default profile, or left out of the syscall set as unprofiled) gets a sandbox runtime class unless it names
+ * one, and/or an IPP class for the IPP mutator when it has none.
  */
 @Component
 @Order(150)
@@ -28,8 +28,9 @@ public class SandboxMutator implements PodMutator {
 
     @Override
     public void mutate(PodAdmission admission) {
-        boolean unconfined = admission.syscalls()
-                .filter(result -> result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)).isPresent();
+        boolean unconfined = admission.syscalls().filter(result -> result.origins().contains(
+                ProfileOrigin.DEFAULT_PROFILE) || result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED))
+                .isPresent();
         if (!unconfined) {
             return;
         }

@@ -1,6 +1,8 @@
 package io.github.sysched.webhook.tls;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
@@ -10,6 +12,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,34 @@ final class CaBundlePublisher {
                     .noneMatch(o -> o == Outcome.PATCHED || o == Outcome.FAILED);
         }
         return current;
+    }
+
+    /**
+     * The first configured webhook configuration that exists, as the owner of what must go when it goes: the
+     * chart creates and deletes these configurations with the release, and the garbage collector then deletes
+     * the dependents (a namespaced object may have a cluster-scoped owner). No {@code blockOwnerDeletion}: that
+     * would need update rights on the configuration's finalizers.
+     */
+    Optional<OwnerReference> owner() {
+        for (String name : names) {
+            for (Resource<? extends HasMetadata> resource : List.of(
+                    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name),
+                    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name))) {
+                HasMetadata configuration;
+                try {
+                    configuration = resource.get();
+                } catch (KubernetesClientException e) {
+                    log.debug("cannot read webhook configuration {} ({}): not an owner", name, e.getCode());
+                    continue;
+                }
+                if (configuration != null) {
+                    return Optional.of(new OwnerReferenceBuilder().withApiVersion(configuration.getApiVersion())
+                            .withKind(configuration.getKind()).withName(name)
+                            .withUid(configuration.getMetadata().getUid()).build());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** fabric8's edit sends a patch that tests resourceVersion: on 409 (another replica patched) look again. */

@@ -1,5 +1,6 @@
 package io.github.sysched.webhook.tls;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,6 +67,7 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
     private String namespace;
     private RenewalPolicy policy;
     private Map<String, String> servedFiles = Map.of();
+    private boolean ownerMissingReported;
 
     public SelfSignedTlsBootstrap(KubernetesClient client, WebhookProperties properties) {
         this(client, properties, Clock.systemUTC());
@@ -125,6 +127,7 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
         if (written.write() != SecretWrite.NONE || material.isEmpty()) {
             publisher.publish(written.secret().getData().get("ca.crt"));
         }
+        written = adoptIfUnowned(namespace, written);
         serve(written.secret());
         return new Check(written.secret(), written.write(),
                 written.write() == SecretWrite.WON ? changes : List.of());
@@ -133,7 +136,8 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
     private Written write(String namespace, Secret base, SelfSignedMaterial material, boolean mustSucceed) {
         Secret desired = material.toSecret(base != null ? base : new SecretBuilder().withNewMetadata()
                 .withName(tls.secretName()).withNamespace(namespace)
-                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook").endMetadata().build());
+                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook")
+                .withOwnerReferences(publisher.owner().stream().toList()).endMetadata().build());
         try {
             // base carries its resourceVersion: the update is refused with 409 if anyone wrote since we read
             var secrets = client.secrets().inNamespace(namespace);
@@ -153,6 +157,42 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
             }
             log.error("cannot update Secret {}/{} (will retry): {}", namespace, tls.secretName(), e.getMessage());
             return new Written(base, SecretWrite.FAILED);
+        }
+    }
+
+    /**
+     * The Secret holds the CA's private key: it must not outlive the release ({@code helm uninstall} deletes only
+     * what the chart rendered). It is owned by one of our webhook configurations, which the chart does render, so
+     * the garbage collector deletes it with them. A Secret made before that configuration existed, or by an older
+     * version, is adopted here (a resourceVersion-checked update; a conflict waits for the next check).
+     */
+    private Written adoptIfUnowned(String namespace, Written written) {
+        Secret secret = written.secret();
+        if (secret.getMetadata().getOwnerReferences() != null && !secret.getMetadata().getOwnerReferences().isEmpty()) {
+            ownerMissingReported = false;
+            return written;
+        }
+        Optional<OwnerReference> owner = publisher.owner();
+        if (owner.isEmpty()) {
+            if (!ownerMissingReported) {
+                log.warn("Secret {}/{} has no owner: none of the webhook configurations {} exists, so it will not be "
+                        + "deleted with them; retrying at the next check", namespace, tls.secretName(),
+                        tls.webhookConfigurations());
+                ownerMissingReported = true;
+            }
+            return written;
+        }
+        Secret owned = new SecretBuilder(secret).editMetadata().withOwnerReferences(owner.get()).endMetadata().build();
+        try {
+            Secret updated = client.secrets().inNamespace(namespace).resource(owned).update();
+            log.info("Secret {}/{} is now owned by {} {} (deleted with it)", namespace, tls.secretName(),
+                    owner.get().getKind(), owner.get().getName());
+            ownerMissingReported = false;
+            return new Written(updated, written.write());
+        } catch (KubernetesClientException e) {
+            log.warn("cannot set the owner of Secret {}/{} (retrying at the next check): {}", namespace,
+                    tls.secretName(), e.getMessage());
+            return written;
         }
     }
 

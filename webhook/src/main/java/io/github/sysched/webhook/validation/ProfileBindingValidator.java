@@ -1,10 +1,15 @@
 package io.github.sysched.webhook.validation;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.github.sysched.binding.Binding;
+import io.github.sysched.binding.ImageReferences;
+import io.github.sysched.binding.LabelSelectors;
 import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.ProfileBindingSpec;
 import io.github.sysched.spo.ProfileRef;
+import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoApi;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
@@ -12,19 +17,22 @@ import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
 import io.github.sysched.webhook.cache.ClusterView;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * ProfileBinding CREATE/UPDATE: deny an unsupported {@code profileRef.kind}, an empty image or profile name,
- * and a second binding of the namespace with the same image and pod selector (which one applies would be
- * ambiguous); warn when a SeccompProfile it references does not exist (yet).
+ * ProfileBinding CREATE/UPDATE: deny an unsupported {@code profileRef.kind}, an empty image or profile name, a
+ * podSelector Kubernetes cannot convert (SPO would skip the binding for every pod),
+ * and a second binding of the namespace with the same profile kind, image and pod selector (which one applies
+ * would be ambiguous; bindings of different kinds, e.g. SeccompProfile and SelinuxProfile, apply side by side as
+ * in SPO); warn when a SeccompProfile it references does not exist (yet).
  */
 @Component
 public class ProfileBindingValidator implements Validator {
 
     /** The kinds SPO binds; only SeccompProfile contributes to syscall sets. */
-    static final Set<String> SUPPORTED_KINDS = Set.of("SeccompProfile", "SelinuxProfile", "AppArmorProfile");
+    static final Set<String> SUPPORTED_KINDS = Binding.SPO_KINDS;
 
     private final ClusterView cluster;
 
@@ -52,6 +60,12 @@ public class ProfileBindingValidator implements Validator {
         if (spec.getImage() == null || spec.getImage().isBlank()) {
             verdict.deny("ProfileBinding " + name + ": spec.image must not be empty (use \"*\" for every image)");
         }
+        Optional<String> selectorProblem = LabelSelectors.problem(spec.getPodSelector());
+        if (selectorProblem.isPresent()) {
+            verdict.deny("ProfileBinding " + name + ": invalid podSelector: " + selectorProblem.get()
+                    + " (SPO would skip the binding for every pod)");
+            return;
+        }
         ProfileRef ref = spec.getProfileRef();
         if (ref == null || ref.getKind() == null || !SUPPORTED_KINDS.contains(ref.getKind())) {
             verdict.deny("ProfileBinding " + name + ": profileRef.kind '" + (ref == null ? null : ref.getKind())
@@ -72,9 +86,13 @@ public class ProfileBindingValidator implements Validator {
                     verdict.deny("ProfileBinding " + name + ": " + e.getMessage());
                     return;
                 }
-                if (cluster.profile(key).isEmpty()) {
+                Optional<SeccompProfile> profile = cluster.profile(key);
+                if (profile.isEmpty()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key
                             + " does not exist; pods are not bound until it does");
+                } else if (profile.get().getSpec() != null && !profile.get().getSpec().isEnabled()) {
+                    verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key + " "
+                            + SpoProfiles.installationNote(profile.get()).orElseThrow());
                 }
             }
         }
@@ -83,11 +101,15 @@ public class ProfileBindingValidator implements Validator {
                     || other.getSpec() == null) {
                 continue;
             }
-            if (Objects.equals(other.getSpec().getImage(), spec.getImage())
+            ProfileRef otherRef = other.getSpec().getProfileRef();
+            // SPO binds each kind on its own: a SelinuxProfile binding beside a SeccompProfile one is no conflict
+            if (otherRef != null && ref.getKind().equals(otherRef.getKind())
+                    && Objects.equals(ImageReferences.normalize(other.getSpec().getImage()),
+                            ImageReferences.normalize(spec.getImage()))
                     && sameSelector(other.getSpec().getPodSelector(), spec.getPodSelector())) {
                 verdict.deny("ProfileBinding " + name + " binds image '" + spec.getImage()
-                        + "' with the same pod selector as ProfileBinding " + other.getMetadata().getName()
-                        + ": which one applies would be ambiguous");
+                        + "' with the same pod selector as " + ref.getKind() + " binding "
+                        + other.getMetadata().getName() + ": which one applies would be ambiguous");
                 return;
             }
         }

@@ -18,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * SeccompProfile CREATE/UPDATE: deny a profile whose {@code baseProfileName} chain (with the profile as it
- * would be stored) has a cycle or a syscall name the resolvers cannot use (blank, longer than 128 characters);
- * warn when a base profile is missing or not supported.
+ * would be stored) has a cycle, more than 15 profiles, a base name no SeccompProfile can have, or a syscall name
+ * the resolvers cannot use (blank, longer than 128 characters): SPO would never install it; warn when a base
+ * profile is missing (it may be created next) or is an {@code oci://} artifact (not followed here).
  */
 @Component
 public class SeccompProfileValidator implements Validator {

@@ -2,6 +2,7 @@ package io.github.sysched.webhook.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.sysched.pod.ContainerPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -46,6 +47,7 @@ class WebhookPropertiesTest {
             assertThat(p.requestDeadline()).isEqualTo(Duration.ofSeconds(2));
             assertThat(p.failureMode()).isEqualTo(WebhookProperties.FailureMode.ALLOW);
             assertThat(p.sandbox().enabled()).isFalse();
+            assertThat(p.containers().policy()).isEqualTo(ContainerPolicy.defaults());
         });
     }
 
@@ -53,13 +55,17 @@ class WebhookPropertiesTest {
     void contractSpellingsBind() {
         runner.withPropertyValues("sysched.webhook.mode=enforce", "sysched.webhook.tls.mode=self-signed",
                 "sysched.webhook.spo.scope=cluster", "sysched.webhook.ipp.mode=fast",
-                "sysched.webhook.exempt-namespaces=kube-system,sysched-system").run(context -> {
+                "sysched.webhook.exempt-namespaces=kube-system,sysched-system",
+                "sysched.webhook.containers.unprofiled=runtime-default", "sysched.webhook.containers.init=ignore")
+                .run(context -> {
                     WebhookProperties p = context.getBean(WebhookProperties.class);
                     assertThat(p.mode()).isEqualTo(WebhookProperties.Mode.ENFORCE);
                     assertThat(p.tls().mode()).isEqualTo(WebhookProperties.Tls.TlsMode.SELF_SIGNED);
                     assertThat(p.spo().scope()).isEqualTo(WebhookProperties.Spo.Scope.CLUSTER);
                     assertThat(p.ipp().mode()).isEqualTo(WebhookProperties.Ipp.IppMode.FAST);
                     assertThat(p.exemptNamespaces()).containsExactlyInAnyOrder("kube-system", "sysched-system");
+                    assertThat(p.containers().policy()).isEqualTo(new ContainerPolicy(
+                            ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.IGNORE));
                 });
     }
 
@@ -70,6 +76,8 @@ class WebhookPropertiesTest {
         runner.withPropertyValues("sysched.webhook.ipp.class-label= ").run(context ->
                 assertThat(context).hasFailed());
         runner.withPropertyValues("sysched.webhook.mode=sometimes").run(context ->
+                assertThat(context).hasFailed());
+        runner.withPropertyValues("sysched.webhook.containers.unprofiled=unconfined").run(context ->
                 assertThat(context).hasFailed());
     }
 }
