@@ -247,6 +247,21 @@ class PodMutationsTest {
                 .anyMatch(w -> w.contains("default profile"));
     }
 
+    @Test
+    void aContainerLeftOutAsUnprofiledCountsAsUnconfinedForTheSandbox() {
+        PodMutations mutations = mutations("containers.unprofiled", "ignore", "sandbox.enabled", "true",
+                "sandbox.runtime-class-name", "gvisor");
+
+        Admitted admitted = admit(mutations, Reviews.podCreate("default", pod("default", "nginx:1.16")));
+        Admitted sidecar = admit(mutations, Reviews.podCreate("default",
+                Reviews.pod("web-", "default", "nginx:1.16", "envoy:1")));
+
+        assertThat(admitted.pod().at("/spec/runtimeClassName").isMissingNode()).as("confined by its binding").isTrue();
+        assertThat(sidecar.pod().at("/spec/runtimeClassName").asString()).isEqualTo("gvisor");
+        assertThat(sidecar.annotation(PlacementAnnotations.PROFILES).asString()).endsWith("c1=no profile (left out)");
+        assertThat(sidecar.verdict().warnings()).anyMatch(w -> w.contains("left out of its syscall set"));
+    }
+
     private static ObjectNode oversized(String namespace) {
         ObjectNode pod = withAnnotations(pod(namespace, "nginx:1.16"), PlacementAnnotations.SYSCALLS, "v1;;;");
         labelled(pod, "ipp-class", "gold");
