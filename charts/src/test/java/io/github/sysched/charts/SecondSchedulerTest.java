@@ -78,7 +78,7 @@ class SecondSchedulerTest {
     assertThat(ext.keySet()).isSubsetOf(EXTENDER_KEYS);
     assertThat(ext).containsEntry("filterVerb", "filter").containsEntry("prioritizeVerb", "prioritize")
         .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", true).containsEntry("httpTimeout", "2s")
-        .containsEntry("weight", 1).doesNotContainKey("bindVerb");
+        .containsEntry("weight", 3).doesNotContainKey("bindVerb");
 
     // urlPrefix → extender Service → container port 8888
     URI url = URI.create((String) ext.get("urlPrefix"));

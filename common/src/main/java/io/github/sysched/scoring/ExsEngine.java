@@ -99,6 +99,36 @@ public final class ExsEngine {
         return scores;
     }
 
+    /**
+     * The exposure placing {@code incoming} on each node would <em>add</em> (0 for an empty node): the node's ExS
+     * after minus before, {@code k·w(P ∖ U) + w(U ∖ P)} (each of the k pods gains P's extra names, P gains the
+     * node's names it lacks) = (k+1)·w(U ∪ P) − k·w(U) − w(P). Unlike {@link #rawScores} it does not count the
+     * exposure the node already has, which no placement of this pod can change.
+     */
+    public long[] marginalScores(List<String> nodeNames, SyscallSet incoming) {
+        long incomingWeight = weights.weigh(incoming);
+        long[] scores = new long[nodeNames.size()];
+        for (int i = 0; i < scores.length; i++) {
+            NodeState node = nodes.get(nodeNames.get(i));
+            if (node != null && node.view.podCount > 0) {
+                NodeView view = node.view;
+                scores[i] = (view.podCount + 1L) * weights.weighUnion(view.union, incoming)
+                        - view.podCount * view.unionWeight - incomingWeight;
+            }
+        }
+        return scores;
+    }
+
+    /** Pods counted on each node, in order (0 for a node the engine does not know). */
+    public int[] podCounts(List<String> nodeNames) {
+        int[] counts = new int[nodeNames.size()];
+        for (int i = 0; i < counts.length; i++) {
+            NodeState node = nodes.get(nodeNames.get(i));
+            counts[i] = node == null ? 0 : node.view.podCount;
+        }
+        return counts;
+    }
+
     private long rawScore(NodeView view, SyscallSet incoming) {
         return rawScore(view, incoming, weights.weigh(incoming));
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The SySched demo (nginx 98, redis 86, memcached 53 names) with the profiles of the upstream repository. */
 class SeedDemoScoresTest {
 
-    private static SyscallSet profile(String file) {
+    /** A seed demo profile's allowed set (shared with {@link MarginalExsTest}). */
+    static SyscallSet profile(String file) {
         SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/" + file, "SeccompProfile",
                 SeccompProfileV1Beta1.class);
         return SpoProfiles.policyOf(profile).allowedSyscalls(SyscallTable.x86_64().allSyscalls());

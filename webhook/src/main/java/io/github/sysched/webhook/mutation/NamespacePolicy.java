@@ -1,7 +1,7 @@
 package io.github.sysched.webhook.mutation;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.github.sysched.webhook.cache.ClusterView;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import io.github.sysched.webhook.config.WebhookProperties;
 import java.util.Map;
 import java.util.Optional;
@@ -11,10 +11,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class NamespacePolicy {
 
-    private final ClusterView cluster;
+    private final ClusterLookups cluster;
     private final WebhookProperties properties;
 
-    public NamespacePolicy(ClusterView cluster, WebhookProperties properties) {
+    public NamespacePolicy(ClusterLookups cluster, WebhookProperties properties) {
         this.cluster = cluster;
         this.properties = properties;
     }

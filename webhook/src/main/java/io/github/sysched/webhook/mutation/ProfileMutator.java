@@ -22,7 +22,7 @@ import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.cache.ClusterView;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,13 +48,13 @@ public class ProfileMutator implements PodMutator {
 
     private static final Logger log = LoggerFactory.getLogger(ProfileMutator.class);
 
-    private final ClusterView cluster;
+    private final ClusterLookups cluster;
     private final NamespacePolicy namespaces;
     private final WebhookProperties properties;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
 
-    public ProfileMutator(ClusterView cluster, NamespacePolicy namespaces, WebhookProperties properties,
+    public ProfileMutator(ClusterLookups cluster, NamespacePolicy namespaces, WebhookProperties properties,
                           ObjectMapper mapper, MeterRegistry registry) {
         this.cluster = cluster;
         this.namespaces = namespaces;

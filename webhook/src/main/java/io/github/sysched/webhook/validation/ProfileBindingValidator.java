@@ -15,7 +15,7 @@ import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.cache.ClusterView;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -34,9 +34,9 @@ public class ProfileBindingValidator implements Validator {
     /** The kinds SPO binds; only SeccompProfile contributes to syscall sets. */
     static final Set<String> SUPPORTED_KINDS = Binding.SPO_KINDS;
 
-    private final ClusterView cluster;
+    private final ClusterLookups cluster;
 
-    public ProfileBindingValidator(ClusterView cluster) {
+    public ProfileBindingValidator(ClusterLookups cluster) {
         this.cluster = cluster;
     }
 

@@ -12,7 +12,7 @@ import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.cache.ClusterView;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -25,9 +25,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SeccompProfileValidator implements Validator {
 
-    private final ClusterView cluster;
+    private final ClusterLookups cluster;
 
-    public SeccompProfileValidator(ClusterView cluster) {
+    public SeccompProfileValidator(ClusterLookups cluster) {
         this.cluster = cluster;
     }
 

@@ -6,7 +6,7 @@ import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.webhook.mutation.NamespacePolicy;
 import io.github.sysched.webhook.mutation.OwnedAnnotations;
-import io.github.sysched.webhook.support.InMemoryClusterView;
+import io.github.sysched.webhook.support.InMemoryClusterLookups;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.TestProperties;
 import java.util.List;
@@ -22,7 +22,7 @@ class FailurePolicyTest {
     private static FailurePolicy policy(String mode) {
         var properties = TestProperties.webhook("failure-mode", mode);
         return new FailurePolicy(properties, List.of(new OwnedAnnotations(
-                new NamespacePolicy(InMemoryClusterView.demo(), properties))));
+                new NamespacePolicy(InMemoryClusterLookups.demo(), properties))));
     }
 
     private static ObjectNode forgedPodCreate(String namespace) {

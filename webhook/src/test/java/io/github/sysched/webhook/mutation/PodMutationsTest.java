@@ -10,7 +10,7 @@ import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.github.sysched.webhook.ipp.IppMutator;
-import io.github.sysched.webhook.support.InMemoryClusterView;
+import io.github.sysched.webhook.support.InMemoryClusterLookups;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.SpoObjects;
 import io.github.sysched.webhook.support.TestProperties;
@@ -31,7 +31,7 @@ class PodMutationsTest {
 
     private static final String RS_UID = "2c9d1c7a-1f0e-4b8e-9d55-3a1f6c3e9b10";
 
-    private final InMemoryClusterView cluster = InMemoryClusterView.demo();
+    private final InMemoryClusterLookups cluster = InMemoryClusterLookups.demo();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private PodMutations mutations(String... settings) {
@@ -319,7 +319,7 @@ class PodMutationsTest {
     }
 
     @Test
-    void aClusterViewThatHasNotSyncedIsAnInternalError() {
+    void aClusterThatHasNotSyncedIsAnInternalError() {
         cluster.unsynced("informers not synced yet");
 
         assertThatThrownBy(() -> admit(mutations(), Reviews.fixture("/admission/pod-create-nginx-generatename.json")))

@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.github.sysched.spo.ProfileBindingV1Alpha1;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.testsupport.TestResources;
 import java.net.InetAddress;
 import java.util.HashMap;
 
@@ -80,6 +81,6 @@ public final class MockKube {
     }
 
     public static <T> T load(String resource, Class<T> type) {
-        return TestResources.load(resource, type);
+        return TestResources.read(resource, type);
     }
 }

@@ -9,7 +9,7 @@ import io.github.sysched.spo.ProfileBinding;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.support.InMemoryClusterView;
+import io.github.sysched.webhook.support.InMemoryClusterLookups;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.TestProperties;
 import java.util.List;
@@ -22,7 +22,7 @@ class ValidationsTest {
 
     private static final String SPO = "security-profiles-operator.x-k8s.io";
 
-    private InMemoryClusterView cluster = InMemoryClusterView.demo();
+    private InMemoryClusterLookups cluster = InMemoryClusterLookups.demo();
 
     private AdmissionVerdict validate(JsonNode review) {
         Validations validations = new Validations(List.of(
@@ -122,7 +122,7 @@ class ValidationsTest {
 
     @Test
     void beforeTheScopeIsKnownProfilesAreAdmittedWithAWarning() {
-        cluster = new InMemoryClusterView(null);
+        cluster = new InMemoryClusterLookups(null);
 
         AdmissionVerdict verdict = validate(profileCreate(profile("default", "a", "b", "read")));
 
@@ -132,7 +132,7 @@ class ValidationsTest {
 
     @Test
     void inClusterScopeAProfileIsKeyedByNameOnly() {
-        cluster = new InMemoryClusterView(SpoScope.CLUSTER).namespace("default", true);
+        cluster = new InMemoryClusterLookups(SpoScope.CLUSTER).namespace("default", true);
         var base = profile(null, "base", null, "read");
         cluster.profile(base);
 

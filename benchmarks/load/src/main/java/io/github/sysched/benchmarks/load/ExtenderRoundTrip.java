@@ -73,7 +73,7 @@ final class ExtenderRoundTrip {
         out.println("[b2] machine: " + MachineState.describe());
         try (DemoHarness harness = DemoHarness.start(List.of())) {
             long started = System.nanoTime();
-            Cluster cluster = loadCluster(harness);
+            Cluster cluster = loadCluster(new StoreLoader(harness.store(), harness.client()));
             out.printf(Locale.ROOT, "[b2] stored %,d nodes and %,d bound pods in the embedded API in %.1f s%n", NODES,
                     NODES * PODS_PER_NODE, seconds(started));
             awaitTrackedPods(harness, NODES * PODS_PER_NODE);
@@ -98,7 +98,7 @@ final class ExtenderRoundTrip {
      * second (each scrape renders 10,000 per-node gauges) and allows minutes, as 150,000 events take on a busy
      * machine.
      */
-    private void awaitTrackedPods(DemoHarness harness, int pods) throws Exception {
+    void awaitTrackedPods(DemoHarness harness, int pods) throws Exception {
         long deadline = System.nanoTime() + 600_000_000_000L;
         double tracked = 0;
         while (System.nanoTime() < deadline) {
@@ -112,8 +112,7 @@ final class ExtenderRoundTrip {
     }
 
     /** Nodes, and pods bound to them, stored in the API; the extender's pod informer learns them from its watch. */
-    private Cluster loadCluster(DemoHarness harness) {
-        StoreLoader store = new StoreLoader(harness);
+    Cluster loadCluster(StoreLoader store) {
         SplittableRandom random = new SplittableRandom(SEED);
         ExsEngine mirror = new ExsEngine();
         List<String> nodeNames = new ArrayList<>(NODES);

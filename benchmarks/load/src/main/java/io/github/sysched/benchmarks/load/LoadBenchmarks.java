@@ -17,14 +17,17 @@ import picocli.CommandLine.Spec;
  * <pre>
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b2    extender round trip, 5,000 nodes x 30 pods
  * java -jar benchmarks/load/target/sysched-load.jar b3           webhook /mutate over TLS, concurrency and fixed rate
+ * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b6    heap of the extender's pod state, 150,000 pods
  * </pre>
  * Several benchmarks run one after the other ({@code b2 b3}). Each option's default can also be set with the system
  * property in its description ({@code -Db2.requests=...}). Exit status 1 if any answer was wrong or a benchmark
  * failed, 2 on a usage error.
  */
 @Command(name = "sysched-load", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
-        subcommands = {LoadBenchmarks.B2.class, LoadBenchmarks.B3.class}, subcommandsRepeatable = true,
-        description = "HTTP load generators against the real services (BENCHMARKS.md): b2, b3, or both in order.")
+        subcommands = {LoadBenchmarks.B2.class, LoadBenchmarks.B3.class, LoadBenchmarks.B6.class},
+        subcommandsRepeatable = true,
+        description = "HTTP load generators against the real services (BENCHMARKS.md): b2, b3, b6, or several in "
+                + "order.")
 public final class LoadBenchmarks {
 
     /**
@@ -96,6 +99,17 @@ public final class LoadBenchmarks {
         }
     }
 
+    @Command(name = "b6", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+            description = "Heap of the extender's pod state at 150,000 pods on 5,000 nodes, loaded as b2 loads them "
+                    + "(run the JVM with -Xmx4g).")
+    static final class B6 implements Benchmark {
+
+        @Override
+        public boolean run() throws Exception {
+            return new PodCacheHeap(System.out).run();
+        }
+    }
+
     private LoadBenchmarks() {
     }
 
@@ -122,7 +136,7 @@ public final class LoadBenchmarks {
             return help;
         }
         if (!parsed.hasSubcommand()) {
-            throw new ParameterException(parsed.commandSpec().commandLine(), "name a benchmark: b2, b3 (or both)");
+            throw new ParameterException(parsed.commandSpec().commandLine(), "name a benchmark: b2, b3, b6");
         }
         boolean right = true;
         for (ParseResult benchmark : parsed.subcommands()) {

@@ -3,10 +3,10 @@ package io.github.sysched.benchmarks.load;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.crud.Attribute;
-import io.github.sysched.demo.DemoHarness;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -21,9 +21,10 @@ final class StoreLoader {
     private final KubernetesCrudDispatcher store;
     private final KubernetesSerialization serialization;
 
-    StoreLoader(DemoHarness harness) {
-        this.store = harness.store();
-        this.serialization = harness.client().getKubernetesSerialization();
+    /** Stores into {@code store}, the store behind the embedded API that {@code client} talks to. */
+    StoreLoader(KubernetesCrudDispatcher store, KubernetesClient client) {
+        this.store = store;
+        this.serialization = client.getKubernetesSerialization();
     }
 
     /**

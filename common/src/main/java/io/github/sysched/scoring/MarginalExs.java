@@ -1,0 +1,71 @@
+package io.github.sysched.scoring;
+
+import java.util.Arrays;
+
+/**
+ * The extender's second scoring: rank the candidate nodes by the exposure placing the pod there <em>adds</em>, with
+ * an opening cost for empty nodes, and spend the extender's 11 levels (0..10) where the candidates differ.
+ *
+ * <p>Why not upstream's score ({@link ExsNormalizer}): its raw value is the node's ExS <em>after</em> the placement,
+ * 0 on an empty node and 0 on a node of identical pods, and {@code 100 − 100·raw/max} then rounds most candidates
+ * into the top levels. On a real kube-scheduler (issue 15) 194 of 234 pods tied at the extender's best score and
+ * kube-scheduler's own plugins (LeastAllocated: the emptiest node) or its random tie-break decided.
+ *
+ * <p>Here, for a candidate with k pods (union U) and the incoming set P:
+ * <ul>
+ *   <li>an occupied node costs its marginal ExS, {@code k·w(P ∖ U) + w(U ∖ P)} ({@link ExsEngine#marginalScores});
+ *       0 when every pod there allows exactly what P allows, so such a node beats an empty one;</li>
+ *   <li>an empty node costs {@code openingCost}: joining a node whose pods are this similar or closer is preferred
+ *       to starting a new one, which future pods would have to join;</li>
+ *   <li>levels are dense ranks: the cheapest candidates get 10, the next distinct cost 9, …, the eleventh and
+ *       beyond 0. kube-scheduler adds level × weight × 10 to its own 0..100 plugin scores, so one level is worth
+ *       10 points at weight 1: more than its LeastAllocated score moves per pod on a node.</li>
+ * </ul>
+ * Pure: the extender ({@code ExtenderService}) and the simulator call the same code.
+ */
+public final class MarginalExs {
+
+    /** The default opening cost, in (weighted) syscalls: see docs/PLACEMENT.md for the sweep that chose it. */
+    public static final long DEFAULT_OPENING_COST = 20;
+
+    private MarginalExs() {
+    }
+
+    /** Cost per candidate (lower is better): the marginal ExS, or {@code openingCost} for an empty node. */
+    public static long[] costs(long[] marginal, int[] podCounts, long openingCost) {
+        if (marginal.length != podCounts.length) {
+            throw new IllegalArgumentException("one marginal score and one pod count per node");
+        }
+        if (openingCost < 0) {
+            throw new IllegalArgumentException("opening cost cannot be negative: " + openingCost);
+        }
+        long[] costs = new long[marginal.length];
+        for (int i = 0; i < costs.length; i++) {
+            if (marginal[i] < 0) {
+                throw new IllegalArgumentException("marginal ExS cannot be negative: " + marginal[i]);
+            }
+            costs[i] = podCounts[i] == 0 ? openingCost : marginal[i];
+        }
+        return costs;
+    }
+
+    /** The extender's scores for {@code incoming} on {@code nodeNames}, in order (0..10). */
+    public static int[] extenderScores(ExsEngine engine, java.util.List<String> nodeNames,
+            io.github.sysched.syscall.SyscallSet incoming, long openingCost) {
+        return levels(costs(engine.marginalScores(nodeNames, incoming), engine.podCounts(nodeNames), openingCost));
+    }
+
+    /**
+     * Dense-rank levels: the lowest cost gets {@link ExsNormalizer#MAX_EXTENDER_PRIORITY}, each next distinct cost
+     * one level less, down to 0.
+     */
+    public static int[] levels(long[] costs) {
+        long[] distinct = Arrays.stream(costs).distinct().sorted().toArray();
+        int[] levels = new int[costs.length];
+        for (int i = 0; i < costs.length; i++) {
+            int rank = Arrays.binarySearch(distinct, costs[i]);
+            levels[i] = Math.max(0, ExsNormalizer.MAX_EXTENDER_PRIORITY - rank);
+        }
+        return levels;
+    }
+}

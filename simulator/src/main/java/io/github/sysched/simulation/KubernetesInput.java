@@ -1,0 +1,192 @@
+package io.github.sysched.simulation;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.sysched.spo.ProfileBinding;
+import io.github.sysched.spo.SeccompProfile;
+import io.github.sysched.spo.SpoApiVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Kubernetes objects read from files the way {@code kubectl} writes or applies them: YAML (several documents
+ * separated by {@code ---}) or JSON, single objects or {@code kind: List} ({@code kubectl get … -o json}).
+ * A directory is read recursively, files ({@code .yaml}, {@code .yml}, {@code .json}) in name order; objects keep
+ * the order in which they were read, which is the arrival order of the pods.
+ *
+ * <p>Kept: Pods, Deployments, StatefulSets, Nodes, Namespaces, SPO SeccompProfiles and ProfileBindings. Every
+ * other kind is counted in {@link #ignoredKinds()} and otherwise left alone.
+ */
+public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, List<Namespace> namespaces,
+        List<SeccompProfile> profiles, List<ProfileBinding> bindings, Map<String, Integer> ignoredKinds) {
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    public KubernetesInput {
+        workloads = List.copyOf(workloads);
+        nodes = List.copyOf(nodes);
+        namespaces = List.copyOf(namespaces);
+        profiles = List.copyOf(profiles);
+        bindings = List.copyOf(bindings);
+        ignoredKinds = java.util.Collections.unmodifiableMap(new TreeMap<>(ignoredKinds));
+    }
+
+    public static KubernetesInput read(Collection<Path> paths) {
+        Builder builder = new Builder();
+        for (Path path : paths) {
+            for (Path file : filesOf(path)) {
+                builder.addFile(file);
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * The documents of a YAML stream, each as JSON text, leaving out empty ones (only comments or blanks). Read by a
+     * YAML parser, so every valid separator counts ({@code ---} followed by a comment or by content, {@code ...}
+     * document ends) and a {@code ---} inside a block scalar does not.
+     *
+     * @throws IllegalArgumentException when the text is not valid YAML (the message gives the line)
+     */
+    public static List<String> yamlDocuments(String text) {
+        List<String> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> values = YAML.readerFor(JsonNode.class).readValues(text)) {
+            while (values.hasNextValue()) {
+                JsonNode document = values.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    documents.add(document.toString());
+                }
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        }
+        return documents;
+    }
+
+    private static List<Path> filesOf(Path path) {
+        if (Files.isRegularFile(path)) {
+            return List.of(path);
+        }
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + " does not exist");
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")
+                            || p.toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + path, e);
+        }
+    }
+
+    private static final class Builder {
+        private final List<HasMetadata> workloads = new ArrayList<>();
+        private final List<Node> nodes = new ArrayList<>();
+        private final List<Namespace> namespaces = new ArrayList<>();
+        private final List<SeccompProfile> profiles = new ArrayList<>();
+        private final List<ProfileBinding> bindings = new ArrayList<>();
+        private final Map<String, Integer> ignored = new TreeMap<>();
+
+        void addFile(Path file) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            List<String> documents;
+            try {
+                documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+            for (int i = 0; i < documents.size(); i++) {
+                String document = documents.get(i);
+                String where = file + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");
+                GenericKubernetesResource object;
+                try {
+                    object = Serialization.unmarshal(document, GenericKubernetesResource.class);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(where + ": not a Kubernetes object: " + e.getMessage(), e);
+                }
+                add(object, where);
+            }
+        }
+
+        private void add(GenericKubernetesResource object, String where) {
+            String kind = object.getKind() == null ? "" : object.getKind();
+            if (kind.isEmpty()) {
+                throw new IllegalArgumentException(where + ": object without kind");
+            }
+            if (kind.equals("List") || kind.endsWith("List")) {
+                Object items = object.getAdditionalProperties().get("items");
+                if (items instanceof List<?> list) {
+                    for (int i = 0; i < list.size(); i++) {
+                        add(Serialization.unmarshal(Serialization.asJson(list.get(i)), GenericKubernetesResource.class),
+                                where + " item " + i);
+                    }
+                }
+                return;
+            }
+            String version = object.getApiVersion() == null ? "" : object.getApiVersion();
+            SpoApiVersion spo = SpoApiVersion.ofObjectVersion(version.substring(version.indexOf('/') + 1));
+            boolean spoGroup = version.startsWith("security-profiles-operator.x-k8s.io/");
+            switch (kind) {
+                case "Pod" -> workloads.add(as(object, Pod.class, where));
+                case "Deployment" -> workloads.add(as(object, Deployment.class, where));
+                case "StatefulSet" -> workloads.add(as(object, StatefulSet.class, where));
+                case "Node" -> nodes.add(as(object, Node.class, where));
+                case "Namespace" -> namespaces.add(as(object, Namespace.class, where));
+                case "SeccompProfile" -> {
+                    if (spoGroup) {
+                        profiles.add(as(object, spo.seccompProfileClass(), where));
+                    } else {
+                        ignored.merge(kind, 1, Integer::sum);
+                    }
+                }
+                case "ProfileBinding" -> {
+                    if (spoGroup) {
+                        bindings.add(as(object, spo.profileBindingClass(), where));
+                    } else {
+                        ignored.merge(kind, 1, Integer::sum);
+                    }
+                }
+                default -> ignored.merge(kind, 1, Integer::sum);
+            }
+        }
+
+        private static <T> T as(GenericKubernetesResource object, Class<T> type, String where) {
+            try {
+                return Serialization.unmarshal(Serialization.asJson(object), type);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(where + ": invalid " + object.getKind() + ": " + e.getMessage(), e);
+            }
+        }
+
+        KubernetesInput build() {
+            return new KubernetesInput(workloads, nodes, namespaces, profiles, bindings, ignored);
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package io.github.sysched.simulation;
+
+import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.ReplicaSpreadGuard;
+import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.syscall.SyscallWeights;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Places a workload pod by pod, in arrival order, and measures the result ({@link PlacementMetrics}).
+ *
+ * <p>Each pod goes through what a scheduling cycle does:
+ * <ol>
+ *   <li>filters: a node with a free pod slot and room for the pod's requests (NodeResourcesFit); for pods the
+ *       replica-spread guard covers, the {@code tsc} rule's skew check (kube-scheduler's PodTopologySpread filter,
+ *       hostname and, when nodes have zones, zone) and the {@code guard} rule (the extender's filter);</li>
+ *   <li>scores over the nodes left ({@link Strategy}); with an extender score, that score is computed over those
+ *       nodes only, as kube-scheduler sends the extender only the nodes that passed;</li>
+ *   <li>one node left: it is taken without scoring (kube-scheduler skips scoring then); otherwise one of the best
+ *       at random, reproducibly from the strategy's seed.</li>
+ * </ol>
+ * A pod no node passes is unscheduled and the next pod is placed.
+ *
+ * <p>The extender may see the cluster late ({@link Settings#extenderLag()}): on a real kube-scheduler binding is
+ * asynchronous and the extender learns of a placement from its pod informer, so the last few placements can be
+ * missing from its ExS state and from its guard's replica counts, while kube-scheduler's own plugins count them.
+ *
+ * <p>Pure and deterministic: the same inputs give the same placement.
+ */
+public final class PlacementSimulator {
+
+    /**
+     * How the simulated services are configured.
+     *
+     * @param weights     syscall weights of the {@code weighted} strategies and of the {@code weighted_exs} metric
+     * @param guard       the replica-spread guard's maxSkew (also the injected constraints' maxSkew)
+     * @param openingCost the {@code marginal} score's cost of an empty node ({@link MarginalExs})
+     * @param extenderLag how many of the latest placements the extender has not seen yet (0: it sees all)
+     */
+    public record Settings(SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag) {
+
+        public Settings {
+            Objects.requireNonNull(weights, "weights");
+            Objects.requireNonNull(guard, "guard");
+            if (openingCost < 0) {
+                throw new IllegalArgumentException("opening cost cannot be negative");
+            }
+            if (extenderLag < 0) {
+                throw new IllegalArgumentException("extender lag cannot be negative");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, MarginalExs.DEFAULT_OPENING_COST, 0);
+        }
+
+        public Settings withWeights(SyscallWeights newWeights) {
+            return new Settings(newWeights, guard, openingCost, extenderLag);
+        }
+
+        public Settings withOpeningCost(long newOpeningCost) {
+            return new Settings(weights, guard, newOpeningCost, extenderLag);
+        }
+    }
+
+    private final ClusterSpec cluster;
+    private final Settings settings;
+
+    public PlacementSimulator(ClusterSpec cluster, Settings settings) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public PlacementSimulator(ClusterSpec cluster, SyscallWeights weights) {
+        this(cluster, Settings.defaults().withWeights(weights));
+    }
+
+    public PlacementSimulator(ClusterSpec cluster) {
+        this(cluster, Settings.defaults());
+    }
+
+    public ClusterSpec cluster() {
+        return cluster;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Each strategy on the same workload, in order. */
+    public List<SimulationResult> runAll(Workload workload, List<Strategy> strategies, SyscallSet vulnerable) {
+        List<SimulationResult> results = new ArrayList<>(strategies.size());
+        for (Strategy strategy : strategies) {
+            results.add(run(workload, strategy, vulnerable));
+        }
+        return results;
+    }
+
+    /** Each strategy {@code runs} times, with seeds {@code seed, seed + 1, …} of its tie-breaking. */
+    public List<StrategyRuns> runAll(Workload workload, List<Strategy> strategies, SyscallSet vulnerable, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be at least 1, got " + runs);
+        }
+        List<StrategyRuns> all = new ArrayList<>(strategies.size());
+        for (Strategy strategy : strategies) {
+            List<SimulationResult> results = new ArrayList<>(runs);
+            for (int r = 0; r < runs; r++) {
+                results.add(run(workload, strategy.withSeed(strategy.seed() + r), vulnerable));
+            }
+            all.add(new StrategyRuns(strategy, results));
+        }
+        return all;
+    }
+
+    public SimulationResult run(Workload workload, Strategy strategy, SyscallSet vulnerable) {
+        return new Run(workload, strategy).place(vulnerable);
+    }
+
+    /** One placement of one workload with one strategy. */
+    private final class Run {
+        private final Workload workload;
+        private final Strategy strategy;
+        private final List<String> nodes = cluster.nodeNames();
+        private final int n = nodes.size();
+        private final SimulationState state = new SimulationState(cluster);
+        private final KubeSchedulerModel kube = new KubeSchedulerModel(state);
+        private final SplittableRandom random;
+        /** What the extender knows: its ExS state and the replica counts its guard filters with. */
+        private final ExsEngine extender;
+        /** The cluster as it is (unweighted), for the decision statistics. */
+        private final ExsEngine truth = new ExsEngine();
+        private final Map<String, int[]> extenderReplicas = new HashMap<>();
+        private final Map<String, int[]> extenderZoneReplicas = new HashMap<>();
+        private final Deque<Placed> unseen = new ArrayDeque<>();
+        private final Map<String, Integer> replicas = new HashMap<>();
+        private final int[] candidates;
+        private final List<String> candidateNames;
+
+        private int tiedPods;
+        private int extenderTopTies;
+        private final List<Integer> extenderTopTieSizes = new ArrayList<>();
+        private int openedBesideIdentical;
+
+        private record Placed(SimPod pod, int node) {
+        }
+
+        Run(Workload workload, Strategy strategy) {
+            this.workload = workload;
+            this.strategy = strategy;
+            // Not java.util.Random: its first draws from small consecutive seeds are nearly the same.
+            this.random = new SplittableRandom(strategy.seed());
+            this.extender = new ExsEngine(strategy.weighted() ? settings.weights() : SyscallWeights.uniform());
+            this.candidates = new int[n];
+            this.candidateNames = new ArrayList<>(n);
+            for (SimPod pod : workload.pods()) {
+                pod.controller().ifPresent(c -> replicas.merge(c, 1, Integer::sum));
+            }
+        }
+
+        SimulationResult place(SyscallSet vulnerable) {
+            Map<String, String> nodeOfPod = new LinkedHashMap<>();
+            List<String> unscheduled = new ArrayList<>();
+            for (SimPod pod : workload.pods()) {
+                int count = filter(pod);
+                if (count == 0) {
+                    unscheduled.add(pod.name());
+                    continue;
+                }
+                int chosen = count == 1 ? candidates[0] : choose(pod, count);
+                state.place(pod, chosen);
+                truth.place(pod.name(), nodes.get(chosen), pod.syscalls());
+                unseen.addLast(new Placed(pod, chosen));
+                while (unseen.size() > settings.extenderLag()) {
+                    Placed seen = unseen.removeFirst();
+                    extender.place(seen.pod.name(), nodes.get(seen.node), seen.pod.syscalls());
+                    seen.pod.controller().ifPresent(c -> {
+                        extenderReplicas.computeIfAbsent(c, k -> new int[n])[seen.node]++;
+                        if (state.zoneOf(seen.node) >= 0) {
+                            extenderZoneReplicas.computeIfAbsent(c, k -> new int[state.zoneCount()])
+                                    [state.zoneOf(seen.node)]++;
+                        }
+                    });
+                }
+                nodeOfPod.put(pod.name(), nodes.get(chosen));
+            }
+            Map<String, List<SimPod>> byNode = new LinkedHashMap<>();
+            for (SimPod pod : workload.pods()) {
+                String node = nodeOfPod.get(pod.name());
+                if (node != null) {
+                    byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(pod);
+                }
+            }
+            PlacementMetrics metrics = PlacementMetrics.measure(strategy.label(), nodes, byNode, unscheduled.size(),
+                    vulnerable, settings.weights(), settings.guard());
+            return new SimulationResult(strategy, cluster, workload, nodeOfPod, unscheduled, metrics,
+                    new SimulationResult.Decisions(tiedPods, extenderTopTies, extenderTopTieSizes,
+                            openedBesideIdentical));
+        }
+
+        /** Fills {@link #candidates} with the nodes that pass every filter; returns how many. */
+        private int filter(SimPod pod) {
+            boolean hard = pod.guarded() && strategy.has(Strategy.Rule.SPREAD_HARD);
+            boolean guard = pod.guarded() && strategy.has(Strategy.Rule.GUARD);
+            String controller = pod.controller().orElse(null);
+            int hostnameMin = hard ? minReplicasPerNode(controller) : 0;
+            int zoneMin = hard ? minReplicasPerZone(controller) : 0;
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                if (!state.fits(pod, i)) {
+                    continue;
+                }
+                if (hard && !skewAllows(pod, controller, i, hostnameMin, zoneMin)) {
+                    continue;
+                }
+                if (guard && !guardAllows(controller, i)) {
+                    continue;
+                }
+                candidates[count++] = i;
+            }
+            return count;
+        }
+
+        /** PodTopologySpread's filter for the injected DoNotSchedule constraints (hostname; zone when zoned). */
+        private boolean skewAllows(SimPod pod, String controller, int node, int hostnameMin, int zoneMin) {
+            int maxSkew = settings.guard().maxSkew();
+            if (state.replicasOn(node, controller) + 1 - hostnameMin > maxSkew) {
+                return false;
+            }
+            if (state.zoneCount() > 0) {
+                int zone = state.zoneOf(node);
+                // A node without the zone label does not match the constraint (requireAllTopologies).
+                return zone >= 0 && state.replicasInZone(zone, controller) + 1 - zoneMin <= maxSkew;
+            }
+            return true;
+        }
+
+        private int minReplicasPerNode(String controller) {
+            int min = Integer.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                min = Math.min(min, state.replicasOn(i, controller));
+            }
+            return min;
+        }
+
+        private int minReplicasPerZone(String controller) {
+            int min = Integer.MAX_VALUE;
+            for (int z = 0; z < state.zoneCount(); z++) {
+                min = Math.min(min, state.replicasInZone(z, controller));
+            }
+            return min == Integer.MAX_VALUE ? 0 : min;
+        }
+
+        /** The extender's guard, from the replica counts the extender has seen. */
+        private boolean guardAllows(String controller, int node) {
+            int[] seen = extenderReplicas.getOrDefault(controller, new int[n]);
+            int r = replicas.get(controller);
+            ReplicaSpreadGuard guard = settings.guard();
+            if (!guard.allows(seen[node], r, n)) {
+                return false;
+            }
+            if (state.zoneCount() > 0 && state.zoneOf(node) >= 0) {
+                int[] inZones = extenderZoneReplicas.get(controller);
+                int inZone = inZones == null ? 0 : inZones[state.zoneOf(node)];
+                return guard.allows(inZone, r, state.zoneCount());
+            }
+            return true;
+        }
+
+        private int choose(SimPod pod, int count) {
+            long[] total = new long[count];
+            int[] extenderScores = null;
+            if (strategy.scorer().isPresent()) {
+                candidateNames.clear();
+                for (int j = 0; j < count; j++) {
+                    candidateNames.add(nodes.get(candidates[j]));
+                }
+                extenderScores = extenderScores(strategy.scorer().get(), pod.syscalls());
+                noteExtenderTies(extenderScores);
+            }
+            switch (strategy.base()) {
+                case SPREAD -> {
+                    for (int j = 0; j < count; j++) {
+                        total[j] = -state.pods(candidates[j]);
+                    }
+                }
+                case RANDOM -> {
+                    // every feasible node ties
+                }
+                case EXTENDER -> {
+                    for (int j = 0; j < count; j++) {
+                        total[j] = extenderScores[j];
+                    }
+                }
+                case KUBE -> {
+                    total = kube.scores(pod, candidates, count, spreadConstraints(pod), strategy.has(Strategy.Rule.SPREAD_SOFT)
+                            && pod.guarded());
+                    if (extenderScores != null) {
+                        long scale = (long) strategy.extenderWeight()
+                                * (ExsNormalizer.MAX_NODE_SCORE / ExsNormalizer.MAX_EXTENDER_PRIORITY);
+                        for (int j = 0; j < count; j++) {
+                            total[j] += extenderScores[j] * scale;
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(strategy.base().name());
+            }
+            int best = selectHost(total);
+            noteOpenedBesideIdentical(pod, count, best);
+            return best;
+        }
+
+        /** kube-scheduler's selectHost: the highest total, ties uniformly at random (reservoir sampling). */
+        private int selectHost(long[] total) {
+            long max = Long.MIN_VALUE;
+            int tied = 0;
+            int chosen = -1;
+            for (int j = 0; j < total.length; j++) {
+                if (total[j] > max) {
+                    max = total[j];
+                    tied = 1;
+                    chosen = candidates[j];
+                } else if (total[j] == max && random.nextInt(++tied) == 0) {
+                    chosen = candidates[j];
+                }
+            }
+            if (tied > 1) {
+                tiedPods++;
+            }
+            return chosen;
+        }
+
+        private int[] extenderScores(Strategy.Scorer scorer, SyscallSet incoming) {
+            return switch (scorer) {
+                case EXS -> {
+                    int[] normalized = ExsNormalizer.normalize(extender.rawScores(candidateNames, incoming));
+                    int[] scores = new int[normalized.length];
+                    for (int j = 0; j < scores.length; j++) {
+                        scores[j] = ExsNormalizer.toExtenderScore(normalized[j]);
+                    }
+                    yield scores;
+                }
+                case MARGINAL -> MarginalExs.extenderScores(extender, candidateNames, incoming, settings.openingCost());
+            };
+        }
+
+        /** The PodTopologySpread score's soft constraints for the pod (empty: the plugin does not score it). */
+        private List<KubeSchedulerModel.SoftConstraint> spreadConstraints(SimPod pod) {
+            boolean zoned = state.zoneCount() > 0;
+            if (pod.guarded() && strategy.has(Strategy.Rule.SPREAD_SOFT)) {
+                int skew = settings.guard().maxSkew();
+                return zoned ? List.of(new KubeSchedulerModel.SoftConstraint(false, skew),
+                        new KubeSchedulerModel.SoftConstraint(true, skew))
+                        : List.of(new KubeSchedulerModel.SoftConstraint(false, skew));
+            }
+            if (pod.guarded() && strategy.has(Strategy.Rule.SPREAD_HARD)) {
+                return List.of(); // only DoNotSchedule constraints: no score, and no system defaults either
+            }
+            if (!pod.controller().map(SimPod::controllerKind).map(ReplicaSpreadGuard.REPLICA_CONTROLLERS::contains)
+                    .orElse(false)) {
+                return List.of();
+            }
+            return List.of(new KubeSchedulerModel.SoftConstraint(true, KubeSchedulerModel.SYSTEM_DEFAULT_ZONE_SKEW),
+                    new KubeSchedulerModel.SoftConstraint(false, KubeSchedulerModel.SYSTEM_DEFAULT_HOSTNAME_SKEW));
+        }
+
+        private void noteExtenderTies(int[] scores) {
+            int max = -1;
+            int atMax = 0;
+            for (int score : scores) {
+                if (score > max) {
+                    max = score;
+                    atMax = 1;
+                } else if (score == max) {
+                    atMax++;
+                }
+            }
+            if (atMax > 1) {
+                extenderTopTies++;
+                extenderTopTieSizes.add(atMax);
+            }
+        }
+
+        private void noteOpenedBesideIdentical(SimPod pod, int count, int chosen) {
+            if (state.pods(chosen) != 0) {
+                return;
+            }
+            for (int j = 0; j < count; j++) {
+                int node = candidates[j];
+                if (state.pods(node) > 0 && identicalPodsOnly(node, pod.syscalls())) {
+                    openedBesideIdentical++;
+                    return;
+                }
+            }
+        }
+
+        private boolean identicalPodsOnly(int node, SyscallSet set) {
+            return truth.rawScore(nodes.get(node), set) == 0;
+        }
+    }
+}
