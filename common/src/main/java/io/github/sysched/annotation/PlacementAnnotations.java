@@ -12,8 +12,14 @@ public final class PlacementAnnotations {
     /** The pod's instance-per-pod isolation class in IPP {@code fast} mode. */
     public static final String IPP_CLASS = "exs.sysched.io/ipp-class";
 
+    /**
+     * The webhook's proof that it wrote {@link #SYSCALLS} and {@link #IPP_CLASS} for this pod
+     * ({@link AnnotationSignature}); the extender trusts those two only with a valid one.
+     */
+    public static final String SIGNATURE = "exs.sysched.io/signature";
+
     /** Every annotation the webhook owns: clients may not set or change them. */
-    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS);
+    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS, SIGNATURE);
 
     private PlacementAnnotations() {
     }

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * A pod reduced to what placement scoring reads, in a few compact objects instead of a full fabric8 {@link Pod}:
  * identity (namespace, name, uid, resourceVersion, owners, deletion timestamp), labels, the annotations sysched
- * reads ({@code exs.sysched.io/syscalls} and {@code ipp-class}, every legacy seccomp annotation), the node, the
+ * reads ({@code exs.sysched.io/syscalls}, {@code ipp-class} and {@code signature}, every legacy seccomp annotation), the node, the
  * phase, and the seccomp fields of the pod and of its init and app containers (with their names; ephemeral
  * containers by name only). {@link #toPod()} gives it back as a {@link Pod} that every resolver in this module
  * answers for exactly as for the full pod (ScoringPodTest checks it); the scheduler's pod cache holds these.
@@ -84,7 +84,7 @@ public record ScoringPod(String namespace, String name, String uid, String resou
     public static boolean readsAnnotation(String key) {
         // every legacy seccomp key, the applied ones and the lookalikes the resolver reports
         return key.equals(PlacementAnnotations.SYSCALLS) || key.equals(PlacementAnnotations.IPP_CLASS)
-                || key.contains(LegacySeccompAnnotations.MARKER);
+                || key.equals(PlacementAnnotations.SIGNATURE) || key.contains(LegacySeccompAnnotations.MARKER);
     }
 
     /** A new {@link Pod} with these fields (and nothing else). */

@@ -392,6 +392,17 @@ public class ClusterView {
         return informer == null ? null : informer.getStore().getByKey(namespace + "/" + name);
     }
 
+    /**
+     * Runs {@code action} on every cached pod (reduced), e.g. to re-evaluate them all when what decides their syscall
+     * sets has changed (new annotation keys). Nothing before the pod informer exists.
+     */
+    public void forEachPod(Consumer<Pod> action) {
+        ScoringPodStore store = podStore;
+        if (store != null) {
+            store.values().forEach(action);
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private SharedIndexInformer<?> informer(Resource resource) {

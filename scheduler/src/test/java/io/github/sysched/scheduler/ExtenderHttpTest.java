@@ -31,7 +31,7 @@ class ExtenderHttpTest {
     static final String GOLDEN_POD = """
             {"metadata":{"name":"web-7d9f","namespace":"default","uid":"0b7c3a52-6f1e-4d7e-9a51-1f6c0d3c2a10",\
             "resourceVersion":"1234","creationTimestamp":"2026-01-01T00:00:00Z","labels":{"app":"web"},\
-            "annotations":{"exs.sysched.io/syscalls":"%s"},\
+            "annotations":{"exs.sysched.io/syscalls":"%s","exs.sysched.io/signature":"%s"},\
             "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web","uid":"u1","controller":true}]},\
             "spec":{"containers":[{"name":"web","image":"nginx:1.16","resources":{},\
             "terminationMessagePath":"/dev/termination-log","imagePullPolicy":"IfNotPresent"}],\
@@ -74,7 +74,10 @@ class ExtenderHttpTest {
     }
 
     static String goldenPod() {
-        return GOLDEN_POD.formatted(Harness.annotation(Harness.profileSet("nginx"), "default/nginx-seccomp"));
+        String syscalls = Harness.annotation(Harness.profileSet("nginx"), "default/nginx-seccomp");
+        String signature = io.github.sysched.annotation.AnnotationSignature.sign(Harness.KEY, "default", "web-7d9f",
+                null, Map.of(PlacementAnnotations.SYSCALLS, syscalls));
+        return GOLDEN_POD.formatted(syscalls, signature);
     }
 
     static String goldenNodes(String... names) {
@@ -175,8 +178,8 @@ class ExtenderHttpTest {
         assertThat(result.get("FailedNodes").has("node-x")).isTrue();
 
         // The annotation wins over the label.
-        Pod annotated = new PodBuilder(tenantB).editMetadata()
-                .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-a").endMetadata().build();
+        Pod annotated = Harness.signed(new PodBuilder(tenantB).editMetadata()
+                .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-a").endMetadata().build());
         JsonNode byAnnotation = harness.postJson("/filter",
                 Harness.argsWithNodeNames(annotated, List.of("node-x", "node-y")));
         assertThat(names(byAnnotation.get("NodeNames"))).containsExactly("node-x");

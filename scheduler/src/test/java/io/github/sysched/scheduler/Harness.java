@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.github.sysched.annotation.AnnotationSignature;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.kube.ClusterView;
@@ -84,6 +85,9 @@ public final class Harness implements AutoCloseable {
                 "sysched.scheduler.informer.profile-wait=3s", "spring.main.banner-mode=off"));
         if (Arrays.stream(properties).noneMatch(p -> p.startsWith("sysched.scheduler.spo.scope="))) {
             props.add("sysched.scheduler.spo.scope=cluster");
+        }
+        if (Arrays.stream(properties).noneMatch(p -> p.startsWith("sysched.scheduler.annotations.key-dir="))) {
+            props.add("sysched.scheduler.annotations.key-dir=" + KEY_DIR); // the pods of pod(...) are signed with KEY
         }
         props.addAll(List.of(properties));
         // as command-line arguments: they must win over application.yaml (builder properties would not)
@@ -241,17 +245,52 @@ public final class Harness implements AutoCloseable {
         return new SyscallAnnotation(set, List.of(source)).encode();
     }
 
-    /** A pending pod (no node) in {@code default} with the syscalls annotation when {@code set} is not null. */
+    /**
+     * A pending pod (no node) in {@code default} with the syscalls annotation when {@code set} is not null, as the
+     * webhook writes it: signed with {@link #KEY} (the key the harness's extender trusts).
+     */
     public static Pod pod(String name, SyscallSet set, Map<String, String> labels, Map<String, String> extraAnnotations) {
         Map<String, String> annotations = new LinkedHashMap<>(extraAnnotations);
         if (set != null) {
             annotations.put(PlacementAnnotations.SYSCALLS, annotation(set, "default/" + name));
         }
-        return new PodBuilder()
+        return signed(new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace("default").withUid(UUID.randomUUID().toString())
                 .withLabels(labels).withAnnotations(annotations).endMetadata()
                 .withNewSpec().addNewContainer().withName(name).withImage("example/" + name).endContainer().endSpec()
-                .build();
+                .build());
+    }
+
+    /** The key the harness's extender trusts (files {@code current} in {@link #KEY_DIR}). */
+    public static final AnnotationSignature.Key KEY = AnnotationSignature.Key.of(
+            "sysched-test-annotation-key-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public static final java.nio.file.Path KEY_DIR = keyDirectory(KEY);
+
+    /** A directory laid out as the chart mounts the annotation key Secret, holding {@code current}. */
+    public static java.nio.file.Path keyDirectory(AnnotationSignature.Key current) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sysched-annotation-keys");
+            java.nio.file.Files.write(dir.resolve("current"), current.secret());
+            dir.toFile().deleteOnExit();
+            dir.resolve("current").toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code pod} with the webhook's signature over its current annotations (replacing any signature). */
+    public static Pod signed(Pod pod) {
+        return signed(pod, KEY);
+    }
+
+    public static Pod signed(Pod pod, AnnotationSignature.Key key) {
+        Map<String, String> annotations = new LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of()
+                : pod.getMetadata().getAnnotations());
+        annotations.remove(PlacementAnnotations.SIGNATURE);
+        annotations.put(PlacementAnnotations.SIGNATURE, AnnotationSignature.sign(key, pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(), pod.getMetadata().getGenerateName(), annotations));
+        return new PodBuilder(pod).editMetadata().withAnnotations(annotations).endMetadata().build();
     }
 
     public static Pod pod(String name, SyscallSet set) {

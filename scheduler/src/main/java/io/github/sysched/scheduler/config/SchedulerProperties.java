@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param bind           the {@code /bind} verb
  * @param inFlight       pods kube-scheduler is still deciding (docs/SCHEDULING.md)
  * @param leaderElection one answering replica among several (docs/SCHEDULING.md)
+ * @param annotations    which {@code exs.sysched.io} annotations are believed (SECURITY.md, "Trusted annotations")
  * @param spo            SPO API scope and version
  * @param informer       informer start-up
  * @param containers     how containers without a profile and init containers count (as the webhook's
@@ -47,6 +48,7 @@ public record SchedulerProperties(
         @DefaultValue @Valid Bind bind,
         @DefaultValue @Valid InFlight inFlight,
         @DefaultValue @Valid LeaderElection leaderElection,
+        @DefaultValue @Valid Annotations annotations,
         @DefaultValue @Valid Spo spo,
         @DefaultValue @Valid Informer informer,
         @DefaultValue @Valid Containers containers,
@@ -130,6 +132,21 @@ public record SchedulerProperties(
                         + leaseDuration);
             }
         }
+    }
+
+    /**
+     * @param trust              {@code signed} (default): the syscall and class annotations count only with the
+     *                           webhook's valid signature; otherwise the pod is resolved from its spec and its class
+     *                           comes from its label. {@code any}: every annotation is believed (only where no one but
+     *                           the webhook can write them)
+     * @param keyDir             directory with the shared keys, files {@code current} and {@code previous} (the chart
+     *                           mounts its Secret there); "" (default): no keys, so with {@code signed} no annotation
+     *                           is believed
+     * @param keyCheckInterval   how often the key files are re-read (default 10s)
+     */
+    public record Annotations(@DefaultValue("signed") @NotNull io.github.sysched.scheduler.state.AnnotationTrust.Mode trust,
+                              @DefaultValue("") @NotNull String keyDir,
+                              @DefaultValue("10s") @NotNull Duration keyCheckInterval) {
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scoring.ExsEngine;
@@ -115,7 +114,8 @@ public class ClusterState implements ClusterView.PodListener {
             return;
         }
         PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
-        place(uid, node, resolution, ippClassOf(pod), resolution.fallback() ? ScoringPod.of(pod) : null, 0);
+        place(uid, node, resolution, ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
+                resolution.fallback() ? ScoringPod.of(pod) : null, 0);
     }
 
     @Override
@@ -151,7 +151,7 @@ public class ClusterState implements ClusterView.PodListener {
         }
         long now = clock.getAsLong();
         place(uid, node, new PodSetResolver.Resolution(resolved.syscalls(),
-                        resolved.fallback() ? PodSetResolver.Origin.MISSING : PodSetResolver.Origin.ANNOTATION),
+                        resolved.fallback() ? PodSetResolver.Origin.MISSING : PodSetResolver.Origin.ANNOTATION, null),
                 resolved.ippClass(), resolved.fallback() ? pod : null, now == 0 ? 1 : now);
         return new Reservation(null);
     }
@@ -218,7 +218,8 @@ public class ClusterState implements ClusterView.PodListener {
             if (tracked.fallback) {
                 Pod pod = tracked.pod.toPod();
                 PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
-                place(e.getKey(), tracked.node, resolution, tracked.ippClass, tracked.pod, tracked.assumedAt);
+                place(e.getKey(), tracked.node, resolution, ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
+                        tracked.pod, tracked.assumedAt);
                 count++;
             }
         }
@@ -235,25 +236,28 @@ public class ClusterState implements ClusterView.PodListener {
         return classes == null ? Set.of() : classes.keySet();
     }
 
-    /** The pod's isolation class: annotation {@code exs.sysched.io/ipp-class}, else the configured label. */
+    /**
+     * The pod's isolation class: its {@code exs.sysched.io/ipp-class} annotation when the webhook wrote it (a valid
+     * signature, see {@link AnnotationTrust}), else the configured label.
+     */
     public String ippClassOf(Pod pod) {
         if (pod == null || pod.getMetadata() == null) {
             return null;
         }
-        return ippClassOf(pod.getMetadata().getAnnotations(), pod.getMetadata().getLabels());
+        return ippClassOf(resolver.resolve(pod, PodSetResolver.Source.REQUEST).ippClassAnnotation(), labels(pod));
     }
 
-    /** {@link #ippClassOf(Pod)} for the reduced pod. */
-    public String ippClassOf(ScoringPod pod) {
-        return ippClassOf(pod.annotations(), pod.labels());
-    }
-
-    private String ippClassOf(Map<String, String> annotations, Map<String, String> labels) {
-        String value = annotations == null ? null : annotations.get(PlacementAnnotations.IPP_CLASS);
+    /** The class from the trusted annotation value (null: none) and the pod's labels. */
+    public String ippClassOf(String trustedAnnotation, Map<String, String> labels) {
+        String value = trustedAnnotation;
         if (value == null || value.isEmpty()) {
             value = labels == null ? null : labels.get(classLabel);
         }
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static Map<String, String> labels(Pod pod) {
+        return pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
     }
 
     public int trackedPods() {

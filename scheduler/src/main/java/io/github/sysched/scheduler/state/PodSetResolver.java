@@ -1,6 +1,7 @@
 package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.github.sysched.annotation.AnnotationSignature;
 import io.github.sysched.annotation.MalformedAnnotationException;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
@@ -12,18 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pod's syscall set: the webhook's {@code exs.sysched.io/syscalls} annotation, or the
+ * A pod's syscall set and the class it claims: the webhook's {@code exs.sysched.io/syscalls} and
+ * {@code exs.sysched.io/ipp-class} annotations when {@link AnnotationTrust} believes them, else the
  * {@link UnannotatedPodResolver} (normally {@link SpoPodResolver}, i.e. common's
- * {@code io.github.sysched.pod.PodSyscallResolver} over the SeccompProfile cache) when it is missing or
- * malformed (counted in {@code sysched.pods.fallback{source,reason}}).
+ * {@code io.github.sysched.pod.PodSyscallResolver} over the SeccompProfile cache) for the set and nothing for the class
+ * (the pod's label then decides). Fallbacks are counted in {@code sysched.pods.fallback{source,reason}}, reason
+ * {@code missing}, {@code malformed} or {@code untrusted} (an annotation without a valid signature).
  */
 public class PodSetResolver {
 
     private static final Logger log = LoggerFactory.getLogger(PodSetResolver.class);
 
-    public enum Origin { ANNOTATION, MISSING, MALFORMED }
+    public enum Origin { ANNOTATION, MISSING, MALFORMED, UNTRUSTED }
 
-    public record Resolution(SyscallSet syscalls, Origin origin) {
+    /**
+     * @param ippClassAnnotation the trusted {@code exs.sysched.io/ipp-class} value, or null (absent or untrusted)
+     */
+    public record Resolution(SyscallSet syscalls, Origin origin, String ippClassAnnotation) {
         public boolean fallback() {
             return origin != Origin.ANNOTATION;
         }
@@ -33,15 +39,18 @@ public class PodSetResolver {
     public enum Source { INFORMER, REQUEST }
 
     private final UnannotatedPodResolver fallback;
+    private final AnnotationTrust trust;
     private final Counter[][] counters = new Counter[Source.values().length][Origin.values().length];
 
-    public PodSetResolver(UnannotatedPodResolver fallback, MeterRegistry registry) {
+    public PodSetResolver(UnannotatedPodResolver fallback, AnnotationTrust trust, MeterRegistry registry) {
         this.fallback = fallback;
+        this.trust = trust;
         for (Source source : Source.values()) {
             for (Origin origin : Origin.values()) {
                 if (origin != Origin.ANNOTATION) {
                     counters[source.ordinal()][origin.ordinal()] = Counter.builder("sysched.pods.fallback")
-                            .description("Pods whose syscall set came from the fallback resolver (no valid annotation)")
+                            .description("Pods whose syscall set came from the fallback resolver (no valid, trusted "
+                                    + "annotation)")
                             .tag("source", source.name().toLowerCase())
                             .tag("reason", origin.name().toLowerCase())
                             .register(registry);
@@ -50,13 +59,29 @@ public class PodSetResolver {
         }
     }
 
+    /** Believing every annotation ({@link AnnotationTrust#ANY}). */
+    public PodSetResolver(UnannotatedPodResolver fallback, MeterRegistry registry) {
+        this(fallback, AnnotationTrust.ANY, registry);
+    }
+
     public Resolution resolve(Pod pod, Source source) {
         Map<String, String> annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(PlacementAnnotations.SYSCALLS);
+        String ippClass = annotations == null ? null : annotations.get(PlacementAnnotations.IPP_CLASS);
         Origin origin = Origin.MISSING;
+        if (value != null || ippClass != null) {
+            AnnotationSignature.Verdict verdict = trust.verify(pod);
+            if (!verdict.trusted()) {
+                log.debug("pod {}/{}: annotations not trusted ({}); resolving it from its spec",
+                        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), verdict);
+                origin = value == null ? Origin.MISSING : Origin.UNTRUSTED;
+                ippClass = null;
+                value = null;
+            }
+        }
         if (value != null) {
             try {
-                return new Resolution(SyscallAnnotation.decode(value).syscalls(), Origin.ANNOTATION);
+                return new Resolution(SyscallAnnotation.decode(value).syscalls(), Origin.ANNOTATION, ippClass);
             } catch (MalformedAnnotationException e) {
                 origin = Origin.MALFORMED;
                 log.warn("pod {}/{}: malformed {} annotation ({}); using the fallback set",
@@ -65,6 +90,6 @@ public class PodSetResolver {
             }
         }
         counters[source.ordinal()][origin.ordinal()].increment();
-        return new Resolution(fallback.resolve(pod), origin);
+        return new Resolution(fallback.resolve(pod), origin, ippClass);
     }
 }

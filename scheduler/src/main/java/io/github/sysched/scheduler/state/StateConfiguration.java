@@ -2,17 +2,23 @@ package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.sysched.kube.AnnotationKeyDirectory;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.kube.boot.ReadinessContributor;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scoring.ExsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class StateConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StateConfiguration.class);
 
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
@@ -21,8 +27,24 @@ public class StateConfiguration {
     }
 
     @Bean
-    PodSetResolver podSetResolver(UnannotatedPodResolver fallback, MeterRegistry registry) {
-        return new PodSetResolver(fallback, registry);
+    PodSetResolver podSetResolver(UnannotatedPodResolver fallback, AnnotationTrust trust, MeterRegistry registry) {
+        return new PodSetResolver(fallback, trust, registry);
+    }
+
+    /** The shared annotation keys ({@code sysched.scheduler.annotations.key-dir}), re-read every check interval. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    AnnotationKeyDirectory annotationKeys(SchedulerProperties properties) {
+        String dir = properties.annotations().keyDir();
+        return new AnnotationKeyDirectory(dir.isEmpty() ? null : Path.of(dir), properties.annotations().keyCheckInterval());
+    }
+
+    @Bean
+    AnnotationTrust annotationTrust(SchedulerProperties properties, AnnotationKeyDirectory keys) {
+        if (properties.annotations().trust() == AnnotationTrust.Mode.ANY) {
+            log.warn("sysched.scheduler.annotations.trust=any: every exs.sysched.io annotation is believed, signed or "
+                    + "not (SECURITY.md)");
+        }
+        return new AnnotationTrust(properties.annotations().trust(), keys);
     }
 
     @Bean
@@ -37,7 +59,8 @@ public class StateConfiguration {
                               MeterRegistry registry) {
         return new InFlightPods(pod -> {
             PodSetResolver.Resolution resolution = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST);
-            return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(), state.ippClassOf(pod));
+            return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(),
+                    state.ippClassOf(resolution.ippClassAnnotation(), pod.labels()));
         }, properties.inFlight().maxWait(), properties.inFlight().ttl(), System::nanoTime, registry);
     }
 
@@ -48,7 +71,7 @@ public class StateConfiguration {
      */
     @Bean
     ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                            ClusterState state, InFlightPods inFlight) {
+                            ClusterState state, InFlightPods inFlight, AnnotationTrust trust) {
         ClusterView view = new ClusterView(ClusterView.settings(client)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .version(properties.spo().version())
@@ -73,6 +96,12 @@ public class StateConfiguration {
                     }
                 }));
         profiles.attach(view::profiles, view.policies());
+        // new keys can make any pod's annotations trusted or untrusted: every cached pod is evaluated again
+        trust.onChange(() -> view.forEachPod(pod -> {
+            if (ClusterState.countedNode(pod) != null) {
+                state.podChanged(pod);
+            }
+        }));
         return view;
     }
 

@@ -122,7 +122,7 @@ final class Bursts {
         return order;
     }
 
-    /** A pod as the webhook leaves it: the syscall annotation and, in IPP fast mode, the class annotation. */
+    /** A pod as the webhook leaves it: the syscall annotation, in IPP fast mode the class annotation, signed. */
     private static Pod pod(Deployment deployment, String tag, int replica) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app", deployment.app());
@@ -134,7 +134,7 @@ final class Bursts {
             labels.put("ipp-class", deployment.ippClass());
             annotations.put(PlacementAnnotations.IPP_CLASS, deployment.ippClass());
         }
-        return new PodBuilder()
+        return Harness.signed(new PodBuilder()
                 .withNewMetadata().withNamespace(deployment.namespace())
                 .withName(deployment.app() + "-" + tag + "-" + replica)
                 .withLabels(labels).withAnnotations(annotations).endMetadata()
@@ -142,7 +142,7 @@ final class Bursts {
                 .addNewContainer().withName(deployment.app()).withImage("example/" + deployment.app())
                 .withNewResources().addToRequests("cpu", new Quantity(deployment.cpuMilli() + "m")).endResources()
                 .endContainer().endSpec()
-                .build();
+                .build());
     }
 
     static long cpuMilli(Pod pod) {

@@ -238,7 +238,7 @@ class ClusterStateTest {
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .scope(SpoScope.CLUSTER).onPods(state)); // never started
         InFlightPods inFlight = new InFlightPods(pod -> new InFlightPods.Resolved(
-                resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls(), false, state.ippClassOf(pod)),
+                resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls(), false, state.ippClassOf(pod.toPod())),
                 java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(30), System::nanoTime, registry);
         ExtenderService service = new ExtenderService(state, view, inFlight);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));

@@ -1,5 +1,7 @@
 package io.github.sysched.webhook.config;
 
+import io.github.sysched.kube.AnnotationKeyDirectory;
+import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,5 +26,13 @@ public class WebhookConfiguration {
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** The key that signs our annotations ({@code sysched.webhook.annotations.key-dir}), re-read every check interval. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    public AnnotationKeyDirectory annotationKeys(WebhookProperties properties) {
+        String dir = properties.annotations().keyDir();
+        return new AnnotationKeyDirectory(dir.isEmpty() ? null : Path.of(dir),
+                properties.annotations().keyCheckInterval());
     }
 }

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param containers         how containers without a profile and init containers count (as the scheduler's
  *                           {@code sysched.scheduler.containers.*}: keep both equal)
  * @param annotationWriters  user names allowed to change our annotations on pod UPDATE (default none)
+ * @param annotations        the key that signs what the webhook writes (SECURITY.md, "Trusted annotations")
  * @param tls                serving certificate source
  * @param requestDeadline    time budget of one admission request (default 2s; the API server waits up to 10s)
  * @param failureMode        what an internal error answers: {@code allow} (default) or {@code deny}
@@ -49,6 +50,7 @@ public record WebhookProperties(
         @DefaultValue @Valid Sandbox sandbox,
         @DefaultValue @Valid Containers containers,
         @DefaultValue @NotNull List<String> annotationWriters,
+        @DefaultValue @Valid Annotations annotations,
         @DefaultValue @Valid Tls tls,
         @DefaultValue("2s") @NotNull Duration requestDeadline,
         @DefaultValue("allow") @NotNull FailureMode failureMode,
@@ -120,6 +122,16 @@ public record WebhookProperties(
         public ContainerPolicy policy() {
             return new ContainerPolicy(unprofiled, init);
         }
+    }
+
+    /**
+     * @param keyDir           directory with the keys shared with the extender, files {@code current} (signs) and
+     *                         {@code previous} (the chart mounts its Secret there); "" (default): no key, nothing is
+     *                         signed and the extender resolves every pod from its spec
+     * @param keyCheckInterval how often the key files are re-read (default 10s)
+     */
+    public record Annotations(@DefaultValue("") @NotNull String keyDir,
+                              @DefaultValue("10s") @NotNull Duration keyCheckInterval) {
     }
 
     /**
