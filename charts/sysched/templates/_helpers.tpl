@@ -77,6 +77,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sysched.tls.secretName" -}}
 {{- default (printf "%s-tls" (include "sysched.webhook.fullname" .)) .Values.tls.secretName }}
 {{- end }}
+{{- define "sysched.annotationKeys.secretName" -}}
+{{- default (printf "%s-annotation-keys" (include "sysched.fullname" .)) .Values.annotationKeys.existingSecret }}
+{{- end }}
+{{/* Where both services mount the annotation key Secret (whole, no subPath: rotations reach the pods). */}}
+{{- define "sysched.annotationKeys.dir" -}}
+/etc/sysched/annotation-keys
+{{- end }}
 {{- define "sysched.certManager.servingCertName" -}}
 {{- include "sysched.webhook.fullname" . }}
 {{- end }}

@@ -26,9 +26,9 @@ class AppConfigTest {
   /** Keys of sysched.webhook.* allowed by docs/CONTRACTS.md. */
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
-      "max-request-size", "sandbox", "containers");
+      "max-request-size", "sandbox", "containers", "annotations");
   static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers",
-      "in-flight", "leader-election");
+      "in-flight", "leader-election", "annotations");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -172,6 +172,52 @@ class AppConfigTest {
         .containsExactly("kube-system", NAMESPACE, "monitoring", "security-profiles-operator");
     assertThat(Rendered.<List<String>>at(app, "sysched.webhook.annotation-writers")).contains("system:serviceaccount:ops:tool");
     assertThat(Rendered.<Map<String, Object>>at(app, "logging.level")).containsEntry("io.github.sysched", "DEBUG");
+  }
+
+  /** The webhook signs with the key the extender verifies with: one Secret, mounted whole where each app reads it. */
+  @ParameterizedTest
+  @FieldSource("VALUE_SETS")
+  void bothServicesReadTheSameAnnotationKeySecret(String valueSet) {
+    Rendered r = render(valueSet);
+    Map<Deployment, String> keyDirs = Map.of(
+        webhook(r), Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.annotations.key-dir"),
+        scheduler(r), Rendered.at(appConfig(r, scheduler(r)), "sysched.scheduler.annotations.key-dir"));
+    assertThat((Object) Rendered.at(appConfig(r, scheduler(r)), "sysched.scheduler.annotations.trust")).isEqualTo("signed");
+    Set<String> secrets = new java.util.HashSet<>();
+    keyDirs.forEach((deployment, dir) -> {
+      PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+      VolumeMount mount = pod.getContainers().get(0).getVolumeMounts().stream()
+          .filter(m -> m.getMountPath().equals(dir)).findFirst()
+          .orElseThrow(() -> new AssertionError(deployment.getMetadata().getName() + ": nothing mounted at " + dir));
+      assertThat(mount.getSubPath()).as("whole Secret: rotations reach the pod").isNull();
+      assertThat(mount.getReadOnly()).isTrue();
+      Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+      assertThat(volume.getSecret()).isNotNull();
+      secrets.add(volume.getSecret().getSecretName());
+    });
+    assertThat(secrets).hasSize(1);
+    assertThat(secrets).containsExactly("sysched-annotation-keys");
+  }
+
+  /**
+   * The Secret is a pre-install hook (a random key once; upgrades never render a new key over the live one). helm-java's
+   * template leaves hooks out, so this reads the template itself.
+   */
+  @Test
+  void theAnnotationKeySecretIsCreatedOnceAtInstall() throws java.io.IOException {
+    String template = java.nio.file.Files.readString(
+        ChartRenderer.CHART.resolve("templates/annotation-keys-secret.yaml"));
+    assertThat(template).contains("helm.sh/hook: pre-install\n").contains("current: {{ randBytes 48 }}")
+        .contains("{{- if not .Values.annotationKeys.existingSecret }}").doesNotContain("pre-upgrade");
+  }
+
+  @Test
+  void anExistingAnnotationKeySecretIsMountedAndNotCreated() {
+    Rendered r = render("cert-manager", Map.of("annotationKeys.existingSecret", "my-keys"));
+    for (Deployment d : List.of(webhook(r), scheduler(r))) {
+      assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null
+          && v.getSecret().getSecretName().equals("my-keys"));
+    }
   }
 
   @Test
