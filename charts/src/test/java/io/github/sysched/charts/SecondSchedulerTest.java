@@ -159,6 +159,18 @@ class SecondSchedulerTest {
         .isEqualTo(true);
   }
 
+  /** preemptVerb only where it decides something: IPP fast (the extender keeps nodes no other class would remain on). */
+  @Test
+  void preemptVerbOnlyWithIppFast() {
+    Map<String, Object> plain = Rendered.<List<Map<String, Object>>>at(
+        schedulerConfiguration(render("second-scheduler"), kubeScheduler(render("second-scheduler"))), "extenders").get(0);
+    assertThat(plain).doesNotContainKey("preemptVerb");
+    Rendered fast = render("second-scheduler", Map.of("ipp.mode", "fast"));
+    Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(schedulerConfiguration(fast, kubeScheduler(fast)),
+        "extenders").get(0);
+    assertThat(ext).containsEntry("preemptVerb", "preempt");
+  }
+
   @Test
   void kubeSchedulerProbesAndPorts() {
     Deployment d = kubeScheduler(render("second-scheduler"));

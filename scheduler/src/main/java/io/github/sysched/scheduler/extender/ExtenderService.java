@@ -160,6 +160,32 @@ public class ExtenderService {
         return null;
     }
 
+    /**
+     * Preemption (kube-scheduler's {@code preemptVerb}): of the candidate nodes kube-scheduler chose victims on, the
+     * ones where the pod could land once its victims are gone, i.e. where no pod of another isolation class would
+     * remain. kube-scheduler picks victims by priority and resources only (its dry run reprieves every pod the
+     * resources allow), so on a node shared with another class it would evict pods and then fail the preemptor at
+     * our filter, again and again on other nodes: evictions for nothing. Unclassed pods keep every candidate. A
+     * replica that cannot decide keeps none (no eviction on doubt; the pod is retried).
+     *
+     * @param victims node → UIDs of the pods kube-scheduler would evict there
+     * @return the nodes kept, in the order given
+     */
+    public List<String> preemptionNodes(ScoringPod pod, Map<String, Set<String>> victims) {
+        if (!unavailable().isEmpty()) {
+            return List.of();
+        }
+        String podClass = state.ippClassOf(pod.toPod());
+        List<String> kept = new ArrayList<>(victims.size());
+        for (Map.Entry<String, Set<String>> node : victims.entrySet()) {
+            if (podClass == null
+                    || IppClass.mayShareNode(podClass, state.ippClassesAfterEviction(node.getKey(), node.getValue()))) {
+                kept.add(node.getKey());
+            }
+        }
+        return kept;
+    }
+
     public List<HostPriority> prioritize(ExtenderArgs args) {
         List<String> nodes = candidateNames(args);
         if (nodes.isEmpty()) {

@@ -237,6 +237,25 @@ public class ClusterState implements ClusterView.PodListener {
     }
 
     /**
+     * Isolation classes that stay on {@code node} once the pods {@code evicted} (UIDs) are gone: the counted pods'
+     * classes, less those whose every pod there is evicted.
+     */
+    public Set<String> ippClassesAfterEviction(String node, Set<String> evicted) {
+        Map<String, Integer> classes = classesByNode.get(node);
+        if (classes == null || classes.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, Integer> remaining = new HashMap<>(classes);
+        for (String uid : evicted) {
+            Tracked tracked = pods.get(uid);
+            if (tracked != null && node.equals(tracked.node) && tracked.ippClass != null) {
+                remaining.computeIfPresent(tracked.ippClass, (c, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+        return remaining.keySet();
+    }
+
+    /**
      * The pod's isolation class: its {@code exs.sysched.io/ipp-class} annotation when the webhook wrote it (a valid
      * signature, see {@link AnnotationTrust}), else the configured label.
      */

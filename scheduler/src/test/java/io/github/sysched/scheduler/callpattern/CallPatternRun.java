@@ -44,6 +44,33 @@ final class CallPatternRun implements AutoCloseable {
         return harness;
     }
 
+    /**
+     * What the extender's in-flight waiting cost so far ({@code sysched.inflight.waits}): total wait time, and how many
+     * requests waited and how many of them timed out (answered on doubt).
+     */
+    Waits waits() {
+        long nanos = 0;
+        long count = 0;
+        long timeouts = 0;
+        for (io.micrometer.core.instrument.Timer timer : harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("sysched.inflight.waits").timers()) {
+            nanos += (long) timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
+            count += timer.count();
+            if ("timeout".equals(timer.getId().getTag("outcome"))) {
+                timeouts += timer.count();
+            }
+        }
+        return new Waits(nanos, count, timeouts);
+    }
+
+    record Waits(long nanos, long count, long timeouts) {
+        /** Mean added latency per pod, in ms, over {@code pods} scheduled pods. */
+        String perPod(int pods) {
+            return String.format("in-flight waits: %d requests waited (%d timed out), %.3f ms added per pod on average "
+                    + "(%.1f ms total over %d pods)", count, timeouts, pods == 0 ? 0 : nanos / 1e6 / pods, nanos / 1e6, pods);
+        }
+    }
+
     /** Creates the burst's pods for run {@code tag} and schedules them; the pods stay until {@link #clean}. */
     Outcome schedule(Bursts.Burst burst, String tag, KubeSchedulerLoop.Pace pace) {
         List<KubeSchedulerLoop.QueuedPod> queue = new ArrayList<>();

@@ -47,6 +47,9 @@ class CallPatternTest {
         long sequentialExs = 0;
         int worse = 0;
         List<Long> extenderNanos = new ArrayList<>();
+        List<Long> sequentialNanos = new ArrayList<>();
+        int burstPods = 0;
+        CallPatternRun.Waits waits;
         try (CallPatternRun run = new CallPatternRun(settings)) {
             for (int i = 0; i < EXS_BURSTS; i++) {
                 Bursts.Burst burst = Bursts.exs(SEED + i);
@@ -60,15 +63,19 @@ class CallPatternTest {
                     worse++;
                 }
                 extenderNanos.addAll(together.result().extenderNanosPerPod());
+                sequentialNanos.addAll(alone.result().extenderNanosPerPod());
+                burstPods += burst.pods();
                 run.clean("b" + i);
                 run.clean("s" + i);
             }
+            waits = run.waits(); // one at a time never waits: every earlier pod is counted before the next is scheduled
         }
         double gap = sequentialExs == 0 ? 0 : 100.0 * (burstExs - sequentialExs) / sequentialExs;
         System.out.printf("call-pattern: ExS, %d bursts (bindVerb, bind delay %d..%d ms): cluster ExS burst %d vs one at "
-                        + "a time %d: %+.1f %%; %d bursts more than 5 %% worse; extender per pod %s%n", EXS_BURSTS,
+                        + "a time %d: %+.1f %%; %d bursts more than 5 %% worse; extender per pod in bursts %s, one at a "
+                        + "time %s; %s%n", EXS_BURSTS,
                 MIN_BIND_DELAY.toMillis(), MAX_BIND_DELAY.toMillis(), burstExs, sequentialExs, gap, worse,
-                CallPatternRun.millis(extenderNanos));
+                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(sequentialNanos), waits.perPod(burstPods));
         assertThat(gap).as("burst ExS gap over one-at-a-time, %").isLessThanOrEqualTo(5.0);
     }
 
@@ -76,6 +83,7 @@ class CallPatternTest {
         IppFigures figures = new IppFigures();
         List<Long> extenderNanos = new ArrayList<>();
         List<Long> bindNanos = new ArrayList<>();
+        CallPatternRun.Waits waits;
         try (CallPatternRun run = new CallPatternRun(settings)) {
             for (int i = 0; i < IPP_BURSTS; i++) {
                 Bursts.Burst burst = Bursts.ipp(SEED + i);
@@ -92,14 +100,15 @@ class CallPatternTest {
                 bindNanos.addAll(outcome.result().bindNanos());
                 run.clean(tag);
             }
+            waits = run.waits();
         }
         System.out.printf("call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
                         + "sharing a node (%d nodes); %d failed attempts; %d pods unscheduled (%d of them with room left); "
-                        + "extender per pod %s; /bind %s%n", IPP_BURSTS, figures.pods,
+                        + "extender per pod %s; /bind %s; %s%n", IPP_BURSTS, figures.pods,
                 settings.bindVerb() ? "bindVerb" : "API binding", settings.minBindDelay().toMillis(),
                 settings.maxBindDelay().toMillis(), figures.violatingBursts, figures.violatingNodes,
                 figures.failedAttempts, figures.unscheduled, figures.starved,
-                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos));
+                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos), waits.perPod(figures.pods));
         return figures;
     }
 
