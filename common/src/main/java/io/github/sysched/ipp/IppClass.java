@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 /**
  * Instance-per-pod isolation classes: pods of different classes never share a node.
  *
- * <p>A class is the value of a label, so it must be a valid Kubernetes label value (at most 63 characters,
- * alphanumerics with '-', '_' or '.' inside). An empty value means "no class".
+ * <p>A pod's class is the value of a label ({@code ipp-class} by default) or, in IPP {@code fast} mode, of the
+ * webhook's {@code exs.sysched.io/ipp-class} annotation; either way a valid Kubernetes label value (at most 63
+ * characters, alphanumerics with '-', '_' or '.' inside). A pod without a class (null or empty) is not
+ * constrained and does not constrain others.
  */
 public final class IppClass {
 
@@ -16,7 +18,7 @@ public final class IppClass {
     private IppClass() {
     }
 
-    /** Null when {@code value} is a valid class, otherwise why it is not. */
+    /** Why {@code value} is not a valid class; empty when it is one. */
     public static Optional<String> whyInvalid(String value) {
         if (value == null || value.isEmpty()) {
             return Optional.of("an isolation class must not be empty");

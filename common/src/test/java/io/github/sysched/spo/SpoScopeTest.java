@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class SpoScopeTest {
         assertThat(SpoScope.of(crd("/spo-crds/v0.8.4/seccompprofile.yaml"))).isEqualTo(SpoScope.NAMESPACED);
         assertThat(SpoScope.of(crd("/spo-crds/v0.10.1/seccompprofile.yaml"))).isEqualTo(SpoScope.CLUSTER);
         assertThat(SpoScope.of(crd("/spo-crds/seccompprofile.yaml"))).isEqualTo(SpoScope.CLUSTER);
-        assertThat(SpoScope.of(crd("/sysched-examples/crd.yaml"))).isEqualTo(SpoScope.NAMESPACED);
+        assertThat(SpoScope.of(crd("/spo-crds/scheduler-plugins/seccompprofile.yaml"))).isEqualTo(SpoScope.NAMESPACED);
     }
 
     @Test
@@ -44,20 +43,5 @@ class SpoScopeTest {
         assertThat(SpoApiVersion.parse("v1beta1").seccompProfileClass()).isEqualTo(SeccompProfileV1Beta1.class);
         assertThat(SpoApiVersion.parse("V1").profileBindingClass()).isEqualTo(ProfileBindingV1.class);
         assertThatThrownBy(() -> SpoApiVersion.parse("v2")).hasMessageContaining("'v2'");
-    }
-
-    @Test
-    void resourceContextsFollowTheDetectedScope() {
-        ResourceDefinitionContext cluster = SpoResourceContexts.seccompProfiles(SpoApiVersion.V1, SpoScope.CLUSTER);
-        ResourceDefinitionContext namespaced =
-                SpoResourceContexts.seccompProfiles(SpoApiVersion.V1BETA1, SpoScope.NAMESPACED);
-        ResourceDefinitionContext bindings = SpoResourceContexts.profileBindings(SpoApiVersion.V1BETA1);
-
-        assertThat(cluster.isNamespaceScoped()).isFalse();
-        assertThat(cluster.getVersion()).isEqualTo("v1");
-        assertThat(namespaced.isNamespaceScoped()).isTrue();
-        assertThat(namespaced.getPlural()).isEqualTo("seccompprofiles");
-        assertThat(bindings.isNamespaceScoped()).isTrue();
-        assertThat(bindings.getVersion()).isEqualTo("v1alpha1");
     }
 }

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource> profiles,
                      List<GenericKubernetesResource> bindings, List<Deployment> workloads) {
 
-    static final String BUILT_IN_ROOT = "demo-manifests/sysched-demo/";
+    static final String BUILT_IN_ROOT = "sysched-demo/";
     static final String BUILT_IN_INDEX = "sysched-demo.index";
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -49,7 +49,7 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
         });
     }
 
-    /** The SySched demo as packaged in the jar (a copy of examples/sysched-demo). */
+    /** The SySched demo as packaged in the jar (examples/sysched-demo, through test-support). */
     static DemoManifests builtIn() {
         List<String> files = readResource(BUILT_IN_INDEX).lines().filter(l -> !l.isBlank()).sorted().toList();
         return load(files, file -> readResource(BUILT_IN_ROOT + file));

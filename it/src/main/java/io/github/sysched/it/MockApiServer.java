@@ -41,8 +41,10 @@ public final class MockApiServer implements AutoCloseable {
     public static final List<String> NODES = List.of("node-a", "node-b");
 
     private static final List<String> CRDS = List.of("spo-crds/seccompprofile.yaml", "spo-crds/profilebinding.yaml");
-    private static final List<String> SEED = List.of("seed/00-namespace.yaml", "seed/profiles/full.profile.yaml",
-            "seed/profiles/nginx.profile.yaml", "seed/bindings/nginx.binding.yaml");
+    /** The demo's opted-in namespace, nginx profile and binding (test-support packages examples/sysched-demo). */
+    private static final List<String> SEED = List.of("sysched-demo/00-namespace.yaml",
+            "sysched-demo/profiles/full.profile.yaml", "sysched-demo/profiles/nginx.profile.yaml",
+            "sysched-demo/bindings/nginx.binding.yaml");
 
     /** Held: JUL keeps loggers weakly, and a collected logger forgets its level (then every request is logged). */
     private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG =

@@ -39,8 +39,7 @@ class BindTest {
         try (Harness harness = Harness.start(client, "sysched.scheduler.bind.enabled=true")) {
             Pod pod = harness.create(Harness.pod("web", SyscallSet.of("read", "write")));
             String uid = pod.getMetadata().getUid();
-            harness.await("pod cached", () -> harness.bean(io.github.sysched.scheduler.state.Informers.class)
-                    .cachedPod("default", "web") != null);
+            harness.await("pod cached", () -> harness.view().pod("default", "web") != null);
 
             JsonNode result = harness.postJson("/bind",
                     "{\"PodName\":\"web\",\"PodNamespace\":\"default\",\"PodUID\":\"" + uid + "\",\"Node\":\"n7\"}");
@@ -65,8 +64,7 @@ class BindTest {
 
             // a failed binding (here: the mock's 409) is reported in Error and changes no state
             Pod other = harness.create(Harness.pod("other", SyscallSet.of("ptrace")));
-            harness.await("other cached", () -> harness.bean(io.github.sysched.scheduler.state.Informers.class)
-                    .cachedPod("default", "other") != null);
+            harness.await("other cached", () -> harness.view().pod("default", "other") != null);
             JsonNode failed = harness.postJson("/bind", "{\"PodName\":\"other\",\"PodNamespace\":\"default\",\"PodUID\":\""
                     + other.getMetadata().getUid() + "\",\"Node\":\"n7\"}");
             assertThat(failed.get("Error").asString()).startsWith("binding failed");

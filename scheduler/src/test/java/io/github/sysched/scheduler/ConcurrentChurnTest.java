@@ -65,10 +65,10 @@ class ConcurrentChurnTest {
                 while (!stop.get() && ops < 50_000) {
                     Pod pod = churnPods.get(random.nextInt(churnPods.size()));
                     if (random.nextInt(4) == 0) {
-                        state.onDelete(pod, random.nextBoolean());
+                        state.podDeleted(pod, random.nextBoolean());
                     } else {
                         String node = churnNodes.get(random.nextInt(churnNodes.size()));
-                        state.onUpdate(pod, new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
+                        state.podChanged(new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
                     }
                     ops++;
                 }

@@ -9,8 +9,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.Informers;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.syscall.SyscallSet;
@@ -74,7 +74,7 @@ public final class Harness implements AutoCloseable {
      */
     public static Harness start(KubernetesClient client, String... properties) {
         Harness harness = startWithoutWaiting(client, properties);
-        harness.await("pod informer synced", () -> harness.bean(Informers.class).podsSynced());
+        harness.await("pod informer synced", harness::podsSynced);
         return harness;
     }
 
@@ -95,6 +95,15 @@ public final class Harness implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
+    }
+
+    public ClusterView view() {
+        return bean(ClusterView.class);
+    }
+
+    /** The pod informer's initial list has been applied to the state. */
+    public boolean podsSynced() {
+        return view().synced(ClusterView.Resource.PODS);
     }
 
     public ClusterState state() {
@@ -184,7 +193,7 @@ public final class Harness implements AutoCloseable {
 
     // ---- fixtures -------------------------------------------------------------------------------------
 
-    /** A seed-demo SeccompProfile from src/test/resources/sysched-examples/NAME.profile.yaml. */
+    /** A seed-demo SeccompProfile, test-support's /sysched-examples/NAME.profile.yaml (examples/sysched-demo). */
     public static SeccompProfileV1Beta1 profile(String name) {
         try (InputStream in = Harness.class.getResourceAsStream("/sysched-examples/" + name + ".profile.yaml")) {
             if (in == null) {

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.github.sysched.profile.RuntimeDefaultProfile;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.Informers;
 import io.github.sysched.scheduler.state.SpoPodResolver;
 import io.github.sysched.spo.SeccompProfileV1;
 import io.github.sysched.spo.SpoApi;
@@ -115,7 +114,7 @@ class InformerStateTest {
         seccompProfiles.resource(Harness.profile("apps", "runc-base", null, "futex", "exit_group", "read")).create();
         seccompProfiles.resource(Harness.profile("apps", "web", "runc-base", "read", "write", "accept4")).create();
         harness = Harness.start(client, "sysched.scheduler.spo.scope=auto");
-        assertThat(harness.bean(Informers.class).scope()).contains(SpoScope.NAMESPACED);
+        assertThat(harness.view().scope()).isEqualTo(SpoScope.NAMESPACED);
 
         Pod web = harness.create(Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json"));
         harness.bindInMock(web, "n1");
@@ -135,7 +134,7 @@ class InformerStateTest {
     @Test
     void incomingRuntimeDefaultPodAndV1Profiles() {
         harness = Harness.start(client, "sysched.scheduler.spo.version=v1", "sysched.scheduler.spo.scope=cluster");
-        assertThat(harness.bean(Informers.class).scope()).contains(SpoScope.CLUSTER);
+        assertThat(harness.view().scope()).isEqualTo(SpoScope.CLUSTER);
         SeccompProfileV1 full = new SeccompProfileV1();
         SeccompProfileV1Beta1 small = Harness.profile("default", "full-seccomp", null, "read", "write", "close");
         full.setMetadata(small.getMetadata());

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.annotation.PlacementAnnotations;
-import io.github.sysched.scheduler.state.Informers;
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
@@ -59,7 +59,7 @@ class SpoScopeReadinessTest {
         bound(Harness.pod("gold", SyscallSet.of("read"), Map.of("ipp-class", "gold"), Map.of()), "n3");
 
         harness = Harness.startWithoutWaiting(client, "sysched.scheduler.spo.scope=auto");
-        Informers informers = harness.bean(Informers.class);
+        ClusterView view = harness.view();
         harness.await("CRD read again after the first miss", () -> dispatcher.crdReads() >= 2);
 
         HttpResponse<String> readiness = harness.getManagement("/actuator/health/readiness");
@@ -68,7 +68,7 @@ class SpoScopeReadinessTest {
         assertThat(details.get("reason").asString()).isEqualTo("SPO scope unknown: CRD "
                 + "seccompprofiles.security-profiles-operator.x-k8s.io not found (is SPO installed?)");
         assertThat(details.get("spoScope").asString()).isEqualTo("unknown");
-        assertThat(informers.scope()).isEmpty();
+        assertThat(view.scope()).isNull();
         int countedWhileAbsent = harness.state().trackedPods();
         assertThat(countedWhileAbsent).isZero();
 
@@ -91,7 +91,7 @@ class SpoScopeReadinessTest {
                 "accept4")).create();
         seccompProfiles.inNamespace("default").resource(Harness.profile("full")).create();
 
-        harness.await("ready once the CRD is there", informers::podsSynced);
+        harness.await("ready once the CRD is there", harness::podsSynced);
         harness.await("profiles resolved in the namespaced scope",
                 () -> surface("n1") == 5 && surface("n2") == Harness.profileSet("full").cardinality());
         HttpResponse<String> ready = harness.getManagement("/actuator/health/readiness");
@@ -99,7 +99,7 @@ class SpoScopeReadinessTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(readyDetails.get("spoScope").asString()).isEqualTo("NAMESPACED");
         assertThat(readyDetails.has("reason")).isFalse();
-        assertThat(informers.scope()).contains(SpoScope.NAMESPACED);
+        assertThat(view.scope()).isEqualTo(SpoScope.NAMESPACED);
         JsonNode filtered = harness.postJson("/filter", Harness.argsWithNodeNames(silver, NODES));
         assertThat(filtered.get("Error").asString()).isEmpty();
         assertThat(filtered.get("FailedNodes").has("n3")).isTrue();
@@ -110,7 +110,7 @@ class SpoScopeReadinessTest {
                         + "filter rejects %s%n",
                 readsWhileAbsent, readiness.statusCode(), details.get("reason").asString(),
                 filter.get("Error").asString(), scores, countedWhileAbsent, dispatcher.crdReads(),
-                informers.scope().orElseThrow(),
+                view.scope(),
                 surface("n1"), surface("n2"), filtered.get("FailedNodes").propertyNames());
     }
 
@@ -131,8 +131,8 @@ class SpoScopeReadinessTest {
         int failedReads = dispatcher.crdReads();
 
         dispatcher.failCrdReads(0);
-        harness.await("ready once the CRD is readable", () -> harness.bean(Informers.class).podsSynced());
-        assertThat(harness.bean(Informers.class).scope()).contains(SpoScope.CLUSTER);
+        harness.await("ready once the CRD is readable", harness::podsSynced);
+        assertThat(harness.view().scope()).isEqualTo(SpoScope.CLUSTER);
         assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(200);
         System.out.printf("SCOPE auto, CRD unreadable (403): %d failed reads, readiness 503 (%s); readable: ready, "
                 + "scope CLUSTER%n", failedReads, reason);
@@ -142,7 +142,7 @@ class SpoScopeReadinessTest {
     void configuredScopeNeverReadsTheCrd() {
         dispatcher.failCrdReads(403);
         harness = Harness.start(client, "sysched.scheduler.spo.scope=namespaced");
-        assertThat(harness.bean(Informers.class).scope()).contains(SpoScope.NAMESPACED);
+        assertThat(harness.view().scope()).isEqualTo(SpoScope.NAMESPACED);
         assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(dispatcher.crdReads()).isZero();
     }

@@ -104,7 +104,7 @@ final class ExtenderRoundTrip {
      * {@link Services#awaitTrackedPods}, it polls once a second (each scrape renders 10,000 per-node gauges) and
      * allows minutes, as 150,000 events take on a busy machine.
      */
-    private void awaitTrackedPods(Services services, int pods) throws Exception {
+    void awaitTrackedPods(Services services, int pods) throws Exception {
         long deadline = System.nanoTime() + 600_000_000_000L;
         double tracked = 0;
         while (System.nanoTime() < deadline) {
@@ -118,7 +118,7 @@ final class ExtenderRoundTrip {
     }
 
     /** Nodes, and pods bound to them, stored in the API; the extender's pod informer learns them from its watch. */
-    private Cluster loadCluster(EmbeddedApiServer api) {
+    Cluster loadCluster(EmbeddedApiServer api) {
         StoreLoader store = new StoreLoader(api);
         SplittableRandom random = new SplittableRandom(SEED);
         ExsEngine mirror = new ExsEngine();

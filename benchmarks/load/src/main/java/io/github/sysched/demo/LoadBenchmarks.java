@@ -10,6 +10,7 @@ import java.util.Locale;
  * <pre>
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b2    extender round trip, 5,000 nodes x 30 pods
  * java -jar benchmarks/load/target/sysched-load.jar b3           webhook /mutate over TLS, concurrency and fixed rate
+ * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b6    heap of the extender's pod state, 150,000 pods
  * </pre>
  * Settings: {@code -Db2.warmup=1000 -Db2.requests=3000} (per verb); {@code -Db3.seconds=10} (per concurrency level),
  * {@code -Db3.rate=1000 -Db3.rateSeconds=15 -Db3.rateConnections=32}. Exit status 1 if any answer was wrong.
@@ -29,7 +30,7 @@ public final class LoadBenchmarks {
     public static void main(String[] args) throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         if (args.length == 0) {
-            System.err.println("usage: java -jar sysched-load.jar b2|b3 ...");
+            System.err.println("usage: java -jar sysched-load.jar b2|b3|b6 ...");
             System.exit(2);
         }
         boolean right = true;
@@ -53,8 +54,9 @@ public final class LoadBenchmarks {
                 case "b3" -> right &= new AdmissionLoad(System.out, doubleProperty("b3.seconds", 10),
                         doubleProperty("b3.rate", 1_000), doubleProperty("b3.rateSeconds", 15),
                         Integer.getInteger("b3.rateConnections", 32)).run();
+                case "b6" -> right &= new PodCacheHeap(System.out).run();
                 default -> {
-                    System.err.println("unknown benchmark " + benchmark + " (b2, b3)");
+                    System.err.println("unknown benchmark " + benchmark + " (b2, b3, b6)");
                     System.exit(2);
                 }
             }

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.Informers;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -34,15 +34,15 @@ public class BindController {
 
     private final KubernetesClient client;
     private final ClusterState state;
-    private final Informers informers;
+    private final ClusterView view;
     private final ExtenderController.ExtenderMetrics metrics;
     private final ExtenderRequestReader reader;
 
-    public BindController(KubernetesClient client, ClusterState state, Informers informers,
+    public BindController(KubernetesClient client, ClusterState state, ClusterView view,
                           ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader) {
         this.client = client;
         this.state = state;
-        this.informers = informers;
+        this.view = view;
         this.metrics = metrics;
         this.reader = reader;
     }
@@ -76,7 +76,7 @@ public class BindController {
                         e.getMessage());
                 return new ExtenderBindingResult("binding failed: " + e.getMessage());
             }
-            Pod cached = informers.cachedPod(args.podNamespace(), args.podName());
+            Pod cached = view.pod(args.podNamespace(), args.podName());
             if (cached != null && (isBlank(args.podUid()) || args.podUid().equals(cached.getMetadata().getUid()))) {
                 state.assume(cached, args.node());
             }

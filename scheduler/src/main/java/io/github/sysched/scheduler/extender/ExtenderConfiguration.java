@@ -1,8 +1,8 @@
 package io.github.sysched.scheduler.extender;
 
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.Informers;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
@@ -13,13 +13,13 @@ import tools.jackson.databind.ObjectMapper;
 public class ExtenderConfiguration {
 
     @Bean
-    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, Informers informers) {
-        return new ExtenderService(state, resolver, informers);
+    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+        return new ExtenderService(state, resolver, view);
     }
 
     @Bean
     ExtenderRequestReader extenderRequestReader(ObjectMapper mapper, SchedulerProperties properties) {
-        return new ExtenderRequestReader(mapper, properties.getMaxRequestSize().toBytes());
+        return new ExtenderRequestReader(mapper, properties.maxRequestSize().toBytes());
     }
 
     @Bean

@@ -1,9 +1,8 @@
 package io.github.sysched.scheduler.extender;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.github.sysched.ipp.IppClass;
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.github.sysched.scheduler.state.Informers;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
@@ -33,21 +32,26 @@ public class ExtenderService {
     private final ClusterState state;
     private final ExsEngine engine;
     private final PodSetResolver resolver;
-    private final Informers informers;
+    private final ClusterView view;
 
-    public ExtenderService(ClusterState state, PodSetResolver resolver, Informers informers) {
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
-        this.informers = informers;
+        this.view = view;
+    }
+
+    /** The state is complete once the pod informer's initial list has been applied. */
+    private boolean podsSynced() {
+        return view.synced(ClusterView.Resource.PODS);
     }
 
     public ExtenderFilterResult filter(ExtenderArgs args) {
         if (args == null || args.pod() == null) {
             return ExtenderFilterResult.error("extender request without a Pod");
         }
-        if (!informers.podsSynced()) {
-            return ExtenderFilterResult.error("sysched extender: not ready: " + informers.problem());
+        if (!podsSynced()) {
+            return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
         }
         String podClass = state.ippClassOf(args.pod());
         Map<String, String> failed = new LinkedHashMap<>();
@@ -98,7 +102,7 @@ public class ExtenderService {
         if (nodes.isEmpty()) {
             return List.of();
         }
-        if (args.pod() == null || !informers.podsSynced()) {
+        if (args.pod() == null || !podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
         SyscallSet incoming;
@@ -140,9 +144,5 @@ public class ExtenderService {
             return names;
         }
         return List.of();
-    }
-
-    public static Pod podOrNull(ExtenderArgs args) {
-        return args == null ? null : args.pod();
     }
 }

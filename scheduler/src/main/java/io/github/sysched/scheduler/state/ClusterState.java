@@ -1,8 +1,9 @@
 package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.kube.ClusterView;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.NodeSnapshot;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which pod runs where with which syscall set and isolation class, fed by the pod informer.
+ * Which pod runs where with which syscall set and isolation class, fed by the {@link ClusterView}'s pod informer.
  *
  * <p>A pod counts on its node from the moment {@code spec.nodeName} is set until it is deleted or reaches
  * phase Succeeded/Failed; pods are keyed by UID (a re-created pod with the same name is another pod). The
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * re-resolve fallback pods when the fallback's answer changes. Writers serialize on this object; readers
  * ({@link #ippClassesOn}, the engine) never lock.
  */
-public class ClusterState implements ResourceEventHandler<Pod> {
+public class ClusterState implements ClusterView.PodListener {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
@@ -40,8 +41,8 @@ public class ClusterState implements ResourceEventHandler<Pod> {
     private final Map<String, Gauge> nodeExsGauges = new HashMap<>();
     private volatile int fallbackPods;
 
-    /** One counted pod. {@code pod} is kept only for fallback pods, to re-resolve them. */
-    private record Tracked(String node, String ippClass, boolean fallback, Pod pod) {
+    /** One counted pod. {@code pod} is kept only for fallback pods, to re-resolve them, and only what they read. */
+    private record Tracked(String node, String ippClass, boolean fallback, ScoringPod pod) {
     }
 
     public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
@@ -67,27 +68,9 @@ public class ClusterState implements ResourceEventHandler<Pod> {
 
     // ---- informer events ------------------------------------------------------------------------------
 
-    @Override
-    public void onAdd(Pod pod) {
-        apply(pod);
-    }
-
-    @Override
-    public void onUpdate(Pod oldPod, Pod newPod) {
-        apply(newPod);
-    }
-
-    @Override
-    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-        // With deletedFinalStateUnknown the object is the last state the informer saw; its UID is still right.
-        String uid = uid(pod);
-        if (uid != null) {
-            remove(uid);
-        }
-    }
-
     /** Counts, moves or forgets {@code pod} according to its current state. */
-    public synchronized void apply(Pod pod) {
+    @Override
+    public synchronized void podChanged(Pod pod) {
         String uid = uid(pod);
         if (uid == null) {
             return;
@@ -98,6 +81,15 @@ public class ClusterState implements ResourceEventHandler<Pod> {
             return;
         }
         place(uid, node, pod);
+    }
+
+    @Override
+    public void podDeleted(Pod pod, boolean finalStateUnknown) {
+        // With finalStateUnknown the object is the last state the view held; its UID is still right.
+        String uid = uid(pod);
+        if (uid != null) {
+            remove(uid);
+        }
     }
 
     /** The extender bound {@code pod} to {@code node}: count it there now, before the informer says so. */
@@ -111,7 +103,8 @@ public class ClusterState implements ResourceEventHandler<Pod> {
     private void place(String uid, String node, Pod pod) {
         PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
         Tracked before = pods.get(uid);
-        Tracked after = new Tracked(node, ippClassOf(pod), resolution.fallback(), resolution.fallback() ? pod : null);
+        Tracked after = new Tracked(node, ippClassOf(pod), resolution.fallback(),
+                resolution.fallback() ? ScoringPod.of(pod) : null);
         engine.place(uid, node, resolution.syscalls());
         pods.put(uid, after);
         if (before != null) {
@@ -140,7 +133,7 @@ public class ClusterState implements ResourceEventHandler<Pod> {
         int count = 0;
         for (Map.Entry<String, Tracked> e : Map.copyOf(pods).entrySet()) {
             if (e.getValue().fallback) {
-                place(e.getKey(), e.getValue().node, e.getValue().pod);
+                place(e.getKey(), e.getValue().node, e.getValue().pod.toPod());
                 count++;
             }
         }

@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * profile, and the full x86_64 table when that profile does not exist (common's documented fallback).
  *
  * <p>The SPO scope (how profiles are keyed) is given once it is known ({@link #useScope}); until then every
- * pod resolves to the full table. The profile lookup is a snapshot of the informer store, rebuilt on the first
- * resolution after a SeccompProfile change ({@link #profilesChanged()}), not per pod; converted policies are
- * kept across snapshots while a profile's resourceVersion is unchanged (common's {@link PolicyMemo}, as in the
- * webhook). Nothing here calls the API server, so it is safe on the extender's request path.
+ * pod resolves to the full table. The profile lookup is a snapshot of the {@code ClusterView}'s SeccompProfiles,
+ * rebuilt on the first resolution after a SeccompProfile change ({@link #profilesChanged()}), not per pod;
+ * converted policies are kept across snapshots while a profile's resourceVersion is unchanged, in the view's
+ * {@link PolicyMemo} (which drops a deleted profile's policy). Nothing here calls the API server, so it is safe on
+ * the extender's request path.
  */
 public class SpoPodResolver implements UnannotatedPodResolver {
 
@@ -49,7 +50,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     private volatile SpoScope scope;
     private volatile ProfileKey defaultProfile;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final PolicyMemo policies = new PolicyMemo();
+    private volatile PolicyMemo policies = new PolicyMemo();
     private final AtomicLong generation = new AtomicLong();
     private volatile Supplier<? extends Collection<? extends SeccompProfile>> profiles = List::of;
     private volatile Snapshot snapshot;
@@ -112,7 +113,13 @@ public class SpoPodResolver implements UnannotatedPodResolver {
         return defaultProfile;
     }
 
-    /** Where the profiles come from, normally the SeccompProfile informer's store. */
+    /** Where the profiles come from (the cluster view's), converting through its memo. */
+    public void attach(Supplier<? extends Collection<? extends SeccompProfile>> source, PolicyMemo memo) {
+        this.policies = Objects.requireNonNull(memo, "memo");
+        attach(source);
+    }
+
+    /** Where the profiles come from, converting through a memo of this resolver's own. */
     public void attach(Supplier<? extends Collection<? extends SeccompProfile>> source) {
         this.profiles = Objects.requireNonNull(source, "source");
         generation.incrementAndGet();
@@ -122,24 +129,6 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     public void profilesChanged() {
         generation.incrementAndGet();
         listeners.forEach(Runnable::run);
-    }
-
-    /** Policies converted and kept across snapshots. */
-    int memoizedPolicies() {
-        return policies.size();
-    }
-
-    /** A deleted profile: its converted policy is dropped from the memo, then as {@link #profilesChanged()}. */
-    public void profileDeleted(SeccompProfile profile) {
-        SpoScope known = scope;
-        if (known != null) {
-            try {
-                policies.forget(SpoProfiles.keyOf(profile, known));
-            } catch (RuntimeException e) {
-                log.debug("deleted SeccompProfile with an unusable key: {}", e.getMessage());
-            }
-        }
-        profilesChanged();
     }
 
     @Override

@@ -1,46 +1,22 @@
 package io.github.sysched.scheduler.state;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.sysched.kube.ClusterView;
+import io.github.sysched.kube.boot.ReadinessContributor;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.spo.SpoApi;
-import io.github.sysched.spo.SpoApiVersion;
-import io.github.sysched.spo.SpoScope;
-import io.github.sysched.spo.SpoScopeDetector;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.util.Locale;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class StateConfiguration {
 
-    /**
-     * {@code sysched.scheduler.spo.scope}: {@code namespaced} / {@code cluster} as configured; {@code auto} reads
-     * the CRD's {@code spec.scope} in the background ({@link Informers}), retrying until it is readable.
-     */
-    @Bean
-    SpoScopeDetector spoScopeDetector(SchedulerProperties properties, KubernetesClient client) {
-        String configured = properties.getSpo().getScope();
-        if (configured != null && "auto".equals(configured.trim().toLowerCase(Locale.ROOT))) {
-            return SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
-                    .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
-        }
-        return SpoScopeDetector.configured(SpoScope.parse(configured));
-    }
-
-    /** {@code sysched.scheduler.spo.version}: which SeccompProfile version the informer reads. */
-    @Bean
-    SpoApiVersion spoApiVersion(SchedulerProperties properties) {
-        return SpoApiVersion.parse(properties.getSpo().getVersion());
-    }
-
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
-        return new SpoPodResolver(properties.getDefaultProfile().getNamespace(),
-                properties.getDefaultProfile().getName(), properties.getContainers().policy());
+        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name(),
+                properties.containers().policy());
     }
 
     @Bean
@@ -51,18 +27,37 @@ public class StateConfiguration {
     @Bean
     ClusterState clusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
                               SchedulerProperties properties, MeterRegistry registry) {
-        return new ClusterState(engine, resolver, fallback, properties.getIpp().getClassLabel(), registry);
+        return new ClusterState(engine, resolver, fallback, properties.ipp().classLabel(), registry);
     }
 
+    /**
+     * The extender's view of the cluster: SeccompProfiles (the {@link SpoPodResolver}'s profiles), then pods, whose
+     * initial list rebuilds the whole state after a restart. {@code sysched.scheduler.spo.scope=auto} reads the
+     * scope from the CRD in the background, retrying until it is readable.
+     */
     @Bean
-    Informers informers(KubernetesClient client, ClusterState state, SpoPodResolver profiles, SpoApiVersion version,
-                        @Value("${sysched.scheduler.informer.profile-wait:10s}") Duration profileWait,
-                        SpoScopeDetector scopeDetector) {
-        return new Informers(client, state, profiles, version, profileWait, scopeDetector);
+    ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
+                            ClusterState state) {
+        ClusterView view = new ClusterView(ClusterView.settings(client)
+                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
+                .version(properties.spo().version())
+                .scope(properties.spo().scope().configured())
+                .podsWaitForProfiles(properties.informer().profileWait())
+                .onScopeKnown(profiles::useScope)
+                .onProfilesChanged(profiles::profilesChanged)
+                .onPods(state));
+        profiles.attach(view::profiles, view.policies());
+        return view;
     }
 
+    /** Readiness details: the pods the state counts. */
     @Bean
-    InformerHealthIndicator informersHealthIndicator(Informers informers, ClusterState state) {
-        return new InformerHealthIndicator(informers, state);
+    ReadinessContributor stateReadiness(ClusterState state) {
+        return new ReadinessContributor() {
+            @Override
+            public Map<String, Object> details() {
+                return Map.of("trackedPods", state.trackedPods(), "fallbackPods", state.fallbackPods());
+            }
+        };
     }
 }

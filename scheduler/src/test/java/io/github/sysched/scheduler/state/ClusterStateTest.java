@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
+import io.github.sysched.kube.ClusterView;
+import io.github.sysched.kube.boot.InformersHealthIndicator;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.extender.ExtenderArgs;
@@ -14,7 +16,6 @@ import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.RuntimeDefaultProfile;
 import io.github.sysched.spo.SeccompProfile;
-import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** ClusterState rules without a server: what counts, tombstones, IPP index, fallback re-resolution. */
 class ClusterStateTest {
@@ -36,8 +39,9 @@ class ClusterStateTest {
     final ClusterState state = new ClusterState(engine, resolver, fallback, "tier", registry);
 
     SpoPodResolver resolver(SpoScope scope) {
-        SchedulerProperties.DefaultProfile defaults = new SchedulerProperties().getDefaultProfile();
-        SpoPodResolver spo = new SpoPodResolver(scope, defaults.getNamespace(), defaults.getName());
+        SchedulerProperties.DefaultProfile defaults = new Binder(new MapConfigurationPropertySource())
+                .bindOrCreate("sysched.scheduler", SchedulerProperties.class).defaultProfile();
+        SpoPodResolver spo = new SpoPodResolver(scope, defaults.namespace(), defaults.name());
         spo.attach(() -> profiles);
         return spo;
     }
@@ -59,22 +63,22 @@ class ClusterStateTest {
     void podCountsFromNodeNameUntilTerminalPhaseOrDelete() {
         Pod pending = Harness.pod("a", SyscallSet.of("read", "write"));
         String uid = pending.getMetadata().getUid();
-        state.onAdd(pending);
+        state.podChanged(pending);
         assertThat(engine.podCount()).isZero();
 
         Pod running = withPhase(onNode(pending, "n1"), "Running");
-        state.onUpdate(pending, running);
+        state.podChanged(running);
         assertThat(engine.nodeOf(uid)).contains("n1");
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(2);
 
-        state.onUpdate(running, withPhase(running, "Succeeded"));
+        state.podChanged(withPhase(running, "Succeeded"));
         assertThat(engine.nodeOf(uid)).isEmpty();
-        state.onUpdate(running, running);
-        state.onUpdate(running, withPhase(running, "Failed"));
+        state.podChanged(running);
+        state.podChanged(withPhase(running, "Failed"));
         assertThat(engine.podCount()).isZero();
 
-        state.onUpdate(running, running);
-        state.onDelete(running, false);
+        state.podChanged(running);
+        state.podDeleted(running, false);
         assertThat(engine.podCount()).isZero();
         assertThat(engine.nodes()).isEmpty();
     }
@@ -82,19 +86,19 @@ class ClusterStateTest {
     @Test
     void deleteTombstoneWithStaleFinalStateRemovesByUid() {
         Pod pod = onNode(Harness.pod("b", null, Map.of("tier", "gold"), Map.of()), "n1");
-        state.onAdd(pod);
+        state.podChanged(pod);
         assertThat(state.fallbackPods()).isEqualTo(1);
         // the informer missed the last updates: the final state it hands over is older (no node, other labels,
         // an annotation it did not have)
         Pod stale = new PodBuilder(Harness.pod("b", SyscallSet.of("read"), Map.of("x", "y"), Map.of()))
                 .editMetadata().withUid(pod.getMetadata().getUid()).endMetadata().build();
-        state.onDelete(stale, true);
+        state.podDeleted(stale, true);
         assertThat(engine.podCount()).isZero();
         assertThat(engine.nodes()).isEmpty();
         assertThat(state.trackedPods()).isZero();
         assertThat(state.ippClassesOn("n1")).isEmpty();
         assertThat(state.fallbackPods()).isZero();
-        state.onDelete(stale, true); // a second tombstone for a pod already gone changes nothing
+        state.podDeleted(stale, true); // a second tombstone for a pod already gone changes nothing
         assertThat(state.trackedPods()).isZero();
     }
 
@@ -107,18 +111,18 @@ class ClusterStateTest {
     void podBackFromATerminalPhaseCountsAgainLikeAFreshBuild() {
         Pod running = withPhase(onNode(Harness.pod("z", SyscallSet.of("read", "write"), Map.of("tier", "gold"),
                 Map.of()), "n1"), "Running");
-        state.onAdd(running);
+        state.podChanged(running);
         Pod failed = withPhase(running, "Failed");
-        state.onUpdate(running, failed);
+        state.podChanged(failed);
         assertThat(engine.podCount()).isZero();
         assertThat(state.ippClassesOn("n1")).isEmpty();
 
-        state.onUpdate(failed, running);
+        state.podChanged(running);
         assertThat(engine.nodeOf(running.getMetadata().getUid())).contains("n1");
         assertThat(state.ippClassesOn("n1")).containsExactly("gold");
         ExsEngine freshEngine = new ExsEngine();
         ClusterState fresh = new ClusterState(freshEngine, resolver, fallback, "tier", new SimpleMeterRegistry());
-        fresh.onAdd(running);
+        fresh.podChanged(running);
         assertThat(engine.nodes()).containsExactlyElementsOf(freshEngine.nodes());
         assertThat(engine.attackSurface("n1")).isEqualTo(freshEngine.attackSurface("n1"));
     }
@@ -127,19 +131,19 @@ class ClusterStateTest {
     void sameNameNewUidIsAnotherPod() {
         Pod first = onNode(Harness.pod("c", SyscallSet.of("read")), "n1");
         Pod second = onNode(new PodBuilder(Harness.pod("c", SyscallSet.of("write"))).build(), "n2");
-        state.onAdd(first);
-        state.onAdd(second);
+        state.podChanged(first);
+        state.podChanged(second);
         assertThat(engine.podCount()).isEqualTo(2);
-        state.onDelete(first, false);
+        state.podDeleted(first, false);
         assertThat(engine.nodes()).extracting(n -> n.nodeName()).containsExactly("n2");
     }
 
     @Test
     void movedPodLeavesItsOldNode() {
         Pod pod = onNode(Harness.pod("d", SyscallSet.of("read"), Map.of("tier", "gold"), Map.of()), "n1");
-        state.onAdd(pod);
+        state.podChanged(pod);
         assertThat(state.ippClassesOn("n1")).containsExactly("gold");
-        state.onUpdate(pod, onNode(pod, "n2"));
+        state.podChanged(onNode(pod, "n2"));
         assertThat(state.ippClassesOn("n1")).isEmpty();
         assertThat(state.ippClassesOn("n2")).containsExactly("gold");
         assertThat(engine.node("n1")).isEmpty();
@@ -150,13 +154,13 @@ class ClusterStateTest {
         Pod g1 = onNode(Harness.pod("g1", SyscallSet.of("read"), Map.of("tier", "gold"), Map.of()), "n1");
         Pod g2 = onNode(Harness.pod("g2", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")), "n1");
         Pod s1 = onNode(Harness.pod("s1", SyscallSet.of("read"), Map.of("ipp-class", "silver"), Map.of()), "n1");
-        state.onAdd(g1);
-        state.onAdd(g2);
-        state.onAdd(s1); // label ipp-class is not the configured label ("tier") here: unclassed
+        state.podChanged(g1);
+        state.podChanged(g2);
+        state.podChanged(s1); // label ipp-class is not the configured label ("tier") here: unclassed
         assertThat(state.ippClassesOn("n1")).containsExactly("gold");
-        state.onDelete(g1, false);
+        state.podDeleted(g1, false);
         assertThat(state.ippClassesOn("n1")).containsExactly("gold");
-        state.onDelete(g2, false);
+        state.podDeleted(g2, false);
         assertThat(state.ippClassesOn("n1")).isEmpty();
     }
 
@@ -165,8 +169,8 @@ class ClusterStateTest {
         Pod missing = onNode(Harness.pod("m1", null), "n1");
         Pod malformed = onNode(Harness.pod("m2", null, Map.of(),
                 Map.of(PlacementAnnotations.SYSCALLS, "v9;garbage")), "n1");
-        state.onAdd(missing);
-        state.onAdd(malformed);
+        state.podChanged(missing);
+        state.podChanged(malformed);
         assertThat(state.fallbackPods()).isEqualTo(2);
         // default profile not seen yet: common's fallback, the full x86_64 table
         assertThat(SyscallTable.x86_64().allSyscalls().cardinality()).isEqualTo(362);
@@ -178,21 +182,21 @@ class ClusterStateTest {
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(333);
         assertThat(engine.node("n1").orElseThrow().podCount()).isEqualTo(2);
 
-        state.onDelete(missing, false);
+        state.podDeleted(missing, false);
         assertThat(state.fallbackPods()).isEqualTo(1);
     }
 
     @Test
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
-        Informers informers = new Informers(null, state, fallback, SpoApiVersion.V1BETA1,
-                java.time.Duration.ofSeconds(1),
-                io.github.sysched.spo.SpoScopeDetector.configured(SpoScope.CLUSTER));
-        ExtenderService service = new ExtenderService(state, resolver, informers);
+        ClusterView view = new ClusterView(ClusterView.settings(null)
+                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
+                .scope(SpoScope.CLUSTER).onPods(state)); // never started
+        ExtenderService service = new ExtenderService(state, resolver, view);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("sysched extender: not ready");
         assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))
                 .allSatisfy(p -> assertThat(p.score()).isZero());
-        assertThat(new InformerHealthIndicator(informers, state).health().getStatus().getCode())
+        assertThat(new InformersHealthIndicator(view, List.of()).health().getStatus().getCode())
                 .isEqualTo("OUT_OF_SERVICE");
     }
 
@@ -202,7 +206,7 @@ class ClusterStateTest {
         ClusterState nsState = new ClusterState(engine, new PodSetResolver(namespaced, registry), namespaced, "tier",
                 registry);
         Pod pod = onNode(Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json"), "n1");
-        nsState.onAdd(pod); // profile not there yet: the most conservative set
+        nsState.podChanged(pod); // profile not there yet: the most conservative set
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(362);
 
         profiles.add(Harness.profile("apps", "runc-base", null, "futex", "exit_group", "read"));
@@ -215,22 +219,6 @@ class ClusterStateTest {
         // the same path under cluster scope names another (namespaced) key, which is not in the cluster-scoped cache
         Pod clusterPath = Harness.podWithSeccomp("web2", "Localhost", "operator/web.json");
         assertThat(namespaced.resolve(clusterPath)).isEqualTo(SyscallTable.x86_64().allSyscalls());
-    }
-
-    @Test
-    void aDeletedProfileLeavesThePolicyMemo() {
-        SpoPodResolver namespaced = resolver(SpoScope.NAMESPACED);
-        SeccompProfile web = Harness.profile("apps", "web", null, "read", "write");
-        profiles.add(web);
-        namespaced.profilesChanged();
-        Pod pod = Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json");
-        assertThat(namespaced.resolve(pod)).isEqualTo(SyscallSet.of("read", "write"));
-        assertThat(namespaced.memoizedPolicies()).isEqualTo(1);
-
-        profiles.remove(web);
-        namespaced.profileDeleted(web);
-        assertThat(namespaced.memoizedPolicies()).isZero();
-        assertThat(namespaced.resolve(pod)).isEqualTo(SyscallTable.x86_64().allSyscalls());
     }
 
     @Test

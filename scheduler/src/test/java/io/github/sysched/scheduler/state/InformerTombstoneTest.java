@@ -6,12 +6,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.WatchControlDispatcher;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
-import io.github.sysched.spo.SpoScopeDetector;
 import io.github.sysched.syscall.SyscallSet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -37,9 +36,9 @@ class InformerTombstoneTest {
         }
 
         @Override
-        public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-            (deletedFinalStateUnknown ? tombstones : deletes).add(pod.getMetadata().getName());
-            super.onDelete(pod, deletedFinalStateUnknown);
+        public void podDeleted(Pod pod, boolean finalStateUnknown) {
+            (finalStateUnknown ? tombstones : deletes).add(pod.getMetadata().getName());
+            super.podDeleted(pod, finalStateUnknown);
         }
     }
 
@@ -52,15 +51,16 @@ class InformerTombstoneTest {
         ExsEngine engine = new ExsEngine();
         SpoPodResolver resolver = new SpoPodResolver("default", "full-seccomp");
         RecordingState state = new RecordingState(engine, resolver, registry);
-        Informers informers = new Informers(client, state, resolver, SpoApiVersion.V1BETA1, Duration.ofSeconds(1),
-                SpoScopeDetector.configured(SpoScope.CLUSTER));
+        ClusterView view = new ClusterView(ClusterView.settings(client)
+                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS).scope(SpoScope.CLUSTER)
+                .podsWaitForProfiles(Duration.ofSeconds(1)).onScopeKnown(resolver::useScope).onPods(state));
         try {
             Pod gone = create(client, Harness.pod("gone", SyscallSet.of("read", "ptrace"),
                     Map.of("ipp-class", "gold"), Map.of()), "n1");
             create(client, Harness.pod("stays", SyscallSet.of("read")), "n1");
-            informers.start();
+            view.start();
             Harness.awaitCondition("both pods counted and the pod watch open",
-                    () -> informers.podsSynced() && engine.podCount() == 2 && dispatcher.openPodWatches() == 1);
+                    () -> view.synced(ClusterView.Resource.PODS) && engine.podCount() == 2 && dispatcher.openPodWatches() == 1);
             assertThat(state.ippClassesOn("n1")).containsExactly("gold");
 
             dispatcher.disconnectPodWatches();
@@ -80,7 +80,7 @@ class InformerTombstoneTest {
             assertThat(state.ippClassesOn("n1")).isEmpty();
             assertThat(state.trackedPods()).isEqualTo(2);
         } finally {
-            informers.stop();
+            view.stop();
             client.close();
             server.destroy();
         }

@@ -1,7 +1,5 @@
 package io.github.sysched.webhook.config;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -12,16 +10,6 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class WebhookConfiguration {
-
-    /**
-     * Configured the fabric8 way: in-cluster service account, else kubeconfig, else the {@code kubernetes.*}
-     * system properties / {@code KUBERNETES_*} environment variables (tests point {@code kubernetes.master} at
-     * the mock API server).
-     */
-    @Bean(destroyMethod = "close")
-    public KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().build();
-    }
 
     /**
      * Runs the handlers of one admission request so the servlet thread can give up at the request deadline.

@@ -1,6 +1,7 @@
 package io.github.sysched.webhook.config;
 
 import io.github.sysched.pod.ContainerPolicy;
+import io.github.sysched.spo.SpoApiVersion;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -62,11 +63,15 @@ public record WebhookProperties(
      *                {@code namespaced} (SPO up to v0.8) or {@code cluster} (v0.9+)
      * @param version API version of SeccompProfile/ProfileBinding to watch: {@code v1beta1} (default) or {@code v1}
      */
-    public record Spo(@DefaultValue("auto") @NotNull Scope scope, @DefaultValue("v1beta1") @NotBlank String version) {
+    public record Spo(@DefaultValue("auto") @NotNull Scope scope,
+                      @DefaultValue("v1beta1") @NotNull SpoApiVersion version) {
         public enum Scope { AUTO, NAMESPACED, CLUSTER }
     }
 
-    /** @param namespace default {@code default}; @param name default {@code full-seccomp} */
+    /**
+     * @param name      name of the default SeccompProfile (default {@code full-seccomp})
+     * @param namespace its namespace (default {@code default}; not used when SeccompProfiles are cluster-scoped)
+     */
     public record DefaultProfile(@DefaultValue("default") @NotBlank String namespace,
                                  @DefaultValue("full-seccomp") @NotBlank String name) {
     }

@@ -32,7 +32,7 @@ class WebhookPropertiesTest {
             assertThat(p.allNamespaces()).isFalse();
             assertThat(p.exemptNamespaces()).containsExactly("kube-system");
             assertThat(p.spo().scope()).isEqualTo(WebhookProperties.Spo.Scope.AUTO);
-            assertThat(p.spo().version()).isEqualTo("v1beta1");
+            assertThat(p.spo().version()).isEqualTo(io.github.sysched.spo.SpoApiVersion.V1BETA1);
             assertThat(p.defaultProfile().namespace()).isEqualTo("default");
             assertThat(p.defaultProfile().name()).isEqualTo("full-seccomp");
             assertThat(p.binding().overrideExisting()).isTrue();

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.sysched.kube.boot.InformersHealthIndicator;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.webhook.cache.ClusterCache;
-import io.github.sysched.webhook.cache.InformersHealthIndicator;
 import io.github.sysched.webhook.config.WebhookProperties;
-import io.github.sysched.webhook.mutation.ProfileMutator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.health.contributor.Status;
@@ -43,9 +41,8 @@ class InformerRecoveryTest {
     @Test
     void informersThatCannotListAtStartKeepTryingAndBecomeReadyWhenTheApiServerRecovers() {
         api.failing();
-        cache = new ClusterCache(client, properties(), new SimpleMeterRegistry());
-        InformersHealthIndicator health = new InformersHealthIndicator(cache,
-                new StaticListableBeanFactory().getBeanProvider(ProfileMutator.class));
+        cache = new ClusterCache(client, properties());
+        InformersHealthIndicator health = new InformersHealthIndicator(cache, List.of());
         cache.start();
 
         // every informer's first list has failed at least twice
