@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.github.sysched.scheduler.config.ReadinessMetrics;
+import io.github.sysched.kube.boot.ReadinessGauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +33,13 @@ class ReadinessGaugeTest {
         harness = Harness.startWithoutWaiting(client, "sysched.scheduler.spo.scope=auto");
         MeterRegistry registry = harness.bean(MeterRegistry.class);
         assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(503);
-        assertThat(registry.get(ReadinessMetrics.METRIC).gauge().value()).isZero();
+        assertThat(registry.get(ReadinessGauge.METRIC).gauge().value()).isZero();
 
         client.apiextensions().v1().customResourceDefinitions()
                 .resource(InformerStateTest.seccompProfileCrd("Cluster")).create();
         harness.await("ready once the CRD is there",
                 () -> harness.getManagement("/actuator/health/readiness").statusCode() == 200);
-        assertThat(registry.get(ReadinessMetrics.METRIC).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(ReadinessGauge.METRIC).gauge().value()).isEqualTo(1.0);
         assertThat(harness.getManagement("/actuator/prometheus").body())
                 .containsPattern("(?m)^sysched_ready\\{application=\"sysched-scheduler\"} 1\\.0$");
     }
