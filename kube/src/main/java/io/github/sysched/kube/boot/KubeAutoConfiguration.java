@@ -72,10 +72,14 @@ public class KubeAutoConfiguration {
                 }
             };
         }
+    }
 
-        /** {@code sysched.ready}, what the chart's availability alerts read. */
+    /** {@code sysched.ready}, what the chart's availability alerts read. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({MeterBinder.class, HealthEndpoint.class})
+    static class ReadinessMetrics {
+
         @Bean
-        @ConditionalOnClass(HealthEndpoint.class)
         ReadinessGauge readinessGauge(ObjectProvider<HealthEndpoint> health) {
             return new ReadinessGauge(health);
         }
