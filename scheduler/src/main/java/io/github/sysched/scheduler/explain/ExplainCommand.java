@@ -79,6 +79,8 @@ import tools.jackson.databind.json.JsonMapper;
             "  explain default/web-0 --context prod --config extender.yaml   # the chart's application.yaml"})
 public final class ExplainCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger(ExplainCommand.class);
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "POD",
             description = "a pod of the cluster: NAMESPACE/NAME, or NAME in -n's namespace")
     String podName;
@@ -128,6 +130,9 @@ public final class ExplainCommand implements Callable<Integer> {
             description = "how long to wait for the cluster view (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Option(names = {"-v", "--verbose"}, description = "log what explain does (to standard error)")
+    boolean verbose;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -170,14 +175,19 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--admission must be dry-run or none, not '" + admission + "'");
         }
-        logWarningsToStandardError();
+        logToStandardError(verbose ? Level.INFO : Level.ERROR);
+        log.info("reading the extender's settings");
         SchedulerProperties properties = properties();
         Config config = clientConfig();
+        log.info("connecting to {}", config.getMasterUrl());
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             Target target = file != null ? fromManifest(client, config) : fromCluster(client, config);
+            log.info("pod {}/{} read", target.pod().getMetadata().getNamespace(), nameOf(target.pod()));
             List<Node> clusterNodes = nodes(client);
+            log.info("{} nodes; starting the extender's informers", clusterNodes.size());
             ExtenderState extender = ExtenderState.create(client, properties, new SimpleMeterRegistry());
             awaitSynced(extender.view());
+            log.info("cluster view synced and stopped: {} pods counted", extender.state().trackedPods());
             Pod pod = target.pod();
             String uid = pod.getMetadata().getUid();
             String currentNode = uid == null ? null : extender.state().nodeOf(uid).orElse(null);
@@ -420,16 +430,17 @@ public final class ExplainCommand implements Callable<Integer> {
 
     /**
      * Logback writes to standard output at DEBUG when nothing configures it (Spring Boot does, but explain does not
-     * start Spring): warnings go to standard error instead, so that {@code -o json} stays parseable.
+     * start Spring): logs go to standard error instead, so that {@code -o json} stays parseable, errors only unless
+     * {@code --verbose}.
      */
-    private static void logWarningsToStandardError() {
+    private static void logToStandardError(Level level) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext logback)) {
             return;
         }
         logback.reset();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(logback);
-        encoder.setPattern("explain: %level %logger{0}: %msg%n");
+        encoder.setPattern("explain: %d{HH:mm:ss.SSS} %level %logger{0}: %msg%n");
         encoder.start();
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(logback);
@@ -437,7 +448,7 @@ public final class ExplainCommand implements Callable<Integer> {
         appender.setEncoder(encoder);
         appender.start();
         ch.qos.logback.classic.Logger root = logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.ERROR);
+        root.setLevel(level);
         root.addAppender(appender);
     }
 

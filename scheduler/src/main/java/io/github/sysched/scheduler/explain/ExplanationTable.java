@@ -43,7 +43,8 @@ final class ExplanationTable {
                     node.attackSurfaceBefore() + "->" + node.attackSurfaceAfter(),
                     names(node.extraneousForPod()),
                     node.pods() == 0 ? "-" : names(node.newForNodePods())
-                            + (node.newForNodePods().isEmpty() ? "" : " (x" + node.pods() + " pods)")));
+                            + (node.newForNodePods().isEmpty() ? "" : " (x" + node.pods()
+                            + (node.pods() == 1 ? " pod)" : " pods)"))));
         }
         if (rows.size() > 1) {
             printAligned(rows, out);
