@@ -94,10 +94,19 @@ class ExplainCommandTest {
             return run;
         }
 
+        /**
+         * The mock waits at most 10 s for its connections to close (MockWebServer.shutdown). Once in a full build on
+         * a loaded machine it did not finish in time after an explain run; no assertion depends on the shutdown, so
+         * that is reported, not failed.
+         */
         @Override
         public void close() {
             client.close();
-            server.destroy();
+            try {
+                server.destroy();
+            } catch (IllegalStateException e) {
+                System.err.println("ExplainCommandTest: the mock API server did not close in time: " + e.getMessage());
+            }
         }
     }
 
