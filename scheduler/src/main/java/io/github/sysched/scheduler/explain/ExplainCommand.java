@@ -450,6 +450,9 @@ public final class ExplainCommand implements Callable<Integer> {
         ch.qos.logback.classic.Logger root = logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level);
         root.addAppender(appender);
+        // closing the client races the informers' last callbacks ("Failed to submit a listener notification task.
+        // Event loop shut down?"): harmless, and not the user's concern
+        logback.getLogger("io.netty").setLevel(level == Level.ERROR ? Level.OFF : level);
     }
 
     /** An explained failure: its message is printed as it is. */
