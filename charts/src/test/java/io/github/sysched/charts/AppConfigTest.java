@@ -28,7 +28,7 @@ class AppConfigTest {
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
       "max-request-size", "sandbox", "containers", "annotations");
   static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers",
-      "in-flight", "leader-election", "annotations");
+      "in-flight", "leader-election", "annotations", "events");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -129,6 +129,22 @@ class AppConfigTest {
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.containers"));
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.unprofiled")).isEqualTo("default-profile");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.init")).isEqualTo("count");
+  }
+
+  @Test
+  void placementEventsAndTheDecisionLogReachTheExtender() {
+    Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
+    assertThat((Object) Rendered.at(defaults, "sysched.scheduler.events")).isEqualTo(
+        Map.of("enabled", true, "per-second", 10, "burst", 100));
+    assertThat(defaults).doesNotContainKey("logging");
+
+    Rendered r = render("cert-manager", Map.of("scheduler.events.enabled", false, "scheduler.events.perSecond", 2,
+        "scheduler.logDecisions", true));
+    Map<String, Object> app = appConfig(r, scheduler(r));
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.enabled")).isEqualTo(false);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.per-second")).isEqualTo(2);
+    assertThat(Rendered.<Map<String, Object>>at(app, "logging.level"))
+        .containsEntry("io.github.sysched.scheduler.decisions", "debug");
   }
 
   @Test

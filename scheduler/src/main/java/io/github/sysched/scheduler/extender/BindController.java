@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -59,10 +60,12 @@ public class BindController {
     private final ExtenderRequestReader reader;
     private final Timer apiCalls;
     private final String apiBase;
+    private final ExtenderObserver observer;
 
     public BindController(KubernetesClient client, ClusterState state, ClusterView view, InFlightPods inFlight,
                           Leadership leadership, ExtenderController.ExtenderMetrics metrics,
-                          ExtenderRequestReader reader, MeterRegistry registry) {
+                          ExtenderRequestReader reader, MeterRegistry registry,
+                          ObjectProvider<ExtenderObserver> observers) {
         this.leadership = leadership;
         this.client = client;
         this.state = state;
@@ -74,16 +77,25 @@ public class BindController {
                 .description("The pods/binding API call of /bind (the API server's part of a bind)")
                 .publishPercentileHistogram().register(registry);
         this.apiBase = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/";
+        this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
 
     @PostMapping(path = "/bind", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ExtenderBindingResult bind(HttpServletRequest request) throws IOException {
         ExtenderBindingArgs args = reader.read(request, ExtenderBindingArgs.class);
         Timer.Sample sample = metrics.start();
+        long started = System.nanoTime();
         String outcome = "error";
         try {
             ExtenderBindingResult result = bind(args);
             outcome = result.error().isEmpty() ? "success" : "error";
+            if (result.error().isEmpty()) {
+                Pod cached = view.pod(args.podNamespace(), args.podName());
+                String uid = isBlank(args.podUid()) ? (cached == null ? null : cached.getMetadata().getUid())
+                        : args.podUid();
+                observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
+                        System.nanoTime() - started);
+            }
             return result;
         } finally {
             metrics.stop(sample, "bind", outcome);

@@ -6,6 +6,7 @@ import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
@@ -13,10 +14,12 @@ import tools.jackson.databind.ObjectMapper;
 @Configuration(proxyBeanMethods = false)
 public class ExtenderConfiguration {
 
+    /** Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions). */
     @Bean
     ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight,
-                                    Leadership leadership) {
-        return new ExtenderService(state, view, inFlight, leadership);
+                                    Leadership leadership, ObjectProvider<ExtenderObserver> observers) {
+        return new ExtenderService(state, view, inFlight, leadership,
+                ExtenderObserver.all(observers.orderedStream().toList()));
     }
 
     @Bean

@@ -51,18 +51,22 @@ public class ExtenderService {
     private final ClusterView view;
     private final InFlightPods inFlight;
     private final Leadership leadership;
+    private final ExtenderObserver observer;
 
-    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight, Leadership leadership) {
+    /** {@code observer} hears of every answer (the debug log line, the placement Events). */
+    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight, Leadership leadership,
+                           ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.view = view;
         this.inFlight = inFlight;
         this.leadership = leadership;
+        this.observer = observer;
     }
 
-    /** Without leader election. */
+    /** Without leader election and observers. */
     public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
-        this(state, view, inFlight, Leadership.ALWAYS);
+        this(state, view, inFlight, Leadership.ALWAYS, ExtenderObserver.NONE);
     }
 
     /**
@@ -118,6 +122,7 @@ public class ExtenderService {
 
     /** The filter decision for {@code pod} over {@code nodes} (when {@link #unavailable()} is empty). */
     public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
+        long started = System.nanoTime();
         InFlightPods.Attempt attempt = begin(() -> inFlight.beginAtFilter(pod));
         String podClass = attempt.ippClass();
         List<InFlightPods.Attempt> doubts = podClass == null ? List.of()
@@ -137,6 +142,7 @@ public class ExtenderService {
         if (passing.isEmpty()) {
             inFlight.settle(attempt); // this attempt fails: kube-scheduler will try the pod again
         }
+        observer.filtered(podRef(pod), nodes.size(), failed, System.nanoTime() - started);
         return new FilterOutcome(passing, failed);
     }
 
@@ -144,17 +150,16 @@ public class ExtenderService {
         if (podClass == null) {
             return null;
         }
-        Set<String> classes = state.ippClassesOn(node);
-        if (!IppClass.mayShareNode(podClass, classes)) {
-            List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
-            return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
-                    + "; the pod has class " + podClass;
+        // One text per cause for every node that fails this pod: kube-scheduler counts equal reasons in its
+        // FailedScheduling Event ("0/5 nodes are available: 3 node(s) run pods of another ...").
+        if (!IppClass.mayShareNode(podClass, state.ippClassesOn(node))) {
+            return "node(s) run pods of another sysched isolation class than the pod's (" + podClass + ")";
         }
         for (InFlightPods.Attempt other : doubts) {
             Set<String> candidates = other.candidates();
             if (candidates == null || candidates.contains(node)) {
-                return "sysched IPP: pod " + other + " of isolation class " + other.ippClass()
-                        + " may be placed on this node (its binding is not known yet); the pod has class " + podClass;
+                return "node(s) may receive a pod of another sysched isolation class whose binding is not known yet "
+                        + "(the pod's class: " + podClass + ")";
             }
         }
         return null;
@@ -199,10 +204,17 @@ public class ExtenderService {
 
     /** Extender scores (0..10) for {@code pod} on {@code nodes}, in order (when {@link #unavailable()} is empty). */
     public List<HostPriority> prioritizeNodes(ScoringPod pod, List<String> nodes) {
+        long started = System.nanoTime();
         InFlightPods.Attempt attempt = begin(() -> inFlight.atPrioritize(pod));
         attempt.candidates(nodes);
         inFlight.awaitEarlier(attempt, nodes, other -> true, "prioritize");
-        return score(nodes, attempt.syscalls());
+        NodeScores scores = scores(nodes, attempt.syscalls());
+        observer.prioritized(podRef(pod), scores, System.nanoTime() - started);
+        return scores.hostPriorities();
+    }
+
+    private static ExtenderObserver.PodRef podRef(ScoringPod pod) {
+        return new ExtenderObserver.PodRef(pod.namespace(), pod.name(), pod.uid());
     }
 
     private static InFlightPods.Attempt begin(java.util.function.Supplier<InFlightPods.Attempt> begin) {
@@ -216,12 +228,22 @@ public class ExtenderService {
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
     public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        int[] normalized = ExsNormalizer.normalize(engine.rawScores(nodes, incoming));
-        List<HostPriority> result = new ArrayList<>(nodes.size());
+        return scores(nodes, incoming).hostPriorities();
+    }
+
+    /**
+     * The one scoring of the extender: the ExS {@code incoming} would add on each of {@code nodes} and the extender
+     * score (0..10) that ranks them. {@code /prioritize} answers it and the {@code explain} command prints it; a new
+     * score (e.g. common's {@code MarginalExs}) replaces it here.
+     */
+    public NodeScores scores(List<String> nodes, SyscallSet incoming) {
+        long[] raw = engine.rawScores(nodes, incoming);
+        int[] normalized = ExsNormalizer.normalize(raw);
+        int[] scores = new int[normalized.length];
         for (int i = 0; i < normalized.length; i++) {
-            result.add(new HostPriority(nodes.get(i), ExsNormalizer.toExtenderScore(normalized[i])));
+            scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
         }
-        return result;
+        return new NodeScores(nodes, raw, scores);
     }
 
     /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */

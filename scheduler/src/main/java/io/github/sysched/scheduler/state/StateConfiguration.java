@@ -8,10 +8,11 @@ import io.github.sysched.kube.boot.ReadinessContributor;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scoring.ExsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,8 +23,7 @@ public class StateConfiguration {
 
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
-        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name(),
-                properties.containers().policy());
+        return ExtenderState.profiles(properties);
     }
 
     @Bean
@@ -34,8 +34,7 @@ public class StateConfiguration {
     /** The shared annotation keys ({@code sysched.scheduler.annotations.key-dir}), re-read every check interval. */
     @Bean(initMethod = "start", destroyMethod = "close")
     AnnotationKeyDirectory annotationKeys(SchedulerProperties properties) {
-        String dir = properties.annotations().keyDir();
-        return new AnnotationKeyDirectory(dir.isEmpty() ? null : Path.of(dir), properties.annotations().keyCheckInterval());
+        return ExtenderState.keys(properties);
     }
 
     @Bean
@@ -57,45 +56,35 @@ public class StateConfiguration {
     @Bean
     InFlightPods inFlightPods(PodSetResolver resolver, ClusterState state, SchedulerProperties properties,
                               MeterRegistry registry) {
-        return new InFlightPods(pod -> {
-            PodSetResolver.Resolution resolution = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST);
-            return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(),
-                    state.ippClassOf(resolution.ippClassAnnotation(), pod.labels()));
-        }, properties.inFlight().maxWait(), properties.inFlight().ttl(), System::nanoTime, registry);
+        return ExtenderState.inFlight(resolver, state, properties, registry);
     }
 
     /**
-     * The extender's view of the cluster: SeccompProfiles (the {@link SpoPodResolver}'s profiles), then pods, whose
-     * initial list rebuilds the whole state after a restart. {@code sysched.scheduler.spo.scope=auto} reads the
-     * scope from the CRD in the background, retrying until it is readable.
+     * {@link ExtenderState#view}: the state first (a request that waited for a pod must find it counted), which then
+     * settles the pod's in-flight attempt, then the other listeners (the placement Events).
      */
     @Bean
     ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                            ClusterState state, InFlightPods inFlight, AnnotationTrust trust) {
-        ClusterView view = new ClusterView(ClusterView.settings(client)
-                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
-                .version(properties.spo().version())
-                .scope(properties.spo().scope().configured())
-                .podsWaitForProfiles(properties.informer().profileWait())
-                .onScopeKnown(profiles::useScope)
-                .onProfilesChanged(profiles::profilesChanged)
-                .onPods(new ClusterView.PodListener() {
-                    // the state first: a request that waited for this pod must find it counted
-                    @Override
-                    public void podChanged(Pod pod) {
-                        state.podChanged(pod);
-                        if (ClusterState.countedNode(pod) != null || ClusterState.terminatedPod(pod)) {
-                            inFlight.settle(pod.getMetadata().getUid());
-                        }
-                    }
+                            ClusterState state, InFlightPods inFlight, AnnotationTrust trust,
+                            ObjectProvider<ClusterView.PodListener> listeners) {
+        ClusterView.PodListener stateThenInFlight = new ClusterView.PodListener() {
+            @Override
+            public void podChanged(Pod pod) {
+                state.podChanged(pod);
+                if (ClusterState.countedNode(pod) != null || ClusterState.terminatedPod(pod)) {
+                    inFlight.settle(pod.getMetadata().getUid());
+                }
+            }
 
-                    @Override
-                    public void podDeleted(Pod pod, boolean finalStateUnknown) {
-                        state.podDeleted(pod, finalStateUnknown);
-                        inFlight.settle(pod.getMetadata() == null ? null : pod.getMetadata().getUid());
-                    }
-                }));
-        profiles.attach(view::profiles, view.policies());
+            @Override
+            public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                state.podDeleted(pod, finalStateUnknown);
+                inFlight.settle(pod.getMetadata() == null ? null : pod.getMetadata().getUid());
+            }
+        };
+        ClusterView view = ExtenderState.view(client, properties, profiles,
+                Stream.concat(Stream.of(stateThenInFlight), listeners.orderedStream().filter(l -> l != state))
+                        .toArray(ClusterView.PodListener[]::new));
         // new keys can make any pod's annotations trusted or untrusted: every cached pod is evaluated again
         trust.onChange(() -> view.forEachPod(pod -> {
             if (ClusterState.countedNode(pod) != null) {
