@@ -63,6 +63,17 @@ final class CallPatternRun implements AutoCloseable {
         return new Waits(nanos, count, timeouts);
     }
 
+    /** The API server's part of {@code /bind} ({@code sysched.extender.bind.api}): mean and count, or "n/a". */
+    String bindApiCalls() {
+        io.micrometer.core.instrument.Timer timer = harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("sysched.extender.bind.api").timer();
+        if (timer == null || timer.count() == 0) {
+            return "n/a";
+        }
+        return String.format("mean %.2f ms (n=%d)", timer.mean(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6,
+                timer.count());
+    }
+
     record Waits(long nanos, long count, long timeouts) {
         /** Mean added latency per pod, in ms, over {@code pods} scheduled pods. */
         String perPod(int pods) {

@@ -84,6 +84,7 @@ class CallPatternTest {
         List<Long> extenderNanos = new ArrayList<>();
         List<Long> bindNanos = new ArrayList<>();
         CallPatternRun.Waits waits;
+        String bindApi;
         try (CallPatternRun run = new CallPatternRun(settings)) {
             for (int i = 0; i < IPP_BURSTS; i++) {
                 Bursts.Burst burst = Bursts.ipp(SEED + i);
@@ -101,14 +102,17 @@ class CallPatternTest {
                 run.clean(tag);
             }
             waits = run.waits();
+            bindApi = run.bindApiCalls();
         }
         System.out.printf("call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
                         + "sharing a node (%d nodes); %d failed attempts; %d pods unscheduled (%d of them with room left); "
-                        + "extender per pod %s; /bind %s; %s%n", IPP_BURSTS, figures.pods,
+                        + "extender per pod %s; /bind %s, of which the pods/binding API call %s; %s%n", IPP_BURSTS,
+                figures.pods,
                 settings.bindVerb() ? "bindVerb" : "API binding", settings.minBindDelay().toMillis(),
                 settings.maxBindDelay().toMillis(), figures.violatingBursts, figures.violatingNodes,
                 figures.failedAttempts, figures.unscheduled, figures.starved,
-                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos), waits.perPod(figures.pods));
+                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos), bindApi,
+                waits.perPod(figures.pods));
         return figures;
     }
 
