@@ -197,9 +197,16 @@ public final class ExplainCommand implements Callable<Integer> {
             PodSetResolver.Resolution resolution = extender.resolver().resolve(pod, PodSetResolver.Source.REQUEST);
             List<String> notes = new ArrayList<>(target.notes());
             if (resolution.fallback()) {
-                notes.add("the pod has " + (resolution.origin() == PodSetResolver.Origin.MALFORMED ? "a malformed"
-                        : "no") + " exs.sysched.io/syscalls annotation: its set is resolved from its own seccomp "
+                notes.add("the pod has " + switch (resolution.origin()) {
+                    case MALFORMED -> "a malformed";
+                    case UNTRUSTED -> "an unsigned (untrusted)";
+                    default -> "no";
+                } + " exs.sysched.io/syscalls annotation: its set is resolved from its own seccomp "
                         + "profiles, as the extender resolves such a pod (the webhook resolves ProfileBindings too)");
+            }
+            if (!ExtenderState.verifiesSignatures(properties)) {
+                notes.add("exs.sysched.io annotations are believed without checking the webhook's signature (no "
+                        + "sysched.scheduler.annotations.key-dir here); the extender believes only signed ones");
             }
             if (!properties.weights().isEmpty()) {
                 notes.add("ExS is weighted (sysched.scheduler.weights: " + properties.weights().size()

@@ -26,11 +26,7 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
     public static ExtenderState create(KubernetesClient client, SchedulerProperties properties, MeterRegistry registry,
                                        ClusterView.PodListener... more) {
         SpoPodResolver profiles = profiles(properties);
-        AnnotationKeyDirectory keys = keys(properties);
-        keys.start(); // read once: the command's view is a snapshot
-        keys.close();
-        PodSetResolver resolver = new PodSetResolver(profiles, new AnnotationTrust(properties.annotations().trust(), keys),
-                registry);
+        PodSetResolver resolver = new PodSetResolver(profiles, snapshotTrust(properties), registry);
         ClusterState state = new ClusterState(new ExsEngine(properties.syscallWeights()), resolver, profiles,
                 properties.ipp().classLabel(), registry);
         ClusterView view = view(client, properties, profiles,
@@ -46,6 +42,28 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
             return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(),
                     state.ippClassOf(resolution.ippClassAnnotation(), pod.labels()));
         }, properties.inFlight().maxWait(), properties.inFlight().ttl(), System::nanoTime, registry);
+    }
+
+    /**
+     * The annotation trust of a short-lived reader of the cluster (the {@code explain} command), keys read once. Away
+     * from the extender's pod there is usually no key: without {@code sysched.scheduler.annotations.key-dir} every
+     * annotation is believed (as the extender believes the ones the webhook signed) and {@link #verifiesSignatures}
+     * says so.
+     */
+    public static AnnotationTrust snapshotTrust(SchedulerProperties properties) {
+        if (!verifiesSignatures(properties)) {
+            return AnnotationTrust.ANY;
+        }
+        AnnotationKeyDirectory keys = keys(properties);
+        keys.start();
+        keys.close();
+        return new AnnotationTrust(properties.annotations().trust(), keys);
+    }
+
+    /** Whether {@link #snapshotTrust} checks signatures (a key directory is configured and trust is {@code signed}). */
+    public static boolean verifiesSignatures(SchedulerProperties properties) {
+        return properties.annotations().trust() == AnnotationTrust.Mode.SIGNED
+                && !properties.annotations().keyDir().isEmpty();
     }
 
     /** The shared annotation keys ({@code sysched.scheduler.annotations.key-dir}), not read yet. */
