@@ -19,15 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,27 +99,7 @@ class ExtenderTlsTest {
     }
 
     static SSLContext tls(Issued identity, Issued... trusted) {
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            if (identity != null) {
-                keys.setKeyEntry("identity", identity.key(), new char[0], new Certificate[] {identity.certificate()});
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            for (int i = 0; i < trusted.length; i++) {
-                trust.setCertificateEntry("ca-" + i, trusted[i].certificate());
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, new char[0]);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCertificates.sslContext(identity, trusted);
     }
 
     static HttpResponse<String> post(SSLContext tls, String path, String body) throws IOException, InterruptedException {

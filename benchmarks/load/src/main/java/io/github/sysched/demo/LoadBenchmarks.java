@@ -11,9 +11,11 @@ import java.util.Locale;
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b2    extender round trip, 5,000 nodes x 30 pods
  * java -jar benchmarks/load/target/sysched-load.jar b3           webhook /mutate over TLS, concurrency and fixed rate
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b6    heap of the extender's pod state, 150,000 pods
+ * java -Xmx2g -jar benchmarks/load/target/sysched-load.jar b7    extender cost per pod, kube-scheduler-shaped
  * </pre>
  * Settings: {@code -Db2.warmup=1000 -Db2.requests=3000} (per verb); {@code -Db3.seconds=10} (per concurrency level),
- * {@code -Db3.rate=1000 -Db3.rateSeconds=15 -Db3.rateConnections=32}. Exit status 1 if any answer was wrong.
+ * {@code -Db3.rate=1000 -Db3.rateSeconds=15 -Db3.rateConnections=32}; {@code -Db7.jar=... -Db7.compareJar=...
+ * -Db7.pods=2000 -Db7.warmup=1000 -Db7.rounds=4 -Db7.bind=true}. Exit status 1 if any answer was wrong.
  */
 public final class LoadBenchmarks {
 
@@ -30,7 +32,7 @@ public final class LoadBenchmarks {
     public static void main(String[] args) throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         if (args.length == 0) {
-            System.err.println("usage: java -jar sysched-load.jar b2|b3|b6 ...");
+            System.err.println("usage: java -jar sysched-load.jar b2|b3|b6|b7 ...");
             System.exit(2);
         }
         boolean right = true;
@@ -55,13 +57,35 @@ public final class LoadBenchmarks {
                         doubleProperty("b3.rate", 1_000), doubleProperty("b3.rateSeconds", 15),
                         Integer.getInteger("b3.rateConnections", 32)).run();
                 case "b6" -> right &= new PodCacheHeap(System.out).run();
+                case "b7" -> right &= new io.github.sysched.benchmarks.load.ExtenderPodCost(System.out,
+                        new io.github.sysched.benchmarks.load.ExtenderPodCost.Settings(
+                                java.nio.file.Path.of(System.getProperty("b7.jar") != null
+                                        ? System.getProperty("b7.jar") : schedulerJar()),
+                                System.getProperty("b7.compareJar") == null ? null
+                                        : java.nio.file.Path.of(System.getProperty("b7.compareJar")),
+                                Integer.getInteger("b7.pods", 2_000), Integer.getInteger("b7.warmup", 1_000),
+                                Integer.getInteger("b7.rounds", 4), Boolean.getBoolean("b7.bind"))).run();
                 default -> {
-                    System.err.println("unknown benchmark " + benchmark + " (b2, b3, b6)");
+                    System.err.println("unknown benchmark " + benchmark + " (b2, b3, b6, b7)");
                     System.exit(2);
                 }
             }
         }
         return right;
+    }
+
+    /** This build's scheduler exec jar, run from the repository root. */
+    private static String schedulerJar() {
+        try (var jars = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("scheduler/target"),
+                "sysched-scheduler-*-exec.jar")) {
+            for (java.nio.file.Path jar : jars) {
+                return jar.toString();
+            }
+        } catch (java.io.IOException e) {
+            // reported below
+        }
+        throw new IllegalStateException("no scheduler/target/sysched-scheduler-*-exec.jar: build it, or run from "
+                + "the repository root, or set -Db7.jar");
     }
 
     private static double doubleProperty(String name, double fallback) {

@@ -5,7 +5,6 @@ import io.github.sysched.scheduler.extender.ExtenderMetrics.Verb;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -58,7 +57,7 @@ final class ExtenderServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        Answer answer = new Answer(verb == Verb.PRIORITIZE ? 16 * 1024 : 4 * 1024);
+        ExtenderAnswer answer = new ExtenderAnswer(4 * 1024);
         boolean success = false;
         try {
             byte[] body = reader.body(request);
@@ -70,7 +69,7 @@ final class ExtenderServlet extends HttpServlet {
             log.debug("extender request refused: {}", e.getMessage());
             answer.reject(413, e.getMessage(), writer);
         }
-        response.setStatus(answer.status);
+        response.setStatus(answer.status());
         response.setContentType(JSON);
         response.setContentLength(answer.size());
         answer.writeTo(response.getOutputStream());
@@ -86,7 +85,7 @@ final class ExtenderServlet extends HttpServlet {
      * Decides {@code verb} on {@code body} and writes the 200 answer into {@code answer}; false when that answer
      * carries an {@code Error}. Also what the warm-up runs in-process.
      */
-    boolean answer(Verb verb, byte[] body, Answer answer) {
+    boolean answer(Verb verb, byte[] body, ExtenderAnswer answer) {
         switch (verb) {
             case FILTER -> {
                 ExtenderRequest request = decoder.decodeArgs(body, body.length);
@@ -128,20 +127,5 @@ final class ExtenderServlet extends HttpServlet {
             case "/noop" -> Verb.NOOP;
             default -> null;
         };
-    }
-
-    /** The answer being written: status and JSON bytes, sent in one piece with their length. */
-    static final class Answer extends ByteArrayOutputStream {
-        int status = HttpServletResponse.SC_OK;
-
-        Answer(int capacity) {
-            super(capacity);
-        }
-
-        void reject(int status, String message, ExtenderAnswerWriter writer) {
-            this.status = status;
-            reset();
-            writer.rejection(this, message);
-        }
     }
 }

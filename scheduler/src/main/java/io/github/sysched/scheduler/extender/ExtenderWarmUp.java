@@ -168,7 +168,7 @@ public final class ExtenderWarmUp implements ReadinessContributor {
         int calls = 0;
         while (calls < IN_PROCESS_CALLS && System.nanoTime() < deadline) {
             byte[] body = requests.get(calls / 2 % requests.size());
-            servlet.answer(calls % 2 == 0 ? Verb.FILTER : Verb.PRIORITIZE, body, new ExtenderServlet.Answer(16 * 1024));
+            servlet.answer(calls % 2 == 0 ? Verb.FILTER : Verb.PRIORITIZE, body, new ExtenderAnswer(4 * 1024));
             calls++;
         }
         return calls;

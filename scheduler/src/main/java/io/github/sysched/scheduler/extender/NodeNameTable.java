@@ -2,8 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import tools.jackson.core.SerializableString;
-import tools.jackson.core.io.SerializedString;
+import tools.jackson.core.io.JsonStringEncoder;
 
 /**
  * One canonical {@link NodeName} per node name the extender has been asked about, looked up from the parser's
@@ -11,7 +10,7 @@ import tools.jackson.core.io.SerializedString;
  * once the names are known. The canonical {@link String} is {@link String#intern() interned}, as the
  * {@code ExsEngine}'s node keys are, so the engine's and the IPP index's map lookups match by identity with a
  * cached hash instead of comparing fresh strings byte by byte (B2 found that comparison to be most of the scoring
- * time at 5,000 nodes). Each entry also holds the name's JSON form, so answers copy it instead of escaping it.
+ * time at 5,000 nodes). Each entry also holds the name's JSON string literal, so answers copy it instead of escaping it.
  *
  * <p>Lock-free reads over an open-addressing table; additions (a name seen for the first time) are serialized. The
  * table holds at most {@link #MAX_NAMES}; a request with more new names than that (no cluster has them) empties it
@@ -20,8 +19,8 @@ import tools.jackson.core.io.SerializedString;
  */
 final class NodeNameTable {
 
-    /** A node name and its JSON string form. */
-    record NodeName(String name, SerializableString json) {
+    /** A node name, and its JSON string literal (escaped, in quotes) as UTF-8. */
+    record NodeName(String name, byte[] json) {
     }
 
     static final int MAX_NAMES = 1 << 16;
@@ -74,8 +73,12 @@ final class NodeNameTable {
             index = find(table, name);
         }
         String canonical = name.intern();
-        NodeName entry = new NodeName(canonical, new SerializedString(canonical));
-        entry.json.asQuotedUTF8(); // computed once here, not by the first answer that writes it
+        byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(canonical);
+        byte[] json = new byte[escaped.length + 2];
+        json[0] = '"';
+        System.arraycopy(escaped, 0, json, 1, escaped.length);
+        json[json.length - 1] = '"';
+        NodeName entry = new NodeName(canonical, json);
         SLOTS.setRelease(table, index, entry);
         size++;
         return entry;
