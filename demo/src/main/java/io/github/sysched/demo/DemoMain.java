@@ -15,12 +15,14 @@ import io.github.sysched.simulation.Workload;
 import io.github.sysched.syscall.SyscallSet;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
 
 /**
  * The README's main job: the SySched demo through the real services on an embedded API server.
@@ -40,27 +42,31 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
-        DemoOptions options;
+        // System.exit: the embedded API server's threads would keep the JVM alive
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the demo as {@code java -jar sysched-demo.jar args} does; returns its exit status. */
+    static int execute(PrintStream out, PrintStream err, String... args) {
+        DemoOptions options = new DemoOptions();
+        CommandLine commandLine = new CommandLine(options).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
+        commandLine.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            return help != null ? help : runDemo(options, out, err);
+        });
+        return commandLine.execute(args);
+    }
+
+    private static int runDemo(DemoOptions options, PrintStream out, PrintStream err) {
         try {
-            options = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("error: " + e.getMessage());
-            }
-            System.err.print(DemoOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        int status;
-        try {
-            DemoResult result = run(options, System.out);
-            status = result.seedPlacementHolds().orElse(true) ? 0 : 1;
+            DemoResult result = run(options, out);
+            return result.seedPlacementHolds().orElse(true) ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("demo failed: " + e);
-            e.printStackTrace(System.err);
-            status = 1;
+            err.println("demo failed: " + e);
+            e.printStackTrace(err);
+            return 1;
         }
-        System.exit(status);
     }
 
     /** The outcome: the placement through the services, and the spreading baseline over the same pods. */

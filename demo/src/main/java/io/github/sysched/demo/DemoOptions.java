@@ -1,69 +1,81 @@
 package io.github.sysched.demo;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/**
- * Command-line flags of the demo.
- *
- * @param manifests directory with profiles/, bindings/, workloads/ and optional namespace manifests
- *                  (default: the built-in copy of examples/sysched-demo)
- * @param nodes     names of the (empty) worker nodes to create
- * @param quiet     print only the tables
- * @param seed      tie-breaking seed of the spreading baseline
- */
-record DemoOptions(Path manifests, List<String> nodes, boolean quiet, long seed) {
+/** The demo's command line: {@code --opt value} or {@code --opt=value}, {@code --help}, {@code --version}. */
+@Command(name = "sysched-demo", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "The SySched demo through the real webhook (HTTPS) and scheduler extender (HTTP) on an "
+                + "embedded Kubernetes API, next to a spreading baseline. Exits 0, 1 if the built-in demo's "
+                + "placement is not reproduced or the demo fails, 2 on a usage error.")
+final class DemoOptions {
 
-    static final String USAGE = """
-            usage: java -jar demo/target/sysched-demo.jar [--manifests DIR] [--nodes a,b,...] [--seed N] [--quiet]
-              --manifests DIR  a folder laid out like examples/sysched-demo: *.yaml at the top (namespaces),
-                               profiles/ (SeccompProfile), bindings/ (ProfileBinding), workloads/ (Deployments,
-                               placed in file-name order). Default: the built-in SySched demo.
-              --nodes LIST     worker nodes to create (default: node-a,node-b)
-              --seed N         tie-breaking seed of the spreading baseline's table (default 1)
-              --quiet          only print the result tables
-            """;
+    @Spec
+    private CommandSpec spec;
 
+    private Path manifests;
+    private List<String> nodes = List.of("node-a", "node-b");
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", order = 3,
+            description = "Tie-breaking seed of the spreading baseline's table (default ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--quiet", order = 4, description = "Only print the result tables.")
+    private boolean quiet;
+
+    /** The options of {@code args}; a {@link ParameterException} names the option at fault. */
     static DemoOptions parse(String... args) {
-        Path manifests = null;
-        List<String> nodes = List.of("node-a", "node-b");
-        boolean quiet = false;
-        long seed = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--manifests" -> manifests = Path.of(value(args, ++i, "--manifests"));
-                case "--nodes" -> {
-                    nodes = new ArrayList<>();
-                    for (String node : value(args, ++i, "--nodes").split(",")) {
-                        if (!node.isBlank()) {
-                            nodes.add(node.trim());
-                        }
-                    }
-                    if (nodes.isEmpty()) {
-                        throw new IllegalArgumentException("--nodes needs at least one node name");
-                    }
-                }
-                case "--quiet" -> quiet = true;
-                case "--seed" -> {
-                    String value = value(args, ++i, "--seed");
-                    try {
-                        seed = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--seed needs a whole number, got '" + value + "'");
-                    }
-                }
-                case "-h", "--help" -> throw new IllegalArgumentException("");
-                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
-            }
-        }
-        return new DemoOptions(manifests, List.copyOf(nodes), quiet, seed);
+        DemoOptions options = new DemoOptions();
+        new CommandLine(options).parseArgs(args);
+        return options;
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
+    @Option(names = "--manifests", paramLabel = "DIR", order = 1,
+            description = "A folder laid out like examples/sysched-demo: *.yaml at the top (namespaces), profiles/ "
+                    + "(SeccompProfile), bindings/ (ProfileBinding), workloads/ (Deployments, placed in file-name "
+                    + "order). Default: the built-in SySched demo.")
+    void manifests(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new ParameterException(spec.commandLine(), "--manifests: " + directory + " is not a directory");
         }
-        return args[i];
+        this.manifests = directory;
+    }
+
+    @Option(names = "--nodes", paramLabel = "LIST", order = 2,
+            description = "Worker nodes to create, comma-separated (default: node-a,node-b).")
+    void nodes(String list) {
+        List<String> names = Arrays.stream(list.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                .toList();
+        if (names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--nodes needs at least one node name, got '" + list
+                    + "'");
+        }
+        this.nodes = names;
+    }
+
+    /** Null: the built-in demo. */
+    Path manifests() {
+        return manifests;
+    }
+
+    List<String> nodes() {
+        return nodes;
+    }
+
+    boolean quiet() {
+        return quiet;
+    }
+
+    long seed() {
+        return seed;
     }
 }

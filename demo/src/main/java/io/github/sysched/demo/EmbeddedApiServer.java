@@ -20,16 +20,17 @@ import java.util.Map;
 
 /**
  * An in-process Kubernetes API: fabric8's mock server in CRUD mode, so objects persist, watches fire and
- * the services' informers work exactly as against a real API server (on loopback only).
+ * the services' informers work exactly as against a real API server (on loopback only). Public for the load
+ * benchmarks, which also need an API nobody watches; the demo's cluster comes with {@link DemoHarness}.
  */
-final class EmbeddedApiServer implements AutoCloseable {
+public final class EmbeddedApiServer implements AutoCloseable {
 
     private final KubernetesCrudDispatcher store;
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final Map<String, CustomResourceDefinition> crds = new HashMap<>();
 
-    EmbeddedApiServer() {
+    public EmbeddedApiServer() {
         // The mock server logs every request through java.util.logging; the demo prints its own story.
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         // SPO's v1beta1/v1alpha1 are what the demo manifests use; fabric8's "unstable version" notice is noise here.
@@ -43,7 +44,7 @@ final class EmbeddedApiServer implements AutoCloseable {
         client = server.createClient();
     }
 
-    KubernetesClient client() {
+    public KubernetesClient client() {
         return client;
     }
 
@@ -51,7 +52,7 @@ final class EmbeddedApiServer implements AutoCloseable {
      * The CRUD store behind the API. Each create through the API scans every stored object for a name clash,
      * so loading a large cluster (the benchmarks' 150,000 pods) goes through the store directly.
      */
-    KubernetesCrudDispatcher store() {
+    public KubernetesCrudDispatcher store() {
         return store;
     }
 

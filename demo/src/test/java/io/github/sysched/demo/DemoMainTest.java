@@ -60,12 +60,61 @@ class DemoMainTest {
         assertThat(manifests.workloads()).hasSize(4);
     }
 
+    /** Exit status and what went to stdout and stderr. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run execute(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = DemoMain.execute(o, e, args);
+        }
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
-    void rejectsUnknownFlagsAndEmptyNodeLists() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoOptions.parse("--bogus"))
-                .hasMessageContaining("unknown flag");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoOptions.parse("--nodes", ","))
-                .hasMessageContaining("at least one node");
+    void aBadOptionOrValueIsNamedAndExitsWith2WithoutRunningTheDemo() {
+        for (String[] args : new String[][] {{"--bogus"}, {"--seed=x"}, {"--seed", "x"}, {"--nodes=,"},
+            {"--manifests", "/nonexistent"}, {"--nodes"}}) {
+            Run run = execute(args);
+            assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            String option = args[0].contains("=") ? args[0].substring(0, args[0].indexOf('=')) : args[0];
+            assertThat(run.err().lines().findFirst().orElse("")).as(String.join(" ", args)).contains(option);
+        }
+        assertThat(execute("--nodes=,").err()).contains("--nodes needs at least one node name");
+        assertThat(execute("--manifests=/nonexistent").err()).contains("/nonexistent is not a directory");
+    }
+
+    @Test
+    void helpAndVersionExitWith0() {
+        Run help = execute("--help");
+        Run version = execute("--version");
+
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("Usage: sysched-demo").contains("--manifests=DIR").contains("--nodes=LIST")
+                .contains("--seed=N").contains("--quiet").contains("--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).startsWith("sysched-demo ");
+    }
+
+    @Test
+    void optionsTakeTheirValueAfterAnEqualsSignOrASpace() {
+        DemoOptions options = DemoOptions.parse("--nodes=a, b,,c", "--seed", "7", "--quiet", "--manifests=..");
+
+        assertThat(options.nodes()).containsExactly("a", "b", "c");
+        assertThat(options.seed()).isEqualTo(7);
+        assertThat(options.quiet()).isTrue();
+        assertThat(options.manifests()).isEqualTo(Path.of(".."));
+        assertThat(DemoOptions.parse().nodes()).containsExactly("node-a", "node-b");
+        assertThat(DemoOptions.parse().manifests()).isNull();
+    }
+
+    @Test
+    void aManifestsFolderThatDoesNotExistIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoManifests.fromDirectory(Path.of("/nonexistent")))
                 .hasMessageContaining("does not exist");
     }

@@ -79,8 +79,9 @@ class EnforceAndIppCompatTest extends WebhookTestBase {
         JsonNode tolerations = pod.at("/spec/tolerations");
         assertThat(tolerations).hasSize(3);
         assertThat(tolerations.get(0)).isEqualTo(original.at("/spec/tolerations/0"));
-        assertThat(tolerations.get(2).toString())
-                .isEqualTo("{\"key\":\"ipp\",\"operator\":\"Equal\",\"value\":\"true\",\"effect\":\"NoSchedule\"}");
+        assertThat(tolerations.get(2)).as("member order aside")
+                .isEqualTo(Reviews.json("{\"key\":\"ipp\",\"operator\":\"Equal\",\"value\":\"true\","
+                        + "\"effect\":\"NoSchedule\"}"));
         JsonNode terms = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
                 + "/nodeSelectorTerms");
         assertThat(terms).hasSize(2);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.webhook.admission.AdmissionContext;
-import io.github.sysched.webhook.admission.MutationVerdict;
-import io.github.sysched.webhook.admission.Mutator;
+import io.github.sysched.webhook.mutation.PodAdmission;
+import io.github.sysched.webhook.mutation.PodMutator;
 import io.github.sysched.webhook.support.MockKube;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.WebhookTestBase;
@@ -29,16 +29,16 @@ class FastIppAndFailureModeTest extends WebhookTestBase {
     @TestConfiguration
     static class Faulty {
         @Bean
-        Mutator faulty() {
-            return new Mutator() {
+        PodMutator faulty() {
+            return new PodMutator() {
                 @Override
                 public boolean supports(AdmissionContext request) {
                     return request.namespace().equals("boom") || request.namespace().equals("slow");
                 }
 
                 @Override
-                public void mutate(AdmissionContext request, MutationVerdict verdict) {
-                    if (request.namespace().equals("boom")) {
+                public void mutate(PodAdmission admission) {
+                    if (admission.request().namespace().equals("boom")) {
                         throw new IllegalStateException("simulated bug");
                     }
                     try {

@@ -11,6 +11,7 @@ import io.github.sysched.spo.SeccompSyscall;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.webhook.support.MockKube;
 import io.github.sysched.webhook.support.Reviews;
+import io.github.sysched.webhook.support.SpoObjects;
 import io.github.sysched.webhook.support.WebhookTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,28 +222,10 @@ class ProfileAnnotationTest extends WebhookTestBase {
     }
 
     static SeccompProfileV1Beta1 profile(String ns, String name, String base, String... allowed) {
-        SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
-        profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns)
-                .build());
-        var spec = new io.github.sysched.spo.SeccompProfileSpec();
-        spec.setDefaultAction("SCMP_ACT_ERRNO");
-        spec.setBaseProfileName(base);
-        SeccompSyscall rule = new SeccompSyscall();
-        rule.setAction("SCMP_ACT_ALLOW");
-        rule.setNames(List.of(allowed));
-        spec.setSyscalls(List.of(rule));
-        profile.setSpec(spec);
-        return profile;
+        return SpoObjects.profile(ns, name, base, allowed);
     }
 
     static ProfileBindingV1Alpha1 binding(String ns, String name, String image, String profile) {
-        ProfileBindingV1Alpha1 binding = new ProfileBindingV1Alpha1();
-        binding.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns)
-                .build());
-        var spec = new io.github.sysched.spo.ProfileBindingSpec();
-        spec.setImage(image);
-        spec.setProfileRef(new io.github.sysched.spo.ProfileRef("SeccompProfile", profile));
-        binding.setSpec(spec);
-        return binding;
+        return SpoObjects.binding(ns, name, image, profile);
     }
 }

@@ -10,6 +10,7 @@ import io.github.sysched.scheduler.state.ClusterState;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -31,15 +32,19 @@ public class BindController {
     private final KubernetesClient client;
     private final ClusterState state;
     private final ClusterView view;
+    private final ExtenderObserver observer;
 
-    public BindController(KubernetesClient client, ClusterState state, ClusterView view) {
+    public BindController(KubernetesClient client, ClusterState state, ClusterView view,
+                          ObjectProvider<ExtenderObserver> observers) {
         this.client = client;
         this.state = state;
         this.view = view;
+        this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
 
     /** Binds {@code PodNamespace/PodName} (UID {@code PodUID}) to {@code Node}; empty {@code Error} on success. */
     public ExtenderBindingResult bind(ExtenderBindingArgs args) {
+        long started = System.nanoTime();
         if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
             return new ExtenderBindingResult("PodName, PodNamespace and Node are required");
         }
@@ -64,9 +69,13 @@ public class BindController {
             return new ExtenderBindingResult("binding failed: " + e.getMessage());
         }
         Pod cached = view.pod(args.podNamespace(), args.podName());
-        if (cached != null && (isBlank(args.podUid()) || args.podUid().equals(cached.getMetadata().getUid()))) {
+        String uid = isBlank(args.podUid()) ? null : args.podUid();
+        if (cached != null && (uid == null || uid.equals(cached.getMetadata().getUid()))) {
             state.assume(cached, args.node());
+            uid = cached.getMetadata().getUid();
         }
+        observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
+                System.nanoTime() - started);
         return new ExtenderBindingResult("");
     }
 

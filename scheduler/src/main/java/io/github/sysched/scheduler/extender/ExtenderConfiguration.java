@@ -26,9 +26,11 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ExtenderConfiguration {
 
+    /** Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions). */
     @Bean
-    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
-        return new ExtenderService(state, resolver, view);
+    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view,
+                                    ObjectProvider<ExtenderObserver> observers) {
+        return new ExtenderService(state, resolver, view, ExtenderObserver.all(observers.orderedStream().toList()));
     }
 
     @Bean

@@ -33,12 +33,18 @@ public class ExtenderService {
     private final ExsEngine engine;
     private final PodSetResolver resolver;
     private final ClusterView view;
+    private final ExtenderObserver observer;
 
     public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+        this(state, resolver, view, ExtenderObserver.NONE);
+    }
+
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
         this.view = view;
+        this.observer = observer;
     }
 
     /** What filter decided: the passing nodes in request order, and a reason for each failing one. */
@@ -57,8 +63,10 @@ public class ExtenderService {
 
     /** The filter decision for {@code pod} over {@code nodes} (the pod informer must have synced). */
     public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
+        long started = System.nanoTime();
         String podClass = state.ippClassOf(pod.toPod());
         if (podClass == null) {
+            observer.filtered(podRef(pod), nodes.size(), Map.of(), System.nanoTime() - started);
             return new FilterOutcome(nodes, Map.of());
         }
         Map<String, String> failed = new LinkedHashMap<>();
@@ -71,7 +79,12 @@ public class ExtenderService {
                 failed.put(node, reason);
             }
         }
+        observer.filtered(podRef(pod), nodes.size(), failed, System.nanoTime() - started);
         return new FilterOutcome(passing, failed);
+    }
+
+    private static ExtenderObserver.PodRef podRef(ScoringPod pod) {
+        return new ExtenderObserver.PodRef(pod.namespace(), pod.name(), pod.uid());
     }
 
     private String ippReason(String podClass, String node) {
@@ -79,9 +92,9 @@ public class ExtenderService {
         if (IppClass.mayShareNode(podClass, classes)) {
             return null;
         }
-        List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
-        return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
-                + "; the pod has class " + podClass;
+        // One text for every node that fails this pod: kube-scheduler counts equal reasons in its FailedScheduling
+        // Event ("0/5 nodes are available: 3 node(s) run pods of another ...").
+        return "node(s) run pods of another sysched isolation class than the pod's (" + podClass + ")";
     }
 
     /**
@@ -92,6 +105,7 @@ public class ExtenderService {
         if (nodes.isEmpty() || pod == null || !podsSynced()) {
             return new int[nodes.size()];
         }
+        long started = System.nanoTime();
         SyscallSet incoming;
         try {
             incoming = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls();
@@ -99,15 +113,28 @@ public class ExtenderService {
             // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
-        return score(nodes, incoming);
+        NodeScores scores = scores(nodes, incoming);
+        observer.prioritized(podRef(pod), scores, System.nanoTime() - started);
+        return scores.scores();
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
     public int[] score(List<String> nodes, SyscallSet incoming) {
-        int[] scores = ExsNormalizer.normalize(engine.rawScores(nodes, incoming));
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = ExsNormalizer.toExtenderScore(scores[i]);
+        return scores(nodes, incoming).scores();
+    }
+
+    /**
+     * The one scoring of the extender: the ExS {@code incoming} would add on each of {@code nodes} and the extender
+     * score (0..10) that ranks them. {@code /prioritize} answers it and the {@code explain} command prints it; a new
+     * score (e.g. common's {@code MarginalExs}) replaces it here.
+     */
+    public NodeScores scores(List<String> nodes, SyscallSet incoming) {
+        long[] raw = engine.rawScores(nodes, incoming);
+        int[] normalized = ExsNormalizer.normalize(raw);
+        int[] scores = new int[normalized.length];
+        for (int i = 0; i < normalized.length; i++) {
+            scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
         }
-        return scores;
+        return new NodeScores(nodes, raw, scores);
     }
 }

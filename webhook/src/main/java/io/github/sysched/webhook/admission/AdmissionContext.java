@@ -1,96 +1,122 @@
 package io.github.sysched.webhook.admission;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.NullNode;
 
 /**
- * One admission request as the handlers see it: the decoded {@code request} of an AdmissionReview.
- * {@link #object()} / {@link #oldObject()} are the raw JSON (the patch is computed against them);
- * {@link #object(Class)} gives a typed view (fabric8 model), decoded once.
+ * One admission request as the handlers see it: fabric8's {@link AdmissionRequest} (the envelope), and the
+ * request's object and old object as sent ({@link #object()}, {@link #oldObject()}), which the handler that
+ * knows their type decodes ({@link #object(Class)}, once per type) within the request's deadline.
  */
 public final class AdmissionContext {
 
-    private final String uid;
-    private final String group;
-    private final String version;
-    private final String kind;
-    private final String subResource;
-    private final String namespace;
-    private final String name;
+    public enum Operation { CREATE, UPDATE, DELETE, CONNECT }
+
+    private final AdmissionRequest request;
     private final Operation operation;
-    private final String username;
-    private final List<String> userGroups;
-    private final boolean dryRun;
     private final JsonNode object;
     private final JsonNode oldObject;
     private final Instant deadline;
     private final ObjectMapper mapper;
     private final Map<Object, Object> typed = new HashMap<>();
-    private final Map<String, Object> attributes = new HashMap<>();
 
-    public enum Operation { CREATE, UPDATE, DELETE, CONNECT }
-
-    AdmissionContext(String uid, String group, String version, String kind, String subResource, String namespace,
-                     String name, Operation operation, String username, List<String> userGroups, boolean dryRun,
-                     JsonNode object, JsonNode oldObject, Instant deadline, ObjectMapper mapper) {
-        this.uid = uid;
-        this.group = group == null ? "" : group;
-        this.version = version;
-        this.kind = kind;
-        this.subResource = subResource == null ? "" : subResource;
-        this.namespace = namespace == null ? "" : namespace;
-        this.name = name == null ? "" : name;
+    AdmissionContext(AdmissionRequest request, Operation operation, JsonNode object, JsonNode oldObject,
+                     Instant deadline, ObjectMapper mapper) {
+        this.request = request;
         this.operation = operation;
-        this.username = username == null ? "" : username;
-        this.userGroups = userGroups == null ? List.of() : List.copyOf(userGroups);
-        this.dryRun = dryRun;
         this.object = object == null ? NullNode.getInstance() : object;
         this.oldObject = oldObject == null ? NullNode.getInstance() : oldObject;
         this.deadline = deadline;
         this.mapper = mapper;
     }
 
-    public String uid() { return uid; }
-
-    /** API group of the object's kind ({@code ""} for core). */
-    public String group() { return group; }
-
-    public String version() { return version; }
-
-    public String kind() { return kind; }
-
-    public String subResource() { return subResource; }
-
-    public String namespace() { return namespace; }
-
-    /** The request's name; empty for pods created by controllers (they carry a generateName). */
-    public String name() { return name; }
-
-    public Operation operation() { return operation; }
-
-    public String username() { return username; }
-
-    public List<String> userGroups() { return userGroups; }
-
-    public boolean dryRun() { return dryRun; }
-
-    public JsonNode object() { return object; }
-
-    public JsonNode oldObject() { return oldObject; }
-
-    public Instant deadline() { return deadline; }
-
-    public boolean is(String group, String kind) {
-        return this.group.equals(group) && this.kind.equals(kind) && subResource.isEmpty();
+    /** The envelope as decoded; its {@code object}, {@code oldObject} and {@code options} are left empty. */
+    public AdmissionRequest request() {
+        return request;
     }
 
-    public boolean isPod() { return is("", "Pod"); }
+    public String uid() {
+        return request.getUid();
+    }
+
+    /** API group of the object's kind ({@code ""} for core). */
+    public String group() {
+        return orEmpty(request.getKind().getGroup());
+    }
+
+    public String version() {
+        return orEmpty(request.getKind().getVersion());
+    }
+
+    public String kind() {
+        return orEmpty(request.getKind().getKind());
+    }
+
+    public String subResource() {
+        return orEmpty(request.getSubResource());
+    }
+
+    public String namespace() {
+        return orEmpty(request.getNamespace());
+    }
+
+    /** The request's name; empty for pods created by controllers (they carry a generateName). */
+    public String name() {
+        return orEmpty(request.getName());
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    public String username() {
+        return request.getUserInfo() == null ? "" : orEmpty(request.getUserInfo().getUsername());
+    }
+
+    public boolean dryRun() {
+        return Boolean.TRUE.equals(request.getDryRun());
+    }
+
+    /** The object as sent (a null node when there is none, e.g. on DELETE). */
+    public JsonNode object() {
+        return object;
+    }
+
+    public JsonNode oldObject() {
+        return oldObject;
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** Time left until the deadline (negative once it has passed). */
+    public Duration remaining() {
+        return Duration.between(Instant.now(), deadline);
+    }
+
+    /** Throws when the deadline has passed or the worker was interrupted (the request has been answered). */
+    public void checkDeadline() {
+        if (Thread.currentThread().isInterrupted() || Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("deadline exceeded");
+        }
+    }
+
+    public boolean is(String group, String kind) {
+        return group().equals(group) && kind().equals(kind) && subResource().isEmpty();
+    }
+
+    public boolean isPod() {
+        return is("", "Pod");
+    }
 
     /** The object as {@code type}, decoded once; null when there is no object (DELETE). */
     public <T> T object(Class<T> type) {
@@ -101,31 +127,39 @@ public final class AdmissionContext {
         return decode("oldObject", oldObject, type);
     }
 
+    /** Only the object's metadata, decoded whatever its spec holds; null when there is none. */
+    public ObjectMeta metadata() {
+        return decode("object.metadata", object.path("metadata"), ObjectMeta.class);
+    }
+
+    public ObjectMeta oldMetadata() {
+        return decode("oldObject.metadata", oldObject.path("metadata"), ObjectMeta.class);
+    }
+
     private <T> T decode(String which, JsonNode node, Class<T> type) {
         if (node.isNull() || node.isMissingNode()) {
             return null;
         }
         Object key = List.of(which, type);
-        return type.cast(typed.computeIfAbsent(key, k -> mapper.treeToValue(node, type)));
-    }
-
-    /** Shared state between the handlers of one request (e.g. the profile outcome for the sandbox policy). */
-    @SuppressWarnings("unchecked")
-    public <T> T attribute(String key) {
-        return (T) attributes.get(key);
-    }
-
-    public void attribute(String key, Object value) {
-        attributes.put(Objects.requireNonNull(key), value);
+        Object value = typed.get(key);
+        if (value == null) {
+            value = mapper.treeToValue(node, type);
+            typed.put(key, value);
+        }
+        return type.cast(value);
     }
 
     /** Human-readable "kind namespace/name" (generateName when the name is empty) for logs and messages. */
     public String describe() {
-        String n = name;
+        String n = name();
         if (n.isEmpty()) {
             JsonNode gen = object.path("metadata").path("generateName");
             n = gen.isString() ? gen.stringValue() + "*" : "<unnamed>";
         }
-        return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + n;
+        return kind() + " " + (namespace().isEmpty() ? "" : namespace() + "/") + n;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 }

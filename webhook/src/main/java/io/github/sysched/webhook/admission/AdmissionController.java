@@ -27,13 +27,13 @@ public class AdmissionController {
     @PostMapping(path = "/mutate", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> mutate(HttpServletRequest request) throws IOException {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(service.review(AdmissionService.Endpoint.MUTATE, read(request)));
+                .body(service.review(Endpoint.MUTATE, read(request)));
     }
 
     @PostMapping(path = "/validate", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> validate(HttpServletRequest request) throws IOException {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(service.review(AdmissionService.Endpoint.VALIDATE, read(request)));
+                .body(service.review(Endpoint.VALIDATE, read(request)));
     }
 
     private byte[] read(HttpServletRequest request) throws IOException {

@@ -1,13 +1,25 @@
 package io.github.sysched.webhook.admission;
 
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
-/** What the handlers of one request concluded: warnings, an optional denial, and (mutation) a patch. */
+/** What the handlers of one request concluded: warnings, an optional denial, and (mutation) a JSON Patch. */
 public class AdmissionVerdict {
+
+    /**
+     * Only add, remove and replace: each operation stands on its own (no move or copy from a path the diff
+     * assumed), and a remove carries no value.
+     */
+    private static final EnumSet<DiffFlags> PATCH_FLAGS = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
+            DiffFlags.OMIT_COPY_OPERATION, DiffFlags.OMIT_VALUE_ON_REMOVE);
 
     private final List<String> warnings = new ArrayList<>();
     private Denial denial;
+    private JsonNode patch;
 
     public record Denial(int code, String reason, String message) {
     }
@@ -37,5 +49,25 @@ public class AdmissionVerdict {
 
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /**
+     * Sets the patch to the RFC 6902 diff that turns {@code before} into {@code after}. JSON Pointer escaping and
+     * the parents an {@code add} needs (e.g. the whole annotations map of a pod that has none) follow from the
+     * diff; {@code before} must have the structure of the object the API server will apply the patch to.
+     */
+    public void patch(JsonNode before, JsonNode after) {
+        JsonNode diff = JsonDiff.asJson(before, after, PATCH_FLAGS);
+        this.patch = diff.isEmpty() ? null : diff;
+    }
+
+    /** The JSON Patch (an array of operations), or null when the object is admitted unchanged. */
+    public JsonNode patch() {
+        return denied() ? null : patch;
+    }
+
+    /** The metrics outcome: denied, patched or allowed. */
+    public String outcome() {
+        return denied() ? "denied" : patch() != null ? "patched" : "allowed";
     }
 }

@@ -9,11 +9,11 @@ import org.springframework.stereotype.Component;
 /**
  * The webhook's view of the cluster: kube's {@link ClusterView} over SeccompProfiles, ProfileBindings (all
  * namespaces) and Namespaces, in the SPO scope and API version of {@code sysched.webhook.spo.*}. The mutators and
- * validators read it; {@code io.github.sysched.kube.boot} starts it with the application and reports its
- * readiness ({@code informers}).
+ * validators read it, through {@link ClusterLookups}; {@code io.github.sysched.kube.boot} starts it with the
+ * application and reports its readiness ({@code informers}).
  */
 @Component
-public class ClusterCache extends ClusterView {
+public class ClusterCache extends ClusterView implements ClusterLookups {
 
     public ClusterCache(KubernetesClient client, WebhookProperties properties) {
         super(ClusterView.settings(client)

@@ -1,22 +1,34 @@
 package io.github.sysched.webhook.ipp;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.webhook.admission.AdmissionContext;
-import io.github.sysched.webhook.admission.JsonPatchBuilder;
-import io.github.sysched.webhook.admission.MutationVerdict;
-import io.github.sysched.webhook.admission.Mutator;
 import io.github.sysched.webhook.config.WebhookProperties;
 import io.github.sysched.webhook.config.WebhookProperties.Ipp.IppMode;
 import io.github.sysched.webhook.mutation.NamespacePolicy;
-import io.github.sysched.webhook.mutation.OwnedAnnotations;
+import io.github.sysched.webhook.mutation.PodAdmission;
+import io.github.sysched.webhook.mutation.PodMutator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Instance-per-pod classes: pods labelled {@code <class-label>=<class>} go to the tainted IPP node pool and never
@@ -32,14 +44,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 @Order(200)
-public class IppMutator implements Mutator {
+public class IppMutator implements PodMutator {
 
-    /** Set by the sandbox policy: the class an unconfined pod is given when it has none. */
-    public static final String SANDBOX_CLASS_ATTRIBUTE = IppMutator.class.getName() + ":sandboxClass";
     public static final String RS_UID_LABEL = "ipp-rs-uid";
     static final String HOSTNAME = "kubernetes.io/hostname";
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final WebhookProperties.Ipp ipp;
     private final NamespacePolicy namespaces;
@@ -51,18 +59,15 @@ public class IppMutator implements Mutator {
 
     @Override
     public boolean supports(AdmissionContext request) {
-        return ipp.mode() != IppMode.OFF && request.isPod()
-                && request.operation() == AdmissionContext.Operation.CREATE
-                && !namespaces.exempt(request.namespace());
+        return ipp.mode() != IppMode.OFF && !namespaces.exempt(request.namespace());
     }
 
     @Override
-    public void mutate(AdmissionContext request, MutationVerdict verdict) {
-        JsonNode pod = verdict.patch().document();
-        String podClass = text(pod.path("metadata").path("labels").path(ipp.classLabel()));
+    public void mutate(PodAdmission admission) {
+        String podClass = admission.labelValue(ipp.classLabel());
         boolean fromSandbox = false;
         if (podClass == null) {
-            podClass = request.attribute(SANDBOX_CLASS_ATTRIBUTE);
+            podClass = admission.sandboxIppClass().orElse(null);
             fromSandbox = podClass != null;
         }
         if (podClass == null) {
@@ -70,119 +75,116 @@ public class IppMutator implements Mutator {
         }
         var invalid = IppClass.whyInvalid(podClass);
         if (invalid.isPresent()) {
-            verdict.deny("label " + ipp.classLabel() + ": " + invalid.get());
+            admission.deny("label " + ipp.classLabel() + ": " + invalid.get());
             return;
         }
-        JsonNode controller = controllerOf(pod);
-        if (controller != null && "DaemonSet".equals(text(controller.path("kind")))) {
+        OwnerReference controller = controllerOf(admission.pod());
+        if (controller != null && "DaemonSet".equals(controller.getKind())) {
             return; // one per node by construction; isolating it would block the node's own agents
         }
-        JsonPatchBuilder patch = verdict.patch();
         if (fromSandbox) {
-            patch.set(JsonPatchBuilder.path("metadata", "labels", ipp.classLabel()), podClass);
+            admission.label(ipp.classLabel(), podClass);
         }
-        addToleration(patch);
-        addNodeAffinity(patch);
+        PodSpec spec = admission.pod().getSpec();
+        addToleration(spec);
+        addNodeAffinity(spec);
         if (ipp.mode() == IppMode.COMPAT) {
-            appendUnique(patch, antiAffinityPath(), otherClassesTerm(podClass));
-            if (ipp.onePerNodeForReplicasets() && controller != null
-                    && "ReplicaSet".equals(text(controller.path("kind"))) && text(controller.path("uid")) != null) {
-                String uid = text(controller.path("uid"));
-                patch.set(JsonPatchBuilder.path("metadata", "labels", RS_UID_LABEL), uid);
-                appendUnique(patch, antiAffinityPath(), sameReplicaSetTerm(uid));
+            appendUnique(antiAffinityTerms(spec), otherClassesTerm(podClass));
+            if (ipp.onePerNodeForReplicasets() && controller != null && "ReplicaSet".equals(controller.getKind())
+                    && controller.getUid() != null) {
+                admission.label(RS_UID_LABEL, controller.getUid());
+                appendUnique(antiAffinityTerms(spec), sameReplicaSetTerm(controller.getUid()));
             }
         } else {
-            OwnedAnnotations.put(request, PlacementAnnotations.IPP_CLASS, podClass);
+            admission.annotate(PlacementAnnotations.IPP_CLASS, podClass);
         }
     }
 
-    private void addToleration(JsonPatchBuilder patch) {
-        ObjectNode toleration = NODES.objectNode();
-        toleration.put("key", ipp.nodeKey());
-        toleration.put("operator", "Equal");
-        toleration.put("value", ipp.nodeValue());
-        toleration.put("effect", "NoSchedule");
-        appendUnique(patch, JsonPatchBuilder.path("spec", "tolerations"), toleration);
+    private void addToleration(PodSpec spec) {
+        Toleration toleration = new TolerationBuilder().withKey(ipp.nodeKey()).withOperator("Equal")
+                .withValue(ipp.nodeValue()).withEffect("NoSchedule").build();
+        appendUnique(list(spec::getTolerations, spec::setTolerations), toleration);
     }
 
     /** Node selector terms are ORed: the requirement goes into every existing term, or a new single term. */
-    private void addNodeAffinity(JsonPatchBuilder patch) {
-        ObjectNode requirement = NODES.objectNode();
-        requirement.put("key", ipp.nodeKey());
-        requirement.put("operator", "In");
-        requirement.putArray("values").add(ipp.nodeValue());
-        List<String> termsPath = JsonPatchBuilder.path("spec", "affinity", "nodeAffinity",
-                "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms");
-        JsonNode terms = patch.at(termsPath);
-        if (!terms.isArray() || terms.isEmpty()) {
-            ObjectNode term = NODES.objectNode();
-            term.putArray("matchExpressions").add(requirement);
-            ArrayNode newTerms = NODES.arrayNode().add(term);
-            patch.set(termsPath, newTerms);
+    private void addNodeAffinity(PodSpec spec) {
+        NodeSelectorRequirement requirement = new NodeSelectorRequirementBuilder().withKey(ipp.nodeKey())
+                .withOperator("In").withValues(ipp.nodeValue()).build();
+        Affinity affinity = orNew(spec::getAffinity, spec::setAffinity, Affinity::new);
+        NodeAffinity nodeAffinity = orNew(affinity::getNodeAffinity, affinity::setNodeAffinity, NodeAffinity::new);
+        NodeSelector required = orNew(nodeAffinity::getRequiredDuringSchedulingIgnoredDuringExecution,
+                nodeAffinity::setRequiredDuringSchedulingIgnoredDuringExecution, NodeSelector::new);
+        List<NodeSelectorTerm> terms = list(required::getNodeSelectorTerms, required::setNodeSelectorTerms);
+        if (terms.isEmpty()) {
+            terms.add(new NodeSelectorTermBuilder().withMatchExpressions(requirement).build());
             return;
         }
-        for (int i = 0; i < terms.size(); i++) {
-            List<String> expressions = new java.util.ArrayList<>(termsPath);
-            expressions.add(Integer.toString(i));
-            expressions.add("matchExpressions");
-            appendUnique(patch, expressions, requirement);
+        for (NodeSelectorTerm term : terms) {
+            if (term != null) {
+                appendUnique(list(term::getMatchExpressions, term::setMatchExpressions), requirement);
+            }
         }
     }
 
-    private ObjectNode otherClassesTerm(String podClass) {
-        ObjectNode term = NODES.objectNode();
-        ArrayNode expressions = term.putObject("labelSelector").putArray("matchExpressions");
+    private List<PodAffinityTerm> antiAffinityTerms(PodSpec spec) {
+        Affinity affinity = orNew(spec::getAffinity, spec::setAffinity, Affinity::new);
+        PodAntiAffinity anti = orNew(affinity::getPodAntiAffinity, affinity::setPodAntiAffinity, PodAntiAffinity::new);
+        return list(anti::getRequiredDuringSchedulingIgnoredDuringExecution,
+                anti::setRequiredDuringSchedulingIgnoredDuringExecution);
+    }
+
+    private PodAffinityTerm otherClassesTerm(String podClass) {
         // Exists: pods without a class (node agents, ordinary pods) do not repel; NotIn: other classes do.
-        ObjectNode exists = expressions.addObject();
-        exists.put("key", ipp.classLabel());
-        exists.put("operator", "Exists");
-        ObjectNode notIn = expressions.addObject();
-        notIn.put("key", ipp.classLabel());
-        notIn.put("operator", "NotIn");
-        notIn.putArray("values").add(podClass);
-        term.putObject("namespaceSelector");
-        term.put("topologyKey", HOSTNAME);
-        return term;
+        return new PodAffinityTermBuilder()
+                .withNewLabelSelector()
+                .addNewMatchExpression().withKey(ipp.classLabel()).withOperator("Exists").endMatchExpression()
+                .addNewMatchExpression().withKey(ipp.classLabel()).withOperator("NotIn").withValues(podClass)
+                .endMatchExpression()
+                .endLabelSelector()
+                .withNewNamespaceSelector().endNamespaceSelector() // empty: every namespace
+                .withTopologyKey(HOSTNAME)
+                .build();
     }
 
-    private static ObjectNode sameReplicaSetTerm(String uid) {
-        ObjectNode term = NODES.objectNode();
-        ObjectNode in = term.putObject("labelSelector").putArray("matchExpressions").addObject();
-        in.put("key", RS_UID_LABEL);
-        in.put("operator", "In");
-        in.putArray("values").add(uid);
-        term.put("topologyKey", HOSTNAME);
-        return term;
-    }
-
-    private static List<String> antiAffinityPath() {
-        return JsonPatchBuilder.path("spec", "affinity", "podAntiAffinity",
-                "requiredDuringSchedulingIgnoredDuringExecution");
+    private static PodAffinityTerm sameReplicaSetTerm(String uid) {
+        return new PodAffinityTermBuilder()
+                .withNewLabelSelector()
+                .addNewMatchExpression().withKey(RS_UID_LABEL).withOperator("In").withValues(uid).endMatchExpression()
+                .endLabelSelector()
+                .withTopologyKey(HOSTNAME)
+                .build();
     }
 
     /** Appends unless an equal element is there already (reinvocation must not duplicate). */
-    private static void appendUnique(JsonPatchBuilder patch, List<String> path, JsonNode value) {
-        JsonNode existing = patch.at(path);
-        if (existing.isArray()) {
-            for (JsonNode element : existing) {
-                if (element.equals(value)) {
-                    return;
-                }
-            }
+    private static <T> void appendUnique(List<T> list, T value) {
+        if (!list.contains(value)) {
+            list.add(value);
         }
-        patch.append(path, value);
     }
 
-    private static JsonNode controllerOf(JsonNode pod) {
-        for (JsonNode owner : pod.path("metadata").path("ownerReferences")) {
-            if (owner.path("controller").asBoolean(false)) {
+    /** The list behind a getter, set to a new one when the object has none. */
+    private static <T> List<T> list(Supplier<List<T>> getter, Consumer<List<T>> setter) {
+        return orNew(getter, setter, ArrayList::new);
+    }
+
+    private static <T> T orNew(Supplier<T> getter, Consumer<T> setter, Supplier<T> create) {
+        T value = getter.get();
+        if (value == null) {
+            value = create.get();
+            setter.accept(value);
+        }
+        return value;
+    }
+
+    private static OwnerReference controllerOf(Pod pod) {
+        if (pod.getMetadata() == null || pod.getMetadata().getOwnerReferences() == null) {
+            return null;
+        }
+        for (OwnerReference owner : pod.getMetadata().getOwnerReferences()) {
+            if (owner != null && Boolean.TRUE.equals(owner.getController())) {
                 return owner;
             }
         }
         return null;
-    }
-
-    private static String text(JsonNode node) {
-        return node.isString() ? node.stringValue() : null;
     }
 }

@@ -1,7 +1,7 @@
 package io.github.sysched.webhook.mutation;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import io.github.sysched.webhook.config.WebhookProperties;
 import java.util.Map;
 import java.util.Optional;
@@ -11,11 +11,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class NamespacePolicy {
 
-    private final ClusterCache cache;
+    private final ClusterLookups cluster;
     private final WebhookProperties properties;
 
-    public NamespacePolicy(ClusterCache cache, WebhookProperties properties) {
-        this.cache = cache;
+    public NamespacePolicy(ClusterLookups cluster, WebhookProperties properties) {
+        this.cluster = cluster;
         this.properties = properties;
     }
 
@@ -34,7 +34,7 @@ public class NamespacePolicy {
         if (properties.allNamespaces()) {
             return true;
         }
-        Optional<Namespace> ns = cache.namespace(namespace);
+        Optional<Namespace> ns = cluster.namespace(namespace);
         Map<String, String> labels = ns.map(n -> n.getMetadata().getLabels()).orElse(null);
         return labels != null && labels.containsKey(properties.optInLabel());
     }

@@ -2,42 +2,27 @@ package io.github.sysched.webhook.mutation;
 
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.webhook.admission.AdmissionContext;
-import io.github.sysched.webhook.admission.JsonPatchBuilder;
-import io.github.sysched.webhook.admission.Mutator;
-import io.github.sysched.webhook.admission.MutationVerdict;
+import io.github.sysched.webhook.admission.FailSafe;
+import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Our annotations are outputs, never inputs: on pod CREATE, whatever the client sent under
- * {@link PlacementAnnotations#OWNED} is replaced by what the mutators decided ({@link #put}), or removed.
- * Runs last, so each key gets exactly one operation. When the request fails and is admitted anyway, the client's
- * values are still removed ({@link #mutateOnFailure}): a request that makes the webhook fail must not keep a
- * forged, smaller syscall set.
+ * {@link PlacementAnnotations#OWNED} is removed before any other mutator runs, so the pod is admitted with what
+ * the mutators decide or without them. When the request fails and is admitted anyway, the client's values are
+ * still removed ({@link #apply}): a request that makes the webhook fail must not keep a forged, smaller syscall set.
  */
 @Component
-@Order(Ordered.LOWEST_PRECEDENCE)
-public class OwnedAnnotations implements Mutator {
-
-    private static final String PREFIX = OwnedAnnotations.class.getName() + ":";
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class OwnedAnnotations implements PodMutator, FailSafe {
 
     private final NamespacePolicy namespaces;
 
     public OwnedAnnotations(NamespacePolicy namespaces) {
         this.namespaces = namespaces;
-    }
-
-    /** Records the value a mutator wants for one of our annotations on this request. */
-    public static void put(AdmissionContext request, String key, String value) {
-        if (!PlacementAnnotations.OWNED.contains(key)) {
-            throw new IllegalArgumentException(key + " is not one of our annotations");
-        }
-        request.attribute(PREFIX + key, value);
-    }
-
-    public static String get(AdmissionContext request, String key) {
-        return request.attribute(PREFIX + key);
     }
 
     @Override
@@ -47,25 +32,19 @@ public class OwnedAnnotations implements Mutator {
     }
 
     @Override
-    public void mutateOnFailure(AdmissionContext request, MutationVerdict verdict) {
-        if (supports(request)) {
-            for (String key : PlacementAnnotations.OWNED) {
-                verdict.patch().remove(JsonPatchBuilder.path("metadata", "annotations", key));
-            }
+    public void mutate(PodAdmission admission) {
+        Map<String, String> annotations = admission.pod().getMetadata() == null ? null
+                : admission.pod().getMetadata().getAnnotations();
+        if (annotations != null) {
+            PlacementAnnotations.OWNED.forEach(annotations::remove);
         }
     }
 
+    /** The same on the object as sent, which may not even decode into a Pod. */
     @Override
-    public void mutate(AdmissionContext request, MutationVerdict verdict) {
-        JsonPatchBuilder patch = verdict.patch();
-        for (String key : PlacementAnnotations.OWNED) {
-            String value = get(request, key);
-            var path = JsonPatchBuilder.path("metadata", "annotations", key);
-            if (value != null) {
-                patch.set(path, value);
-            } else {
-                patch.remove(path);
-            }
+    public void apply(AdmissionContext request, ObjectNode object) {
+        if (supports(request) && object.path("metadata").path("annotations") instanceof ObjectNode annotations) {
+            annotations.remove(PlacementAnnotations.OWNED);
         }
     }
 }

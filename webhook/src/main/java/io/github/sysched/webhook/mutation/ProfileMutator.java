@@ -2,6 +2,8 @@ package io.github.sysched.webhook.mutation;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.github.sysched.annotation.PlacementAnnotations;
@@ -19,18 +21,14 @@ import io.github.sysched.profile.ProfileResolutionException;
 import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
-import io.github.sysched.webhook.admission.JsonPatchBuilder;
-import io.github.sysched.webhook.admission.MutationVerdict;
-import io.github.sysched.webhook.admission.Mutator;
-import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.admission.AdmissionVerdict;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import io.github.sysched.webhook.config.WebhookProperties;
-import io.github.sysched.webhook.ipp.IppMutator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,35 +38,25 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Pod CREATE in an opted-in namespace: ProfileBindings → profiles (with base chains) → the pod's syscall set,
- * all from the informer caches and the common resolvers. Stamps {@code exs.sysched.io/syscalls} (codec) and
- * {@code exs.sysched.io/profiles} (human-readable); in {@code enforce} mode also sets the seccompProfile fields
- * SPO's binding webhook would set.
+ * all from the cluster view (informer caches) and the common resolvers. Stamps {@code exs.sysched.io/syscalls}
+ * (codec) and {@code exs.sysched.io/profiles} (human-readable); in {@code enforce} mode also sets the
+ * seccompProfile fields SPO's binding webhook would set.
  */
 @Component
 @Order(100)
-public class ProfileMutator implements Mutator {
-
-    /** The {@link PodSyscalls} of the request, for later mutators. */
-    public static final String RESULT_ATTRIBUTE = ProfileMutator.class.getName() + ":result";
-
-    /**
-     * Pods with more containers (and init containers) are not resolved: a 1.5MB pod can list tens of thousands
-     * of containers, and resolving them takes hundreds of MB. Without our annotation the scheduler scores such
-     * a pod with its own fallback, so skipping gains a pod author nothing.
-     */
-    public static final int MAX_CONTAINERS = 1_000;
+public class ProfileMutator implements PodMutator {
 
     private static final Logger log = LoggerFactory.getLogger(ProfileMutator.class);
 
-    private final ClusterCache cache;
+    private final ClusterLookups cluster;
     private final NamespacePolicy namespaces;
     private final WebhookProperties properties;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
 
-    public ProfileMutator(ClusterCache cache, NamespacePolicy namespaces, WebhookProperties properties,
+    public ProfileMutator(ClusterLookups cluster, NamespacePolicy namespaces, WebhookProperties properties,
                           ObjectMapper mapper, MeterRegistry registry) {
-        this.cache = cache;
+        this.cluster = cluster;
         this.namespaces = namespaces;
         this.properties = properties;
         this.mapper = mapper;
@@ -81,7 +69,7 @@ public class ProfileMutator implements Mutator {
      */
     public void warmUp() {
         try {
-            SpoScope scope = cache.scope();
+            SpoScope scope = cluster.scope();
             Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withGenerateName("warm-up-")
                     .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("warm-up:0").endContainer()
                     .endSpec().build();
@@ -96,7 +84,7 @@ public class ProfileMutator implements Mutator {
     }
 
     private BindingResolver bindingResolver(SpoScope scope) {
-        return new BindingResolver(scope, key -> cache.profile(key).isPresent(),
+        return new BindingResolver(scope, key -> cluster.profile(key).isPresent(),
                 new BindingPolicy(properties.binding().overrideExisting()));
     }
 
@@ -105,123 +93,64 @@ public class ProfileMutator implements Mutator {
     }
 
     private PodSyscallResolver podResolver(SpoScope scope) {
-        return PodSyscallResolver.forSpoProfiles(cache.profileLookup(), defaultProfile(scope),
+        return PodSyscallResolver.forSpoProfiles(cluster.profileLookup(), defaultProfile(scope),
                 properties.containers().policy());
     }
 
     @Override
     public boolean supports(AdmissionContext request) {
-        return request.isPod() && request.operation() == AdmissionContext.Operation.CREATE
-                && namespaces.resolvesProfiles(request.namespace());
+        return namespaces.resolvesProfiles(request.namespace());
     }
 
     @Override
-    public void mutate(AdmissionContext request, MutationVerdict verdict) {
-        SpoScope scope = cache.scope();
-        if (scope == null || !cache.synced()) {
-            throw new IllegalStateException("informer caches not synced: " + cache.problem());
+    public void mutate(PodAdmission admission) {
+        SpoScope scope = cluster.scope();
+        if (scope == null || !cluster.synced()) {
+            throw new IllegalStateException("informer caches not synced: " + cluster.problem());
         }
-        int containers = request.object().path("spec").path("containers").size()
-                + request.object().path("spec").path("initContainers").size();
-        if (containers > MAX_CONTAINERS) {
-            count(request, "unresolved");
-            verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + containers
-                    + " containers, more than " + MAX_CONTAINERS);
-            return;
-        }
-        Pod pod = request.object(Pod.class);
+        AdmissionContext request = admission.request();
+        Pod pod = admission.pod();
         String namespace = request.namespace();
-        List<Binding> bindings = cache.bindings(namespace).stream().map(Binding::from).toList();
+        List<Binding> bindings = cluster.bindings(namespace).stream().map(Binding::from).toList();
         BindingPlan plan = bindingResolver(scope).plan(pod, namespace, bindings);
         Pod bound = plan.applyTo(pod);
-        plan.warnings().forEach(verdict::warn);
+        plan.warnings().forEach(admission::warn);
+        if (properties.mode() == WebhookProperties.Mode.ENFORCE) {
+            enforce(pod, bound);
+        }
 
         PodSyscalls result;
         try {
             result = podResolver(scope).resolve(bound, plan);
         } catch (ProfileResolutionException e) {
             count(request, "unresolved");
-            verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + e.getMessage());
+            admission.warn("sysched: syscall set of " + request.describe() + " not computed: " + e.getMessage());
             log.warn("cannot resolve the syscall set of {}: {}", request.describe(), e.getMessage());
-            if (properties.mode() == WebhookProperties.Mode.ENFORCE) {
-                enforce(pod, bound, verdict.patch());
-            }
             return;
         }
-        result.warnings().forEach(verdict::warn);
+        result.warnings().forEach(admission::warn);
         if (result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)) {
-            verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
+            admission.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.DEFAULT_PROFILE)
                     + " of " + request.describe() + " have no seccomp profile; scored with the default profile "
                     + defaultProfile(scope));
         }
-        installationNotes(result).forEach(verdict::warn);
+        installationNotes(result).forEach(admission::warn);
         if (result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
-            verdict.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
+            admission.warn("sysched: container(s) " + containersWith(result, ProfileOrigin.UNPROFILED_IGNORED)
                     + " of " + request.describe() + " have no seccomp profile and are left out of its syscall set"
                     + " (containers.unprofiled=ignore)");
         }
-        request.attribute(RESULT_ATTRIBUTE, result);
+        admission.syscalls(result);
         count(request, result.origin().name());
-
-        OwnedAnnotations.put(request, PlacementAnnotations.SYSCALLS,
+        admission.annotate(PlacementAnnotations.SYSCALLS,
                 new SyscallAnnotation(result.syscalls(), sources(result)).encode());
-        OwnedAnnotations.put(request, PlacementAnnotations.PROFILES, describe(result));
-        if (properties.mode() == WebhookProperties.Mode.ENFORCE) {
-            enforce(pod, bound, verdict.patch());
-        }
-        applySandbox(request, result, verdict);
+        admission.annotate(PlacementAnnotations.PROFILES, describe(result));
     }
 
-    /** Copies the seccompProfile fields the binding plan set into the patch (container and pod level). */
-    private void enforce(Pod original, Pod bound, JsonPatchBuilder patch) {
-        setIfChanged(patch, JsonPatchBuilder.path("spec", "securityContext", "seccompProfile"),
-                original.getSpec().getSecurityContext() == null ? null
-                        : original.getSpec().getSecurityContext().getSeccompProfile(),
-                bound.getSpec().getSecurityContext() == null ? null
-                        : bound.getSpec().getSecurityContext().getSeccompProfile());
-        enforceContainers(patch, "containers", original.getSpec().getContainers(), bound.getSpec().getContainers());
-        enforceContainers(patch, "initContainers", original.getSpec().getInitContainers(),
-                bound.getSpec().getInitContainers());
-    }
-
-    private void enforceContainers(JsonPatchBuilder patch, String field, List<Container> original,
-                                   List<Container> bound) {
-        if (original == null || bound == null) {
-            return;
-        }
-        for (int i = 0; i < original.size() && i < bound.size(); i++) {
-            setIfChanged(patch, JsonPatchBuilder.path("spec", field, Integer.toString(i), "securityContext",
-                    "seccompProfile"), seccompOf(original.get(i)), seccompOf(bound.get(i)));
-        }
-    }
-
-    private static SeccompProfile seccompOf(Container container) {
-        SecurityContext context = container.getSecurityContext();
-        return context == null ? null : context.getSeccompProfile();
-    }
-
-    private void setIfChanged(JsonPatchBuilder patch, List<String> path, SeccompProfile before, SeccompProfile after) {
-        if (after != null && !Objects.equals(before, after)) {
-            patch.set(path, mapper.valueToTree(after));
-        }
-    }
-
-    /** Optional policy: pods with an unconfined container get a sandbox runtime class and/or an IPP class. */
-    private void applySandbox(AdmissionContext request, PodSyscalls result, MutationVerdict verdict) {
-        WebhookProperties.Sandbox sandbox = properties.sandbox();
-        if (!sandbox.enabled() || !result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)
-                && !result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED)) {
-            return;
-        }
-        if (!sandbox.runtimeClassName().isEmpty()
-                && !verdict.patch().at(JsonPatchBuilder.path("spec", "runtimeClassName")).isString()) {
-            verdict.patch().set(JsonPatchBuilder.path("spec", "runtimeClassName"), sandbox.runtimeClassName());
-            verdict.warn("sysched: unconfined pod " + request.describe() + " runs with runtimeClassName "
-                    + sandbox.runtimeClassName());
-        }
-        if (!sandbox.ippClass().isEmpty()) {
-            request.attribute(IppMutator.SANDBOX_CLASS_ATTRIBUTE, sandbox.ippClass());
-        }
+    @Override
+    public void skipped(AdmissionContext request, AdmissionVerdict verdict, String why) {
+        count(request, "unresolved");
+        verdict.warn("sysched: syscall set of " + request.describe() + " not computed: " + why);
     }
 
     private void count(AdmissionContext request, String outcome) {
@@ -229,6 +158,49 @@ public class ProfileMutator implements Mutator {
             Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
                     .tag("outcome", outcome).register(registry).increment();
         }
+    }
+
+    /**
+     * Enforce mode: the seccompProfile fields the binding plan set on {@code bound} (a copy), set on the pod
+     * itself (container and pod level), as SPO's binding webhook sets them.
+     */
+    private static void enforce(Pod pod, Pod bound) {
+        if (bound == pod) {
+            return;
+        }
+        PodSpec spec = pod.getSpec();
+        SeccompProfile podLevel = bound.getSpec().getSecurityContext() == null ? null
+                : bound.getSpec().getSecurityContext().getSeccompProfile();
+        if (podLevel != null && !podLevel.equals(spec.getSecurityContext() == null ? null
+                : spec.getSecurityContext().getSeccompProfile())) {
+            if (spec.getSecurityContext() == null) {
+                spec.setSecurityContext(new PodSecurityContext());
+            }
+            spec.getSecurityContext().setSeccompProfile(podLevel);
+        }
+        enforceContainers(spec.getContainers(), bound.getSpec().getContainers());
+        enforceContainers(spec.getInitContainers(), bound.getSpec().getInitContainers());
+    }
+
+    private static void enforceContainers(List<Container> containers, List<Container> bound) {
+        if (containers == null || bound == null) {
+            return;
+        }
+        for (int i = 0; i < containers.size() && i < bound.size(); i++) {
+            Container container = containers.get(i);
+            SeccompProfile profile = seccompOf(bound.get(i));
+            if (container != null && profile != null && !profile.equals(seccompOf(container))) {
+                if (container.getSecurityContext() == null) {
+                    container.setSecurityContext(new SecurityContext());
+                }
+                container.getSecurityContext().setSeccompProfile(profile);
+            }
+        }
+    }
+
+    private static SeccompProfile seccompOf(Container container) {
+        SecurityContext context = container == null ? null : container.getSecurityContext();
+        return context == null ? null : context.getSeccompProfile();
     }
 
     /** Profiles the containers run with that SPO has not installed (or has disabled): the author should know. */
@@ -241,7 +213,7 @@ public class ProfileMutator implements Mutator {
         }
         List<String> notes = new ArrayList<>();
         for (ProfileKey key : named) {
-            cache.profile(key).flatMap(SpoProfiles::installationNote)
+            cluster.profile(key).flatMap(SpoProfiles::installationNote)
                     .ifPresent(note -> notes.add("sysched: SeccompProfile " + key + " " + note));
         }
         return notes;

@@ -1,20 +1,19 @@
 package io.github.sysched.webhook.validation;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.admission.Validator;
 import io.github.sysched.webhook.config.WebhookProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Our annotations are written once, at admission: a pod UPDATE that adds, changes or removes one is denied
- * unless the requester is one of {@code sysched.webhook.annotation-writers}.
+ * unless the requester is one of {@code sysched.webhook.annotation-writers}. Reads the metadata only.
  */
 @Component
 public class OwnedAnnotationGuard implements Validator {
@@ -33,8 +32,10 @@ public class OwnedAnnotationGuard implements Validator {
     @Override
     public void validate(AdmissionContext request, AdmissionVerdict verdict) {
         List<String> changed = new ArrayList<>();
+        ObjectMeta metadata = request.metadata();
+        ObjectMeta oldMetadata = request.oldMetadata();
         for (String key : PlacementAnnotations.OWNED) {
-            if (!Objects.equals(annotation(request.object(), key), annotation(request.oldObject(), key))) {
+            if (!Objects.equals(annotation(metadata, key), annotation(oldMetadata, key))) {
                 changed.add(key);
             }
         }
@@ -44,8 +45,7 @@ public class OwnedAnnotationGuard implements Validator {
         }
     }
 
-    private static String annotation(JsonNode pod, String key) {
-        JsonNode value = pod.path("metadata").path("annotations").path(key);
-        return value.isString() ? value.stringValue() : null;
+    private static String annotation(ObjectMeta metadata, String key) {
+        return metadata == null || metadata.getAnnotations() == null ? null : metadata.getAnnotations().get(key);
     }
 }

@@ -15,8 +15,7 @@ import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.admission.Validator;
-import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -35,10 +34,10 @@ public class ProfileBindingValidator implements Validator {
     /** The kinds SPO binds; only SeccompProfile contributes to syscall sets. */
     static final Set<String> SUPPORTED_KINDS = Binding.SPO_KINDS;
 
-    private final ClusterCache cache;
+    private final ClusterLookups cluster;
 
-    public ProfileBindingValidator(ClusterCache cache) {
-        this.cache = cache;
+    public ProfileBindingValidator(ClusterLookups cluster) {
+        this.cluster = cluster;
     }
 
     @Override
@@ -78,7 +77,7 @@ public class ProfileBindingValidator implements Validator {
             return;
         }
         if ("SeccompProfile".equals(ref.getKind())) {
-            SpoScope scope = cache.scope();
+            SpoScope scope = cluster.scope();
             if (scope != null) {
                 ProfileKey key;
                 try {
@@ -87,7 +86,7 @@ public class ProfileBindingValidator implements Validator {
                     verdict.deny("ProfileBinding " + name + ": " + e.getMessage());
                     return;
                 }
-                Optional<SeccompProfile> profile = cache.profile(key);
+                Optional<SeccompProfile> profile = cluster.profile(key);
                 if (profile.isEmpty()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key
                             + " does not exist; pods are not bound until it does");
@@ -97,7 +96,7 @@ public class ProfileBindingValidator implements Validator {
                 }
             }
         }
-        for (ProfileBinding other : cache.bindings(request.namespace())) {
+        for (ProfileBinding other : cluster.bindings(request.namespace())) {
             if (Objects.equals(other.getMetadata().getName(), binding.getMetadata().getName())
                     || other.getSpec() == null) {
                 continue;

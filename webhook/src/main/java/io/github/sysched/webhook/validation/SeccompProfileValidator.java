@@ -12,8 +12,7 @@ import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionVerdict;
-import io.github.sysched.webhook.admission.Validator;
-import io.github.sysched.webhook.cache.ClusterCache;
+import io.github.sysched.webhook.cache.ClusterLookups;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -26,10 +25,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class SeccompProfileValidator implements Validator {
 
-    private final ClusterCache cache;
+    private final ClusterLookups cluster;
 
-    public SeccompProfileValidator(ClusterCache cache) {
-        this.cache = cache;
+    public SeccompProfileValidator(ClusterLookups cluster) {
+        this.cluster = cluster;
     }
 
     @Override
@@ -41,7 +40,7 @@ public class SeccompProfileValidator implements Validator {
 
     @Override
     public void validate(AdmissionContext request, AdmissionVerdict verdict) {
-        SpoScope scope = cache.scope();
+        SpoScope scope = cluster.scope();
         if (scope == null) {
             verdict.warn("SPO scope not known yet: baseProfileName chain of " + request.describe() + " not checked");
             return;
@@ -58,7 +57,7 @@ public class SeccompProfileValidator implements Validator {
             verdict.deny("SeccompProfile: " + e.getMessage());
             return;
         }
-        ProfileLookup cached = cache.profileLookup();
+        ProfileLookup cached = cluster.profileLookup();
         ProfileLookup withCandidate = k -> k.equals(key)
                 ? Optional.of(SpoProfiles.policyOrFail(k, candidate)) : cached.find(k);
         try {

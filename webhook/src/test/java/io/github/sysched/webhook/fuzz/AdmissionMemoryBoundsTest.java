@@ -3,8 +3,8 @@ package io.github.sysched.webhook.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.sysched.annotation.PlacementAnnotations;
-import io.github.sysched.webhook.admission.AdmissionService;
-import io.github.sysched.webhook.mutation.ProfileMutator;
+import io.github.sysched.webhook.admission.AdmissionReviewCodec;
+import io.github.sysched.webhook.mutation.PodMutations;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.WebhookTestBase;
 import java.net.http.HttpResponse;
@@ -24,7 +24,7 @@ class AdmissionMemoryBoundsTest extends WebhookTestBase {
     void aBodyWithMoreTokensThanAnyAdmissionReviewIsA400() {
         ObjectNode review = Reviews.podCreate("default", Reviews.pod("x-", "default", "nginx:1.16"));
         String body = review.toString().replace("\"containers\":[", "\"containers\":["
-                + "{},".repeat((int) (AdmissionService.MAX_TOKENS / 2)));
+                + "{},".repeat((int) (AdmissionReviewCodec.MAX_TOKENS / 2)));
 
         HttpResponse<String> response = post("/mutate", body);
 
@@ -38,7 +38,7 @@ class AdmissionMemoryBoundsTest extends WebhookTestBase {
         ObjectNode pod = Reviews.pod("many-", "default", "nginx:1.16");
         ((ObjectNode) pod.path("metadata")).putObject("annotations").put(PlacementAnnotations.SYSCALLS, "v1;;;");
         ArrayNode containers = (ArrayNode) pod.path("spec").path("containers");
-        for (int i = 1; i <= ProfileMutator.MAX_CONTAINERS; i++) {
+        for (int i = 1; i <= PodMutations.MAX_CONTAINERS; i++) {
             containers.addObject().put("name", "c" + i).put("image", "nginx:1.16");
         }
         ObjectNode review = Reviews.podCreate("default", pod);
@@ -48,7 +48,7 @@ class AdmissionMemoryBoundsTest extends WebhookTestBase {
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
-        assertThat(response.path("warnings").toString()).contains("more than " + ProfileMutator.MAX_CONTAINERS);
+        assertThat(response.path("warnings").toString()).contains("more than " + PodMutations.MAX_CONTAINERS);
         assertThat(patched(review, response).path("metadata").path("annotations")
                 .has(PlacementAnnotations.SYSCALLS)).isFalse();
         System.out.println("BOUNDS webhook: pod with " + containers.size() + " containers answered in " + millis

@@ -3,19 +3,15 @@ package io.github.sysched.webhook.gaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.profile.ProfileKey;
-import io.github.sysched.spo.ProfileBindingSpec;
 import io.github.sysched.spo.ProfileBindingV1Alpha1;
-import io.github.sysched.spo.ProfileRef;
-import io.github.sysched.spo.SeccompProfileSpec;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
-import io.github.sysched.spo.SeccompSyscall;
 import io.github.sysched.webhook.support.MockKube;
 import io.github.sysched.webhook.support.Reviews;
+import io.github.sysched.webhook.support.SpoObjects;
 import io.github.sysched.webhook.support.WebhookTestBase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -220,25 +216,10 @@ class ForgedAnnotationTest extends WebhookTestBase {
     }
 
     static SeccompProfileV1Beta1 profile(String ns, String name, String... allowed) {
-        SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
-        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        SeccompProfileSpec spec = new SeccompProfileSpec();
-        spec.setDefaultAction("SCMP_ACT_ERRNO");
-        SeccompSyscall rule = new SeccompSyscall();
-        rule.setAction("SCMP_ACT_ALLOW");
-        rule.setNames(List.of(allowed));
-        spec.setSyscalls(List.of(rule));
-        profile.setSpec(spec);
-        return profile;
+        return SpoObjects.profile(ns, name, null, allowed);
     }
 
     static ProfileBindingV1Alpha1 binding(String ns, String image, String profile) {
-        ProfileBindingV1Alpha1 binding = new ProfileBindingV1Alpha1();
-        binding.setMetadata(new ObjectMetaBuilder().withName("bind-" + profile).withNamespace(ns).build());
-        ProfileBindingSpec spec = new ProfileBindingSpec();
-        spec.setImage(image);
-        spec.setProfileRef(new ProfileRef("SeccompProfile", profile));
-        binding.setSpec(spec);
-        return binding;
+        return SpoObjects.binding(ns, "bind-" + profile, image, profile);
     }
 }

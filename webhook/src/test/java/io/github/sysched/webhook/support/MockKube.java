@@ -10,7 +10,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.github.sysched.spo.ProfileBindingV1Alpha1;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
-import java.io.InputStream;
+import io.github.sysched.testsupport.TestResources;
 import java.net.InetAddress;
 import java.util.HashMap;
 
@@ -81,13 +81,6 @@ public final class MockKube {
     }
 
     public static <T> T load(String resource, Class<T> type) {
-        try (InputStream in = MockKube.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test resource " + resource);
-            }
-            return client.getKubernetesSerialization().unmarshal(in, type);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return TestResources.read(resource, type);
     }
 }

@@ -1,8 +1,11 @@
 package io.github.sysched.webhook.support;
 
+import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.admission.AdmissionReviewCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +27,11 @@ public final class Reviews {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code review} decoded as the service decodes it, with a deadline 10 s ahead (for unit tests). */
+    public static AdmissionContext context(JsonNode review) {
+        return new AdmissionReviewCodec(JSON).decode(JSON.writeValueAsBytes(review), Instant.now().plusSeconds(10));
     }
 
     public static ObjectNode json(String json) {

@@ -1,8 +1,9 @@
-package io.github.sysched.demo;
+package io.github.sysched.benchmarks.load;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.crud.Attribute;
@@ -20,9 +21,10 @@ final class StoreLoader {
     private final KubernetesCrudDispatcher store;
     private final KubernetesSerialization serialization;
 
-    StoreLoader(EmbeddedApiServer api) {
-        this.store = api.store();
-        this.serialization = api.client().getKubernetesSerialization();
+    /** Stores into {@code store}, the store behind the embedded API that {@code client} talks to. */
+    StoreLoader(KubernetesCrudDispatcher store, KubernetesClient client) {
+        this.store = store;
+        this.serialization = client.getKubernetesSerialization();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.github.sysched.demo;
+package io.github.sysched.benchmarks.load;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,9 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
-import io.github.sysched.benchmarks.load.HttpConnection;
-import io.github.sysched.benchmarks.load.Latencies;
-import io.github.sysched.benchmarks.load.MachineState;
+import io.github.sysched.demo.DemoHarness;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.SeccompAction;
 import io.github.sysched.spo.SpoApi;
@@ -79,26 +77,23 @@ final class AdmissionLoad {
     /** Runs B3 and returns whether every answer was right. */
     boolean run() throws Exception {
         out.println("[b3] machine: " + MachineState.describe());
-        DemoManifests manifests = DemoManifests.builtIn();
-        try (EmbeddedApiServer api = new EmbeddedApiServer()) {
-            DemoMain.prepareCluster(api, manifests, List.of("node-a", "node-b"));
-            try (Services services = Services.start(api, null)) {
-                Pod pod = podWithLocalhostProfile(api, manifests);
-                Review review = new Review(services.admission().review(pod, DemoMain.CONTROLLER, UID_PLACEHOLDER));
-                URI mutate = services.admission().mutateUri();
-                SSLContext tls = services.admission().sslContext();
-                Answer answer = probe(mutate, tls, review, expectedSyscalls(manifests));
+        try (DemoHarness harness = DemoHarness.start(List.of("node-a", "node-b"))) {
+            Pod pod = podWithLocalhostProfile(harness);
+            Review review = new Review(harness.admissionReview(pod, DemoHarness.REPLICASET_CONTROLLER,
+                    UID_PLACEHOLDER));
+            URI mutate = harness.mutateUri();
+            SSLContext tls = harness.webhookTls();
+            Answer answer = probe(mutate, tls, review, expectedSyscalls(harness));
 
-                List<Result> results = new ArrayList<>();
-                closedLoop(mutate, tls, review, answer, 16, Math.max(2, phaseSeconds / 2), "warm-up");
-                for (int concurrency : CONCURRENCY) {
-                    results.add(closedLoop(mutate, tls, review, answer, concurrency, phaseSeconds,
-                            "concurrency " + concurrency));
-                }
-                results.add(fixedRate(mutate, tls, review, answer));
-                print(results, review.body(UID_PLACEHOLDER).length, answer.length(UID_PLACEHOLDER));
-                return failures.count() == 0;
+            List<Result> results = new ArrayList<>();
+            closedLoop(mutate, tls, review, answer, 16, Math.max(2, phaseSeconds / 2), "warm-up");
+            for (int concurrency : CONCURRENCY) {
+                results.add(closedLoop(mutate, tls, review, answer, concurrency, phaseSeconds,
+                        "concurrency " + concurrency));
             }
+            results.add(fixedRate(mutate, tls, review, answer));
+            print(results, review.body(UID_PLACEHOLDER).length, answer.length(UID_PLACEHOLDER));
+            return failures.count() == 0;
         }
     }
 
@@ -110,13 +105,13 @@ final class AdmissionLoad {
      * confined by the SPO profile as a Localhost profile. The image is one no ProfileBinding names, so the profile
      * comes from the Localhost path alone.
      */
-    private static Pod podWithLocalhostProfile(EmbeddedApiServer api, DemoManifests manifests) {
-        Deployment nginx = manifests.workloads().stream().filter(d -> d.getMetadata().getName().equals(WORKLOAD))
+    private static Pod podWithLocalhostProfile(DemoHarness harness) {
+        Deployment nginx = harness.workloads().stream().filter(d -> d.getMetadata().getName().equals(WORKLOAD))
                 .findFirst().orElseThrow(() -> new IllegalStateException("no " + WORKLOAD + " in the demo manifests"));
-        CustomResourceDefinition crd = api.client().apiextensions().v1().customResourceDefinitions()
+        CustomResourceDefinition crd = harness.client().apiextensions().v1().customResourceDefinitions()
                 .withName(SpoApi.SECCOMP_PROFILE_CRD).get();
         String localhostProfile = ProfileKey.inScope(SpoScope.of(crd), "default", PROFILE).localhostProfile();
-        Pod pod = WorkloadPods.podsOf(nginx).get(0);
+        Pod pod = DemoHarness.podsOf(nginx).get(0);
         String token = "kube-api-access-7xk2p";
         return new PodBuilder(pod)
                 .editSpec()
@@ -151,8 +146,8 @@ final class AdmissionLoad {
 
     /** The ALLOW and LOG names of the profile's manifest (the SySched rule), read here without the webhook's code. */
     @SuppressWarnings("unchecked")
-    private static SyscallSet expectedSyscalls(DemoManifests manifests) {
-        GenericKubernetesResource profile = manifests.profiles().stream()
+    private static SyscallSet expectedSyscalls(DemoHarness harness) {
+        GenericKubernetesResource profile = harness.profiles().stream()
                 .filter(p -> p.getMetadata().getName().equals(PROFILE)).findFirst().orElseThrow();
         Map<String, Object> spec = (Map<String, Object>) profile.getAdditionalProperties().get("spec");
         if (spec.get("baseProfileName") != null) {

@@ -1,4 +1,4 @@
-package io.github.sysched.demo;
+package io.github.sysched.benchmarks.load;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.benchmarks.Fixtures;
-import io.github.sysched.benchmarks.load.HttpConnection;
-import io.github.sysched.benchmarks.load.Latencies;
-import io.github.sysched.benchmarks.load.MachineState;
-import io.github.sysched.benchmarks.load.PrometheusHistogram;
+import io.github.sysched.demo.DemoHarness;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
 import io.github.sysched.syscall.SyscallSet;
@@ -74,41 +71,38 @@ final class ExtenderRoundTrip {
         System.setProperty("management.metrics.distribution.slo.http.server.requests", buckets);
         System.setProperty("management.metrics.distribution.slo.sysched.extender.requests", buckets);
         out.println("[b2] machine: " + MachineState.describe());
-        try (EmbeddedApiServer api = new EmbeddedApiServer()) {
-            DemoMain.prepareCluster(api, DemoManifests.builtIn(), List.of());
-            try (Services services = Services.start(api, null)) {
-                long started = System.nanoTime();
-                Cluster cluster = loadCluster(api);
-                out.printf(Locale.ROOT, "[b2] stored %,d nodes and %,d bound pods in the embedded API in %.1f s%n", NODES,
-                        NODES * PODS_PER_NODE, seconds(started));
-                awaitTrackedPods(services, NODES * PODS_PER_NODE);
-                long clusterExs = Math.round(services.schedulerGauge("sysched_cluster_exs"));
-                if (clusterExs != cluster.mirror.clusterExs()) {
-                    throw new IllegalStateException("the extender's cluster ExS is " + clusterExs + ", the placements give "
-                            + cluster.mirror.clusterExs());
-                }
-                out.printf(Locale.ROOT, "[b2] the extender's pod informer tracks %,d pods on %,d nodes (cluster ExS %,d, as "
-                        + "the placements give) %.1f s after the first was stored%n", NODES * PODS_PER_NODE, NODES,
-                        clusterExs, seconds(started));
-                // Steady state: the 150,000 pods in the old generation, not copied by the young collections measured.
-                System.gc();
-                return measure(services, cluster);
+        try (DemoHarness harness = DemoHarness.start(List.of())) {
+            long started = System.nanoTime();
+            Cluster cluster = loadCluster(new StoreLoader(harness.store(), harness.client()));
+            out.printf(Locale.ROOT, "[b2] stored %,d nodes and %,d bound pods in the embedded API in %.1f s%n", NODES,
+                    NODES * PODS_PER_NODE, seconds(started));
+            awaitTrackedPods(harness, NODES * PODS_PER_NODE);
+            long clusterExs = Math.round(harness.schedulerGauge("sysched_cluster_exs"));
+            if (clusterExs != cluster.mirror.clusterExs()) {
+                throw new IllegalStateException("the extender's cluster ExS is " + clusterExs + ", the placements give "
+                        + cluster.mirror.clusterExs());
             }
+            out.printf(Locale.ROOT, "[b2] the extender's pod informer tracks %,d pods on %,d nodes (cluster ExS %,d, as "
+                    + "the placements give) %.1f s after the first was stored%n", NODES * PODS_PER_NODE, NODES,
+                    clusterExs, seconds(started));
+            // Steady state: the 150,000 pods in the old generation, not copied by the young collections measured.
+            System.gc();
+            return measure(harness, cluster);
         }
     }
 
     /**
      * Waits until the extender counts {@code pods} pods: they reach it one watch event each. (Stored before it
      * starts, they would come in its initial list and then once more, because the embedded API replays every
-     * object to a new watch, which would still run during the measurement.) Unlike
-     * {@link Services#awaitTrackedPods}, it polls once a second (each scrape renders 10,000 per-node gauges) and
-     * allows minutes, as 150,000 events take on a busy machine.
+     * object to a new watch, which would still run during the measurement.) Unlike the demo, it polls once a
+     * second (each scrape renders 10,000 per-node gauges) and allows minutes, as 150,000 events take on a busy
+     * machine.
      */
-    void awaitTrackedPods(Services services, int pods) throws Exception {
+    void awaitTrackedPods(DemoHarness harness, int pods) throws Exception {
         long deadline = System.nanoTime() + 600_000_000_000L;
         double tracked = 0;
         while (System.nanoTime() < deadline) {
-            tracked = services.schedulerGauge("sysched_pods_tracked");
+            tracked = harness.schedulerGauge("sysched_pods_tracked");
             if (tracked == pods) {
                 return;
             }
@@ -118,8 +112,7 @@ final class ExtenderRoundTrip {
     }
 
     /** Nodes, and pods bound to them, stored in the API; the extender's pod informer learns them from its watch. */
-    Cluster loadCluster(EmbeddedApiServer api) {
-        StoreLoader store = new StoreLoader(api);
+    Cluster loadCluster(StoreLoader store) {
         SplittableRandom random = new SplittableRandom(SEED);
         ExsEngine mirror = new ExsEngine();
         List<String> nodeNames = new ArrayList<>(NODES);
@@ -162,9 +155,9 @@ final class ExtenderRoundTrip {
     private record Cluster(ExsEngine mirror, List<String> nodeNames, Pod incoming, SyscallSet incomingSet) {
     }
 
-    private boolean measure(Services services, Cluster cluster) throws Exception {
-        URI base = services.extender().base();
-        byte[] body = services.extender().args(cluster.incoming, cluster.nodeNames).getBytes(StandardCharsets.UTF_8);
+    private boolean measure(DemoHarness harness, Cluster cluster) throws Exception {
+        URI base = harness.extenderUri();
+        byte[] body = harness.extenderArgs(cluster.incoming, cluster.nodeNames).getBytes(StandardCharsets.UTF_8);
         try (HttpConnection filter = HttpConnection.plain(base.resolve("/filter")).open();
              HttpConnection prioritize = HttpConnection.plain(base.resolve("/prioritize")).open()) {
             byte[] expectedFilter = firstAnswer(filter, "/filter", body);
@@ -181,7 +174,7 @@ final class ExtenderRoundTrip {
             }
             out.printf(Locale.ROOT, "[b2] warm-up: %,d requests per verb in %.1f s%n", warmUp, seconds(started));
 
-            String before = scrape(services.schedulerMetrics());
+            String before = scrape(harness.schedulerMetrics());
             long cpuBefore = MachineState.processCpuNanos();
             started = System.nanoTime();
             Latencies filterClient = new Latencies();
@@ -192,7 +185,7 @@ final class ExtenderRoundTrip {
             }
             double measuredSeconds = seconds(started);
             double cpuPerPairMicros = (MachineState.processCpuNanos() - cpuBefore) / 1e3 / requests;
-            String after = scrape(services.schedulerMetrics());
+            String after = scrape(harness.schedulerMetrics());
             out.printf(Locale.ROOT, "[b2] measured: %,d requests per verb in %.1f s, load average now %s%n", requests,
                     measuredSeconds, MachineState.loadAverage());
 

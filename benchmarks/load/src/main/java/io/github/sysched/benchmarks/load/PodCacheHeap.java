@@ -1,5 +1,7 @@
-package io.github.sysched.demo;
+package io.github.sysched.benchmarks.load;
 
+import io.github.sysched.demo.DemoHarness;
+import io.github.sysched.demo.EmbeddedApiServer;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -29,28 +31,25 @@ final class PodCacheHeap {
     boolean run() throws Exception {
         int pods = ExtenderRoundTrip.NODES * ExtenderRoundTrip.PODS_PER_NODE;
         ExtenderRoundTrip loader = new ExtenderRoundTrip(out, 0, 0);
-        try (EmbeddedApiServer api = new EmbeddedApiServer()) {
-            DemoMain.prepareCluster(api, DemoManifests.builtIn(), List.of());
-            try (Services services = Services.start(api, null)) {
-                long h0 = usedAfterFullGc();
-                loader.loadCluster(api);
-                loader.awaitTrackedPods(services, pods);
-                long h1 = usedAfterFullGc();
-                long h2;
-                try (EmbeddedApiServer unwatched = new EmbeddedApiServer()) {
-                    loader.loadCluster(unwatched);
-                    h2 = usedAfterFullGc();
-                }
-                double apiStore = (h2 - h1) / MIB;
-                double extender = (h1 - h0) / MIB - apiStore;
-                out.printf(Locale.ROOT, "[b6] used heap after full GC: h0 %.1f MiB (services up), h1 %.1f MiB "
-                        + "(%,d pods counted), h2 %.1f MiB (same pods in an unwatched API)%n", h0 / MIB, h1 / MIB,
-                        pods, h2 / MIB);
-                out.printf(Locale.ROOT, "[b6] embedded API store %.1f MiB; extender (pod informer cache + "
-                        + "ClusterState + ExS engine) %.1f MiB for %,d pods on %,d nodes, %.0f bytes per pod%n",
-                        apiStore, extender, pods, ExtenderRoundTrip.NODES, extender * MIB / pods);
-                return true;
+        try (DemoHarness harness = DemoHarness.start(List.of())) {
+            long h0 = usedAfterFullGc();
+            loader.loadCluster(new StoreLoader(harness.store(), harness.client()));
+            loader.awaitTrackedPods(harness, pods);
+            long h1 = usedAfterFullGc();
+            long h2;
+            try (EmbeddedApiServer unwatched = new EmbeddedApiServer()) {
+                loader.loadCluster(new StoreLoader(unwatched.store(), unwatched.client()));
+                h2 = usedAfterFullGc();
             }
+            double apiStore = (h2 - h1) / MIB;
+            double extender = (h1 - h0) / MIB - apiStore;
+            out.printf(Locale.ROOT, "[b6] used heap after full GC: h0 %.1f MiB (services up), h1 %.1f MiB "
+                    + "(%,d pods counted), h2 %.1f MiB (same pods in an unwatched API)%n", h0 / MIB, h1 / MIB,
+                    pods, h2 / MIB);
+            out.printf(Locale.ROOT, "[b6] embedded API store %.1f MiB; extender (pod informer cache + "
+                    + "ClusterState + ExS engine) %.1f MiB for %,d pods on %,d nodes, %.0f bytes per pod%n",
+                    apiStore, extender, pods, ExtenderRoundTrip.NODES, extender * MIB / pods);
+            return true;
         }
     }
 
