@@ -178,7 +178,9 @@ public final class ExtenderWarmUp implements ReadinessContributor {
         long deadline = System.nanoTime() + PORT_BUDGET.toNanos();
         int sent = 0;
         try (Connection connection = new Connection(port, token)) {
-            while (sent < PORT_REQUESTS && System.nanoTime() < deadline) {
+            // at least one request however slow the machine (its first one is what loads the TLS and HTTP classes);
+            // the socket's timeout bounds it
+            while (sent < PORT_REQUESTS && (sent == 0 || System.nanoTime() < deadline)) {
                 byte[] body = requests.get(sent / 2 % requests.size());
                 int status = connection.post(sent % 2 == 0 ? "/filter" : "/prioritize", body);
                 if (status != 200) {
