@@ -76,13 +76,14 @@ class SecondSchedulerTest {
     assertThat(extenders).hasSize(1);
     Map<String, Object> ext = extenders.get(0);
     assertThat(ext.keySet()).isSubsetOf(EXTENDER_KEYS);
-    assertThat(ext).containsEntry("filterVerb", "filter").containsEntry("prioritizeVerb", "prioritize")
+    // IPP off here: no filterVerb (ExtenderTlsWiringTest follows the mode)
+    assertThat(ext).doesNotContainKey("filterVerb").containsEntry("prioritizeVerb", "prioritize")
         .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", true).containsEntry("httpTimeout", "2s")
         .containsEntry("weight", 3).containsEntry("bindVerb", "bind");
 
     // urlPrefix → extender Service (selector-less: the leading replica writes its EndpointSlice) → port "http" 8888
     URI url = URI.create((String) ext.get("urlPrefix"));
-    assertThat(url.getScheme()).isEqualTo("http");
+    assertThat(url.getScheme()).isEqualTo("https"); // mutual TLS by default: ExtenderTlsWiringTest
     assertThat(url.getHost()).endsWith("." + NAMESPACE + ".svc");
     String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
     assertThat(leaderRoutedPort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);
@@ -108,16 +109,18 @@ class SecondSchedulerTest {
 
   /**
    * The container port behind port {@code port} of the leader-routed extender Service: no selector, and the app writes
-   * the EndpointSlice of exactly that Service with a port named as the Service's (the app's {@code http} port).
+   * the EndpointSlice of exactly that Service with a port named as the Service's: {@code https} when the extender
+   * serves mutual TLS (the app then names its slice port so), else {@code http}.
    */
   static io.fabric8.kubernetes.api.model.ContainerPort leaderRoutedPort(Rendered r, String serviceName, int port) {
     io.fabric8.kubernetes.api.model.Service svc = r.service(serviceName);
     assertThat(svc.getSpec().getSelector()).as("Service %s selector", serviceName).isNullOrEmpty();
     io.fabric8.kubernetes.api.model.ServicePort sp = svc.getSpec().getPorts().stream()
         .filter(p -> p.getPort() == port).findFirst().orElseThrow();
-    assertThat(sp.getName()).isEqualTo("http");
     Deployment extender = AppConfigTest.scheduler(r);
     Map<String, Object> app = AppConfigTest.appConfig(r, extender);
+    String portName = Rendered.has(app, "server.ssl.bundle") ? "https" : "http";
+    assertThat(sp.getName()).isEqualTo(portName);
     assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.enabled")).isEqualTo(true);
     assertThat((Object) Rendered.at(app, "sysched.scheduler.leader-election.service-name")).isEqualTo(serviceName);
     Container c = extender.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -125,7 +128,7 @@ class SecondSchedulerTest {
       assertThat(e.getName()).isEqualTo("POD_IP");
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
     });
-    return c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow();
+    return c.getPorts().stream().filter(p -> portName.equals(p.getName())).findFirst().orElseThrow();
   }
 
   @Test

@@ -11,8 +11,6 @@ import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
 
 /**
  * {@code POST /bind} (only with {@code sysched.scheduler.bind.enabled=true}): kube-scheduler delegates the binding, so
@@ -41,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * counts it. Needs RBAC {@code create} on {@code pods/binding}. Metrics: {@code sysched.extender.requests{verb=bind}}
  * and {@code sysched.extender.bind.api} (the API call alone).
  */
-@RestController
+@Component
 @ConditionalOnProperty(prefix = "sysched.scheduler.bind", name = "enabled", havingValue = "true")
 public class BindController {
 
@@ -56,23 +52,17 @@ public class BindController {
     private final ClusterView view;
     private final InFlightPods inFlight;
     private final Leadership leadership;
-    private final ExtenderController.ExtenderMetrics metrics;
-    private final ExtenderRequestReader reader;
     private final Timer apiCalls;
     private final String apiBase;
     private final ExtenderObserver observer;
 
     public BindController(KubernetesClient client, ClusterState state, ClusterView view, InFlightPods inFlight,
-                          Leadership leadership, ExtenderController.ExtenderMetrics metrics,
-                          ExtenderRequestReader reader, MeterRegistry registry,
-                          ObjectProvider<ExtenderObserver> observers) {
+                          Leadership leadership, MeterRegistry registry, ObjectProvider<ExtenderObserver> observers) {
         this.leadership = leadership;
         this.client = client;
         this.state = state;
         this.view = view;
         this.inFlight = inFlight;
-        this.metrics = metrics;
-        this.reader = reader;
         this.apiCalls = Timer.builder("sysched.extender.bind.api")
                 .description("The pods/binding API call of /bind (the API server's part of a bind)")
                 .publishPercentileHistogram().register(registry);
@@ -80,30 +70,9 @@ public class BindController {
         this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
 
-    @PostMapping(path = "/bind", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ExtenderBindingResult bind(HttpServletRequest request) throws IOException {
-        ExtenderBindingArgs args = reader.read(request, ExtenderBindingArgs.class);
-        Timer.Sample sample = metrics.start();
-        long started = System.nanoTime();
-        String outcome = "error";
-        try {
-            ExtenderBindingResult result = bind(args);
-            outcome = result.error().isEmpty() ? "success" : "error";
-            if (result.error().isEmpty()) {
-                Pod cached = view.pod(args.podNamespace(), args.podName());
-                String uid = isBlank(args.podUid()) ? (cached == null ? null : cached.getMetadata().getUid())
-                        : args.podUid();
-                observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
-                        System.nanoTime() - started);
-            }
-            return result;
-        } finally {
-            metrics.stop(sample, "bind", outcome);
-        }
-    }
-
     /** Binds {@code PodNamespace/PodName} (UID {@code PodUID}) to {@code Node}; empty {@code Error} on success. */
     public ExtenderBindingResult bind(ExtenderBindingArgs args) {
+        long started = System.nanoTime();
         if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
             return new ExtenderBindingResult("PodName, PodNamespace and Node are required");
         }
@@ -134,6 +103,8 @@ public class BindController {
             log.info("binding {}/{} to {} failed: {}", args.podNamespace(), args.podName(), args.node(), failure);
             return new ExtenderBindingResult("binding failed: " + failure);
         }
+        observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(),
+                known != null ? known.uid : uid), args.node(), System.nanoTime() - started);
         return new ExtenderBindingResult("");
     }
 

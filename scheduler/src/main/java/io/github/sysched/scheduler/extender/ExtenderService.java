@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Filter and prioritize, answered from the informer-fed {@link ClusterState} and the {@link InFlightPods} registry
@@ -37,8 +36,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>The pod's syscall set and class are resolved once per scheduling attempt (by {@link InFlightPods}) and reused by
  * its filter, prioritize and bind calls. The verbs over {@link ScoringPod} and node names
- * ({@link #filterNodes}, {@link #prioritizeNodes}) are the decisions; the {@link ExtenderArgs} methods adapt the
- * decoded request to them.
+ * ({@link #filterNodes}, {@link #prioritizeNodes}, {@link #preemptionNodes}) are the decisions; {@link ExtenderServlet}
+ * decodes the requests into them and writes the answers.
  */
 public class ExtenderService {
 
@@ -70,63 +69,34 @@ public class ExtenderService {
     }
 
     /**
-     * Why this replica cannot decide now (empty when it can): the pod informer has not synced (the state is
+     * Why this replica cannot decide now, or null when it can: the pod informer has not synced (the state is
      * incomplete), or another replica leads. Filter then answers with this {@code Error}, prioritize with 0 for every
-     * node; {@link #filterNodes} and {@link #prioritizeNodes} must not be called.
+     * node, preempt with no node; {@link #filterNodes} must not be called.
      */
-    public String unavailable() {
+    public String notReady() {
         String refusal = leadership.refusal();
         if (!refusal.isEmpty()) {
             return refusal;
         }
-        return view.synced(ClusterView.Resource.PODS) ? "" : "sysched extender: not ready: " + view.problem();
+        return view.synced(ClusterView.Resource.PODS) ? null : "sysched extender: not ready: " + view.problem();
     }
 
-    public ExtenderFilterResult filter(ExtenderArgs args) {
-        if (args == null || args.pod() == null) {
-            return ExtenderFilterResult.error("extender request without a Pod");
-        }
-        String unavailable = unavailable();
-        if (!unavailable.isEmpty()) {
-            return ExtenderFilterResult.error(unavailable);
-        }
-        List<String> names = candidateNames(args);
-        if (args.nodeNames() != null && args.nodes() != null) { // never from kube-scheduler: decide for both forms
-            java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(args.nodeNames());
-            args.nodes().items().stream().map(NodeList::nameOf).filter(java.util.Objects::nonNull).forEach(both::add);
-            names = List.copyOf(both);
-        }
-        FilterOutcome outcome = filterNodes(ScoringPod.of(args.pod()), names);
-        List<String> passingNames = null;
-        if (args.nodeNames() != null) {
-            passingNames = new ArrayList<>(args.nodeNames().size());
-            for (String node : args.nodeNames()) {
-                if (!outcome.failed().containsKey(node)) {
-                    passingNames.add(node);
-                }
-            }
-        }
-        NodeList passingNodes = null;
-        if (args.nodes() != null) {
-            List<JsonNode> items = new ArrayList<>(args.nodes().items().size());
-            for (JsonNode item : args.nodes().items()) {
-                String node = NodeList.nameOf(item);
-                if (node == null || !outcome.failed().containsKey(node)) {
-                    items.add(item);
-                }
-            }
-            passingNodes = new NodeList(items);
-        }
-        return new ExtenderFilterResult(passingNodes, passingNames, outcome.failed(), Map.of(), "");
-    }
-
-    /** The filter decision for {@code pod} over {@code nodes} (when {@link #unavailable()} is empty). */
+    /** The filter decision for {@code pod} over {@code nodes} (when {@link #notReady()} is null). */
     public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
+        return filterNodes(pod, nodes, true);
+    }
+
+    /**
+     * {@link #filterNodes(ScoringPod, List)}; {@code inFlight} false decides without taking part in the in-flight
+     * registry (the warm-up's made-up pods: they neither wait for real pods nor make real pods wait for them).
+     */
+    public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes, boolean inFlight) {
         long started = System.nanoTime();
-        InFlightPods.Attempt attempt = begin(() -> inFlight.beginAtFilter(pod));
-        String podClass = attempt.ippClass();
-        List<InFlightPods.Attempt> doubts = podClass == null ? List.of()
-                : inFlight.awaitEarlier(attempt, nodes,
+        InFlightPods.Attempt attempt = inFlight ? begin(() -> this.inFlight.beginAtFilter(pod)) : null;
+        InFlightPods.Resolved resolved = attempt != null ? attempt.resolved() : begin(() -> this.inFlight.resolve(pod));
+        String podClass = resolved.ippClass();
+        List<InFlightPods.Attempt> doubts = podClass == null || attempt == null ? List.of()
+                : this.inFlight.awaitEarlier(attempt, nodes,
                         other -> other.ippClass() != null && !other.ippClass().equals(podClass), "filter");
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> passing = new ArrayList<>(nodes.size());
@@ -138,9 +108,11 @@ public class ExtenderService {
                 failed.put(node, reason);
             }
         }
-        attempt.candidates(passing);
-        if (passing.isEmpty()) {
-            inFlight.settle(attempt); // this attempt fails: kube-scheduler will try the pod again
+        if (attempt != null) {
+            attempt.candidates(passing);
+            if (passing.isEmpty()) {
+                this.inFlight.settle(attempt); // this attempt fails: kube-scheduler will try the pod again
+            }
         }
         observer.filtered(podRef(pod), nodes.size(), failed, System.nanoTime() - started);
         return new FilterOutcome(passing, failed);
@@ -177,7 +149,7 @@ public class ExtenderService {
      * @return the nodes kept, in the order given
      */
     public List<String> preemptionNodes(ScoringPod pod, Map<String, Set<String>> victims) {
-        if (!unavailable().isEmpty()) {
+        if (notReady() != null) {
             return List.of();
         }
         String podClass = state.ippClassOf(pod.toPod());
@@ -191,33 +163,39 @@ public class ExtenderService {
         return kept;
     }
 
-    public List<HostPriority> prioritize(ExtenderArgs args) {
-        List<String> nodes = candidateNames(args);
-        if (nodes.isEmpty()) {
-            return List.of();
-        }
-        if (args.pod() == null || !unavailable().isEmpty()) {
-            return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
-        }
-        return prioritizeNodes(ScoringPod.of(args.pod()), nodes);
+    /**
+     * Extender scores (0..10) for {@code pod} on {@code nodes}, in order; all 0 without a pod or while this replica
+     * cannot decide ({@link #notReady()}).
+     */
+    public int[] prioritizeNodes(ScoringPod pod, List<String> nodes) {
+        return prioritizeNodes(pod, nodes, true);
     }
 
-    /** Extender scores (0..10) for {@code pod} on {@code nodes}, in order (when {@link #unavailable()} is empty). */
-    public List<HostPriority> prioritizeNodes(ScoringPod pod, List<String> nodes) {
+    /** {@link #prioritizeNodes(ScoringPod, List)}; {@code inFlight} as for {@link #filterNodes(ScoringPod, List, boolean)}. */
+    public int[] prioritizeNodes(ScoringPod pod, List<String> nodes, boolean inFlight) {
+        if (nodes.isEmpty() || pod == null || notReady() != null) {
+            return new int[nodes.size()];
+        }
         long started = System.nanoTime();
-        InFlightPods.Attempt attempt = begin(() -> inFlight.atPrioritize(pod));
-        attempt.candidates(nodes);
-        inFlight.awaitEarlier(attempt, nodes, other -> true, "prioritize");
-        NodeScores scores = scores(nodes, attempt.syscalls());
+        SyscallSet incoming;
+        if (inFlight) {
+            InFlightPods.Attempt attempt = begin(() -> this.inFlight.atPrioritize(pod));
+            attempt.candidates(nodes);
+            this.inFlight.awaitEarlier(attempt, nodes, other -> true, "prioritize");
+            incoming = attempt.syscalls();
+        } else {
+            incoming = begin(() -> this.inFlight.resolve(pod)).syscalls();
+        }
+        NodeScores scores = scores(nodes, incoming);
         observer.prioritized(podRef(pod), scores, System.nanoTime() - started);
-        return scores.hostPriorities();
+        return scores.scores();
     }
 
     private static ExtenderObserver.PodRef podRef(ScoringPod pod) {
         return new ExtenderObserver.PodRef(pod.namespace(), pod.name(), pod.uid());
     }
 
-    private static InFlightPods.Attempt begin(java.util.function.Supplier<InFlightPods.Attempt> begin) {
+    private static <T> T begin(java.util.function.Supplier<T> begin) {
         try {
             return begin.get();
         } catch (RuntimeException e) {
@@ -227,8 +205,8 @@ public class ExtenderService {
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
-    public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        return scores(nodes, incoming).hostPriorities();
+    public int[] score(List<String> nodes, SyscallSet incoming) {
+        return scores(nodes, incoming).scores();
     }
 
     /**
@@ -244,26 +222,5 @@ public class ExtenderService {
             scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
         }
         return new NodeScores(nodes, raw, scores);
-    }
-
-    /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */
-    public static List<String> candidateNames(ExtenderArgs args) {
-        if (args == null) {
-            return List.of();
-        }
-        if (args.nodeNames() != null) {
-            return args.nodeNames();
-        }
-        if (args.nodes() != null) {
-            List<String> names = new ArrayList<>(args.nodes().items().size());
-            for (JsonNode item : args.nodes().items()) {
-                String name = NodeList.nameOf(item);
-                if (name != null) {
-                    names.add(name);
-                }
-            }
-            return names;
-        }
-        return List.of();
     }
 }

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.util.Map;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -23,12 +25,13 @@ public class LeaderConfiguration {
 
     @Bean
     Leadership leadership(SchedulerProperties properties, KubernetesClient client, ClusterView view,
-                          Environment environment) {
+                          Environment environment, ServerProperties server) {
         if (!properties.leaderElection().enabled()) {
             return Leadership.ALWAYS;
         }
         return new LeaderElection(client, view, properties.leaderElection(), System.getenv(),
                 () -> environment.getProperty("local.server.port", Integer.class, 8888),
+                Ssl.isEnabled(server.getSsl()) ? "https" : "http",
                 () -> environment.getProperty("local.management.port", Integer.class,
                         environment.getProperty("local.server.port", Integer.class, 8888)));
     }

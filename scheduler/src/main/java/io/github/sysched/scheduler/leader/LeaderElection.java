@@ -46,6 +46,7 @@ public final class LeaderElection implements Leadership {
     private final String identity;
     private final Map<String, String> environment;
     private final IntSupplier serverPort;
+    private final String serverPortName;
     private final IntSupplier managementPort;
     private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "extender-leader");
@@ -60,14 +61,18 @@ public final class LeaderElection implements Leadership {
 
     /**
      * @param serverPort / managementPort the ports this replica listens on (read when the slice is written)
+     * @param serverPortName the name of the Service's extender port, which the slice's port must carry for the Service
+     *                       to route to it: {@code https} with the extender's TLS, else {@code http} (the chart's)
      */
     public LeaderElection(KubernetesClient client, ClusterView view, SchedulerProperties.LeaderElection settings,
-                          Map<String, String> environment, IntSupplier serverPort, IntSupplier managementPort) {
+                          Map<String, String> environment, IntSupplier serverPort, String serverPortName,
+                          IntSupplier managementPort) {
         this.client = client;
         this.view = view;
         this.settings = settings;
         this.environment = environment;
         this.serverPort = serverPort;
+        this.serverPortName = serverPortName;
         this.managementPort = managementPort;
         this.namespace = !settings.namespace().isEmpty() ? settings.namespace()
                 : environment.getOrDefault("POD_NAMESPACE", "default");
@@ -193,7 +198,7 @@ public final class LeaderElection implements Leadership {
                 .addToLabels("endpointslice.kubernetes.io/managed-by", MANAGED_BY)
                 .endMetadata()
                 .withAddressType(address.contains(":") ? "IPv6" : "IPv4")
-                .addNewPort().withName("http").withPort(serverPort.getAsInt()).withProtocol("TCP").endPort()
+                .addNewPort().withName(serverPortName).withPort(serverPort.getAsInt()).withProtocol("TCP").endPort()
                 .addNewPort().withName("metrics").withPort(managementPort.getAsInt()).withProtocol("TCP").endPort();
         String podName = environment.getOrDefault("POD_NAME", "");
         if (podName.isEmpty()) {
