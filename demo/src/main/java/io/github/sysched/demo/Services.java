@@ -103,6 +103,10 @@ final class Services implements AutoCloseable {
         Files.writeString(tlsDir.resolve("tls.crt"), serving.certificatePem());
         Files.writeString(tlsDir.resolve("tls.key"), serving.keyPem());
         Files.writeString(tlsDir.resolve("ca.crt"), ca.certificatePem());
+        // the annotation key both services share (as the chart's Secret): the webhook signs, the extender verifies
+        byte[] annotationKey = new byte[48];
+        new java.security.SecureRandom().nextBytes(annotationKey);
+        Files.write(tlsDir.resolve("current"), annotationKey);
 
         Map<String, Object> webhookProperties = new LinkedHashMap<>();
         webhookProperties.put("server.port", 0);
@@ -111,6 +115,7 @@ final class Services implements AutoCloseable {
         webhookProperties.put("management.server.address", "127.0.0.1");
         webhookProperties.put("sysched.webhook.tls.mode", "files");
         webhookProperties.put("sysched.webhook.tls.dir", tlsDir.toString());
+        webhookProperties.put("sysched.webhook.annotations.key-dir", tlsDir.toString());
         webhookProperties.put("logging.level.root", "WARN");
         webhookProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext webhook = launch(WebhookApplication.class, webhookProperties);
@@ -120,6 +125,7 @@ final class Services implements AutoCloseable {
         schedulerProperties.put("server.address", "127.0.0.1");
         schedulerProperties.put("management.server.port", 0);
         schedulerProperties.put("management.server.address", "127.0.0.1");
+        schedulerProperties.put("sysched.scheduler.annotations.key-dir", tlsDir.toString());
         schedulerProperties.put("logging.level.root", "WARN");
         schedulerProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext scheduler;
