@@ -26,7 +26,7 @@ class AppConfigTest {
   /** Keys of sysched.webhook.* allowed by docs/CONTRACTS.md. */
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
-      "max-request-size", "sandbox", "containers");
+      "max-request-size", "sandbox", "containers", "replica-spread");
   static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
@@ -169,6 +169,39 @@ class AppConfigTest {
         .containsExactly("kube-system", NAMESPACE, "monitoring", "security-profiles-operator");
     assertThat(Rendered.<List<String>>at(app, "sysched.webhook.annotation-writers")).contains("system:serviceaccount:ops:tool");
     assertThat(Rendered.<Map<String, Object>>at(app, "logging.level")).containsEntry("io.github.sysched", "DEBUG");
+  }
+
+  @ParameterizedTest
+  @FieldSource("VALUE_SETS")
+  void theReplicaSpreadGuardIsOnByDefaultForThePodsTheExtenderPlaces(String valueSet) {
+    Rendered r = render(valueSet);
+    Map<String, Object> app = webhookConfig(r, webhook(r));
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.enabled")).isEqualTo(true);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.max-skew")).isEqualTo(1);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.zones")).isEqualTo("auto");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.opt-out-label"))
+        .isEqualTo("exs.sysched.io/replica-spread");
+    // with the chart's second scheduler, the guard is for its pods; without it, for every pod
+    List<String> expected = switch (valueSet) {
+      case "second-scheduler-bind", "everything" -> List.of("sysched-scheduler");
+      case "second-scheduler" -> List.of("exs-scheduler");
+      default -> List.of();
+    };
+    assertThat(Rendered.<List<String>>at(app, "sysched.webhook.replica-spread.scheduler-names"))
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void replicaSpreadValuesReachTheWebhook() {
+    Rendered r = render("second-scheduler", Map.of("replicaSpread.maxSkew", 2, "replicaSpread.zones", "off",
+        "replicaSpread.optOutLabel", "example.com/spread", "replicaSpread.schedulerNames[0]", "a",
+        "replicaSpread.schedulerNames[1]", "b"));
+    Map<String, Object> app = webhookConfig(r, webhook(r));
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.max-skew")).isEqualTo(2);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.zones")).isEqualTo("off");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.opt-out-label")).isEqualTo("example.com/spread");
+    assertThat(Rendered.<List<String>>at(app, "sysched.webhook.replica-spread.scheduler-names"))
+        .containsExactly("a", "b");
   }
 
   @Test
