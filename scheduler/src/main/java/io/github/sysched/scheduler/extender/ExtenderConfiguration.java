@@ -13,8 +13,9 @@ import tools.jackson.databind.ObjectMapper;
 public class ExtenderConfiguration {
 
     @Bean
-    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
-        return new ExtenderService(state, resolver, view);
+    ExtenderService extenderService(ClusterState state, PodSetResolver resolver, ClusterView view,
+                                    SchedulerProperties properties) {
+        return new ExtenderService(state, resolver, view, properties.scoring().extenderScoring());
     }
 
     @Bean

@@ -5,7 +5,7 @@ import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
  * node passes. Until the pod informer has synced, filter answers with {@code Error} (the attempt fails and
  * the pod is retried, unless the extender is {@code ignorable}) rather than risk co-locating classes.
  *
- * <p><b>Prioritize</b> scores each candidate by the ExS the pod would add there (lower is better),
- * normalized like upstream SySched (0..100, reversed) and scaled to the extender range 0..10.
+ * <p><b>Prioritize</b> answers {@link ExtenderScoring}: by default the marginal ExS score (the exposure the pod
+ * adds on each candidate, an opening cost for empty nodes, 0..10 levels spent where candidates differ), or
+ * upstream SySched's normalized ExS ({@code sysched.scheduler.scoring.mode}).
  */
 public class ExtenderService {
 
@@ -33,12 +34,14 @@ public class ExtenderService {
     private final ExsEngine engine;
     private final PodSetResolver resolver;
     private final ClusterView view;
+    private final ExtenderScoring scoring;
 
-    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderScoring scoring) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
         this.view = view;
+        this.scoring = scoring;
     }
 
     /** The state is complete once the pod informer's initial list has been applied. */
@@ -115,12 +118,12 @@ public class ExtenderService {
         return score(nodes, incoming);
     }
 
-    /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
+    /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order: the one scoring seam. */
     public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        int[] normalized = ExsNormalizer.normalize(engine.rawScores(nodes, incoming));
+        int[] scores = scoring.scores(engine, nodes, incoming);
         List<HostPriority> result = new ArrayList<>(nodes.size());
-        for (int i = 0; i < normalized.length; i++) {
-            result.add(new HostPriority(nodes.get(i), ExsNormalizer.toExtenderScore(normalized[i])));
+        for (int i = 0; i < scores.length; i++) {
+            result.add(new HostPriority(nodes.get(i), scores[i]));
         }
         return result;
     }
