@@ -27,7 +27,8 @@ class AppConfigTest {
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
       "max-request-size", "sandbox", "containers", "replica-spread");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "scoring", "ipp", "bind", "spo",
+      "containers");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -126,6 +127,18 @@ class AppConfigTest {
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.containers"));
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.unprofiled")).isEqualTo("default-profile");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.init")).isEqualTo("count");
+    // the deployment docs/PLACEMENT.md §7 decided: the marginal score with the opening cost the sweep chose
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.scoring.mode")).isEqualTo("marginal");
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.scoring.opening-cost")).isEqualTo(20);
+  }
+
+  @Test
+  void scoringValuesReachTheExtender() {
+    Rendered r = render("cert-manager", Map.of("scheduler.config.scoring.mode", "upstream",
+        "scheduler.config.scoring.openingCost", 7));
+    Map<String, Object> sched = appConfig(r, scheduler(r));
+    assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.mode")).isEqualTo("upstream");
+    assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.opening-cost")).isEqualTo(7);
   }
 
   @Test
