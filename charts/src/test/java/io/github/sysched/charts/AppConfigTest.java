@@ -28,7 +28,7 @@ class AppConfigTest {
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
       "max-request-size", "sandbox", "containers", "replica-spread");
   static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "scoring", "ipp", "bind", "spo",
-      "containers");
+      "containers", "events");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -139,6 +139,22 @@ class AppConfigTest {
     Map<String, Object> sched = appConfig(r, scheduler(r));
     assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.mode")).isEqualTo("upstream");
     assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.opening-cost")).isEqualTo(7);
+  }
+
+  @Test
+  void placementEventsAndTheDecisionLogReachTheExtender() {
+    Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
+    assertThat((Object) Rendered.at(defaults, "sysched.scheduler.events")).isEqualTo(
+        Map.of("enabled", true, "per-second", 10, "burst", 100));
+    assertThat(defaults).doesNotContainKey("logging");
+
+    Rendered r = render("cert-manager", Map.of("scheduler.events.enabled", false, "scheduler.events.perSecond", 2,
+        "scheduler.logDecisions", true));
+    Map<String, Object> app = appConfig(r, scheduler(r));
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.enabled")).isEqualTo(false);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.per-second")).isEqualTo(2);
+    assertThat(Rendered.<Map<String, Object>>at(app, "logging.level"))
+        .containsEntry("io.github.sysched.scheduler.decisions", "debug");
   }
 
   @Test

@@ -33,17 +33,36 @@ public record ExtenderScoring(Mode mode, long openingCost) {
         }
     }
 
-    /** The extender's scores (0..10) for {@code incoming} on {@code nodeNames}, in order, from {@code engine}'s state. */
-    public int[] scores(ExsEngine engine, List<String> nodeNames, SyscallSet incoming) {
+    /**
+     * One pod's ranking of the candidates, per node in order: {@code exs}, the exposure figure the score is built
+     * from (lower is better: {@link Mode#MARGINAL}'s marginal ExS, what the pod adds to the node, 0 on an empty node,
+     * which then ranks at the opening cost; {@link Mode#UPSTREAM}'s raw value, the node's ExS after the placement),
+     * and {@code scores}, the extender score answered (0..10).
+     */
+    public record Ranking(long[] exs, int[] scores) {
+    }
+
+    /** The ranking of {@code nodeNames} for {@code incoming}, from {@code engine}'s state. */
+    public Ranking rank(ExsEngine engine, List<String> nodeNames, SyscallSet incoming) {
         return switch (mode) {
-            case MARGINAL -> MarginalExs.extenderScores(engine, nodeNames, incoming, openingCost);
+            case MARGINAL -> {
+                long[] added = engine.marginalScores(nodeNames, incoming);
+                yield new Ranking(added, MarginalExs.levels(
+                        MarginalExs.costs(added, engine.podCounts(nodeNames), openingCost)));
+            }
             case UPSTREAM -> {
-                int[] normalized = ExsNormalizer.normalize(engine.rawScores(nodeNames, incoming));
-                for (int i = 0; i < normalized.length; i++) {
-                    normalized[i] = ExsNormalizer.toExtenderScore(normalized[i]);
+                long[] raw = engine.rawScores(nodeNames, incoming);
+                int[] scores = ExsNormalizer.normalize(raw);
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = ExsNormalizer.toExtenderScore(scores[i]);
                 }
-                yield normalized;
+                yield new Ranking(raw, scores);
             }
         };
+    }
+
+    /** The extender's scores (0..10) for {@code incoming} on {@code nodeNames}, in order, from {@code engine}'s state. */
+    public int[] scores(ExsEngine engine, List<String> nodeNames, SyscallSet incoming) {
+        return rank(engine, nodeNames, incoming).scores();
     }
 }

@@ -35,13 +35,25 @@ public class ExtenderService {
     private final PodSetResolver resolver;
     private final ClusterView view;
     private final ExtenderScoring scoring;
+    private final ExtenderObserver observer;
 
-    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderScoring scoring) {
+    /** The default score ({@link ExtenderScoring#DEFAULT}), no observer. */
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+        this(state, resolver, view, ExtenderScoring.DEFAULT, ExtenderObserver.NONE);
+    }
+
+    /**
+     * {@code scoring} is what {@code /prioritize} answers ({@code sysched.scheduler.scoring.*}); {@code observer}
+     * hears of every answer (the debug log line, the placement Events).
+     */
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderScoring scoring,
+                           ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
         this.view = view;
         this.scoring = scoring;
+        this.observer = observer;
     }
 
     /** The state is complete once the pod informer's initial list has been applied. */
@@ -56,6 +68,7 @@ public class ExtenderService {
         if (!podsSynced()) {
             return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
         }
+        long started = System.nanoTime();
         String podClass = state.ippClassOf(args.pod());
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> passingNames = null;
@@ -84,7 +97,10 @@ public class ExtenderService {
             }
             passingNodes = new NodeList(items);
         }
-        return new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+        ExtenderFilterResult result = new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+        observer.filtered(ExtenderObserver.PodRef.of(args.pod()), candidateNames(args).size(), failed,
+                System.nanoTime() - started);
+        return result;
     }
 
     private String ippReason(String podClass, String node) {
@@ -95,9 +111,9 @@ public class ExtenderService {
         if (IppClass.mayShareNode(podClass, classes)) {
             return null;
         }
-        List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
-        return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
-                + "; the pod has class " + podClass;
+        // One text for every node that fails this pod: kube-scheduler counts equal reasons in its FailedScheduling
+        // Event ("0/5 nodes are available: 3 node(s) run pods of another ...").
+        return "node(s) run pods of another sysched isolation class than the pod's (" + podClass + ")";
     }
 
     public List<HostPriority> prioritize(ExtenderArgs args) {
@@ -108,6 +124,7 @@ public class ExtenderService {
         if (args.pod() == null || !podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
+        long started = System.nanoTime();
         SyscallSet incoming;
         try {
             incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
@@ -115,17 +132,24 @@ public class ExtenderService {
             // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
-        return score(nodes, incoming);
+        NodeScores scores = scores(nodes, incoming);
+        observer.prioritized(ExtenderObserver.PodRef.of(args.pod()), scores, System.nanoTime() - started);
+        return scores.hostPriorities();
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order: the one scoring seam. */
     public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        int[] scores = scoring.scores(engine, nodes, incoming);
-        List<HostPriority> result = new ArrayList<>(nodes.size());
-        for (int i = 0; i < scores.length; i++) {
-            result.add(new HostPriority(nodes.get(i), scores[i]));
-        }
-        return result;
+        return scores(nodes, incoming).hostPriorities();
+    }
+
+    /**
+     * The one scoring of the extender: the ExS {@code incoming} would add on each of {@code nodes} and the extender
+     * score (0..10) that ranks them, both from common's {@link ExtenderScoring} (the configured score, which the
+     * simulator calls too). {@code /prioritize} answers it and the {@code explain} command prints it.
+     */
+    public NodeScores scores(List<String> nodes, SyscallSet incoming) {
+        ExtenderScoring.Ranking ranking = scoring.rank(engine, nodes, incoming);
+        return new NodeScores(nodes, ranking.exs(), ranking.scores());
     }
 
     /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */

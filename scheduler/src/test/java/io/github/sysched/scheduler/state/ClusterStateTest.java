@@ -12,7 +12,6 @@ import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.extender.ExtenderArgs;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.pod.ProfileOrigin;
 import io.github.sysched.profile.RuntimeDefaultProfile;
@@ -192,7 +191,7 @@ class ClusterStateTest {
         ClusterView view = new ClusterView(ClusterView.settings(null)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .scope(SpoScope.CLUSTER).onPods(state)); // never started
-        ExtenderService service = new ExtenderService(state, resolver, view, ExtenderScoring.DEFAULT);
+        ExtenderService service = new ExtenderService(state, resolver, view);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("sysched extender: not ready");
         assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))
