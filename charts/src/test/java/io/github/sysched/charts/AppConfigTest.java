@@ -26,9 +26,9 @@ class AppConfigTest {
   /** Keys of sysched.webhook.* allowed by docs/CONTRACTS.md. */
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
-      "max-request-size", "sandbox", "containers", "annotations");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers",
-      "in-flight", "leader-election", "annotations", "events");
+      "max-request-size", "sandbox", "containers", "annotations", "replica-spread");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "scoring", "ipp", "bind", "spo",
+      "containers", "in-flight", "leader-election", "annotations", "events");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -129,6 +129,18 @@ class AppConfigTest {
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.containers"));
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.unprofiled")).isEqualTo("default-profile");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.init")).isEqualTo("count");
+    // the deployment docs/PLACEMENT.md §7 decided: the marginal score with the opening cost the sweep chose
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.scoring.mode")).isEqualTo("marginal");
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.scoring.opening-cost")).isEqualTo(20);
+  }
+
+  @Test
+  void scoringValuesReachTheExtender() {
+    Rendered r = render("cert-manager", Map.of("scheduler.config.scoring.mode", "upstream",
+        "scheduler.config.scoring.openingCost", 7));
+    Map<String, Object> sched = appConfig(r, scheduler(r));
+    assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.mode")).isEqualTo("upstream");
+    assertThat((Object) Rendered.at(sched, "sysched.scheduler.scoring.opening-cost")).isEqualTo(7);
   }
 
   @Test
@@ -234,6 +246,39 @@ class AppConfigTest {
       assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).anyMatch(v -> v.getSecret() != null
           && v.getSecret().getSecretName().equals("my-keys"));
     }
+  }
+
+  @ParameterizedTest
+  @FieldSource("VALUE_SETS")
+  void theReplicaSpreadGuardIsOnByDefaultForThePodsTheExtenderPlaces(String valueSet) {
+    Rendered r = render(valueSet);
+    Map<String, Object> app = webhookConfig(r, webhook(r));
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.enabled")).isEqualTo(true);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.max-skew")).isEqualTo(1);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.zones")).isEqualTo("auto");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.opt-out-label"))
+        .isEqualTo("exs.sysched.io/replica-spread");
+    // with the chart's second scheduler, the guard is for its pods; without it, for every pod
+    List<String> expected = switch (valueSet) {
+      case "second-scheduler-bind", "everything" -> List.of("sysched-scheduler");
+      case "second-scheduler" -> List.of("exs-scheduler");
+      default -> List.of();
+    };
+    assertThat(Rendered.<List<String>>at(app, "sysched.webhook.replica-spread.scheduler-names"))
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void replicaSpreadValuesReachTheWebhook() {
+    Rendered r = render("second-scheduler", Map.of("replicaSpread.maxSkew", 2, "replicaSpread.zones", "off",
+        "replicaSpread.optOutLabel", "example.com/spread", "replicaSpread.schedulerNames[0]", "a",
+        "replicaSpread.schedulerNames[1]", "b"));
+    Map<String, Object> app = webhookConfig(r, webhook(r));
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.max-skew")).isEqualTo(2);
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.zones")).isEqualTo("off");
+    assertThat((Object) Rendered.at(app, "sysched.webhook.replica-spread.opt-out-label")).isEqualTo("example.com/spread");
+    assertThat(Rendered.<List<String>>at(app, "sysched.webhook.replica-spread.scheduler-names"))
+        .containsExactly("a", "b");
   }
 
   @Test

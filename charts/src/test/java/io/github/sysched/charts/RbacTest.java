@@ -10,11 +10,13 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static io.github.sysched.charts.ChartRenderer.NAMESPACE;
@@ -127,6 +129,9 @@ class RbacTest {
     // SPO and namespaces read-only
     assertThat(g).filteredOn(x -> x.rule().getApiGroups().contains(spo) || x.rule().getResources().contains("namespaces"))
         .allSatisfy(x -> assertThat(x.rule().getVerbs()).isSubsetOf("get", "list", "watch"));
+    // replicaSpread.zones=auto (the default): the nodes' zones, list and watch only
+    assertThat(g).filteredOn(x -> x.rule().getResources().contains("nodes")).singleElement()
+        .satisfies(x -> assertThat(x.rule().getVerbs()).containsExactly("list", "watch"));
 
     List<String> configNames = Webhooks.of(r).stream().map(Webhooks::configName).distinct().toList();
     List<Grant> patch = g.stream().filter(x -> x.rule().getVerbs().contains("patch")).toList();
@@ -141,6 +146,16 @@ class RbacTest {
     } else {
       assertThat(patch).isEmpty();
       assertThat(g).noneMatch(x -> x.rule().getApiGroups().contains("admissionregistration.k8s.io"));
+    }
+  }
+
+  @Test
+  void theWebhookReadsNodesOnlyWhileTheReplicaSpreadGuardDecidesZonesByItself() {
+    for (Map<String, Object> sets : List.<Map<String, Object>>of(Map.of("replicaSpread.zones", "on"),
+        Map.of("replicaSpread.zones", "off"), Map.of("replicaSpread.enabled", false))) {
+      Rendered r = render("cert-manager", sets);
+      assertThat(grantsOf(r, saOf(AppConfigTest.webhook(r)))).as(sets.toString())
+          .noneMatch(x -> x.rule().getResources().contains("nodes"));
     }
   }
 

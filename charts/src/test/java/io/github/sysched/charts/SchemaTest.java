@@ -35,6 +35,8 @@ class SchemaTest {
     rejected(Map.of("webhook.failurePolicy.mutating", "Ignored"), "failurePolicy");
     rejected(Map.of("webhook.timeoutSeconds", 31), "timeoutSeconds");
     rejected(Map.of("spo.scope", "global"), "scope");
+    rejected(Map.of("scheduler.config.scoring.mode", "exs"), "mode");
+    rejected(Map.of("scheduler.config.scoring.openingCost", -1), "openingCost");
     // the app parses these with Spring (ms|s|m|h|d): a Go duration like 1h30m would fail at startup
     rejected(Map.of("tls.selfSigned.checkInterval", "1h30m"), "checkInterval");
     rejected(Map.of("tls.selfSigned.caRenewBefore", "P30D"), "caRenewBefore");

@@ -18,8 +18,17 @@ public final class PlacementAnnotations {
      */
     public static final String SIGNATURE = "exs.sysched.io/signature";
 
+    /**
+     * The topology keys of the {@code topologySpreadConstraints} the webhook injected for the replica-spread guard,
+     * comma-separated (e.g. {@code kubernetes.io/hostname,topology.kubernetes.io/zone}); absent when it injected
+     * none. It tells injected constraints from the pod author's. (The label of the same key,
+     * {@code exs.sysched.io/replica-spread=off}, is the opt-out: an input, not this output.)
+     */
+    public static final String REPLICA_SPREAD = "exs.sysched.io/replica-spread";
+
     /** Every annotation the webhook owns: clients may not set or change them. */
-    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS, SIGNATURE);
+    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS, SIGNATURE,
+            REPLICA_SPREAD);
 
     private PlacementAnnotations() {
     }

@@ -40,6 +40,11 @@ public record ReplicaSpreadGuard(int maxSkew) {
     public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     /** Controllers whose pods are replicas of one workload (kube-scheduler's system default spreading uses the same). */
     public static final Set<String> REPLICA_CONTROLLERS = Set.of("ReplicaSet", "StatefulSet", "ReplicationController");
+    /** Per-pod labels a StatefulSet's pods carry (the second since Kubernetes 1.28). */
+    public static final String STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+    public static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
+    /** The revision label of a StatefulSet's (and DaemonSet's) pods. */
+    public static final String CONTROLLER_REVISION_LABEL = "controller-revision-hash";
 
     public static final ReplicaSpreadGuard DEFAULT = new ReplicaSpreadGuard(1);
 
@@ -69,13 +74,37 @@ public record ReplicaSpreadGuard(int maxSkew) {
      * @param namespaceLabels labels of the pod's namespace (empty map when unknown)
      */
     public static Optional<String> workloadOf(Pod pod, Map<String, String> namespaceLabels) {
+        return workloadOf(pod, namespaceLabels, OPT_OUT_LABEL);
+    }
+
+    /** {@link #workloadOf(Pod, Map)} with another opt-out label key (the value is still {@value #OPT_OUT_VALUE}). */
+    public static Optional<String> workloadOf(Pod pod, Map<String, String> namespaceLabels, String optOutLabel) {
         Objects.requireNonNull(pod, "pod");
+        Objects.requireNonNull(optOutLabel, "optOutLabel");
         Optional<String> controller = controllerOf(pod).filter(c -> REPLICA_CONTROLLERS.contains(c.getKind()))
                 .map(c -> c.getKind() + " " + namespaceOf(pod) + "/" + c.getName());
-        if (controller.isEmpty() || optedOut(labels(pod)) || optedOut(namespaceLabels) || hasOwnSpreadRules(pod)) {
+        if (controller.isEmpty() || optedOut(labels(pod), optOutLabel) || optedOut(namespaceLabels, optOutLabel)
+                || hasOwnSpreadRules(pod)) {
             return Optional.empty();
         }
         return controller;
+    }
+
+    /**
+     * The labels every replica of the pod's workload carries, as its controller set them: the pod's labels without
+     * the per-pod ones ({@value #STATEFULSET_POD_NAME_LABEL}, {@value #POD_INDEX_LABEL}) and, for a StatefulSet's
+     * pod, without {@value #CONTROLLER_REVISION_LABEL} (which changes with each revision; the guard spans them).
+     * A ReplicaSet's pods keep {@code pod-template-hash}: that is the ReplicaSet's own selector, and what
+     * kube-scheduler's system-default spreading selects by too. Empty when the pod has no other labels.
+     */
+    public static Map<String, String> replicaLabels(Pod pod) {
+        Map<String, String> labels = new java.util.TreeMap<>(labels(pod));
+        labels.remove(STATEFULSET_POD_NAME_LABEL);
+        labels.remove(POD_INDEX_LABEL);
+        if (controllerOf(pod).map(c -> "StatefulSet".equals(c.getKind())).orElse(false)) {
+            labels.remove(CONTROLLER_REVISION_LABEL);
+        }
+        return labels;
     }
 
     /** The pod's controller owner reference ({@code controller: true}), if any. */
@@ -99,8 +128,8 @@ public record ReplicaSpreadGuard(int maxSkew) {
                         || notEmpty(affinity.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()));
     }
 
-    private static boolean optedOut(Map<String, String> labels) {
-        return labels != null && OPT_OUT_VALUE.equalsIgnoreCase(labels.get(OPT_OUT_LABEL));
+    private static boolean optedOut(Map<String, String> labels, String optOutLabel) {
+        return labels != null && OPT_OUT_VALUE.equalsIgnoreCase(labels.get(optOutLabel));
     }
 
     private static boolean notEmpty(List<?> list) {

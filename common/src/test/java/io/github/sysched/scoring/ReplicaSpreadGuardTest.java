@@ -81,4 +81,38 @@ class ReplicaSpreadGuardTest {
                 .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity().endSpec().build();
         assertThat(ReplicaSpreadGuard.workloadOf(affine, Map.of())).isPresent();
     }
+
+    @Test
+    void anotherOptOutLabelReplacesTheDefaultOne() {
+        Pod labelled = owned("ReplicaSet", true).editMetadata().addToLabels("example.com/spread", "off").endMetadata()
+                .build();
+        assertThat(ReplicaSpreadGuard.workloadOf(labelled, Map.of(), "example.com/spread")).isEmpty();
+        assertThat(ReplicaSpreadGuard.workloadOf(labelled, Map.of())).isPresent();
+        Pod defaultLabel = owned("ReplicaSet", true).editMetadata().addToLabels(ReplicaSpreadGuard.OPT_OUT_LABEL, "off")
+                .endMetadata().build();
+        assertThat(ReplicaSpreadGuard.workloadOf(defaultLabel, Map.of(), "example.com/spread")).isPresent();
+        assertThat(ReplicaSpreadGuard.workloadOf(owned("StatefulSet", true).build(), Map.of("example.com/spread", "OFF"),
+                "example.com/spread")).isEmpty();
+    }
+
+    @Test
+    void replicaLabelsDropWhatDiffersBetweenReplicas() {
+        Pod replicaSetPod = owned("ReplicaSet", true).editMetadata().addToLabels("app", "web")
+                .addToLabels("pod-template-hash", "7d9").endMetadata().build();
+        assertThat(ReplicaSpreadGuard.replicaLabels(replicaSetPod))
+                .as("a ReplicaSet's selector includes pod-template-hash").containsExactly(
+                        Map.entry("app", "web"), Map.entry("pod-template-hash", "7d9"));
+
+        Pod statefulSetPod = owned("StatefulSet", true).editMetadata().addToLabels("app", "db")
+                .addToLabels(ReplicaSpreadGuard.CONTROLLER_REVISION_LABEL, "db-6f5")
+                .addToLabels(ReplicaSpreadGuard.STATEFULSET_POD_NAME_LABEL, "db-0")
+                .addToLabels(ReplicaSpreadGuard.POD_INDEX_LABEL, "0").endMetadata().build();
+        assertThat(ReplicaSpreadGuard.replicaLabels(statefulSetPod)).containsExactly(Map.entry("app", "db"));
+
+        Pod rcPod = owned("ReplicationController", true).editMetadata().addToLabels("app", "old")
+                .addToLabels(ReplicaSpreadGuard.CONTROLLER_REVISION_LABEL, "kept").endMetadata().build();
+        assertThat(ReplicaSpreadGuard.replicaLabels(rcPod)).containsOnlyKeys("app",
+                ReplicaSpreadGuard.CONTROLLER_REVISION_LABEL);
+        assertThat(ReplicaSpreadGuard.replicaLabels(owned("ReplicaSet", true).build())).isEmpty();
+    }
 }

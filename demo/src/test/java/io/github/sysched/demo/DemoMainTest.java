@@ -34,7 +34,12 @@ class DemoMainTest {
         assertThat(steps.get(1).rawExs()).isEqualTo(Map.of(nginxNode, 26L, otherNode, 0L));
         assertThat(steps.get(2).rawExs()).isEqualTo(Map.of(nginxNode, 0L, otherNode, 26L));
         assertThat(steps.get(3).rawExs()).isEqualTo(Map.of(nginxNode, 66L, otherNode, 47L));
-        assertThat(steps.get(1).extenderScore()).isEqualTo(Map.of(nginxNode, 0, otherNode, 10));
+        // The extender's default (marginal) score: the cheapest node 10, the next distinct cost 9; an empty node
+        // costs 20, less than redis1's 26 next to nginx1.
+        assertThat(steps.get(0).extenderScore()).isEqualTo(Map.of(nginxNode, 10, otherNode, 10));
+        assertThat(steps.get(1).extenderScore()).isEqualTo(Map.of(nginxNode, 9, otherNode, 10));
+        assertThat(steps.get(2).extenderScore()).isEqualTo(Map.of(nginxNode, 10, otherNode, 9));
+        assertThat(steps.get(3).extenderScore()).isEqualTo(Map.of(nginxNode, 9, otherNode, 10));
         assertThat(steps).allSatisfy(s -> assertThat(s.syscalls().isEmpty()).isFalse());
         assertThat(steps.get(3).clusterExs()).isEqualTo(47);
         // Spreading with random ties puts nginx2 next to redis1 half the time: more exposure on average, never less.

@@ -2,11 +2,13 @@ package io.github.sysched.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.github.sysched.profile.PolicyMemo;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one view of the cluster both services answer from: informers for the resources a service needs (the
- * webhook: SeccompProfiles, ProfileBindings, Namespaces; the scheduler extender: SeccompProfiles, Pods). Nothing on
- * a request path calls the API server; requests read these caches.
+ * webhook: SeccompProfiles, ProfileBindings, Namespaces, and Nodes' labels when its replica-spread guard decides
+ * zones by itself; the scheduler extender: SeccompProfiles, Pods). Nothing on a request path calls the API server;
+ * requests read these caches.
  *
  * <p>{@link #start()} returns at once (so the service's ports open and readiness can report the wait); a starter
  * thread then
@@ -65,6 +68,12 @@ public class ClusterView {
         SECCOMP_PROFILES("seccompprofiles"),
         PROFILE_BINDINGS("profilebindings"),
         NAMESPACES("namespaces"),
+        /**
+         * Nodes, of which the cache keeps names and labels only ({@link #nodeZones()}). fabric8 cannot yet ask the
+         * API server for metadata only ({@code PartialObjectMetadata}, fabric8io/kubernetes-client#5716), so whole
+         * Nodes cross the wire and are reduced as they arrive.
+         */
+        NODES("nodes"),
         PODS("pods");
 
         private final String apiName;
@@ -109,6 +118,8 @@ public class ClusterView {
     private volatile SharedIndexInformer<? extends SeccompProfile> profileInformer;
     private volatile SharedIndexInformer<? extends ProfileBinding> bindingInformer;
     private volatile SharedIndexInformer<Namespace> namespaceInformer;
+    private volatile SharedIndexInformer<Node> nodeInformer;
+    private final NodeZones nodeZones = new NodeZones();
     private volatile SharedIndexInformer<Pod> podInformer;
     private volatile ScoringPodStore podStore;
     /** Replaced at each start: a restarted view must not keep following the stopped informers. */
@@ -187,6 +198,14 @@ public class ClusterView {
         if (resources.contains(Resource.NAMESPACES)) {
             namespaceInformer = track(health, Resource.NAMESPACES, client.namespaces().runnableInformer(0));
         }
+        if (resources.contains(Resource.NODES)) {
+            SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+            nodes.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
+                    client.getKubernetesSerialization(), "metadata.labels"));
+            nodeZones.clear();
+            nodes.addEventHandler(nodeZones);
+            nodeInformer = track(health, Resource.NODES, nodes);
+        }
         if (resources.contains(Resource.PODS)) {
             SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
             ScoringPodStore store = new ScoringPodStore();
@@ -199,7 +218,8 @@ public class ClusterView {
         watches = health;
         informersCreated = true;
         CompletableFuture<Void> profilesSynced = CompletableFuture.completedFuture(null);
-        for (Resource resource : List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES)) {
+        for (Resource resource : List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES,
+                Resource.NODES)) {
             SharedIndexInformer<?> informer = informer(resource);
             if (informer != null) {
                 CompletableFuture<Void> synced = informer.start().toCompletableFuture();
@@ -413,6 +433,20 @@ public class ClusterView {
         return informer == null ? Optional.empty() : Optional.ofNullable(informer.getStore().getByKey(name));
     }
 
+    /**
+     * The distinct values of the {@code topology.kubernetes.io/zone} label on the cached Nodes (empty before the Node
+     * informer has listed, or when the view does not watch {@link Resource#NODES}). Read in O(1): the set is kept
+     * up to date as Nodes come, go and change zone.
+     */
+    public Set<String> nodeZones() {
+        return nodeZones.zones();
+    }
+
+    /** True when every cached Node carries the zone label (also when there are none). */
+    public boolean everyNodeHasZone() {
+        return nodeZones.everyNodeHasZone();
+    }
+
     /** The cached pod {@code namespace/name} (reduced to what scoring reads), or null. */
     public Pod pod(String namespace, String name) {
         SharedIndexInformer<Pod> informer = podInformer;
@@ -437,6 +471,7 @@ public class ClusterView {
             case SECCOMP_PROFILES -> profileInformer;
             case PROFILE_BINDINGS -> bindingInformer;
             case NAMESPACES -> namespaceInformer;
+            case NODES -> nodeInformer;
             case PODS -> podInformer;
         };
     }

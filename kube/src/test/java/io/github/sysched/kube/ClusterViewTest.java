@@ -159,6 +159,59 @@ class ClusterViewTest {
         assertThat(view.problem()).isEmpty();
     }
 
+    @Test
+    void theNodeCacheKeepsLabelsOnlyAndFollowsTheDistinctZones() {
+        view = new ClusterView(webhookView().watch(Resource.NODES).scope(SpoScope.NAMESPACED));
+        InformersHealthIndicator health = new InformersHealthIndicator(view, List.of());
+        client.nodes().resource(node("n1", "zone-a")).create();
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+        assertThat(health.health().getDetails()).containsEntry("nodesSynced", true);
+        assertThat(view.nodeZones()).containsExactly("zone-a");
+        assertThat(view.everyNodeHasZone()).isTrue();
+
+        client.nodes().resource(node("n2", "zone-a")).create();
+        client.nodes().resource(node("n3", null)).create();
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.size(Resource.NODES) == 3);
+        assertThat(view.nodeZones()).as("one zone, and a node without the label").containsExactly("zone-a");
+        assertThat(view.everyNodeHasZone()).isFalse();
+
+        client.nodes().withName("n2").edit(n -> {
+            n.getMetadata().getLabels().put("topology.kubernetes.io/zone", "zone-b");
+            return n;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeZones().size() == 2);
+        assertThat(view.nodeZones()).containsExactlyInAnyOrder("zone-a", "zone-b");
+
+        client.nodes().withName("n3").delete();
+        await().atMost(Duration.ofSeconds(5)).until(view::everyNodeHasZone);
+        client.nodes().withName("n2").delete();
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeZones().size() == 1);
+        assertThat(view.nodeZones()).containsExactly("zone-a");
+    }
+
+    @Test
+    void aViewWithoutNodesKnowsNoZones() {
+        view = new ClusterView(webhookView().scope(SpoScope.NAMESPACED));
+        client.nodes().resource(node("n1", "zone-a")).create();
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+        assertThat(view.nodeZones()).isEmpty();
+        assertThat(view.size(Resource.NODES)).isZero();
+    }
+
+    /** A node as a kubelet registers it: labels, and a status scoring never reads. */
+    private static io.fabric8.kubernetes.api.model.Node node(String name, String zone) {
+        var builder = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels("kubernetes.io/hostname", name).endMetadata()
+                .withNewStatus().addNewImage().withNames("registry.example/big:" + "x".repeat(500)).endImage()
+                .endStatus();
+        if (zone != null) {
+            builder.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
+        }
+        return builder.build();
+    }
+
     /** Records what the scheduler's state would be told. */
     static final class RecordingListener implements ClusterView.PodListener {
         final List<Pod> changed = new CopyOnWriteArrayList<>();

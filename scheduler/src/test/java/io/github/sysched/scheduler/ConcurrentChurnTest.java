@@ -89,19 +89,18 @@ class ConcurrentChurnTest {
                             problems.add("wrong size: " + mixed);
                             continue;
                         }
-                        boolean anyZero = false;
-                        boolean allTen = true;
+                        java.util.TreeSet<Long> levels = new java.util.TreeSet<>();
                         for (int n = 0; n < all.size(); n++) {
                             long score = mixed.get(n).get("Score").asLong();
                             if (!mixed.get(n).get("Host").asString().equals(all.get(n)) || score < 0 || score > 10) {
                                 problems.add("bad entry: " + mixed);
                             }
-                            anyZero |= score == 0;
-                            allTen &= score == 10;
+                            levels.add(score);
                         }
-                        // "empty" scores 10; the worst node scores 0 unless every raw score is 0
-                        if (mixed.get(2).get("Score").asLong() != 10 || !(anyZero || allTen)) {
-                            problems.add("inconsistent normalization: " + mixed);
+                        // the default (marginal) score's levels are dense ranks: the cheapest nodes 10, then 9, ...
+                        // with no level skipped (upstream's score instead gave "empty" 10 and the worst node 0)
+                        if (levels.last() != 10 || levels.first() != 10 - (levels.size() - 1)) {
+                            problems.add("inconsistent levels: " + mixed);
                         }
                         calls += 2;
                     }

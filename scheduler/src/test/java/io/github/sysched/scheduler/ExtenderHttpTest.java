@@ -124,9 +124,10 @@ class ExtenderHttpTest {
         String request = "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":[\"node-empty\",\"node-full\",\"node-y\"]}";
         HttpResponse<String> response = harness.post("/prioritize", request);
         assertThat(response.statusCode()).isEqualTo(200);
-        // nginx next to nginx: raw 0 everywhere (node-y also hosts an nginx set) -> all 10.
+        // nginx next to nginx adds 0 (node-y also hosts an nginx set): 10; the empty node costs the opening cost
+        // (20) of the default marginal score: the next level, 9 (upstream's score gave all three 10).
         assertThat(response.body()).isEqualTo(
-                "[{\"Host\":\"node-empty\",\"Score\":10},{\"Host\":\"node-full\",\"Score\":10},{\"Host\":\"node-y\",\"Score\":10}]");
+                "[{\"Host\":\"node-empty\",\"Score\":9},{\"Host\":\"node-full\",\"Score\":10},{\"Host\":\"node-y\",\"Score\":10}]");
     }
 
     @Test
@@ -134,7 +135,8 @@ class ExtenderHttpTest {
         SyscallSet redis = Harness.profileSet("redis");
         Pod pod = Harness.pod("redis-x", redis);
         JsonNode result = harness.postJson("/prioritize", Harness.argsWithNodes(pod, List.of("node-full", "node-empty")));
-        assertThat(result.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":0},{\"Host\":\"node-empty\",\"Score\":10}]");
+        // redis adds 26 next to nginx, more than the empty node's opening cost (20): one level below it
+        assertThat(result.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
     }
 
     @Test
@@ -142,7 +144,7 @@ class ExtenderHttpTest {
         SyscallSet redis = Harness.profileSet("redis");
         String pod = Harness.JSON.writeValueAsString(Harness.pod("redis-y", redis));
         JsonNode lower = harness.postJson("/prioritize", "{\"pod\":" + pod + ",\"nodenames\":[\"node-full\",\"node-empty\"]}");
-        assertThat(lower.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":0},{\"Host\":\"node-empty\",\"Score\":10}]");
+        assertThat(lower.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
         JsonNode upper = harness.postJson("/filter", "{\"POD\":" + pod + ",\"NODES\":{\"ITEMS\":["
                 + GOLDEN_NODE.formatted("node-x", "x", "x") + "]}}");
         assertThat(upper.get("Nodes").get("items").size()).isEqualTo(1);

@@ -102,7 +102,10 @@ class InformerStateTest {
                 .containsExactly(245L, 0L);
         String scores = harness.postJson("/prioritize",
                 Harness.argsWithNodeNames(Harness.pod("bare", null), java.util.List.of("n1", "n2"))).toString();
-        assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":0},{\"Host\":\"n2\",\"Score\":10}]");
+        // the default marginal score: n1 adds those 245, more than the empty n2's opening cost (20): one level lower
+        assertThat(harness.engine().marginalScores(java.util.List.of("n1", "n2"), Harness.profileSet("full")))
+                .containsExactly(245L, 0L);
+        assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":9},{\"Host\":\"n2\",\"Score\":10}]");
         assertThat(harness.getManagement("/actuator/prometheus").body())
                 .containsPattern("sysched_pods_fallback_total\\{reason=\"missing\",source=\"request\"} 1.0");
     }
@@ -149,8 +152,8 @@ class InformerStateTest {
         Pod incoming = Harness.podWithSeccomp("incoming", "RuntimeDefault", null);
         String scores = harness.postJson("/prioritize",
                 Harness.argsWithNodeNames(incoming, java.util.List.of("n1", "n2"))).toString();
-        // same set as the pod on n1: nothing extraneous there
-        assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":10},{\"Host\":\"n2\",\"Score\":0}]");
+        // same set as the pod on n1: nothing extraneous there (adds 0: 10); next to {read} it adds 316: one level lower
+        assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":10},{\"Host\":\"n2\",\"Score\":9}]");
         assertThat(harness.getManagement("/actuator/prometheus").body())
                 .containsPattern("sysched_pods_fallback_total\\{reason=\"missing\",source=\"request\"} 1.0");
     }

@@ -91,7 +91,7 @@ class PlacementEventsTest {
             harness.bindInMock(nginx2, "worker-b");
             harness.await("the second Event", () -> events(client).size() == 2);
             assertThat(events(client)).extracting(Event::getNote).contains("Bound to worker-b: adds ExS 26 there, "
-                    + "rank 2 of 2 candidates (sysched score 0 of 10); best worker-a (ExS 0), worst worker-b (ExS 26)");
+                    + "rank 2 of 2 candidates (sysched score 9 of 10); best worker-a (ExS 0), worst worker-b (ExS 26)");
 
             // nginx1 and the sentinel were never prioritized: no Event for them
             informerCaughtUp(harness, "sentinel");
@@ -148,7 +148,7 @@ class PlacementEventsTest {
 
             harness.await("the Event from /bind", () -> events(client).size() == 1);
             assertThat(events(client).get(0).getNote()).isEqualTo("Bound to worker-b: adds ExS 47 there, rank 1 of 2 "
-                    + "candidates (sysched score 3 of 10); best worker-b (ExS 47), worst worker-a (ExS 66)");
+                    + "candidates (sysched score 10 of 10); best worker-b (ExS 47), worst worker-a (ExS 66)");
 
             // the API server sets spec.nodeName (the mock does not): the informer now sees the binding too
             client.pods().inNamespace("default").withName("memcached1")
@@ -162,7 +162,7 @@ class PlacementEventsTest {
                     filter -> assertThat(filter).matches("verb=filter pod=default/memcached1 uid=" + uid
                             + " candidates=2 failed=0 took=\\d+\\.\\d{3}ms"),
                     prioritize -> assertThat(prioritize).matches("verb=prioritize pod=default/memcached1 uid=" + uid
-                            + " candidates=2 top=worker-b:exs=47:score=3,worker-a:exs=66:score=0 took=\\d+\\.\\d{3}ms"),
+                            + " candidates=2 top=worker-b:exs=47:score=10,worker-a:exs=66:score=9 took=\\d+\\.\\d{3}ms"),
                     bind -> assertThat(bind).matches("verb=bind pod=default/memcached1 uid=" + uid
                             + " node=worker-b took=\\d+\\.\\d{3}ms"));
             assertThat(lines.list).allSatisfy(line -> assertThat(line.getLevel()).isEqualTo(Level.DEBUG));

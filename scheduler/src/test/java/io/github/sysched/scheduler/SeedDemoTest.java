@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The SySched seed demo, driven the way kube-scheduler drives the extender: for each pod, POST /filter,
  * POST /prioritize, bind to the top-ranked node (by setting spec.nodeName in the mock API server, as the
- * real binding does), and let the pod informer count it.
+ * real binding does), and let the pod informer count it. With {@code scoring.mode=upstream}, so that every score
+ * is upstream SySched's figure; the default marginal score on the same demo: {@code MarginalScoringHttpTest}.
  */
 class SeedDemoTest {
 
@@ -35,7 +36,7 @@ class SeedDemoTest {
     static void start() {
         server = Harness.newServer();
         client = server.createClient();
-        harness = Harness.start(client);
+        harness = Harness.start(client, "sysched.scheduler.scoring.mode=upstream");
     }
 
     @AfterAll

@@ -25,6 +25,8 @@ class WeightsTest {
         uniform.place("b", "n2", ON_N2);
         assertThat(uniform.rawScores(List.of("n1", "n2"), INCOMING)).containsExactly(2L, 3L);
         assertThat(harnessless(uniform)).containsExactly(3, 0);
+        assertThat(io.github.sysched.scoring.ExtenderScoring.DEFAULT.scores(uniform, List.of("n1", "n2"), INCOMING))
+                .as("the default, marginal score").containsExactly(10, 9);
 
         KubernetesMockServer server = Harness.newServer();
         KubernetesClient client = server.createClient();
@@ -34,9 +36,11 @@ class WeightsTest {
             harness.bindInMock(harness.create(Harness.pod("b", ON_N2)), "n2");
             // ptrace weighs 1000: n1 now leaves write + ptrace = 1001, n2 still 3
             assertThat(harness.engine().rawScores(List.of("n1", "n2"), INCOMING)).containsExactly(1001L, 3L);
+            // the default (marginal) score ranks the cheaper node first: n2 10, n1 9 (uniform weights: the reverse)
+            assertThat(harness.engine().marginalScores(List.of("n1", "n2"), INCOMING)).containsExactly(1001L, 3L);
             String scores = harness.postJson("/prioritize",
                     Harness.argsWithNodeNames(Harness.pod("incoming", INCOMING), List.of("n1", "n2"))).toString();
-            assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":0},{\"Host\":\"n2\",\"Score\":10}]");
+            assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":9},{\"Host\":\"n2\",\"Score\":10}]");
         } finally {
             client.close();
             server.destroy();

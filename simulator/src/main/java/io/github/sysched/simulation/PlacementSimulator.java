@@ -2,6 +2,7 @@ package io.github.sysched.simulation;
 
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.scoring.MarginalExs;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.syscall.SyscallSet;
@@ -340,17 +341,11 @@ public final class PlacementSimulator {
         }
 
         private int[] extenderScores(Strategy.Scorer scorer, SyscallSet incoming) {
-            return switch (scorer) {
-                case EXS -> {
-                    int[] normalized = ExsNormalizer.normalize(extender.rawScores(candidateNames, incoming));
-                    int[] scores = new int[normalized.length];
-                    for (int j = 0; j < scores.length; j++) {
-                        scores[j] = ExsNormalizer.toExtenderScore(normalized[j]);
-                    }
-                    yield scores;
-                }
-                case MARGINAL -> MarginalExs.extenderScores(extender, candidateNames, incoming, settings.openingCost());
+            ExtenderScoring.Mode mode = switch (scorer) {
+                case EXS -> ExtenderScoring.Mode.UPSTREAM;
+                case MARGINAL -> ExtenderScoring.Mode.MARGINAL;
             };
+            return new ExtenderScoring(mode, settings.openingCost()).scores(extender, candidateNames, incoming);
         }
 
         /** The PodTopologySpread score's soft constraints for the pod (empty: the plugin does not score it). */

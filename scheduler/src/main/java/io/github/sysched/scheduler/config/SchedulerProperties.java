@@ -1,10 +1,12 @@
 package io.github.sysched.scheduler.config;
 
 import io.github.sysched.pod.ContainerPolicy;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallWeights;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -29,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  *                       defaultProfileNamespace/Name; the namespace is dropped when SeccompProfiles are
  *                       cluster-scoped)
  * @param weights        syscall name → whole-number weight for weighted ExS; names not listed weigh 1 (default none)
+ * @param scoring        what {@code /prioritize} answers
  * @param ipp            instance-per-pod classes
  * @param bind           the {@code /bind} verb
  * @param inFlight       pods kube-scheduler is still deciding (docs/SCHEDULING.md)
@@ -47,6 +50,7 @@ import org.springframework.validation.annotation.Validated;
 public record SchedulerProperties(
         @DefaultValue @Valid DefaultProfile defaultProfile,
         @DefaultValue @NotNull Map<String, Long> weights,
+        @DefaultValue @Valid Scoring scoring,
         @DefaultValue @Valid Ipp ipp,
         @DefaultValue @Valid Bind bind,
         @DefaultValue @Valid InFlight inFlight,
@@ -69,6 +73,23 @@ public record SchedulerProperties(
      */
     public record DefaultProfile(@DefaultValue("default") @NotBlank String namespace,
                                  @DefaultValue("full-seccomp") @NotBlank String name) {
+    }
+
+    /**
+     * The extender's score (docs/PLACEMENT.md §2).
+     *
+     * @param mode        {@code marginal} (default: the exposure the pod adds on each node, an opening cost for an
+     *                    empty node, the 11 levels spent where the candidates differ) or {@code upstream} (SySched's:
+     *                    the node's ExS after the placement, normalized to 0..100 and rounded to 0..10)
+     * @param openingCost the marginal score's cost of an empty node, in (weighted) syscalls (default 20): a node whose
+     *                    pods make the pod add less than this beats an empty one
+     */
+    public record Scoring(@DefaultValue("marginal") @NotNull ExtenderScoring.Mode mode,
+                          @DefaultValue("20") @Min(0) long openingCost) {
+
+        public ExtenderScoring extenderScoring() {
+            return new ExtenderScoring(mode, openingCost);
+        }
     }
 
     /**

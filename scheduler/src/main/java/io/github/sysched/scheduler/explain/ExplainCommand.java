@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.config.SchedulerProperties;
+import io.github.sysched.scheduler.extender.ExtenderObserver;
 import io.github.sysched.scheduler.extender.ExtenderService;
+import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ExtenderState;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -63,7 +65,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = ExplainCommand.Version.class,
         sortOptions = false, usageHelpWidth = 110,
         description = {"Explains where sysched would place a pod, and why: for each node the ExS the pod would add "
-                + "there (what the extender's score ranks, lower is better), the extender's score (0..10), the node's "
+                + "there (what the extender's score ranks, lower is better; with the marginal score an empty node counts as "
+                + "the opening cost), the extender's score (0..10), the node's "
                 + "attack surface |U| now and after, the syscalls that would become extraneous (those of the node's "
                 + "pods the pod may not make, and those of the pod the node's pods may not make), and the node sysched "
                 + "would choose.",
@@ -216,7 +219,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     nameOf(pod), uid, resolution.syscalls().cardinality(),
                     resolution.origin().name().toLowerCase(), currentNode, target.from(), target.admission());
             ExtenderService service = new ExtenderService(extender.state(), extender.view(), ExtenderState.inFlight(
-                    extender.resolver(), extender.state(), properties, new SimpleMeterRegistry()));
+                    extender.resolver(), extender.state(), properties, new SimpleMeterRegistry()), Leadership.ALWAYS,
+                    properties.scoring().extenderScoring(), ExtenderObserver.NONE);
             Explanation explanation = Explanation.of(facts, pod, resolution, clusterNodes, service, extender.state(),
                     notes);
             if (output == Format.json) {

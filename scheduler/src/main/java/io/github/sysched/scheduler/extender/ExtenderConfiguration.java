@@ -30,8 +30,9 @@ public class ExtenderConfiguration {
     /** Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions). */
     @Bean
     ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight,
-                                    Leadership leadership, ObjectProvider<ExtenderObserver> observers) {
-        return new ExtenderService(state, view, inFlight, leadership,
+                                    Leadership leadership, SchedulerProperties properties,
+                                    ObjectProvider<ExtenderObserver> observers) {
+        return new ExtenderService(state, view, inFlight, leadership, properties.scoring().extenderScoring(),
                 ExtenderObserver.all(observers.orderedStream().toList()));
     }
 

@@ -7,7 +7,7 @@ import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +30,10 @@ import java.util.Set;
  * risk co-locating classes.
  *
  * <p><b>Prioritize</b> first waits, as boundedly, for earlier in-flight pods that may land on its nodes (their
- * placement changes the scores), then scores each candidate by the ExS the pod would add there (lower is better),
- * normalized like upstream SySched (0..100, reversed) and scaled to the extender range 0..10. Pods still undecided
- * after the wait are left out of the scores (ExS degrades to what the extender knows).
+ * placement changes the scores), then answers {@link ExtenderScoring}: by default the marginal ExS score (the exposure
+ * the pod adds on each candidate, an opening cost for empty nodes, 0..10 levels spent where candidates differ), or
+ * upstream SySched's normalized ExS ({@code sysched.scheduler.scoring.mode}). Pods still undecided after the wait are
+ * left out of the scores (ExS degrades to what the extender knows).
  *
  * <p>The pod's syscall set and class are resolved once per scheduling attempt (by {@link InFlightPods}) and reused by
  * its filter, prioritize and bind calls. The verbs over {@link ScoringPod} and node names
@@ -50,22 +51,27 @@ public class ExtenderService {
     private final ClusterView view;
     private final InFlightPods inFlight;
     private final Leadership leadership;
+    private final ExtenderScoring scoring;
     private final ExtenderObserver observer;
 
-    /** {@code observer} hears of every answer (the debug log line, the placement Events). */
+    /**
+     * {@code scoring} is what {@code /prioritize} answers ({@code sysched.scheduler.scoring.*}); {@code observer}
+     * hears of every answer (the debug log line, the placement Events).
+     */
     public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight, Leadership leadership,
-                           ExtenderObserver observer) {
+                           ExtenderScoring scoring, ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.view = view;
         this.inFlight = inFlight;
         this.leadership = leadership;
+        this.scoring = scoring;
         this.observer = observer;
     }
 
-    /** Without leader election and observers. */
+    /** Without leader election and observers, with the default score ({@link ExtenderScoring#DEFAULT}). */
     public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight) {
-        this(state, view, inFlight, Leadership.ALWAYS, ExtenderObserver.NONE);
+        this(state, view, inFlight, Leadership.ALWAYS, ExtenderScoring.DEFAULT, ExtenderObserver.NONE);
     }
 
     /**
@@ -211,16 +217,11 @@ public class ExtenderService {
 
     /**
      * The one scoring of the extender: the ExS {@code incoming} would add on each of {@code nodes} and the extender
-     * score (0..10) that ranks them. {@code /prioritize} answers it and the {@code explain} command prints it; a new
-     * score (e.g. common's {@code MarginalExs}) replaces it here.
+     * score (0..10) that ranks them, both from common's {@link ExtenderScoring} (the configured score, which the
+     * simulator calls too). {@code /prioritize} answers it and the {@code explain} command prints it.
      */
     public NodeScores scores(List<String> nodes, SyscallSet incoming) {
-        long[] raw = engine.rawScores(nodes, incoming);
-        int[] normalized = ExsNormalizer.normalize(raw);
-        int[] scores = new int[normalized.length];
-        for (int i = 0; i < normalized.length; i++) {
-            scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
-        }
-        return new NodeScores(nodes, raw, scores);
+        ExtenderScoring.Ranking ranking = scoring.rank(engine, nodes, incoming);
+        return new NodeScores(nodes, ranking.exs(), ranking.scores());
     }
 }

@@ -8,7 +8,10 @@ import java.util.stream.IntStream;
 
 /**
  * What the extender decided for one pod: per candidate node (in request order), the ExS the pod would add there
- * ({@code exs}, what the score ranks; lower is better) and the extender score it answered ({@code scores}, 0..10).
+ * ({@code exs}, what the score is built from; lower is better) and the extender score it answered ({@code scores},
+ * 0..10). With the default marginal score {@code exs} is exactly what the pod adds (0 on an empty node, which the
+ * score nevertheless ranks at the opening cost, so a node where the pod adds a little can outscore an empty one);
+ * with {@code scoring.mode=upstream} it is upstream's raw figure, the node's ExS after the placement.
  * {@link ExtenderService#scores} is the one place that computes it: {@code /prioritize}, the placement Events and
  * the {@code explain} command all read this. The arrays are not copied: neither side changes them.
  */

@@ -201,7 +201,8 @@ class ExplainCommandTest {
             Run redis1 = cluster.explainJson("default/redis1");
             assertThat(redis1.exs("worker-a")).as(redis1.out()).isEqualTo(26);
             assertThat(redis1.exs("worker-b")).isZero();
-            assertThat(redis1.score("worker-a")).isZero();
+            // the default marginal score: 26 is more than the empty node's opening cost (20), one level lower
+            assertThat(redis1.score("worker-a")).isEqualTo(9);
             assertThat(redis1.score("worker-b")).isEqualTo(10);
             assertThat(redis1.chosen()).containsExactly("worker-b");
             JsonNode nextToNginx = redis1.node("worker-a");
@@ -231,17 +232,17 @@ class ExplainCommandTest {
             assertThat(nginx2.chosen()).containsExactly("worker-a");
         }
 
-        // memcached1: 66 next to the two nginx pods, 47 next to redis1; scores 0 and 3
+        // memcached1: 66 next to the two nginx pods, 47 next to redis1; scores 9 and 10 (upstream's score: 0 and 3)
         Pod[] beforeMemcached = {on("worker-a", "nginx1", NGINX), on("worker-b", "redis1", REDIS),
             on("worker-a", "nginx2", NGINX)};
         try (Cluster cluster = new Cluster(concat(beforeMemcached, pending("memcached1", MEMCACHED)))) {
             Run memcached1 = cluster.explainJson("default/memcached1");
             assertThat(memcached1.exs("worker-a")).isEqualTo(66);
             assertThat(memcached1.exs("worker-b")).isEqualTo(47);
-            assertThat(memcached1.score("worker-a")).isZero();
-            assertThat(memcached1.score("worker-b")).isEqualTo(3);
+            assertThat(memcached1.score("worker-a")).isEqualTo(9);
+            assertThat(memcached1.score("worker-b")).isEqualTo(10);
             assertThat(memcached1.chosen()).containsExactly("worker-b");
-            assertThat(memcached1.json().get("chosenScore").asInt()).isEqualTo(3);
+            assertThat(memcached1.json().get("chosenScore").asInt()).isEqualTo(10);
         }
         try (Cluster cluster = new Cluster(concat(beforeMemcached, pending("memcached1", MEMCACHED)))) {
             Run table = cluster.explain("memcached1", "--syscalls", "3");
@@ -251,13 +252,13 @@ class ExplainCommandTest {
             assertThat(table.out()).containsPattern("NODE +PODS +ExS +SCORE +RANK +\\|U\\| NOW->AFTER +EXTRANEOUS FOR "
                     + "THE POD \\(U\\\\P\\) +NEW FOR THE NODE'S PODS \\(P\\\\U\\)");
             String firstThree = String.join(",", MEMCACHED.difference(NGINX).names().subList(0, 3));
-            assertThat(table.out()).containsPattern("worker-a +2 +66 +0 +2 +98->" + NGINX.union(MEMCACHED).cardinality()
+            assertThat(table.out()).containsPattern("worker-a +2 +66 +9 +2 +98->" + NGINX.union(MEMCACHED).cardinality()
                     + " +" + NGINX.difference(MEMCACHED).cardinality() + ": [a-z0-9_,]+ \\+\\d+ +"
                     + MEMCACHED.difference(NGINX).cardinality() + ": " + firstThree + " \\+\\d+ \\(x2 pods\\)");
-            assertThat(table.out()).containsPattern("worker-b +1 +47 +3 +1 ");
+            assertThat(table.out()).containsPattern("worker-b +1 +47 +10 +1 ");
             assertThat(table.out()).contains("  not a candidate: control-plane: left-out, taint "
                     + "node-role.kubernetes.io/control-plane:NoSchedule not tolerated\n");
-            assertThat(table.out()).contains("\nsysched would choose worker-b (score 3 of 10, ExS 47)\n");
+            assertThat(table.out()).contains("\nsysched would choose worker-b (score 10 of 10, ExS 47)\n");
             assertThat(table.err()).isEmpty();
         }
         try (Cluster cluster = new Cluster(concat(beforeMemcached, pending("memcached1", MEMCACHED)))) {

@@ -8,6 +8,7 @@ import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoScope;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the mutators and validators read of the cluster, and nothing else: kube's cluster view in the service
@@ -33,4 +34,13 @@ public interface ClusterLookups {
     List<ProfileBinding> bindings(String namespace);
 
     Optional<Namespace> namespace(String name);
+
+    /**
+     * The distinct {@code topology.kubernetes.io/zone} values on the cluster's Nodes (empty when the view does not
+     * watch Nodes, which it does only for the replica-spread guard's {@code zones: auto}).
+     */
+    Set<String> nodeZones();
+
+    /** True when every Node carries the zone label (a DoNotSchedule zone constraint filters out the others). */
+    boolean everyNodeHasZone();
 }

@@ -1,8 +1,10 @@
 package io.github.sysched.webhook.config;
 
 import io.github.sysched.pod.ContainerPolicy;
+import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.spo.SpoApiVersion;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -27,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param binding            ProfileBinding behaviour
  * @param ipp                instance-per-pod classes
  * @param sandbox            policy for pods that end up unconfined (off by default)
+ * @param replicaSpread      the replica-spread guard: topologySpreadConstraints injected into replicas (on by
+ *                           default)
  * @param containers         how containers without a profile and init containers count (as the scheduler's
  *                           {@code sysched.scheduler.containers.*}: keep both equal)
  * @param annotationWriters  user names allowed to change our annotations on pod UPDATE (default none)
@@ -48,6 +52,7 @@ public record WebhookProperties(
         @DefaultValue @Valid Binding binding,
         @DefaultValue @Valid Ipp ipp,
         @DefaultValue @Valid Sandbox sandbox,
+        @DefaultValue @Valid ReplicaSpread replicaSpread,
         @DefaultValue @Valid Containers containers,
         @DefaultValue @NotNull List<String> annotationWriters,
         @DefaultValue @Valid Annotations annotations,
@@ -106,6 +111,35 @@ public record WebhookProperties(
     public record Sandbox(@DefaultValue("false") boolean enabled,
                           @DefaultValue("") String runtimeClassName,
                           @DefaultValue("") String ippClass) {
+    }
+
+    /**
+     * The replica-spread guard (docs/PLACEMENT.md): ExS alone puts the replicas of one application on one node,
+     * so pods of a ReplicaSet, StatefulSet or ReplicationController in the namespaces the webhook mutates get
+     * {@code topologySpreadConstraints} ({@code whenUnsatisfiable: DoNotSchedule}, {@code nodeTaintsPolicy: Honor})
+     * that kube-scheduler and cluster-autoscaler enforce. Pods with their own spread constraints or pod
+     * anti-affinity keep theirs; the opt-out label {@code =off} on the pod or its namespace exempts it.
+     *
+     * @param enabled        inject the constraints (default true)
+     * @param maxSkew        their {@code maxSkew} (default 1: at most ⌈r/N⌉ replicas of a workload per node)
+     * @param zones          {@code auto} (default: also over {@code topology.kubernetes.io/zone} while the Nodes
+     *                       carry at least two zone values; needs list/watch on Nodes), {@code on} or {@code off}
+     * @param optOutLabel    pod or namespace label whose value {@code off} exempts the pod (default
+     *                       {@code exs.sysched.io/replica-spread})
+     * @param schedulerNames only pods with one of these {@code spec.schedulerName}s (default none: every scheduler)
+     */
+    public record ReplicaSpread(@DefaultValue("true") boolean enabled,
+                                @DefaultValue("1") @Min(1) int maxSkew,
+                                @DefaultValue("auto") @NotNull Zones zones,
+                                @DefaultValue(ReplicaSpreadGuard.OPT_OUT_LABEL) @NotBlank String optOutLabel,
+                                @DefaultValue @NotNull List<String> schedulerNames) {
+
+        public enum Zones { AUTO, ON, OFF }
+
+        /** Whether the webhook must watch Nodes to decide about zones. */
+        public boolean watchesNodes() {
+            return enabled && zones == Zones.AUTO;
+        }
     }
 
     /**

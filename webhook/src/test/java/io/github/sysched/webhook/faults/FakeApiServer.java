@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,8 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * WireMock standing in for the Kubernetes API server, serving list and watch of what the webhook's informers
- * read (SPO v1beta1 SeccompProfiles, v1alpha1 ProfileBindings, Namespaces): the {@code default} namespace opted
- * in with the SySched demo's nginx and full-seccomp profiles and nginx binding. Each object is also served on
+ * read (SPO v1beta1 SeccompProfiles, v1alpha1 ProfileBindings, Namespaces, and Nodes, which the replica-spread
+ * guard's {@code zones: auto} watches by default): the {@code default} namespace opted in with the SySched demo's
+ * nginx and full-seccomp profiles and nginx binding, two nodes without zone labels. Each object is also served on
  * its own, as a real API server would, so that a webhook reading objects per request would work, and be seen
  * doing so. A watch stays open for {@link #WATCH_LENGTH}, then the client reconnects, as after a routine watch
  * expiry. Faults are stubs of higher priority laid over that: {@link #slow}, {@link #failing};
@@ -53,7 +55,8 @@ final class FakeApiServer implements AutoCloseable {
     static final String SECCOMP_PROFILES = "/apis/security-profiles-operator.x-k8s.io/v1beta1/seccompprofiles";
     static final String PROFILE_BINDINGS = "/apis/security-profiles-operator.x-k8s.io/v1alpha1/profilebindings";
     static final String NAMESPACES = "/api/v1/namespaces";
-    static final List<String> COLLECTIONS = List.of(SECCOMP_PROFILES, PROFILE_BINDINGS, NAMESPACES);
+    static final String NODES = "/api/v1/nodes";
+    static final List<String> COLLECTIONS = List.of(SECCOMP_PROFILES, PROFILE_BINDINGS, NAMESPACES, NODES);
 
     /** Longer than 2s: fabric8 takes a watch that closes sooner without an event for a stale resourceVersion. */
     static final Duration WATCH_LENGTH = Duration.ofMillis(2500);
@@ -82,6 +85,8 @@ final class FakeApiServer implements AutoCloseable {
         serve(SECCOMP_PROFILES, "security-profiles-operator.x-k8s.io/v1beta1", "SeccompProfile", List.of(nginx, full));
         serve(PROFILE_BINDINGS, "security-profiles-operator.x-k8s.io/v1alpha1", "ProfileBinding", List.of(binding));
         serve(NAMESPACES, "v1", "Namespace", List.of(defaultNamespace));
+        serve(NODES, "v1", "Node", List.of(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build(),
+                new NodeBuilder().withNewMetadata().withName("node-b").endMetadata().build()));
     }
 
     /**

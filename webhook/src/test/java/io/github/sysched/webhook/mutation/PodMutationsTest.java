@@ -17,6 +17,8 @@ import io.github.sysched.webhook.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +42,7 @@ class PodMutationsTest {
         OwnedAnnotations owned = new OwnedAnnotations(namespaces);
         List<PodMutator> mutators = new ArrayList<>(List.of(new IppMutator(properties, namespaces),
                 new SandboxMutator(properties), new ProfileMutator(cluster, namespaces, properties, Reviews.JSON,
-                        registry), owned));
+                        registry), new ReplicaSpreadMutator(cluster, namespaces, properties), owned));
         AnnotationAwareOrderComparator.sort(mutators); // as Spring orders the beans it injects
         return new PodMutations(mutators, owned, Reviews.JSON);
     }
@@ -88,14 +90,17 @@ class PodMutationsTest {
 
         Admitted admitted = admit(mutations(), review);
 
-        assertThat(admitted.operations()).containsExactly("add /metadata/annotations");
-        assertThat(admitted.patch().get(0).path("value").propertyNames())
-                .containsExactlyInAnyOrder(PlacementAnnotations.SYSCALLS, PlacementAnnotations.PROFILES);
+        assertThat(admitted.operations()).containsExactly("add /metadata/annotations",
+                "add /spec/topologySpreadConstraints");
+        assertThat(admitted.patch().get(0).path("value").propertyNames()).containsExactlyInAnyOrder(
+                PlacementAnnotations.SYSCALLS, PlacementAnnotations.PROFILES, PlacementAnnotations.REPLICA_SPREAD);
         assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS).asString())
                 .syscalls().cardinality()).isEqualTo(98);
         assertThat(admitted.annotation(PlacementAnnotations.PROFILES).asString())
                 .isEqualTo("nginx1=default/nginx-seccomp (binding default/nginx-binding)");
-        assertThat(admitted.pod().path("spec")).as("annotate mode leaves the spec alone")
+        ObjectNode spec = ((ObjectNode) admitted.pod().path("spec")).deepCopy();
+        spec.remove("topologySpreadConstraints");
+        assertThat(spec).as("annotate mode leaves the spec alone but for the replica-spread guard")
                 .isEqualTo(review.at("/request/object/spec"));
         assertThat(registry.get("sysched.resolutions").tag("outcome", "BINDING").counter().count()).isEqualTo(1);
     }
@@ -324,5 +329,199 @@ class PodMutationsTest {
 
         assertThatThrownBy(() -> admit(mutations(), Reviews.fixture("/admission/pod-create-nginx-generatename.json")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("informers not synced yet");
+    }
+
+    /** The replica-spread guard ({@link ReplicaSpreadMutator}) in the pipeline. */
+    @Nested
+    class ReplicaSpread {
+
+        private static final String HOSTNAME = "kubernetes.io/hostname";
+        private static final String ZONE = "topology.kubernetes.io/zone";
+
+        private ObjectNode replicaSetPod() {
+            return Reviews.fixture("/admission/pod-create-nginx-generatename.json");
+        }
+
+        private static ObjectNode object(ObjectNode review) {
+            return (ObjectNode) review.at("/request/object");
+        }
+
+        private static JsonNode constraint(String key, int maxSkew, String matchLabels) {
+            return Reviews.json("{\"maxSkew\":" + maxSkew + ",\"topologyKey\":\"" + key + "\",\"whenUnsatisfiable\":"
+                    + "\"DoNotSchedule\",\"labelSelector\":{\"matchLabels\":" + matchLabels + "},"
+                    + "\"nodeTaintsPolicy\":\"Honor\"}");
+        }
+
+        private static final String NGINX1 = "{\"app\":\"nginx1\",\"pod-template-hash\":\"7f8d9c6b5d\"}";
+
+        @Test
+        void aReplicaSetPodGetsAHostnameConstraintOnItsReplicaSetsLabelsAndTheAnnotationSaysSo() {
+            Admitted admitted = admit(mutations(), replicaSetPod());
+
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints"))
+                    .containsExactly(constraint(HOSTNAME, 1, NGINX1));
+            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME);
+            assertThat(admitted.verdict().warnings()).noneMatch(w -> w.contains("replica"));
+        }
+
+        @Test
+        void zonesAutoAddsTheZoneConstraintOnlyWhileEveryNodeIsInOneOfAtLeastTwoZones() {
+            cluster.node("zone-a").node("zone-a");
+            assertThat(admit(mutations(), replicaSetPod()).annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
+                    .as("one zone").isEqualTo(HOSTNAME);
+
+            cluster.node("zone-b");
+            Admitted zoned = admit(mutations("replica-spread.max-skew", "2"), replicaSetPod());
+            assertThat(zoned.pod().at("/spec/topologySpreadConstraints"))
+                    .containsExactly(constraint(HOSTNAME, 2, NGINX1), constraint(ZONE, 2, NGINX1));
+            assertThat(zoned.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME + "," + ZONE);
+            assertThat(admit(mutations("replica-spread.zones", "off"), replicaSetPod())
+                    .annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME);
+
+            cluster.node(null);
+            assertThat(admit(mutations(), replicaSetPod()).annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
+                    .as("a node without a zone would fail a DoNotSchedule zone constraint").isEqualTo(HOSTNAME);
+        }
+
+        @Test
+        void zonesOnAddsTheZoneConstraintWhateverTheNodes() {
+            Admitted admitted = admit(mutations("replica-spread.zones", "on"), replicaSetPod());
+
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints"))
+                    .containsExactly(constraint(HOSTNAME, 1, NGINX1), constraint(ZONE, 1, NGINX1));
+        }
+
+        @Test
+        void aStatefulSetPodIsSelectedWithoutItsPerPodAndRevisionLabels() {
+            ObjectNode review = replicaSetPod();
+            ((ObjectNode) object(review).at("/metadata/ownerReferences/0")).put("kind", "StatefulSet").put("name", "db");
+            ObjectNode labels = (ObjectNode) object(review).at("/metadata/labels");
+            labels.removeAll().put("app", "db").put("controller-revision-hash", "db-6f5")
+                    .put("statefulset.kubernetes.io/pod-name", "db-0").put("apps.kubernetes.io/pod-index", "0");
+
+            Admitted admitted = admit(mutations(), review);
+
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints"))
+                    .containsExactly(constraint(HOSTNAME, 1, "{\"app\":\"db\"}"));
+        }
+
+        @Test
+        void podsWithTheirOwnSpreadingRulesKeepExactlyThem() {
+            ObjectNode constrained = replicaSetPod();
+            object(constrained).withObject("/spec").putArray("topologySpreadConstraints").add(Reviews.json(
+                    "{\"maxSkew\":3,\"topologyKey\":\"" + ZONE + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\","
+                            + "\"labelSelector\":{\"matchLabels\":{\"app\":\"nginx1\"}}}"));
+            ObjectNode antiAffine = replicaSetPod();
+            object(antiAffine).withObject("/spec").set("affinity", Reviews.json("""
+                    {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 10,
+                       "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname",
+                                           "labelSelector": {"matchLabels": {"app": "nginx1"}}}}]}}
+                    """));
+
+            for (ObjectNode review : List.of(constrained, antiAffine)) {
+                JsonNode sentSpec = object(review).path("spec").deepCopy();
+                Admitted admitted = admit(mutations(), review);
+                assertThat(admitted.pod().path("spec")).isEqualTo(sentSpec);
+                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
+            }
+        }
+
+        @Test
+        void ippCompatsAntiAffinityIsOursAndDoesNotStopTheGuard() {
+            ObjectNode review = replicaSetPod();
+            labelled(object(review), "ipp-class", "gold");
+
+            Admitted admitted = admit(mutations("ipp.mode", "compat"), review);
+
+            assertThat(admitted.pod().at("/spec/affinity/podAntiAffinity").isObject()).isTrue();
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints")).hasSize(1);
+        }
+
+        @Test
+        void theOptOutLabelOnThePodOrItsNamespaceAndOtherControllersAreLeftAlone() {
+            ObjectNode optedOut = replicaSetPod();
+            labelled(object(optedOut), "exs.sysched.io/replica-spread", "off");
+            cluster.namespace("batch", true, Map.of("exs.sysched.io/replica-spread", "off"));
+            ObjectNode inBatch = replicaSetPod();
+            ((ObjectNode) inBatch.path("request")).put("namespace", "batch");
+            object(inBatch).withObject("/metadata").put("namespace", "batch");
+            ObjectNode daemon = replicaSetPod();
+            ((ObjectNode) object(daemon).at("/metadata/ownerReferences/0")).put("kind", "DaemonSet");
+            ObjectNode bare = Reviews.podCreate("default", pod("default", "nginx:1.16"));
+
+            for (ObjectNode review : List.of(optedOut, inBatch, daemon, bare)) {
+                Admitted admitted = admit(mutations(), review);
+                assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
+            }
+            ObjectNode otherLabel = replicaSetPod();
+            labelled(object(otherLabel), "example.com/spread", "off");
+            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), otherLabel).pod()
+                    .at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), optedOut).pod()
+                    .at("/spec/topologySpreadConstraints").isArray()).as("the default label no longer counts").isTrue();
+        }
+
+        @Test
+        void namespacesTheWebhookDoesNotMutateAndADisabledGuardInjectNothing() {
+            cluster.namespace("plain", false);
+            ObjectNode plain = replicaSetPod();
+            ((ObjectNode) plain.path("request")).put("namespace", "plain");
+            object(plain).withObject("/metadata").put("namespace", "plain");
+
+            assertThat(admit(mutations(), plain).verdict().patch()).isNull();
+            assertThat(admit(mutations("replica-spread.enabled", "false"), replicaSetPod()).operations())
+                    .containsExactly("add /metadata/annotations");
+        }
+
+        @Test
+        void schedulerNamesLimitTheGuardToThePodsOfThoseSchedulers() {
+            PodMutations mutations = mutations("replica-spread.scheduler-names", "sysched-scheduler");
+            ObjectNode ours = replicaSetPod();
+            object(ours).withObject("/spec").put("schedulerName", "sysched-scheduler");
+
+            assertThat(admit(mutations, ours).pod().at("/spec/topologySpreadConstraints")).hasSize(1);
+            assertThat(admit(mutations, replicaSetPod()).pod().at("/spec/topologySpreadConstraints").isMissingNode())
+                    .as("no schedulerName is the default scheduler's").isTrue();
+        }
+
+        @Test
+        void aReinvocationRecognizesWhatTheFirstInjectedAndChangesNothing() {
+            cluster.node("zone-a").node("zone-b");
+            Admitted first = admit(mutations(), replicaSetPod());
+            ObjectNode again = replicaSetPod();
+            ((ObjectNode) again.path("request")).set("object", first.pod());
+
+            Admitted second = admit(mutations(), again);
+
+            assertThat(second.verdict().patch()).as("no change").isNull();
+            assertThat(second.pod()).isEqualTo(first.pod());
+            assertThat(second.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME + "," + ZONE);
+        }
+
+        @Test
+        void aClientCannotClaimItsOwnConstraintsWereInjected() {
+            ObjectNode review = replicaSetPod();
+            withAnnotations(object(review), PlacementAnnotations.REPLICA_SPREAD, HOSTNAME);
+            object(review).withObject("/spec").putArray("topologySpreadConstraints").add(Reviews.json(
+                    "{\"maxSkew\":5,\"topologyKey\":\"" + HOSTNAME + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\","
+                            + "\"labelSelector\":{\"matchLabels\":" + NGINX1 + "}}"));
+
+            Admitted admitted = admit(mutations(), review);
+
+            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints/0/maxSkew").asInt()).isEqualTo(5);
+        }
+
+        @Test
+        void aReplicaWithoutLabelsIsWarnedAboutAndLeftUnconstrained() {
+            ObjectNode review = replicaSetPod();
+            ((ObjectNode) object(review).path("metadata")).remove("labels");
+
+            Admitted admitted = admit(mutations(), review);
+
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+            assertThat(admitted.verdict().warnings()).anyMatch(w -> w.contains("no labels to select its replicas by"));
+        }
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** A {@link ClusterLookups} held in maps, for unit tests of mutators and validators (no API server, no Spring). */
 public final class InMemoryClusterLookups implements ClusterLookups {
@@ -28,6 +30,7 @@ public final class InMemoryClusterLookups implements ClusterLookups {
     private final List<ProfileBinding> bindings = new ArrayList<>();
     private final Map<String, Namespace> namespaces = new HashMap<>();
     private final PolicyMemo policies = new PolicyMemo();
+    private final List<String> zoneOfNode = new ArrayList<>();
     private String problem = "";
 
     public InMemoryClusterLookups(SpoScope scope) {
@@ -64,6 +67,19 @@ public final class InMemoryClusterLookups implements ClusterLookups {
             builder.editMetadata().addToLabels(MockKube.OPT_IN_LABEL, "true").endMetadata();
         }
         namespaces.put(name, builder.build());
+        return this;
+    }
+
+    /** A Node in {@code zone} (null: a node without the zone label). */
+    public InMemoryClusterLookups node(String zone) {
+        zoneOfNode.add(zone);
+        return this;
+    }
+
+    /** A namespace with these labels (and the opt-in label when {@code optedIn}). */
+    public InMemoryClusterLookups namespace(String name, boolean optedIn, Map<String, String> labels) {
+        namespace(name, optedIn);
+        namespaces.get(name).getMetadata().getLabels().putAll(labels);
         return this;
     }
 
@@ -106,5 +122,15 @@ public final class InMemoryClusterLookups implements ClusterLookups {
     @Override
     public Optional<Namespace> namespace(String name) {
         return Optional.ofNullable(namespaces.get(name));
+    }
+
+    @Override
+    public Set<String> nodeZones() {
+        return zoneOfNode.stream().filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public boolean everyNodeHasZone() {
+        return zoneOfNode.stream().allMatch(Objects::nonNull);
     }
 }

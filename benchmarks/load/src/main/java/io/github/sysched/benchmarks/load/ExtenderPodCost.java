@@ -6,7 +6,7 @@ import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.benchmarks.Fixtures;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.testsupport.TestCertificates;
 import java.io.IOException;
@@ -330,11 +330,12 @@ public final class ExtenderPodCost {
             PodRequests request = cluster.requests.get(size).get(0);
             List<String> names = new ArrayList<>();
             JSON.readTree(request.args()).get("NodeNames").forEach(n -> names.add(n.asString()));
-            int[] normalized = ExsNormalizer.normalize(cluster.mirror.rawScores(names, cluster.incomingSets.get(0)));
+            // the extender's default score (the chart's too), computed on the mirror of the same placements
+            int[] scores = ExtenderScoring.DEFAULT.scores(cluster.mirror, names, cluster.incomingSets.get(0));
             StringBuilder expected = new StringBuilder("[");
             for (int i = 0; i < names.size(); i++) {
                 expected.append(i == 0 ? "" : ",").append("{\"Host\":\"").append(names.get(i)).append("\",\"Score\":")
-                        .append(ExsNormalizer.toExtenderScore(normalized[i])).append('}');
+                        .append(scores[i]).append('}');
             }
             String prioritize = expected.append(']').toString();
             byte[] firstFilter = null;

@@ -9,7 +9,7 @@ import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.benchmarks.Fixtures;
 import io.github.sysched.demo.DemoHarness;
 import io.github.sysched.scoring.ExsEngine;
-import io.github.sysched.scoring.ExsNormalizer;
+import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
 import java.io.PrintStream;
 import java.net.URI;
@@ -301,12 +301,12 @@ final class ExtenderRoundTrip {
         }
     }
 
-    /** The extender's scores against ExS computed here on the same placements, normalized as the extender does. */
+    /** The extender's scores against its default score computed here on the same placements. */
     private void checkPrioritize(byte[] answer, Cluster cluster) {
-        int[] normalized = ExsNormalizer.normalize(cluster.mirror.rawScores(cluster.nodeNames, cluster.incomingSet));
+        int[] scores = ExtenderScoring.DEFAULT.scores(cluster.mirror, cluster.nodeNames, cluster.incomingSet);
         Map<String, Long> expected = new LinkedHashMap<>();
-        for (int i = 0; i < normalized.length; i++) {
-            expected.put(cluster.nodeNames.get(i), (long) ExsNormalizer.toExtenderScore(normalized[i]));
+        for (int i = 0; i < scores.length; i++) {
+            expected.put(cluster.nodeNames.get(i), (long) scores[i]);
         }
         Map<String, Long> actual = new LinkedHashMap<>();
         JSON.readTree(answer).forEach(e -> actual.put(e.path("Host").asString(), e.path("Score").asLong()));
