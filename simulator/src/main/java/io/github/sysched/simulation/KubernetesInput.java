@@ -61,6 +61,18 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
     }
 
     /**
+     * The objects of {@code text}, read as the content of a file named {@code file} ({@code .json}: one JSON
+     * document, else a YAML stream), which also names it in messages.
+     *
+     * @throws IllegalArgumentException when the text is not valid YAML or JSON, or holds an invalid object
+     */
+    public static KubernetesInput parse(String text, String file) {
+        Builder builder = new Builder();
+        builder.addText(text, file);
+        return builder.build();
+    }
+
+    /**
      * The documents of a YAML stream, each as JSON text, leaving out empty ones (only comments or blanks). Read by a
      * YAML parser, so every valid separator counts ({@code ---} followed by a comment or by content, {@code ...}
      * document ends) and a {@code ---} inside a block scalar does not.
@@ -116,9 +128,13 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
+            addText(text, file.toString());
+        }
+
+        void addText(String text, String file) {
             List<String> documents;
             try {
-                documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
+                documents = file.endsWith(".json") ? List.of(text) : yamlDocuments(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }

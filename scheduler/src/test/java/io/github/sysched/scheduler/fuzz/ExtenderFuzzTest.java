@@ -243,7 +243,7 @@ class ExtenderFuzzTest {
         return new FuzzInputs.Input(index, "huge-node-names", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static List<JsonNode> argsSeeds() {
+    static List<JsonNode> argsSeeds() {
         SyscallSet nginx = Harness.profileSet("nginx");
         Pod annotated = Harness.pod("web", nginx);
         Pod classed = Harness.pod("tenant-a", nginx, Map.of("ipp-class", "tenant-a"),
@@ -257,7 +257,7 @@ class ExtenderFuzzTest {
                 Harness.JSON.readTree(Harness.argsWithNodes(classed, nodes)));
     }
 
-    private static List<JsonNode> bindSeeds() {
+    static List<JsonNode> bindSeeds() {
         return List.of(
                 Harness.JSON.readTree("{\"PodName\":\"placed\",\"PodNamespace\":\"default\",\"PodUID\":\"u1\","
                         + "\"Node\":\"node-a\"}"),
