@@ -193,3 +193,43 @@ topologySpreadConstraints:
 affinity:
   {{- toYaml (mergeOverwrite (deepCopy $anti) (deepCopy (default dict .affinity))) | nindent 2 }}
 {{- end }}
+
+{{/*
+Seconds in a duration: Go's (cert-manager, kube-scheduler: 1h30m, 2.5s) or Spring's (number and ms|s|m|h|d).
+values.schema.json restricts the inputs to those forms. Prints a float ("2", "0.5", "1.296e+06" never: %v keeps
+plain notation below 1e21).
+*/}}
+{{- define "sysched.durationSeconds" -}}
+{{- $units := dict "ns" 0.000000001 "us" 0.000001 "µs" 0.000001 "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 "d" 86400.0 -}}
+{{- $total := 0.0 -}}
+{{- range $part := regexFindAll "[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h|d)" . -1 -}}
+{{- $unit := regexFind "(ns|us|µs|ms|s|m|h|d)$" $part -}}
+{{- $total = addf $total (mulf (float64 (trimSuffix $unit $part)) (get $units $unit)) -}}
+{{- end -}}
+{{- $total -}}
+{{- end }}
+
+{{/*
+Renewal margin of the webhook's serving certificate in seconds: how long before expiry a renewal is due
+(cert-manager: tls.certManager.renewBefore; self-signed: tls.selfSigned.renewBefore, else a third of the lifetime,
+as the app's RenewalPolicy does).
+*/}}
+{{- define "sysched.tls.renewalMarginSeconds" -}}
+{{- if eq .Values.tls.mode "cert-manager" -}}
+{{- include "sysched.durationSeconds" .Values.tls.certManager.renewBefore -}}
+{{- else if .Values.tls.selfSigned.renewBefore -}}
+{{- include "sysched.durationSeconds" .Values.tls.selfSigned.renewBefore -}}
+{{- else -}}
+{{- divf (include "sysched.durationSeconds" .Values.tls.selfSigned.duration) 3 -}}
+{{- end -}}
+{{- end }}
+
+{{/* PromQL selector labels of one component's scrape target, as the chart's ServiceMonitor names it. */}}
+{{- define "sysched.monitoring.target" -}}
+job="{{ .job }}", namespace="{{ .ctx.Release.Namespace }}"
+{{- end }}
+
+{{/* An alert's labels: monitoring.prometheusRule.alertLabels, then the alert's own (severity wins). */}}
+{{- define "sysched.alertLabels" -}}
+{{- toYaml (mergeOverwrite (deepCopy (default dict .extra)) .own) -}}
+{{- end }}

@@ -27,7 +27,8 @@ class AppConfigTest {
   static final Set<String> WEBHOOK_KEYS = Set.of("mode", "opt-in-label", "all-namespaces", "exempt-namespaces", "spo",
       "default-profile", "binding", "ipp", "annotation-writers", "tls", "request-deadline", "failure-mode",
       "max-request-size", "sandbox", "containers");
-  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers");
+  static final Set<String> SCHEDULER_KEYS = Set.of("default-profile", "weights", "ipp", "bind", "spo", "containers",
+      "events");
 
   /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
   static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -126,6 +127,22 @@ class AppConfigTest {
         Rendered.at(webhookConfig(r, webhook(r)), "sysched.webhook.containers"));
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.unprofiled")).isEqualTo("default-profile");
     assertThat((Object) Rendered.at(app, "sysched.scheduler.containers.init")).isEqualTo("count");
+  }
+
+  @Test
+  void placementEventsAndTheDecisionLogReachTheExtender() {
+    Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
+    assertThat((Object) Rendered.at(defaults, "sysched.scheduler.events")).isEqualTo(
+        Map.of("enabled", true, "per-second", 10, "burst", 100));
+    assertThat(defaults).doesNotContainKey("logging");
+
+    Rendered r = render("cert-manager", Map.of("scheduler.events.enabled", false, "scheduler.events.perSecond", 2,
+        "scheduler.logDecisions", true));
+    Map<String, Object> app = appConfig(r, scheduler(r));
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.enabled")).isEqualTo(false);
+    assertThat((Object) Rendered.at(app, "sysched.scheduler.events.per-second")).isEqualTo(2);
+    assertThat(Rendered.<Map<String, Object>>at(app, "logging.level"))
+        .containsEntry("io.github.sysched.scheduler.decisions", "debug");
   }
 
   @Test

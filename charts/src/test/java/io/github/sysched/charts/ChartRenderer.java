@@ -37,7 +37,7 @@ final class ChartRenderer {
   /** The value sets the tests run against, by name of the file under src/test/resources/values. */
   static final List<String> VALUE_SETS = List.of(
       "cert-manager", "self-signed", "ipp-compat", "ipp-fast",
-      "second-scheduler", "second-scheduler-bind", "bind", "everything");
+      "second-scheduler", "second-scheduler-bind", "bind", "monitoring", "everything");
 
   static Rendered render(String valueSet) {
     return render(valueSet, Map.of());

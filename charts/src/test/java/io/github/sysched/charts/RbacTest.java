@@ -192,11 +192,11 @@ class RbacTest {
 
   @ParameterizedTest
   @FieldSource("VALUE_SETS")
-  void bothServicesMayCreateEventsInTheReleaseNamespaceOnly(String valueSet) {
+  void bothServicesMayCreateCoreEventsInTheReleaseNamespaceOnly(String valueSet) {
     Rendered r = render(valueSet);
     for (Deployment d : List.of(AppConfigTest.webhook(r), AppConfigTest.scheduler(r))) {
       List<Grant> events = grantsOf(r, saOf(d)).stream()
-          .filter(x -> x.rule().getResources().contains("events")).toList();
+          .filter(x -> x.rule().getResources().contains("events") && x.rule().getApiGroups().contains("")).toList();
       assertThat(events).as(saOf(d)).singleElement().satisfies(x -> {
         assertThat(x.roleKind()).isEqualTo("Role");
         assertThat(x.namespace()).isEqualTo(NAMESPACE);
@@ -205,7 +205,30 @@ class RbacTest {
       });
     }
     assertThat(r.all(ClusterRole.class)).flatExtracting(ClusterRole::getRules)
-        .noneMatch(rule -> ((PolicyRule) rule).getResources().contains("events"));
+        .noneMatch(rule -> ((PolicyRule) rule).getResources().contains("events")
+            && ((PolicyRule) rule).getApiGroups().contains(""));
+  }
+
+  /** The SyschedPlacement Events go on scheduled pods, so in any namespace: create and patch (a series), nothing more. */
+  @ParameterizedTest
+  @FieldSource("VALUE_SETS")
+  void onlyTheExtenderMayPostPlacementEventsInEveryNamespace(String valueSet) {
+    Rendered r = render(valueSet);
+    List<Grant> placement = grantsOf(r, saOf(AppConfigTest.scheduler(r))).stream()
+        .filter(x -> x.rule().getApiGroups().contains("events.k8s.io")).toList();
+    assertThat(placement).singleElement().satisfies(x -> {
+      assertThat(x.roleKind()).isEqualTo("ClusterRole");
+      assertThat(x.rule().getApiGroups()).containsExactly("events.k8s.io");
+      assertThat(x.rule().getResources()).containsExactly("events");
+      assertThat(x.rule().getVerbs()).containsExactlyInAnyOrder("create", "patch");
+      assertThat(x.rule().getResourceNames()).isNullOrEmpty();
+    });
+    assertThat(grantsOf(r, saOf(AppConfigTest.webhook(r))))
+        .noneMatch(x -> x.rule().getApiGroups().contains("events.k8s.io"));
+
+    Rendered off = render(valueSet, java.util.Map.of("scheduler.events.enabled", false));
+    assertThat(grantsOf(off, saOf(AppConfigTest.scheduler(off))))
+        .noneMatch(x -> x.rule().getApiGroups().contains("events.k8s.io"));
   }
 
   @ParameterizedTest

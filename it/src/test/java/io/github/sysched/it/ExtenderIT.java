@@ -65,7 +65,7 @@ class ExtenderIT {
     }
 
     /** An unannotated pod; {@code nginx} gives it the cluster-scoped SPO profile nginx-seccomp as Localhost. */
-    private static Pod pod(String name, String node, boolean nginx) {
+    static Pod pod(String name, String node, boolean nginx) {
         PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
                 .withUid("uid-" + name).endMetadata()
                 .withNewSpec().withNodeName(node).addNewContainer().withName(name).withImage("nginx:1.16").endContainer()
@@ -78,7 +78,7 @@ class ExtenderIT {
         return pod.build();
     }
 
-    private static HttpResponse<String> post(int port, String path, String json) throws Exception {
+    static HttpResponse<String> post(int port, String path, String json) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());

@@ -104,6 +104,23 @@ final class ServiceProcess implements AutoCloseable {
         throw new AssertionError(name + " not ready after " + START_TIMEOUT + " (last: " + last + "):\n" + log());
     }
 
+    /**
+     * {@code /actuator/prometheus} on the management port, asking for the OpenMetrics format (families declared
+     * with their types, so series names map back to them).
+     */
+    OpenMetricsScrape scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200
+                || !response.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text")) {
+            throw new AssertionError(name + " /actuator/prometheus answered " + response.statusCode() + " "
+                    + response.headers().firstValue("Content-Type").orElse("") + ":\n" + response.body());
+        }
+        return OpenMetricsScrape.parse(response.body());
+    }
+
     String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "(no output)";

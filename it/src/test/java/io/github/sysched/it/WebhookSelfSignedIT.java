@@ -1,6 +1,7 @@
 package io.github.sysched.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -8,8 +9,13 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
@@ -65,9 +71,25 @@ class WebhookSelfSignedIT {
                 ServiceTls.Response response = ServiceTls.post(published, WebhookChecks.SERVICE_DNS_NAME, httpsPort,
                         "/mutate", WebhookChecks.nginxPodCreate());
                 WebhookChecks.assertStampsNginxProfile(response);
+                assertExpiryMetricFollowsTheSecret(webhook, secret);
                 assertThat(webhook.log()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
             }
         }
+    }
+
+    /**
+     * The chart's certificate alerts read Spring Boot's {@code ssl_chain_expiry_seconds} for the SSL bundle
+     * {@code webhook}: in this mode too it must give the seconds until the earliest expiry in the served chain.
+     */
+    private static void assertExpiryMetricFollowsTheSecret(ServiceProcess webhook, Secret secret) throws Exception {
+        byte[] chain = Base64.getDecoder().decode(secret.getData().get("tls.crt"));
+        Instant notAfter = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(chain)).stream()
+                .map(c -> ((X509Certificate) c).getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
+        double expected = Duration.between(Instant.now(), notAfter).toSeconds();
+        assertThat(webhook.scrape().samples("ssl_chain_expiry_seconds"))
+                .filteredOn(s -> "webhook".equals(s.labels().get("bundle")))
+                .singleElement().satisfies(s -> assertThat(s.value()).isCloseTo(expected, within(300.0)));
     }
 
     private static void assertOwnedBy(OwnerReference owner, MutatingWebhookConfiguration configuration) {

@@ -271,6 +271,22 @@ public class ClusterView {
         }
     }
 
+    /**
+     * {@link #stop()}, then waits up to {@code timeout} until every informer has stopped (its watch closed), for a
+     * process that closes its client next: closed at once, the client would drop the watches' close handshakes.
+     */
+    public void stopAndWait(Duration timeout) throws InterruptedException {
+        stop();
+        List<CompletableFuture<Void>> stopped = informers().stream()
+                .map(informer -> informer.stopped().toCompletableFuture()).toList();
+        try {
+            CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.debug("informers not all stopped after {}: {}", timeout, e.toString());
+        }
+    }
+
     public boolean isRunning() {
         return running;
     }
@@ -295,6 +311,17 @@ public class ClusterView {
     public boolean synced(Resource resource) {
         SharedIndexInformer<?> informer = informer(resource);
         return informer != null && informer.hasSynced();
+    }
+
+    /** True while every informer of the view has its watch open (not only listed: {@link #synced()}). */
+    public boolean watching() {
+        for (Resource resource : resources) {
+            SharedIndexInformer<?> informer = informer(resource);
+            if (informer == null || !informer.isWatching()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.sysched.kube;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
@@ -55,8 +56,23 @@ public final class ClusterViewSettings {
         return this;
     }
 
-    public ClusterViewSettings onPods(ClusterView.PodListener listener) {
-        this.podListener = Objects.requireNonNull(listener, "listener");
+    /** What the view tells of each pod event: {@code listeners}, each in turn, in this order. */
+    public ClusterViewSettings onPods(ClusterView.PodListener... listeners) {
+        List<ClusterView.PodListener> all = List.of(listeners); // no nulls
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("onPods needs a listener");
+        }
+        this.podListener = all.size() == 1 ? all.get(0) : new ClusterView.PodListener() {
+            @Override
+            public void podChanged(Pod pod) {
+                all.forEach(listener -> listener.podChanged(pod));
+            }
+
+            @Override
+            public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                all.forEach(listener -> listener.podDeleted(pod, finalStateUnknown));
+            }
+        };
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler;
 
+import io.github.sysched.scheduler.explain.ExplainCommand;
 import io.github.sysched.scheduler.simulate.SimulateCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -15,10 +16,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class SchedulerApplication {
 
-    /** {@code simulate …} runs the placement simulator ({@link SimulateCommand}) instead of the service. */
+    /**
+     * {@code simulate …} runs the placement simulator ({@link SimulateCommand}), {@code explain …} explains a pod's
+     * placement on the live cluster ({@link ExplainCommand}), instead of the service.
+     */
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("simulate")) {
             System.exit(SimulateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("explain")) {
+            ExplainCommand.main(Arrays.copyOfRange(args, 1, args.length));
         }
         SpringApplication.run(SchedulerApplication.class, args);
     }

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -19,7 +20,8 @@ import org.springframework.core.env.Environment;
  * The Kubernetes layer in a Spring Boot service: the fabric8 client (in-cluster service account, else kubeconfig,
  * else the {@code kubernetes.*} system properties / {@code KUBERNETES_*} environment variables; tests point
  * {@code kubernetes.master} at the mock API server), and for the service's {@link ClusterView} bean its lifecycle,
- * the {@code informers} health indicator, the {@code sysched.cache.size{resource}} gauges and the NotReady Events
+ * the {@code informers} health indicator, the {@code sysched.cache.size{resource}} gauges, the {@code sysched.ready}
+ * gauge ({@link ReadinessGauge}) and the NotReady Events
  * on the service's own pod.
  */
 @AutoConfiguration
@@ -69,6 +71,17 @@ public class KubeAutoConfiguration {
                             .description("Objects in the informer caches").register(registry);
                 }
             };
+        }
+    }
+
+    /** {@code sysched.ready}, what the chart's availability alerts read. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({MeterBinder.class, HealthEndpoint.class})
+    static class ReadinessMetrics {
+
+        @Bean
+        ReadinessGauge readinessGauge(ObjectProvider<HealthEndpoint> health) {
+            return new ReadinessGauge(health);
         }
     }
 }

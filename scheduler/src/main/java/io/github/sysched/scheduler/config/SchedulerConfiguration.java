@@ -14,9 +14,7 @@ public class SchedulerConfiguration {
 
     @Bean
     SyscallWeights syscallWeights(SchedulerProperties properties) {
-        return properties.weights().isEmpty()
-                ? SyscallWeights.uniform()
-                : SyscallWeights.of(1, properties.weights());
+        return properties.syscallWeights();
     }
 
     @Bean

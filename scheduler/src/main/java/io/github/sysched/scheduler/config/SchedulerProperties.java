@@ -3,9 +3,11 @@ package io.github.sysched.scheduler.config;
 import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.spo.SpoApiVersion;
 import io.github.sysched.spo.SpoScope;
+import io.github.sysched.syscall.SyscallWeights;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,6 +37,7 @@ import org.springframework.validation.annotation.Validated;
  *                       {@code sysched.webhook.containers.*}: keep both equal)
  * @param maxRequestSize extender request bodies larger than this are refused with 413 (default {@code 8MB}:
  *                       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes)
+ * @param events         the {@code SyschedPlacement} Events on the pods the extender scored
  */
 @Validated
 @ConfigurationProperties("sysched.scheduler")
@@ -46,7 +49,13 @@ public record SchedulerProperties(
         @DefaultValue @Valid Spo spo,
         @DefaultValue @Valid Informer informer,
         @DefaultValue @Valid Containers containers,
-        @DefaultValue("8MB") @NotNull DataSize maxRequestSize) {
+        @DefaultValue("8MB") @NotNull DataSize maxRequestSize,
+        @DefaultValue @Valid Events events) {
+
+    /** The weights the extender's ExS engine counts with: {@link #weights}, every other name 1. */
+    public SyscallWeights syscallWeights() {
+        return weights.isEmpty() ? SyscallWeights.uniform() : SyscallWeights.of(1, weights);
+    }
 
     /**
      * @param name      name of the default SeccompProfile (default {@code full-seccomp})
@@ -94,6 +103,26 @@ public record SchedulerProperties(
      *                    anyway (default 10s)
      */
     public record Informer(@DefaultValue("10s") @NotNull Duration profileWait) {
+    }
+
+    /**
+     * When a pod the extender scored is bound (through {@code /bind}, or seen with {@code spec.nodeName} by the pod
+     * informer), an {@code events.k8s.io/v1} Event on the pod says where it went and why: reason
+     * {@code SyschedPlacement}. Events are sent in the background, paced by a token bucket; scheduling never waits for
+     * them.
+     *
+     * @param enabled       post the Events (default true; RBAC: create and patch on {@code events.events.k8s.io})
+     * @param perSecond     Event API calls per second, the token bucket's refill rate (default 10)
+     * @param burst         the token bucket's size (default 100)
+     * @param queueCapacity Events waiting to be sent; more are dropped and counted (default 1000)
+     * @param scoresKeptFor how long the scores of a pod are kept for its Event after its last prioritize (default
+     *                      10m); a pod bound later gets no Event
+     */
+    public record Events(@DefaultValue("true") boolean enabled,
+                         @DefaultValue("10") @Positive double perSecond,
+                         @DefaultValue("100") @Positive int burst,
+                         @DefaultValue("1000") @Positive int queueCapacity,
+                         @DefaultValue("10m") @NotNull Duration scoresKeptFor) {
     }
 
     /**

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -37,20 +38,24 @@ public class BindController {
     private final ClusterView view;
     private final ExtenderController.ExtenderMetrics metrics;
     private final ExtenderRequestReader reader;
+    private final ExtenderObserver observer;
 
     public BindController(KubernetesClient client, ClusterState state, ClusterView view,
-                          ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader) {
+                          ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader,
+                          ObjectProvider<ExtenderObserver> observers) {
         this.client = client;
         this.state = state;
         this.view = view;
         this.metrics = metrics;
         this.reader = reader;
+        this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
 
     @PostMapping(path = "/bind", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ExtenderBindingResult bind(HttpServletRequest request) throws IOException {
         ExtenderBindingArgs args = reader.read(request, ExtenderBindingArgs.class);
         Timer.Sample sample = metrics.start();
+        long started = System.nanoTime();
         String outcome = "error";
         try {
             if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
@@ -77,9 +82,13 @@ public class BindController {
                 return new ExtenderBindingResult("binding failed: " + e.getMessage());
             }
             Pod cached = view.pod(args.podNamespace(), args.podName());
-            if (cached != null && (isBlank(args.podUid()) || args.podUid().equals(cached.getMetadata().getUid()))) {
+            String uid = isBlank(args.podUid()) ? null : args.podUid();
+            if (cached != null && (uid == null || uid.equals(cached.getMetadata().getUid()))) {
                 state.assume(cached, args.node());
+                uid = cached.getMetadata().getUid();
             }
+            observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
+                    System.nanoTime() - started);
             outcome = "success";
             return new ExtenderBindingResult("");
         } finally {

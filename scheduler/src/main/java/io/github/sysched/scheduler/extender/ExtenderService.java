@@ -33,12 +33,19 @@ public class ExtenderService {
     private final ExsEngine engine;
     private final PodSetResolver resolver;
     private final ClusterView view;
+    private final ExtenderObserver observer;
 
     public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view) {
+        this(state, resolver, view, ExtenderObserver.NONE);
+    }
+
+    /** {@code observer} hears of every answer (the debug log line, the placement Events). */
+    public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.resolver = resolver;
         this.view = view;
+        this.observer = observer;
     }
 
     /** The state is complete once the pod informer's initial list has been applied. */
@@ -53,6 +60,7 @@ public class ExtenderService {
         if (!podsSynced()) {
             return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
         }
+        long started = System.nanoTime();
         String podClass = state.ippClassOf(args.pod());
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> passingNames = null;
@@ -81,7 +89,10 @@ public class ExtenderService {
             }
             passingNodes = new NodeList(items);
         }
-        return new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+        ExtenderFilterResult result = new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
+        observer.filtered(ExtenderObserver.PodRef.of(args.pod()), candidateNames(args).size(), failed,
+                System.nanoTime() - started);
+        return result;
     }
 
     private String ippReason(String podClass, String node) {
@@ -92,9 +103,9 @@ public class ExtenderService {
         if (IppClass.mayShareNode(podClass, classes)) {
             return null;
         }
-        List<String> others = classes.stream().filter(c -> !c.equals(podClass)).sorted().toList();
-        return "sysched IPP: node hosts pods of isolation class " + String.join(",", others)
-                + "; the pod has class " + podClass;
+        // One text for every node that fails this pod: kube-scheduler counts equal reasons in its FailedScheduling
+        // Event ("0/5 nodes are available: 3 node(s) run pods of another ...").
+        return "node(s) run pods of another sysched isolation class than the pod's (" + podClass + ")";
     }
 
     public List<HostPriority> prioritize(ExtenderArgs args) {
@@ -105,6 +116,7 @@ public class ExtenderService {
         if (args.pod() == null || !podsSynced()) {
             return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
         }
+        long started = System.nanoTime();
         SyscallSet incoming;
         try {
             incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
@@ -112,17 +124,29 @@ public class ExtenderService {
             // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
-        return score(nodes, incoming);
+        NodeScores scores = scores(nodes, incoming);
+        observer.prioritized(ExtenderObserver.PodRef.of(args.pod()), scores, System.nanoTime() - started);
+        return scores.hostPriorities();
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
     public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        int[] normalized = ExsNormalizer.normalize(engine.rawScores(nodes, incoming));
-        List<HostPriority> result = new ArrayList<>(nodes.size());
+        return scores(nodes, incoming).hostPriorities();
+    }
+
+    /**
+     * The one scoring of the extender: the ExS {@code incoming} would add on each of {@code nodes} and the extender
+     * score (0..10) that ranks them. {@code /prioritize} answers it and the {@code explain} command prints it; a new
+     * score (e.g. common's {@code MarginalExs}) replaces it here.
+     */
+    public NodeScores scores(List<String> nodes, SyscallSet incoming) {
+        long[] raw = engine.rawScores(nodes, incoming);
+        int[] normalized = ExsNormalizer.normalize(raw);
+        int[] scores = new int[normalized.length];
         for (int i = 0; i < normalized.length; i++) {
-            result.add(new HostPriority(nodes.get(i), ExsNormalizer.toExtenderScore(normalized[i])));
+            scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
         }
-        return result;
+        return new NodeScores(nodes, raw, scores);
     }
 
     /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */

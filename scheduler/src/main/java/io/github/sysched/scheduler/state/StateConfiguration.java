@@ -7,6 +7,8 @@ import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scoring.ExsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,8 +17,7 @@ public class StateConfiguration {
 
     @Bean
     SpoPodResolver spoPodResolver(SchedulerProperties properties) {
-        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name(),
-                properties.containers().policy());
+        return ExtenderState.profiles(properties);
     }
 
     @Bean
@@ -30,24 +31,13 @@ public class StateConfiguration {
         return new ClusterState(engine, resolver, fallback, properties.ipp().classLabel(), registry);
     }
 
-    /**
-     * The extender's view of the cluster: SeccompProfiles (the {@link SpoPodResolver}'s profiles), then pods, whose
-     * initial list rebuilds the whole state after a restart. {@code sysched.scheduler.spo.scope=auto} reads the
-     * scope from the CRD in the background, retrying until it is readable.
-     */
+    /** {@link ExtenderState#view}: the state first, then the other listeners (the placement Events). */
     @Bean
     ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                            ClusterState state) {
-        ClusterView view = new ClusterView(ClusterView.settings(client)
-                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
-                .version(properties.spo().version())
-                .scope(properties.spo().scope().configured())
-                .podsWaitForProfiles(properties.informer().profileWait())
-                .onScopeKnown(profiles::useScope)
-                .onProfilesChanged(profiles::profilesChanged)
-                .onPods(state));
-        profiles.attach(view::profiles, view.policies());
-        return view;
+                            ClusterState state, ObjectProvider<ClusterView.PodListener> listeners) {
+        return ExtenderState.view(client, properties, profiles,
+                Stream.concat(Stream.of(state), listeners.orderedStream().filter(l -> l != state))
+                        .toArray(ClusterView.PodListener[]::new));
     }
 
     /** Readiness details: the pods the state counts. */

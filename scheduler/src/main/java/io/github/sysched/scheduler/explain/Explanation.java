@@ -1,0 +1,164 @@
+package io.github.sysched.scheduler.explain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.github.sysched.scheduler.extender.ExtenderArgs;
+import io.github.sysched.scheduler.extender.ExtenderFilterResult;
+import io.github.sysched.scheduler.extender.ExtenderService;
+import io.github.sysched.scheduler.extender.NodeScores;
+import io.github.sysched.scheduler.state.ClusterState;
+import io.github.sysched.scheduler.state.PodSetResolver;
+import io.github.sysched.scoring.ExsEngine;
+import io.github.sysched.scoring.NodeSnapshot;
+import io.github.sysched.syscall.SyscallSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the extender would answer for one pod on the cluster as it is: per node the ExS the pod would add there (the
+ * extender's own {@link ExtenderService#scores}), the attack surface |U| before and after, and the syscalls that would
+ * become extraneous; the node sysched would choose. Built from the extender's own state and service, never a second
+ * scoring.
+ *
+ * @param pod    the pod and where its syscall set came from
+ * @param nodes  every node considered, scored ones first in the cluster's order, then those left out
+ * @param chosen the nodes with the highest extender score (one, unless kube-scheduler has a tie to break)
+ * @param notes  what the figures leave out
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chosen, Integer chosenScore,
+                          List<String> notes) {
+
+    /**
+     * @param syscalls     |P|, the pod's syscall set's size
+     * @param source       where the set came from: {@code annotation}, {@code missing} or {@code malformed} (the
+     *                     annotation; then the pod's own profiles, as the extender resolves such a pod)
+     * @param currentNode  where the pod runs now (its own contribution is left out of that node's figures)
+     * @param from         a manifest's object, e.g. {@code Deployment redis1}
+     * @param admission    how the manifest's pod was admitted ({@code dry-run}, or why not)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PodFacts(String namespace, String name, String uid, int syscalls, String source, String currentNode,
+                           String from, String admission) {
+    }
+
+    /**
+     * One node. {@code status} {@code scored}: every figure is set; {@code filtered} (sysched's IPP filter) and
+     * {@code left-out} (cordoned, or a taint the pod does not tolerate): {@code reason} says why.
+     *
+     * @param pods                the pods counted on the node now
+     * @param exs                 the ExS the pod would add there (the extender's raw score, lower is better)
+     * @param score               the extender's score (0..10)
+     * @param rank                1 + the candidates with a lower ExS
+     * @param attackSurfaceBefore |U|: syscalls some pod on the node may make now
+     * @param attackSurfaceAfter  |U ∪ P|
+     * @param extraneousForPod    U ∖ P: what the node's pods may make and this pod may not
+     * @param newForNodePods      P ∖ U: what this pod brings that none of the node's pods may make, extraneous for
+     *                            each of them ({@code pods} of them)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NodeFacts(String name, String status, String reason, Integer pods, Long exs, Integer score,
+                            Integer rank, Integer attackSurfaceBefore, Integer attackSurfaceAfter,
+                            List<String> extraneousForPod, List<String> newForNodePods) {
+
+        static NodeFacts notCandidate(String name, String status, String reason) {
+            return new NodeFacts(name, status, reason, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * @param pod         the pod as the extender would receive it
+     * @param resolution  its syscall set, resolved by the extender's resolver
+     * @param nodes       the cluster's nodes (in the order to print them)
+     * @param state       the extender's state, without the pod itself
+     */
+    static Explanation of(PodFacts facts, Pod pod, PodSetResolver.Resolution resolution, List<Node> nodes,
+                          ExtenderService service, ClusterState state, List<String> notes) {
+        SyscallSet incoming = resolution.syscalls();
+        List<NodeFacts> leftOut = new ArrayList<>();
+        List<String> candidates = new ArrayList<>();
+        for (Node node : nodes) {
+            String name = node.getMetadata().getName();
+            Optional<String> reason = unschedulable(node, pod);
+            if (reason.isPresent()) {
+                leftOut.add(NodeFacts.notCandidate(name, "left-out", reason.get()));
+            } else {
+                candidates.add(name);
+            }
+        }
+        ExtenderFilterResult filtered = service.filter(new ExtenderArgs(pod, null, candidates));
+        if (filtered.error() != null && !filtered.error().isEmpty()) {
+            throw new IllegalStateException("the extender's filter answered: " + filtered.error());
+        }
+        Map<String, String> failed = filtered.failedNodes() == null ? Map.of() : filtered.failedNodes();
+        List<String> passing = filtered.nodeNames() == null ? List.of() : filtered.nodeNames();
+        NodeScores scores = service.scores(passing, incoming);
+        ExsEngine engine = state.engine();
+        List<NodeFacts> rows = new ArrayList<>();
+        for (int i = 0; i < scores.size(); i++) {
+            String name = scores.nodes().get(i);
+            SyscallSet union = engine.attackSurface(name);
+            int pods = engine.node(name).map(NodeSnapshot::podCount).orElse(0);
+            rows.add(new NodeFacts(name, "scored", null, pods, scores.exs()[i], scores.scores()[i], scores.rank(i),
+                    union.cardinality(), union.union(incoming).cardinality(), union.difference(incoming).names(),
+                    pods == 0 ? List.of() : incoming.difference(union).names()));
+        }
+        Map<String, String> failedInOrder = new LinkedHashMap<>();
+        candidates.stream().filter(failed::containsKey).forEach(n -> failedInOrder.put(n, failed.get(n)));
+        failedInOrder.forEach((name, reason) -> rows.add(NodeFacts.notCandidate(name, "filtered", reason)));
+        rows.addAll(leftOut);
+        List<String> chosen = scores.chosen().stream().map(scores.nodes()::get).toList();
+        Integer chosenScore = chosen.isEmpty() ? null : scores.scores()[scores.chosen().get(0)];
+        return new Explanation(facts, rows, chosen, chosenScore, notes);
+    }
+
+    /**
+     * Why kube-scheduler would not consider {@code node} for {@code pod} before asking the extender, as far as
+     * explain models it: cordoned, or a {@code NoSchedule}/{@code NoExecute} taint the pod does not tolerate.
+     */
+    static Optional<String> unschedulable(Node node, Pod pod) {
+        if (node.getSpec() == null) {
+            return Optional.empty();
+        }
+        if (Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+            return Optional.of("unschedulable (cordoned)");
+        }
+        List<Toleration> tolerations = pod.getSpec() == null || pod.getSpec().getTolerations() == null
+                ? List.of() : pod.getSpec().getTolerations();
+        for (Taint taint : node.getSpec().getTaints() == null ? List.<Taint>of() : node.getSpec().getTaints()) {
+            boolean blocking = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
+            if (blocking && tolerations.stream().noneMatch(t -> tolerates(t, taint))) {
+                return Optional.of("taint " + taint.getKey() + (taint.getValue() == null ? "" : "=" + taint.getValue())
+                        + ":" + taint.getEffect() + " not tolerated");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** kube-scheduler's {@code Toleration.ToleratesTaint}. */
+    static boolean tolerates(Toleration toleration, Taint taint) {
+        if (toleration.getEffect() != null && !toleration.getEffect().isEmpty()
+                && !toleration.getEffect().equals(taint.getEffect())) {
+            return false;
+        }
+        if (toleration.getKey() != null && !toleration.getKey().isEmpty() && !toleration.getKey().equals(taint.getKey())) {
+            return false;
+        }
+        String operator = toleration.getOperator() == null ? "" : toleration.getOperator();
+        return switch (operator) {
+            case "Exists" -> true;
+            case "", "Equal" -> nullToEmpty(toleration.getValue()).equals(nullToEmpty(taint.getValue()));
+            default -> false;
+        };
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}
