@@ -33,7 +33,7 @@ for entry in "${TARGETS[@]}"; do
   echo "== $test (up to $EXECUTIONS executions or $DURATION)"
   status=0
   # coverage of all our classes (Jazzer's default is the test's package only); hooks as in verify (our classes)
-  JAZZER_FUZZ=1 ./mvnw -B -o -pl "$module" test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+  JAZZER_FUZZ=1 ./mvnw -B -pl "$module" test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.max_executions="$EXECUTIONS" -Djazzer.max_duration="$DURATION" \
       -Djazzer.instrument='io.github.sysched.**' >"$log" 2>&1 || status=$?
   done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
