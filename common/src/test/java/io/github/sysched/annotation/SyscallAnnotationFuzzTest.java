@@ -1,6 +1,7 @@
 package io.github.sysched.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -8,6 +9,8 @@ import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of the {@code exs.sysched.io/syscalls} codec. Under {@code ./mvnw verify} the
@@ -23,7 +26,14 @@ class SyscallAnnotationFuzzTest {
     private static final List<String> OTHER_NAMES = List.of("procexit", "signaldeliver", "container",
             "wéird,name;x%", "a/b", "~tilde", "");
 
+    /** Valid values to start from: the empty set, a forged {read}, and a profile-sized set with sources. */
+    static Stream<String> decodeAcceptsOrRefusesWithTheDocumentedException() {
+        return Stream.of("v1;;;", "v1;AQ;;forged", new SyscallAnnotation(SyscallSet.of("read", "write", "futex_waitv",
+                "procexit", "wéird,name;x%"), List.of("binding:default/b>default/p", "default:default/full")).encode());
+    }
+
     /** Any string: decodes, or is refused with {@link MalformedAnnotationException}; what decodes re-encodes to itself. */
+    @MethodSource
     @FuzzTest
     void decodeAcceptsOrRefusesWithTheDocumentedException(String value) {
         SyscallAnnotation decoded;
@@ -60,6 +70,12 @@ class SyscallAnnotationFuzzTest {
         List<String> sources = new ArrayList<>();
         for (int i = data.consumeInt(0, 8); i > 0; i--) {
             sources.add(data.consumeString(200));
+        }
+        if (sources.contains("")) {
+            // found by this target: ["", ""] and [""] encoded to values that decode to no source at all
+            assertThatThrownBy(() -> new SyscallAnnotation(SyscallSet.empty(), sources))
+                    .isInstanceOf(IllegalArgumentException.class);
+            return;
         }
         SyscallAnnotation original = new SyscallAnnotation(SyscallSet.of(names), sources);
 
