@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -173,7 +175,11 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             SpoApiVersion spo = SpoApiVersion.ofObjectVersion(version.substring(version.indexOf('/') + 1));
             boolean spoGroup = version.startsWith("security-profiles-operator.x-k8s.io/");
             switch (kind) {
-                case "Pod" -> workloads.add(named(as(object, Pod.class, where), where));
+                case "Pod" -> {
+                    Pod pod = named(as(object, Pod.class, where), where);
+                    containersNamed(pod.getSpec(), where);
+                    workloads.add(pod);
+                }
                 case "Deployment" -> {
                     Deployment deployment = named(as(object, Deployment.class, where), where);
                     workloads.add(deployment);
@@ -219,11 +225,28 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             return object;
         }
 
+        /** Containers are resolved and reported by name: the API server refuses a pod with a nameless one. */
+        private static void containersNamed(PodSpec spec, String where) {
+            if (spec == null) {
+                return;
+            }
+            for (String list : List.of("containers", "initContainers")) {
+                List<Container> containers = list.equals("containers") ? spec.getContainers() : spec.getInitContainers();
+                for (int i = 0; containers != null && i < containers.size(); i++) {
+                    if (containers.get(i) == null || containers.get(i).getName() == null
+                            || containers.get(i).getName().isEmpty()) {
+                        throw new IllegalArgumentException(where + ": " + list + "[" + i + "] without a name");
+                    }
+                }
+            }
+        }
+
         /** A controller becomes {@code replicas} pods of its template: both must make sense. */
         private static void controller(Integer replicas, PodTemplateSpec template, String where) {
             if (template == null || template.getSpec() == null) {
                 throw new IllegalArgumentException(where + ": without spec.template.spec");
             }
+            containersNamed(template.getSpec(), where);
             if (replicas != null && (replicas < 0 || replicas > MAX_REPLICAS)) {
                 throw new IllegalArgumentException(where + ": spec.replicas " + replicas + " is not between 0 and "
                         + MAX_REPLICAS);

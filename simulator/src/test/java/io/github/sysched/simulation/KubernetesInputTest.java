@@ -82,6 +82,8 @@ class KubernetesInputTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec.replicas 2000000000");
         assertThatThrownBy(() -> KubernetesInput.parse("apiVersion: v1\nkind: Pod\nmetadata: {}\n", "p.yaml"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Pod without metadata.name");
+        assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("1", template.replace("name: c, ", "")),
+                "d.yaml")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("containers[0] without a name");
         assertThat(KubernetesInput.parse(deployment.formatted("3", template), "d.yaml").workloads()).hasSize(1);
     }
 

@@ -87,8 +87,12 @@ public final class AdmissionOracle {
             problems.add("malformed AdmissionReview answer: " + abbreviate(review.toString()));
             return new Verdict(problems, false, false, false);
         }
-        boolean internalError = response.path("warnings").toString().contains(INTERNAL_ERROR)
-                || response.path("status").path("message").asString("").contains(INTERNAL_ERROR);
+        // the failure policy's own words open its warning or denial; other warnings may quote the request, which
+        // can hold the same words (the campaign found that)
+        boolean internalError = response.path("status").path("message").asString("").startsWith(INTERNAL_ERROR);
+        for (JsonNode warning : response.path("warnings")) {
+            internalError |= warning.asString("").startsWith(INTERNAL_ERROR);
+        }
         if (!response.path("allowed").asBoolean()) {
             JsonNode status = response.path("status");
             if (status.path("code").asInt(0) < 400 || status.path("message").asString("").isBlank()) {
