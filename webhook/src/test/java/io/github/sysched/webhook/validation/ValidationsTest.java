@@ -143,7 +143,10 @@ class ValidationsTest {
         assertThat(verdict.warnings()).isEmpty();
     }
 
-    /** Found by AdmissionPipelineFuzzTest: an SPO object of null made both validators throw (admitted unchecked). */
+    /**
+     * Seen in AdmissionPipelineFuzzTest's first run: an SPO object of null made both validators throw, and the
+     * request was admitted unchecked.
+     */
     @Test
     void anSpoRequestWithoutAnObjectIsDeniedAsABadRequest() {
         JsonNode binding = Reviews.review(SPO, "v1alpha1", "ProfileBinding", "profilebindings", "CREATE", "default",
