@@ -77,6 +77,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "sysched.tls.secretName" -}}
 {{- default (printf "%s-tls" (include "sysched.webhook.fullname" .)) .Values.tls.secretName }}
 {{- end }}
+{{- define "sysched.scheduler.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "sysched.scheduler.fullname" .)) .Values.scheduler.tls.secretName }}
+{{- end }}
+{{- define "sysched.kubeScheduler.clientSecretName" -}}
+{{- default (printf "%s-client-tls" (include "sysched.kubeScheduler.fullname" .)) .Values.scheduler.tls.clientSecretName }}
+{{- end }}
+{{/* Name of the extender's port: https with mutual TLS, http without (service meshes read the protocol from it). */}}
+{{- define "sysched.scheduler.portName" -}}
+{{- ternary "https" "http" .Values.scheduler.tls.enabled }}
+{{- end }}
 {{- define "sysched.certManager.servingCertName" -}}
 {{- include "sysched.webhook.fullname" . }}
 {{- end }}

@@ -15,7 +15,7 @@ import static io.github.sysched.charts.ChartRenderer.render;
 import static io.github.sysched.charts.LockoutSafetyTest.matches;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The extender has no authentication of its own: its port is reachable only from the schedulers that call it. */
+/** A second layer next to the extender's mutual TLS: its port is reachable only from the schedulers that call it. */
 class NetworkPolicyTest {
 
   private static NetworkPolicy policy(Rendered r) {
@@ -46,7 +46,7 @@ class NetworkPolicyTest {
       assertThat(matches(policy.getSpec().getPodSelector(), podLabels(AppConfigTest.webhook(r)))).as(vs).isFalse();
       assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
 
-      List<NetworkPolicyIngressRule> extender = rulesFor(policy, "http");
+      List<NetworkPolicyIngressRule> extender = rulesFor(policy, "https");
       // an ingress rule without peers admits everyone: every rule reaching the extender port must list its peers
       assertThat(extender).as(vs).allSatisfy(rule -> assertThat(rule.getFrom()).isNotEmpty());
       List<NetworkPolicyPeer> peers = extender.stream().flatMap(rule -> rule.getFrom().stream()).toList();
@@ -74,7 +74,7 @@ class NetworkPolicyTest {
   void extraClientsAreAddedAndThePolicyCanBeTurnedOff() {
     Rendered withClients = render("cert-manager", Map.of(
         "scheduler.networkPolicy.extenderClients[0].ipBlock.cidr", "10.0.0.0/24"));
-    List<NetworkPolicyPeer> peers = rulesFor(policy(withClients), "http").stream()
+    List<NetworkPolicyPeer> peers = rulesFor(policy(withClients), "https").stream()
         .flatMap(rule -> rule.getFrom().stream()).toList();
     assertThat(peers).singleElement().satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.0.0.0/24"));
 

@@ -73,9 +73,10 @@ class RbacTest {
   void noWildcardsAndNoWriteVerbsBeyondTheListedOnes(String valueSet) {
     for (PolicyRule rule : allRules(render(valueSet))) {
       assertThat(rule.getVerbs()).doesNotContain("*", "deletecollection", "escalate", "bind", "impersonate");
-      if (rule.getVerbs().contains("delete")) { // only the webhook's own TLS Secret (see the next test)
+      if (rule.getVerbs().contains("delete")) { // only the TLS Secrets the webhook writes (see the next test)
         assertThat(rule.getResources()).containsExactly("secrets");
-        assertThat(rule.getResourceNames()).containsExactly("sysched-webhook-tls");
+        assertThat(rule.getResourceNames()).containsExactlyInAnyOrder("sysched-webhook-tls", "sysched-scheduler-tls",
+            "sysched-kube-scheduler-client-tls");
       }
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups()).doesNotContain("*");
@@ -160,8 +161,9 @@ class RbacTest {
     // delete: setting the Secret's ownerReference needs it under OwnerReferencesPermissionEnforcement
     assertThat(secretRules).flatExtracting(PolicyRule::getVerbs)
         .containsExactlyInAnyOrder("create", "get", "update", "delete");
+    // named: the webhook's own Secret and the extender's two mutual-TLS Secrets it issues (scheduler.tls)
     assertThat(secretRules).filteredOn(rule -> !rule.getVerbs().contains("create"))
-        .allSatisfy(rule -> assertThat(rule.getResourceNames()).hasSize(1));
+        .allSatisfy(rule -> assertThat(rule.getResourceNames()).hasSize(3));
     assertThat(secretRules).filteredOn(rule -> rule.getVerbs().contains("create"))
         .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
     // only the webhook's ServiceAccount holds them

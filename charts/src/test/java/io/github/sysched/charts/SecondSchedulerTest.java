@@ -76,13 +76,14 @@ class SecondSchedulerTest {
     assertThat(extenders).hasSize(1);
     Map<String, Object> ext = extenders.get(0);
     assertThat(ext.keySet()).isSubsetOf(EXTENDER_KEYS);
-    assertThat(ext).containsEntry("filterVerb", "filter").containsEntry("prioritizeVerb", "prioritize")
+    // IPP off here: no filterVerb (ExtenderTlsWiringTest follows the mode)
+    assertThat(ext).doesNotContainKey("filterVerb").containsEntry("prioritizeVerb", "prioritize")
         .containsEntry("nodeCacheCapable", true).containsEntry("ignorable", true).containsEntry("httpTimeout", "2s")
         .containsEntry("weight", 3).doesNotContainKey("bindVerb");
 
     // urlPrefix → extender Service → container port 8888
     URI url = URI.create((String) ext.get("urlPrefix"));
-    assertThat(url.getScheme()).isEqualTo("http");
+    assertThat(url.getScheme()).isEqualTo("https"); // mutual TLS by default: ExtenderTlsWiringTest
     assertThat(url.getHost()).endsWith("." + NAMESPACE + ".svc");
     String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
     assertThat(WebhookConfigurationTest.resolveServicePort(r, svc, url.getPort()).getContainerPort()).isEqualTo(8888);

@@ -94,9 +94,10 @@ class StrictModelTest {
             "usages", "privateKey", "issuerRef"));
     Set<String> privateKey = Set.of("algorithm", "size", "encoding", "rotationPolicy");
     Set<String> issuerRef = Set.of("name", "kind", "group");
-    Set<String> usages = Set.of("server auth", "digital signature", "key encipherment");
+    Set<String> usages = Set.of("server auth", "client auth", "digital signature", "key encipherment");
     assertThat(r.generic("Issuer")).hasSize(2);
-    assertThat(r.generic("Certificate")).hasSize(2);
+    // CA, webhook serving, extender serving, kube-scheduler client (scheduler.tls, on by default)
+    assertThat(r.generic("Certificate")).hasSize(4);
     for (GenericKubernetesResource g : r.all(GenericKubernetesResource.class)) {
       assertThat(g.getApiVersion()).isEqualTo("cert-manager.io/v1");
       assertThat(g.getAdditionalProperties().keySet()).as("top-level of %s", g.getMetadata().getName())

@@ -119,11 +119,13 @@ class TlsTest {
     assertThat(Rendered.<Map<String, Object>>at(app, "sysched.webhook.tls"))
         .doesNotContainKeys("renew-before", "ca-renew-before");
 
-    // the Secret the app writes is the one its Role may get/update
+    // the Secrets the app writes (its own; the extender's mutual-TLS pair) are the ones its Role may get/update
     Role role = r.all(Role.class).stream().filter(ro -> ro.getRules().stream()
         .anyMatch(rule -> rule.getResources().contains("secrets"))).findFirst().orElseThrow();
     assertThat(role.getRules()).filteredOn(rule -> rule.getVerbs().contains("update"))
-        .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly(secret));
+        .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly(secret,
+            Rendered.at(app, "sysched.webhook.tls.extender.server-secret"),
+            Rendered.at(app, "sysched.webhook.tls.extender.client-secret")));
   }
 
   @Test

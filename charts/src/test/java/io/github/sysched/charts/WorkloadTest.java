@@ -141,14 +141,14 @@ class WorkloadTest {
 
   @ParameterizedTest
   @FieldSource("VALUE_SETS")
-  void extenderServiceIsPlainHttpOn8888(String valueSet) {
+  void extenderServiceIsOn8888(String valueSet) {
     Rendered r = render(valueSet);
     String svc = r.all(io.fabric8.kubernetes.api.model.Service.class).stream()
         .filter(s -> s.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 8888))
         .findFirst().orElseThrow().getMetadata().getName();
     ContainerPort cp = WebhookConfigurationTest.resolveServicePort(r, svc, 8888);
     assertThat(cp.getContainerPort()).isEqualTo(8888);
-    assertThat(cp.getName()).isEqualTo("http");
+    assertThat(cp.getName()).as("mutual TLS by default").isEqualTo("https");
     assertThat(AppConfigTest.scheduler(r).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
         .contains(cp);
   }

@@ -44,8 +44,13 @@ public final class ExsEngine {
         return weights;
     }
 
-    /** Counts pod {@code podUid} on {@code nodeName} with {@code syscalls}; moves it if it was elsewhere. */
+    /**
+     * Counts pod {@code podUid} on {@code nodeName} with {@code syscalls}; moves it if it was elsewhere. Node names are
+     * kept {@link String#intern() interned}: a caller that looks nodes up with interned names (the extender's request
+     * decoder does) matches them by identity instead of comparing characters.
+     */
     public synchronized void place(String podUid, String nodeName, SyscallSet syscalls) {
+        nodeName = nodeName.intern();
         Placement previous = placements.get(podUid);
         if (previous != null) {
             if (previous.nodeName.equals(nodeName) && previous.syscalls.equals(syscalls)) {

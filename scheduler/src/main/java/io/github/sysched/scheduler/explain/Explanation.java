@@ -5,8 +5,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.github.sysched.scheduler.extender.ExtenderArgs;
-import io.github.sysched.scheduler.extender.ExtenderFilterResult;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scheduler.extender.NodeScores;
 import io.github.sysched.scheduler.state.ClusterState;
@@ -92,12 +91,13 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
                 candidates.add(name);
             }
         }
-        ExtenderFilterResult filtered = service.filter(new ExtenderArgs(pod, null, candidates));
-        if (filtered.error() != null && !filtered.error().isEmpty()) {
-            throw new IllegalStateException("the extender's filter answered: " + filtered.error());
+        String notReady = service.notReady();
+        if (notReady != null) {
+            throw new IllegalStateException("the extender's filter answered: " + notReady);
         }
-        Map<String, String> failed = filtered.failedNodes() == null ? Map.of() : filtered.failedNodes();
-        List<String> passing = filtered.nodeNames() == null ? List.of() : filtered.nodeNames();
+        ExtenderService.FilterOutcome filtered = service.filterNodes(ScoringPod.of(pod), candidates);
+        Map<String, String> failed = filtered.failed();
+        List<String> passing = filtered.passing();
         NodeScores scores = service.scores(passing, incoming);
         ExsEngine engine = state.engine();
         List<NodeFacts> rows = new ArrayList<>();

@@ -7,24 +7,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.state.ClusterState;
-import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
 
 /**
  * {@code POST /bind} (only with {@code sysched.scheduler.bind.enabled=true}): creates the pod's
  * {@code pods/binding} subresource, then counts the pod on the node at once so that the next pod's scores
- * see it before the informer reports the change. Needs RBAC {@code create} on {@code pods/binding}.
+ * see it before the informer reports the change. Needs RBAC {@code create} on {@code pods/binding}. The HTTP edge
+ * ({@link ExtenderServlet}) decodes the request and writes the answer.
  */
-@RestController
+@Component
 @ConditionalOnProperty(prefix = "sysched.scheduler.bind", name = "enabled", havingValue = "true")
 public class BindController {
 
@@ -36,64 +32,51 @@ public class BindController {
     private final KubernetesClient client;
     private final ClusterState state;
     private final ClusterView view;
-    private final ExtenderController.ExtenderMetrics metrics;
-    private final ExtenderRequestReader reader;
     private final ExtenderObserver observer;
 
     public BindController(KubernetesClient client, ClusterState state, ClusterView view,
-                          ExtenderController.ExtenderMetrics metrics, ExtenderRequestReader reader,
                           ObjectProvider<ExtenderObserver> observers) {
         this.client = client;
         this.state = state;
         this.view = view;
-        this.metrics = metrics;
-        this.reader = reader;
         this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
 
-    @PostMapping(path = "/bind", consumes = MediaType.ALL_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ExtenderBindingResult bind(HttpServletRequest request) throws IOException {
-        ExtenderBindingArgs args = reader.read(request, ExtenderBindingArgs.class);
-        Timer.Sample sample = metrics.start();
+    /** Binds {@code PodNamespace/PodName} (UID {@code PodUID}) to {@code Node}; empty {@code Error} on success. */
+    public ExtenderBindingResult bind(ExtenderBindingArgs args) {
         long started = System.nanoTime();
-        String outcome = "error";
-        try {
-            if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
-                return new ExtenderBindingResult("PodName, PodNamespace and Node are required");
-            }
-            String invalid = invalidName(args);
-            if (invalid != null) {
-                return new ExtenderBindingResult(invalid);
-            }
-            Binding binding = new BindingBuilder()
-                    .withNewMetadata()
-                    .withName(args.podName()).withNamespace(args.podNamespace())
-                    .withUid(isBlank(args.podUid()) ? null : args.podUid())
-                    .endMetadata()
-                    .withNewTarget().withApiVersion("v1").withKind("Node").withName(args.node()).endTarget()
-                    .build();
-            String url = client.getMasterUrl().toString().replaceAll("/+$", "")
-                    + "/api/v1/namespaces/" + args.podNamespace() + "/pods/" + args.podName() + "/binding";
-            try {
-                client.raw(url, "POST", binding);
-            } catch (KubernetesClientException e) {
-                log.info("binding {}/{} to {} failed: {}", args.podNamespace(), args.podName(), args.node(),
-                        e.getMessage());
-                return new ExtenderBindingResult("binding failed: " + e.getMessage());
-            }
-            Pod cached = view.pod(args.podNamespace(), args.podName());
-            String uid = isBlank(args.podUid()) ? null : args.podUid();
-            if (cached != null && (uid == null || uid.equals(cached.getMetadata().getUid()))) {
-                state.assume(cached, args.node());
-                uid = cached.getMetadata().getUid();
-            }
-            observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
-                    System.nanoTime() - started);
-            outcome = "success";
-            return new ExtenderBindingResult("");
-        } finally {
-            metrics.stop(sample, "bind", outcome);
+        if (isBlank(args.podName()) || isBlank(args.podNamespace()) || isBlank(args.node())) {
+            return new ExtenderBindingResult("PodName, PodNamespace and Node are required");
         }
+        String invalid = invalidName(args);
+        if (invalid != null) {
+            return new ExtenderBindingResult(invalid);
+        }
+        Binding binding = new BindingBuilder()
+                .withNewMetadata()
+                .withName(args.podName()).withNamespace(args.podNamespace())
+                .withUid(isBlank(args.podUid()) ? null : args.podUid())
+                .endMetadata()
+                .withNewTarget().withApiVersion("v1").withKind("Node").withName(args.node()).endTarget()
+                .build();
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "")
+                + "/api/v1/namespaces/" + args.podNamespace() + "/pods/" + args.podName() + "/binding";
+        try {
+            client.raw(url, "POST", binding);
+        } catch (KubernetesClientException e) {
+            log.info("binding {}/{} to {} failed: {}", args.podNamespace(), args.podName(), args.node(),
+                    e.getMessage());
+            return new ExtenderBindingResult("binding failed: " + e.getMessage());
+        }
+        Pod cached = view.pod(args.podNamespace(), args.podName());
+        String uid = isBlank(args.podUid()) ? null : args.podUid();
+        if (cached != null && (uid == null || uid.equals(cached.getMetadata().getUid()))) {
+            state.assume(cached, args.node());
+            uid = cached.getMetadata().getUid();
+        }
+        observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), uid), args.node(),
+                System.nanoTime() - started);
+        return new ExtenderBindingResult("");
     }
 
     /**

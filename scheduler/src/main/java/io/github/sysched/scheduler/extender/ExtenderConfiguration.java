@@ -1,15 +1,28 @@
 package io.github.sysched.scheduler.extender;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.PodSetResolver;
+import io.github.sysched.scoring.ExsEngine;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.ObjectMapper;
 
+/**
+ * The extender's request path: {@link ExtenderServlet} on the main port, mapped to its verbs only (anything else
+ * falls through to Spring's 404), with its reader, decoder, writer, metrics and warm-up.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ExtenderConfiguration {
 
@@ -21,12 +34,39 @@ public class ExtenderConfiguration {
     }
 
     @Bean
-    ExtenderRequestReader extenderRequestReader(ObjectMapper mapper, SchedulerProperties properties) {
-        return new ExtenderRequestReader(mapper, properties.maxRequestSize().toBytes());
+    ExtenderRequestReader extenderRequestReader(SchedulerProperties properties) {
+        return new ExtenderRequestReader(properties.maxRequestSize().toBytes());
     }
 
     @Bean
-    ExtenderController.ExtenderMetrics extenderMetrics(MeterRegistry registry) {
-        return new ExtenderController.ExtenderMetrics(registry);
+    ExtenderMetrics extenderMetrics(MeterRegistry registry) {
+        return new ExtenderMetrics(registry);
+    }
+
+    @Bean
+    ExtenderWarmUp extenderWarmUp(ExsEngine engine, KubernetesClient client, ServerProperties server,
+                                  ObjectProvider<SslBundles> bundles, ApplicationContext context) {
+        Ssl ssl = server.getSsl();
+        Supplier<SSLContext> tls = null;
+        if (Ssl.isEnabled(ssl) && ssl.getBundle() != null) {
+            String bundle = ssl.getBundle();
+            tls = () -> bundles.getObject().getBundle(bundle).createSslContext();
+        }
+        return new ExtenderWarmUp(engine, client.getKubernetesSerialization(), new ExtenderWarmUp.Port(
+                server.getAddress(), () -> ((WebServerApplicationContext) context).getWebServer().getPort(), tls));
+    }
+
+    @Bean
+    ServletRegistrationBean<ExtenderServlet> extenderServlet(ExtenderRequestReader reader, ExtenderService service,
+                                                             ObjectProvider<BindController> binder,
+                                                             ExtenderMetrics metrics, ExtenderWarmUp warmUp) {
+        ExtenderServlet servlet = new ExtenderServlet(reader, new ExtenderRequestDecoder(new NodeNameTable()),
+                new ExtenderAnswerWriter(), service, binder.getIfAvailable(), metrics, warmUp);
+        warmUp.use(servlet);
+        ServletRegistrationBean<ExtenderServlet> registration =
+                new ServletRegistrationBean<>(servlet, "/filter", "/prioritize", "/bind", "/noop");
+        registration.setName("extender");
+        registration.setLoadOnStartup(1);
+        return registration;
     }
 }

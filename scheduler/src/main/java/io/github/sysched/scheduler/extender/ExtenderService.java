@@ -2,6 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.kube.ClusterView;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.github.sysched.scoring.ExsEngine;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Filter and prioritize, answered from the informer-fed {@link ClusterState} only (no API call).
@@ -39,7 +39,6 @@ public class ExtenderService {
         this(state, resolver, view, ExtenderObserver.NONE);
     }
 
-    /** {@code observer} hears of every answer (the debug log line, the placement Events). */
     public ExtenderService(ClusterState state, PodSetResolver resolver, ClusterView view, ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
@@ -48,57 +47,47 @@ public class ExtenderService {
         this.observer = observer;
     }
 
+    /** What filter decided: the passing nodes in request order, and a reason for each failing one. */
+    public record FilterOutcome(List<String> passing, Map<String, String> failed) {
+    }
+
     /** The state is complete once the pod informer's initial list has been applied. */
     private boolean podsSynced() {
         return view.synced(ClusterView.Resource.PODS);
     }
 
-    public ExtenderFilterResult filter(ExtenderArgs args) {
-        if (args == null || args.pod() == null) {
-            return ExtenderFilterResult.error("extender request without a Pod");
-        }
-        if (!podsSynced()) {
-            return ExtenderFilterResult.error("sysched extender: not ready: " + view.problem());
-        }
+    /** Why the verbs cannot decide yet (the pod informer has not synced), or null once they can. */
+    public String notReady() {
+        return podsSynced() ? null : "sysched extender: not ready: " + view.problem();
+    }
+
+    /** The filter decision for {@code pod} over {@code nodes} (the pod informer must have synced). */
+    public FilterOutcome filterNodes(ScoringPod pod, List<String> nodes) {
         long started = System.nanoTime();
-        String podClass = state.ippClassOf(args.pod());
+        String podClass = state.ippClassOf(pod.toPod());
+        if (podClass == null) {
+            observer.filtered(podRef(pod), nodes.size(), Map.of(), System.nanoTime() - started);
+            return new FilterOutcome(nodes, Map.of());
+        }
         Map<String, String> failed = new LinkedHashMap<>();
-        List<String> passingNames = null;
-        NodeList passingNodes = null;
-        if (args.nodeNames() != null) {
-            passingNames = new ArrayList<>(args.nodeNames().size());
-            for (String node : args.nodeNames()) {
-                String reason = ippReason(podClass, node);
-                if (reason == null) {
-                    passingNames.add(node);
-                } else {
-                    failed.put(node, reason);
-                }
+        List<String> passing = new ArrayList<>(nodes.size());
+        for (String node : nodes) {
+            String reason = ippReason(podClass, node);
+            if (reason == null) {
+                passing.add(node);
+            } else {
+                failed.put(node, reason);
             }
         }
-        if (args.nodes() != null) {
-            List<JsonNode> items = new ArrayList<>(args.nodes().items().size());
-            for (JsonNode item : args.nodes().items()) {
-                String node = NodeList.nameOf(item);
-                String reason = node == null ? null : ippReason(podClass, node);
-                if (reason == null) {
-                    items.add(item);
-                } else {
-                    failed.put(node, reason);
-                }
-            }
-            passingNodes = new NodeList(items);
-        }
-        ExtenderFilterResult result = new ExtenderFilterResult(passingNodes, passingNames, failed, Map.of(), "");
-        observer.filtered(ExtenderObserver.PodRef.of(args.pod()), candidateNames(args).size(), failed,
-                System.nanoTime() - started);
-        return result;
+        observer.filtered(podRef(pod), nodes.size(), failed, System.nanoTime() - started);
+        return new FilterOutcome(passing, failed);
+    }
+
+    private static ExtenderObserver.PodRef podRef(ScoringPod pod) {
+        return new ExtenderObserver.PodRef(pod.namespace(), pod.name(), pod.uid());
     }
 
     private String ippReason(String podClass, String node) {
-        if (podClass == null) {
-            return null;
-        }
         Set<String> classes = state.ippClassesOn(node);
         if (IppClass.mayShareNode(podClass, classes)) {
             return null;
@@ -108,30 +97,30 @@ public class ExtenderService {
         return "node(s) run pods of another sysched isolation class than the pod's (" + podClass + ")";
     }
 
-    public List<HostPriority> prioritize(ExtenderArgs args) {
-        List<String> nodes = candidateNames(args);
-        if (nodes.isEmpty()) {
-            return List.of();
-        }
-        if (args.pod() == null || !podsSynced()) {
-            return nodes.stream().map(n -> new HostPriority(n, 0)).toList();
+    /**
+     * Extender scores (0..10) for {@code pod} on {@code nodes}, in order; all 0 without a pod or before the pod
+     * informer has synced.
+     */
+    public int[] prioritizeNodes(ScoringPod pod, List<String> nodes) {
+        if (nodes.isEmpty() || pod == null || !podsSynced()) {
+            return new int[nodes.size()];
         }
         long started = System.nanoTime();
         SyscallSet incoming;
         try {
-            incoming = resolver.resolve(args.pod(), PodSetResolver.Source.REQUEST).syscalls();
+            incoming = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls();
         } catch (RuntimeException e) {
             // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
         NodeScores scores = scores(nodes, incoming);
-        observer.prioritized(ExtenderObserver.PodRef.of(args.pod()), scores, System.nanoTime() - started);
-        return scores.hostPriorities();
+        observer.prioritized(podRef(pod), scores, System.nanoTime() - started);
+        return scores.scores();
     }
 
     /** Extender scores (0..10) for {@code incoming} on {@code nodes}, in order. */
-    public List<HostPriority> score(List<String> nodes, SyscallSet incoming) {
-        return scores(nodes, incoming).hostPriorities();
+    public int[] score(List<String> nodes, SyscallSet incoming) {
+        return scores(nodes, incoming).scores();
     }
 
     /**
@@ -147,26 +136,5 @@ public class ExtenderService {
             scores[i] = ExsNormalizer.toExtenderScore(normalized[i]);
         }
         return new NodeScores(nodes, raw, scores);
-    }
-
-    /** The candidate node names: {@code NodeNames} when present, else the names of {@code Nodes.items}. */
-    public static List<String> candidateNames(ExtenderArgs args) {
-        if (args == null) {
-            return List.of();
-        }
-        if (args.nodeNames() != null) {
-            return args.nodeNames();
-        }
-        if (args.nodes() != null) {
-            List<String> names = new ArrayList<>(args.nodes().items().size());
-            for (JsonNode item : args.nodes().items()) {
-                String name = NodeList.nameOf(item);
-                if (name != null) {
-                    names.add(name);
-                }
-            }
-            return names;
-        }
-        return List.of();
     }
 }

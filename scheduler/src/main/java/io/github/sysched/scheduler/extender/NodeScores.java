@@ -74,13 +74,4 @@ public record NodeScores(List<String> nodes, long[] exs, int[] scores) {
         order.sort(Comparator.<Integer>comparingInt(i -> -scores[i]).thenComparingLong(i -> exs[i]));
         return order.subList(0, Math.min(n, order.size()));
     }
-
-    /** The answer to {@code /prioritize}. */
-    public List<HostPriority> hostPriorities() {
-        List<HostPriority> result = new ArrayList<>(nodes.size());
-        for (int i = 0; i < scores.length; i++) {
-            result.add(new HostPriority(nodes.get(i), scores[i]));
-        }
-        return result;
-    }
 }

@@ -9,7 +9,7 @@ import io.github.sysched.kube.ClusterView;
 import io.github.sysched.kube.boot.InformersHealthIndicator;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.config.SchedulerProperties;
-import io.github.sysched.scheduler.extender.ExtenderArgs;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.pod.ContainerPolicy;
@@ -193,9 +193,8 @@ class ClusterStateTest {
                 .scope(SpoScope.CLUSTER).onPods(state)); // never started
         ExtenderService service = new ExtenderService(state, resolver, view);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
-        assertThat(service.filter(new ExtenderArgs(pod, null, List.of("n1"))).error()).contains("sysched extender: not ready");
-        assertThat(service.prioritize(new ExtenderArgs(pod, null, List.of("n1", "n2"))))
-                .allSatisfy(p -> assertThat(p.score()).isZero());
+        assertThat(service.notReady()).contains("sysched extender: not ready");
+        assertThat(service.prioritizeNodes(ScoringPod.of(pod), List.of("n1", "n2"))).containsExactly(0, 0);
         assertThat(new InformersHealthIndicator(view, List.of()).health().getStatus().getCode())
                 .isEqualTo("OUT_OF_SERVICE");
     }

@@ -140,6 +140,8 @@ public record WebhookProperties(
      *                               re-patches caBundle and switches to the Secret's certificate (default 5m)
      * @param bundlePropagation      self-signed: how long a new CA stays in caBundle before any replica serves a
      *                               certificate it signed, so API servers see it first (default 5m)
+     * @param extender               self-signed: certificates for the scheduler extender's mutual TLS, issued from the
+     *                               same CA (none by default)
      */
     public record Tls(@DefaultValue("files") @NotNull TlsMode mode,
                       @DefaultValue("/tls") @NotBlank String dir,
@@ -152,7 +154,8 @@ public record WebhookProperties(
                       Duration renewBefore,
                       Duration caRenewBefore,
                       @DefaultValue("5m") @NotNull Duration checkInterval,
-                      @DefaultValue("5m") @NotNull Duration bundlePropagation) {
+                      @DefaultValue("5m") @NotNull Duration bundlePropagation,
+                      @DefaultValue @Valid Extender extender) {
 
         public Tls {
             if (caValidity == null && validity != null) {
@@ -162,6 +165,18 @@ public record WebhookProperties(
             requireShorter("ca-renew-before", caRenewBefore, "ca-validity", caValidity);
             if (checkInterval != null && !positive(checkInterval)) {
                 throw new IllegalArgumentException("sysched.webhook.tls.check-interval must be positive");
+            }
+            if (extender != null) {
+                for (String name : List.of(extender.serverSecret(), extender.clientSecret())) {
+                    if (!name.isEmpty() && name.equals(secretName)) {
+                        throw new IllegalArgumentException("sysched.webhook.tls.extender secret '" + name
+                                + "' is the webhook's own secret-name: give the extender's certificates their own");
+                    }
+                }
+                if (!extender.serverSecret().isEmpty() && extender.serverSecret().equals(extender.clientSecret())) {
+                    throw new IllegalArgumentException("sysched.webhook.tls.extender.server-secret and client-secret"
+                            + " must differ (both '" + extender.serverSecret() + "')");
+                }
             }
         }
 
@@ -177,5 +192,28 @@ public record WebhookProperties(
         }
 
         public enum TlsMode { FILES, SELF_SIGNED }
+
+        /**
+         * Self-signed mode: the webhook also keeps the certificates of the extender's mutual TLS current, from its CA
+         * (same validity and renewal margins as its own serving certificate; each Secret's {@code ca.crt} is the
+         * webhook's trust bundle). The chart sets them when {@code scheduler.tls.enabled}.
+         *
+         * @param serverSecret Secret (type {@code kubernetes.io/tls}) for the extender's serving certificate, for the
+         *                     Service {@code service-name} (serverAuth and clientAuth: the extender's warm-up calls its
+         *                     own port with it); empty (default): none
+         * @param clientSecret Secret for kube-scheduler's client certificate (clientAuth, CN {@code client-name});
+         *                     empty (default): none
+         * @param serviceName  the extender's Service, in the certificate's SANs (default {@code sysched-scheduler})
+         * @param clientName   the client certificate's common name (default {@code sysched-kube-scheduler})
+         */
+        public record Extender(@DefaultValue("") @NotNull String serverSecret,
+                               @DefaultValue("") @NotNull String clientSecret,
+                               @DefaultValue("sysched-scheduler") @NotBlank String serviceName,
+                               @DefaultValue("sysched-kube-scheduler") @NotBlank String clientName) {
+
+            public boolean enabled() {
+                return !serverSecret.isEmpty() || !clientSecret.isEmpty();
+            }
+        }
     }
 }

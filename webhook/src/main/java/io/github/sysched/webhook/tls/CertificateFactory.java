@@ -36,8 +36,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Self-signed CA and serving certificates with BouncyCastle (EC P-256, SHA256withECDSA):
- * CA with critical BasicConstraints CA and keyCertSign|cRLSign; leaf with SANs, serverAuth, AKI/SKI;
+ * Self-signed CA, serving and client certificates with BouncyCastle (EC P-256, SHA256withECDSA):
+ * CA with critical BasicConstraints CA and keyCertSign|cRLSign; leaf with SANs, serverAuth (and/or clientAuth), AKI/SKI;
  * notBefore five minutes in the past (clock skew). A serving certificate never outlives its CA: a leaf that is
  * still valid under an expired CA fails verification anyway, and would hide the CA's expiry from renewal.
  * Keys are written as PKCS#8 PEM.
@@ -94,37 +94,64 @@ public final class CertificateFactory {
     /** As {@link #serving(Issued, List, List, Duration)}, issued at {@code now}; notAfter is capped at the CA's. */
     public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity,
                                  Instant now) {
+        return serving(ca, dnsNames, ipAddresses, validity, now, false);
+    }
+
+    /**
+     * As {@link #serving(Issued, List, List, Duration, Instant)}; with {@code clientAuthToo} the certificate may also
+     * authenticate its holder as a TLS client (the extender's warm-up calls its own mutual-TLS port with it).
+     */
+    public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity,
+                                 Instant now, boolean clientAuthToo) {
         if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one SAN");
         }
+        List<GeneralName> names = new ArrayList<>();
+        dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+        for (String ip : ipAddresses) {
+            try {
+                InetAddress.getByName(ip); // validates the literal
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not an IP address: " + ip, e);
+            }
+            names.add(new GeneralName(GeneralName.iPAddress, ip));
+        }
+        KeyPurposeId[] usages = clientAuthToo
+                ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+                : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth};
+        return leaf(ca, dnsNames.isEmpty() ? ipAddresses.get(0) : dnsNames.get(0), names, usages, validity, now);
+    }
+
+    /** A client certificate ({@code clientAuth}) for {@code commonName}, signed by {@code ca}; notAfter capped. */
+    public static Issued client(Issued ca, String commonName, Duration validity, Instant now) {
+        return leaf(ca, commonName, List.of(), new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, validity, now);
+    }
+
+    private static Issued leaf(Issued ca, String commonName, List<GeneralName> names, KeyPurposeId[] usages,
+                               Duration validity, Instant now) {
         try {
             KeyPair keys = keyPair();
             Instant notAfter = earliest(now.plus(validity), ca.certificate().getNotAfter().toInstant());
-            List<GeneralName> names = new ArrayList<>();
-            dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
-            for (String ip : ipAddresses) {
-                InetAddress.getByName(ip); // validates the literal
-                names.add(new GeneralName(GeneralName.iPAddress, ip));
-            }
-            String cn = dnsNames.isEmpty() ? ipAddresses.get(0) : dnsNames.get(0);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     new X500Name(ca.certificate().getSubjectX500Principal().getName()), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Name("CN=" + cn),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Name("CN=" + commonName),
                     keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(names.toArray(GeneralName[]::new)))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages))
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             ext.createSubjectKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             ext.createAuthorityKeyIdentifier(ca.certificate()));
+            if (!names.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(names.toArray(GeneralName[]::new)));
+            }
             return new Issued(sign(builder, ca.key()), keys.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot create a serving certificate", e);
+            throw new IllegalStateException("cannot create a certificate for " + commonName, e);
         }
     }
 

@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
  * them to {@code tls.dir} in the Secret-volume layout, and put the Secret's trust bundle into the {@code caBundle}
  * of our webhook configurations. {@link CertificateRenewalSchedule} repeats this {@link #check()} every
  * {@code tls.check-interval}, which also renews what {@link RenewalPolicy} finds due; the SSL bundle's file
- * watch then serves the new certificate without a restart.
+ * watch then serves the new certificate without a restart. With {@code tls.extender.*}, each check also keeps the
+ * scheduler extender's mutual-TLS certificates current from the same CA ({@link ExtenderCertificates}).
  *
  * <p>Replicas race on the Secret: creation is create-if-absent and every change a resourceVersion-checked update.
  * The replica whose write gets 409 Conflict reads and serves the winner's Secret, so all replicas converge on the
@@ -64,6 +65,7 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
     private final WebhookProperties.Tls tls;
     private final Clock clock;
     private final CaBundlePublisher publisher;
+    private final ExtenderCertificates extender;
     private String namespace;
     private RenewalPolicy policy;
     private Map<String, String> servedFiles = Map.of();
@@ -83,6 +85,7 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
         this.tls = properties.tls();
         this.clock = clock;
         this.publisher = new CaBundlePublisher(client, tls.webhookConfigurations());
+        this.extender = tls.extender().enabled() ? new ExtenderCertificates(client, tls) : null;
     }
 
     @Override
@@ -129,6 +132,10 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
         }
         written = adoptIfUnowned(namespace, written);
         serve(written.secret());
+        if (extender != null) {
+            Secret shared = written.secret();
+            SelfSignedMaterial.read(shared).ifPresent(m -> extender.sync(namespace, m, publisher::owner, now));
+        }
         return new Check(written.secret(), written.write(),
                 written.write() == SecretWrite.WON ? changes : List.of());
     }

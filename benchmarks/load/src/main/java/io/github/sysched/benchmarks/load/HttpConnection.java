@@ -35,7 +35,8 @@ public final class HttpConnection implements AutoCloseable {
     private final String host;
     private final int port;
     private final SSLContext tls;
-    private final byte[] headPrefix;
+    private final java.util.Map<String, byte[]> headPrefixes = new java.util.HashMap<>();
+    private byte[] headPrefix;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -47,9 +48,15 @@ public final class HttpConnection implements AutoCloseable {
         this.host = server.getHost();
         this.port = server.getPort();
         this.tls = tls;
-        this.headPrefix = ("POST " + server.getRawPath() + " HTTP/1.1\r\nHost: " + host + ":" + port
+        retarget(server.getRawPath());
+    }
+
+    /** The path the next requests go to, on the same connection (kube-scheduler reuses one for all verbs). */
+    public HttpConnection retarget(String path) {
+        headPrefix = headPrefixes.computeIfAbsent(path, p -> ("POST " + p + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: ")
-                .getBytes(StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.US_ASCII));
+        return this;
     }
 
     /** Plain HTTP to {@code url} (scheme, host, port and path are used). */

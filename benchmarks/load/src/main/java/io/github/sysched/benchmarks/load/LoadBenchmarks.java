@@ -1,6 +1,10 @@
 package io.github.sysched.benchmarks.load;
 
 import io.github.sysched.demo.DemoHarness;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.github.sysched.demo.ImplementationVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,15 +22,17 @@ import picocli.CommandLine.Spec;
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b2    extender round trip, 5,000 nodes x 30 pods
  * java -jar benchmarks/load/target/sysched-load.jar b3           webhook /mutate over TLS, concurrency and fixed rate
  * java -Xmx4g -jar benchmarks/load/target/sysched-load.jar b6    heap of the extender's pod state, 150,000 pods
+ * java -Xmx2g -jar benchmarks/load/target/sysched-load.jar b7    extender cost per pod, kube-scheduler-shaped
  * </pre>
  * Several benchmarks run one after the other ({@code b2 b3}). Each option's default can also be set with the system
  * property in its description ({@code -Db2.requests=...}). Exit status 1 if any answer was wrong or a benchmark
  * failed, 2 on a usage error.
  */
 @Command(name = "sysched-load", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
-        subcommands = {LoadBenchmarks.B2.class, LoadBenchmarks.B3.class, LoadBenchmarks.B6.class},
+        subcommands = {LoadBenchmarks.B2.class, LoadBenchmarks.B3.class, LoadBenchmarks.B6.class,
+                LoadBenchmarks.B7.class},
         subcommandsRepeatable = true,
-        description = "HTTP load generators against the real services (BENCHMARKS.md): b2, b3, b6, or several in "
+        description = "HTTP load generators against the real services (BENCHMARKS.md): b2, b3, b6, b7, or several in "
                 + "order.")
 public final class LoadBenchmarks {
 
@@ -99,6 +105,64 @@ public final class LoadBenchmarks {
         }
     }
 
+    @Command(name = "b7", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+            description = "The extender's cost per pod, kube-scheduler-shaped: the exec jar as its own JVM, one pod "
+                    + "at a time over keep-alive, 230 and 5,000 NodeNames, plain and mutual TLS, next to the /noop "
+                    + "floor (run from the repository root).")
+    static final class B7 implements Benchmark {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--jar", paramLabel = "JAR", defaultValue = "${sys:b7.jar}",
+                description = "Scheduler exec jar measured (b7.jar; default scheduler/target/sysched-scheduler-*-exec.jar).")
+        private Path jar;
+
+        @Option(names = "--compare-jar", paramLabel = "JAR", defaultValue = "${sys:b7.compareJar}",
+                description = "Another build's exec jar, measured over plain HTTP in alternating rounds (b7.compareJar).")
+        private Path compareJar;
+
+        @Option(names = "--pods", paramLabel = "N", defaultValue = "${sys:b7.pods:-2000}",
+                description = "Measured pods per scenario and extender (b7.pods; default ${DEFAULT-VALUE}).")
+        private int pods;
+
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "${sys:b7.warmup:-1000}",
+                description = "Warm-up pods per scenario and extender (b7.warmup; default ${DEFAULT-VALUE}).")
+        private int warmUp;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "${sys:b7.rounds:-4}",
+                description = "Rounds the measured pods are split in, alternating the extenders (b7.rounds; default "
+                        + "${DEFAULT-VALUE}).")
+        private int rounds;
+
+        @Option(names = "--bind", defaultValue = "${sys:b7.bind:-false}",
+                description = "Also measure the sequences with /bind (b7.bind).")
+        private boolean bind;
+
+        @Override
+        public boolean run() throws Exception {
+            atLeast(spec, "--pods", pods, 1);
+            atLeast(spec, "--warmup", warmUp, 0);
+            atLeast(spec, "--rounds", rounds, 1);
+            return new ExtenderPodCost(System.out, new ExtenderPodCost.Settings(jar != null ? jar : schedulerJar(spec),
+                    compareJar, pods, warmUp, rounds, bind)).run();
+        }
+
+        /** This build's scheduler exec jar, run from the repository root. */
+        private static Path schedulerJar(CommandSpec spec) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("scheduler/target"),
+                    "sysched-scheduler-*-exec.jar")) {
+                for (Path jar : jars) {
+                    return jar;
+                }
+            } catch (IOException e) {
+                // reported below
+            }
+            throw new ParameterException(spec.commandLine(), "no scheduler/target/sysched-scheduler-*-exec.jar: build "
+                    + "it, run from the repository root, or give --jar");
+        }
+    }
+
     @Command(name = "b6", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
             description = "Heap of the extender's pod state at 150,000 pods on 5,000 nodes, loaded as b2 loads them "
                     + "(run the JVM with -Xmx4g).")
@@ -136,7 +200,7 @@ public final class LoadBenchmarks {
             return help;
         }
         if (!parsed.hasSubcommand()) {
-            throw new ParameterException(parsed.commandSpec().commandLine(), "name a benchmark: b2, b3, b6");
+            throw new ParameterException(parsed.commandSpec().commandLine(), "name a benchmark: b2, b3, b6, b7");
         }
         boolean right = true;
         for (ParseResult benchmark : parsed.subcommands()) {
