@@ -19,7 +19,7 @@ FILTER=${3:-}
 TARGETS=(
   "common io.github.sysched.annotation.SyscallAnnotationFuzzTest#decodeAcceptsOrRefusesWithTheDocumentedException"
   "common io.github.sysched.annotation.SyscallAnnotationFuzzTest#encodeThenDecodeIsTheIdentity"
-  "scheduler io.github.sysched.scheduler.fuzz.ExtenderRequestFuzzTest#extenderRequest"
+  "scheduler io.github.sysched.scheduler.extender.ExtenderRequestFuzzTest#extenderRequest"
   "simulator io.github.sysched.simulation.ManifestFuzzTest#manifest"
   "webhook io.github.sysched.webhook.fuzz.AdmissionPipelineFuzzTest#admissionReview"
 )

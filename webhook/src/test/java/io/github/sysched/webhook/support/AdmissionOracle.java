@@ -4,6 +4,10 @@ import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.sysched.annotation.MalformedAnnotationException;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -43,6 +47,14 @@ public final class AdmissionOracle {
      * the body is not one: then the service must refuse it (HTTP 400), otherwise it must answer it.
      */
     public static JsonNode reviewable(byte[] body) {
+        try {
+            // JSON is UTF-8 (RFC 8259); the tree reader may not look at every byte (the campaign found a 0xFF it
+            // let through), so the contract is checked on its own
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            return null;
+        }
         JsonNode root;
         try {
             root = Reviews.JSON.readTree(body);
