@@ -47,14 +47,6 @@ public final class AdmissionOracle {
      * the body is not one: then the service must refuse it (HTTP 400), otherwise it must answer it.
      */
     public static JsonNode reviewable(byte[] body) {
-        try {
-            // JSON is UTF-8 (RFC 8259); the tree reader may not look at every byte (the campaign found a 0xFF it
-            // let through), so the contract is checked on its own
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
-            return null;
-        }
         JsonNode root;
         try {
             root = Reviews.JSON.readTree(body);
@@ -74,6 +66,21 @@ public final class AdmissionOracle {
                 && request.path("kind").isObject() && kind.isString() && !kind.stringValue().isEmpty()
                 && operation.isString() && OPERATIONS.contains(operation.stringValue());
         return ok ? root : null;
+    }
+
+    /**
+     * Whether {@code body} is valid UTF-8. JSON must be (RFC 8259), but the parser checks only the bytes it decodes:
+     * the service may refuse such a body or answer it, and so may the oracle's reader (the campaign found them
+     * disagreeing on a 0xFF), so for these bodies either outcome is accepted.
+     */
+    public static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /**
