@@ -19,7 +19,7 @@ import java.util.List;
  *   <li>{@code other names}: names that are not x86_64 syscalls ({@code procexit}, ...), comma-separated.</li>
  *   <li>{@code sources}: the profiles and bindings that produced the set, comma-separated.</li>
  * </ul>
- * Names and sources are percent-encoded outside {@code [A-Za-z0-9_.:/@>=+-]}, so any string round-trips.
+ * Names and sources are percent-encoded outside {@code [A-Za-z0-9_.:/@>=+-]}, so any non-empty string round-trips.
  * A 100-syscall profile takes about 60 bytes plus its sources.
  */
 public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
@@ -31,9 +31,13 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64_DECODER = Base64.getUrlDecoder();
 
+    /** @throws IllegalArgumentException for an empty source: the format could not tell it from no source */
     public SyscallAnnotation {
         java.util.Objects.requireNonNull(syscalls, "syscalls");
         sources = List.copyOf(sources);
+        if (sources.contains("")) {
+            throw new IllegalArgumentException("a source must not be empty");
+        }
     }
 
     public String encode() {

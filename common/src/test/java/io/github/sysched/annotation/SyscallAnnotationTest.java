@@ -58,6 +58,15 @@ class SyscallAnnotationTest {
         }
     }
 
+    /** Found by SyscallAnnotationFuzzTest: an empty source encoded to a value that decodes without it. */
+    @Test
+    void anEmptySourceIsRefusedBecauseNoValueCouldCarryIt() {
+        assertThatThrownBy(() -> new SyscallAnnotation(SyscallSet.empty(), List.of("", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source must not be empty");
+        assertThatThrownBy(() -> new SyscallAnnotation(SyscallSet.of("read"), List.of("")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void emptySetRoundTrips() {
         SyscallAnnotation empty = new SyscallAnnotation(SyscallSet.empty(), List.of());

@@ -335,4 +335,27 @@ public final class Harness implements AutoCloseable {
         args.put("NodeNames", null);
         return JSON.writeValueAsString(args);
     }
+
+    /** Valid ExtenderArgs bodies (node names and full nodes; with and without our annotations): the fuzz seeds. */
+    public static List<JsonNode> extenderArgsSeeds() {
+        SyscallSet nginx = profileSet("nginx");
+        Pod annotated = pod("web", nginx);
+        Pod classed = pod("tenant-a", nginx, Map.of("ipp-class", "tenant-a"),
+                Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a"));
+        Pod unannotated = podWithSeccomp("bare", "Localhost", "operator/default/nginx-seccomp.json");
+        List<String> nodes = List.of("node-a", "node-b", "node-c");
+        return List.of(
+                JSON.readTree(argsWithNodeNames(annotated, nodes)),
+                JSON.readTree(argsWithNodeNames(classed, nodes)),
+                JSON.readTree(argsWithNodes(unannotated, nodes)),
+                JSON.readTree(argsWithNodes(classed, nodes)));
+    }
+
+    /** Valid ExtenderBindingArgs bodies, one with the keys in lower case as kube-scheduler also accepts. */
+    public static List<JsonNode> bindingArgsSeeds() {
+        return List.of(
+                JSON.readTree("{\"PodName\":\"placed\",\"PodNamespace\":\"default\",\"PodUID\":\"u1\","
+                        + "\"Node\":\"node-a\"}"),
+                JSON.readTree("{\"podname\":\"pending\",\"podnamespace\":\"default\",\"node\":\"node-c\"}"));
+    }
 }

@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -40,6 +43,8 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
         List<SeccompProfile> profiles, List<ProfileBinding> bindings, Map<String, Integer> ignoredKinds) {
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /** Replicas one Deployment or StatefulSet may ask for: each becomes a simulated pod. */
+    public static final int MAX_REPLICAS = 100_000;
 
     public KubernetesInput {
         workloads = List.copyOf(workloads);
@@ -57,6 +62,18 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
                 builder.addFile(file);
             }
         }
+        return builder.build();
+    }
+
+    /**
+     * The objects of {@code text}, read as the content of a file named {@code file} ({@code .json}: one JSON
+     * document, else a YAML stream), which also names it in messages.
+     *
+     * @throws IllegalArgumentException when the text is not valid YAML or JSON, or holds an invalid object
+     */
+    public static KubernetesInput parse(String text, String file) {
+        Builder builder = new Builder();
+        builder.addText(text, file);
         return builder.build();
     }
 
@@ -116,9 +133,13 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
+            addText(text, file.toString());
+        }
+
+        void addText(String text, String file) {
             List<String> documents;
             try {
-                documents = file.toString().endsWith(".json") ? List.of(text) : yamlDocuments(text);
+                documents = file.endsWith(".json") ? List.of(text) : yamlDocuments(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
             }
@@ -154,26 +175,81 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             SpoApiVersion spo = SpoApiVersion.ofObjectVersion(version.substring(version.indexOf('/') + 1));
             boolean spoGroup = version.startsWith("security-profiles-operator.x-k8s.io/");
             switch (kind) {
-                case "Pod" -> workloads.add(as(object, Pod.class, where));
-                case "Deployment" -> workloads.add(as(object, Deployment.class, where));
-                case "StatefulSet" -> workloads.add(as(object, StatefulSet.class, where));
-                case "Node" -> nodes.add(as(object, Node.class, where));
-                case "Namespace" -> namespaces.add(as(object, Namespace.class, where));
+                case "Pod" -> {
+                    Pod pod = named(as(object, Pod.class, where), where);
+                    containersNamed(pod.getSpec(), where);
+                    workloads.add(pod);
+                }
+                case "Deployment" -> {
+                    Deployment deployment = named(as(object, Deployment.class, where), where);
+                    workloads.add(deployment);
+                    controller(deployment.getSpec() == null ? null : deployment.getSpec().getReplicas(),
+                            deployment.getSpec() == null ? null : deployment.getSpec().getTemplate(), where);
+                }
+                case "StatefulSet" -> {
+                    StatefulSet statefulSet = named(as(object, StatefulSet.class, where), where);
+                    workloads.add(statefulSet);
+                    controller(statefulSet.getSpec() == null ? null : statefulSet.getSpec().getReplicas(),
+                            statefulSet.getSpec() == null ? null : statefulSet.getSpec().getTemplate(), where);
+                }
+                case "Node" -> nodes.add(named(as(object, Node.class, where), where));
+                case "Namespace" -> namespaces.add(named(as(object, Namespace.class, where), where));
                 case "SeccompProfile" -> {
                     if (spoGroup) {
-                        profiles.add(as(object, spo.seccompProfileClass(), where));
+                        profiles.add(named(as(object, spo.seccompProfileClass(), where), where));
                     } else {
                         ignored.merge(kind, 1, Integer::sum);
                     }
                 }
                 case "ProfileBinding" -> {
                     if (spoGroup) {
-                        bindings.add(as(object, spo.profileBindingClass(), where));
+                        ProfileBinding binding = named(as(object, spo.profileBindingClass(), where), where);
+                        if (binding.getMetadata().getNamespace() == null) {
+                            binding.getMetadata().setNamespace("default"); // where kubectl apply would put it
+                        }
+                        bindings.add(binding);
                     } else {
                         ignored.merge(kind, 1, Integer::sum);
                     }
                 }
                 default -> ignored.merge(kind, 1, Integer::sum);
+            }
+        }
+
+        /** Every object the API server would store has a name; ours are looked up and reported by it. */
+        private static <T extends HasMetadata> T named(T object, String where) {
+            if (object.getMetadata() == null || object.getMetadata().getName() == null
+                    || object.getMetadata().getName().isEmpty()) {
+                throw new IllegalArgumentException(where + ": " + object.getKind() + " without metadata.name");
+            }
+            return object;
+        }
+
+        /** Containers are resolved and reported by name: the API server refuses a pod with a nameless one. */
+        private static void containersNamed(PodSpec spec, String where) {
+            if (spec == null) {
+                return;
+            }
+            for (String list : List.of("containers", "initContainers")) {
+                List<Container> containers = list.equals("containers") ? spec.getContainers() : spec.getInitContainers();
+                for (int i = 0; containers != null && i < containers.size(); i++) {
+                    if (containers.get(i) == null || containers.get(i).getName() == null
+                            || containers.get(i).getName().isEmpty()) {
+                        throw new IllegalArgumentException(where + ": " + list + "[" + i + "] without a name");
+                    }
+                }
+            }
+        }
+
+        /** A controller becomes {@code replicas} pods of its template: both must make sense. */
+        private static void controller(Integer replicas, PodTemplateSpec template, String where) {
+            if (template == null || template.getSpec() == null) {
+                throw new IllegalArgumentException(where + ": without spec.template.spec");
+            }
+            containersNamed(template.getSpec(), where);
+            if (replicas != null && (replicas < 0 || replicas > MAX_REPLICAS)) {
+                throw new IllegalArgumentException(where + ": spec.replicas " + replicas + " is not between 0 and "
+                        + MAX_REPLICAS);
             }
         }
 

@@ -65,4 +65,37 @@ class KubernetesInputTest {
         assertThatThrownBy(() -> KubernetesInput.yamlDocuments("a: [1,\n")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not valid YAML");
     }
+
+    /** Found by ManifestFuzzTest: these made simulate fail with a NullPointerException (or allocate without bound). */
+    @Test
+    void objectsThatCannotBecomePodsAreRefusedWithTheirPlace() {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec: {replicas: %s%s}
+                """;
+        assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("1", ""), "d.yaml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d.yaml: without spec.template.spec");
+        String template = ", template: {spec: {containers: [{name: c, image: nginx}]}}";
+        assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("2000000000", template), "d.yaml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec.replicas 2000000000");
+        assertThatThrownBy(() -> KubernetesInput.parse("apiVersion: v1\nkind: Pod\nmetadata: {}\n", "p.yaml"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Pod without metadata.name");
+        assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("1", template.replace("name: c, ", "")),
+                "d.yaml")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("containers[0] without a name");
+        assertThat(KubernetesInput.parse(deployment.formatted("3", template), "d.yaml").workloads()).hasSize(1);
+    }
+
+    @Test
+    void aProfileBindingWithoutNamespaceIsInTheDefaultNamespaceAsKubectlWouldPutIt() {
+        KubernetesInput input = KubernetesInput.parse("""
+                apiVersion: security-profiles-operator.x-k8s.io/v1alpha1
+                kind: ProfileBinding
+                metadata: {name: b}
+                spec: {image: nginx, profileRef: {kind: SeccompProfile, name: p}}
+                """, "b.yaml");
+
+        assertThat(input.bindings().get(0).getMetadata().getNamespace()).isEqualTo("default");
+    }
 }

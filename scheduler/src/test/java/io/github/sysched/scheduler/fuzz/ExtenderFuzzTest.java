@@ -109,7 +109,7 @@ class ExtenderFuzzTest {
     }
 
     private static FuzzReport fuzz(String path, long seed) {
-        List<JsonNode> seeds = path.equals("/bind") ? bindSeeds() : argsSeeds();
+        List<JsonNode> seeds = path.equals("/bind") ? Harness.bindingArgsSeeds() : Harness.extenderArgsSeeds();
         FuzzInputs generator = new FuzzInputs(seed, seeds, List.of("/Pod"), PlacementAnnotations.OWNED,
                 MAX_REQUEST_SIZE);
         FuzzReport report = new FuzzReport("extender " + path, seed);
@@ -241,27 +241,6 @@ class ExtenderFuzzTest {
         }
         String body = Harness.argsWithNodeNames(Harness.pod("many", SyscallSet.of("read")), names);
         return new FuzzInputs.Input(index, "huge-node-names", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static List<JsonNode> argsSeeds() {
-        SyscallSet nginx = Harness.profileSet("nginx");
-        Pod annotated = Harness.pod("web", nginx);
-        Pod classed = Harness.pod("tenant-a", nginx, Map.of("ipp-class", "tenant-a"),
-                Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a"));
-        Pod unannotated = Harness.podWithSeccomp("bare", "Localhost", "operator/default/nginx-seccomp.json");
-        List<String> nodes = List.of("node-a", "node-b", "node-c");
-        return List.of(
-                Harness.JSON.readTree(Harness.argsWithNodeNames(annotated, nodes)),
-                Harness.JSON.readTree(Harness.argsWithNodeNames(classed, nodes)),
-                Harness.JSON.readTree(Harness.argsWithNodes(unannotated, nodes)),
-                Harness.JSON.readTree(Harness.argsWithNodes(classed, nodes)));
-    }
-
-    private static List<JsonNode> bindSeeds() {
-        return List.of(
-                Harness.JSON.readTree("{\"PodName\":\"placed\",\"PodNamespace\":\"default\",\"PodUID\":\"u1\","
-                        + "\"Node\":\"node-a\"}"),
-                Harness.JSON.readTree("{\"podname\":\"pending\",\"podnamespace\":\"default\",\"node\":\"node-c\"}"));
     }
 
     private static String abbreviate(String text) {

@@ -1,5 +1,6 @@
 package io.github.sysched.webhook.mutation;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.github.sysched.webhook.admission.AdmissionContext;
 import io.github.sysched.webhook.admission.AdmissionHandler;
@@ -73,6 +74,12 @@ public class PodMutations implements AdmissionHandler {
             return verdict;
         }
         Pod pod = request.object(Pod.class);
+        String invalid = invalid(pod);
+        if (invalid != null) {
+            // the API server refuses such a pod after the mutating webhooks; say why now, change nothing
+            verdict.deny(400, "BadRequest", "pod " + request.describe() + ": " + invalid);
+            return verdict;
+        }
         JsonNode before = mapper.valueToTree(pod);
         PodAdmission admission = new PodAdmission(request, pod, verdict);
         for (PodMutator mutator : supporting) {
@@ -81,5 +88,26 @@ public class PodMutations implements AdmissionHandler {
         }
         verdict.patch(before, mapper.valueToTree(pod));
         return verdict;
+    }
+
+    /** What makes {@code pod} one the API server would refuse and the mutators cannot resolve, or null. */
+    private static String invalid(Pod pod) {
+        if (pod == null) {
+            return "the request has no object";
+        }
+        if (pod.getSpec() == null) {
+            return "spec is missing";
+        }
+        for (String list : List.of("containers", "initContainers")) {
+            List<Container> containers = list.equals("containers") ? pod.getSpec().getContainers()
+                    : pod.getSpec().getInitContainers();
+            for (int i = 0; containers != null && i < containers.size(); i++) {
+                if (containers.get(i) == null || containers.get(i).getName() == null
+                        || containers.get(i).getName().isEmpty()) {
+                    return "spec." + list + "[" + i + "].name is missing";
+                }
+            }
+        }
+        return null;
     }
 }

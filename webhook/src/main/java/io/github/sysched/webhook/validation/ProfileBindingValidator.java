@@ -51,6 +51,11 @@ public class ProfileBindingValidator implements Validator {
     public void validate(AdmissionContext request, AdmissionVerdict verdict) {
         Class<? extends ProfileBinding> type = SpoApiVersion.ofObjectVersion(request.version()).profileBindingClass();
         ProfileBinding binding = request.object(type);
+        if (binding == null || binding.getMetadata() == null) {
+            verdict.deny(400, "BadRequest", "ProfileBinding " + request.describe() + ": the request has no object"
+                    + " with metadata");
+            return;
+        }
         ProfileBindingSpec spec = binding.getSpec();
         String name = request.namespace() + "/" + binding.getMetadata().getName();
         if (spec == null) {

@@ -47,6 +47,11 @@ public class SeccompProfileValidator implements Validator {
         }
         Class<? extends SeccompProfile> type = SpoApiVersion.ofObjectVersion(request.version()).seccompProfileClass();
         SeccompProfile candidate = request.object(type);
+        if (candidate == null || candidate.getMetadata() == null) {
+            verdict.deny(400, "BadRequest", "SeccompProfile " + request.describe() + ": the request has no object"
+                    + " with metadata");
+            return;
+        }
         if (candidate.getMetadata().getNamespace() == null && !request.namespace().isEmpty()) {
             candidate.getMetadata().setNamespace(request.namespace());
         }

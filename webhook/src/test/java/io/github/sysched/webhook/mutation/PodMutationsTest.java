@@ -331,6 +331,24 @@ class PodMutationsTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("informers not synced yet");
     }
 
+    /** Found by AdmissionPipelineFuzzTest: a nameless container made the resolver throw, and the pod was admitted
+     * unchanged through the internal-error path. */
+    @Test
+    void aPodTheApiServerWouldRefuseIsDeniedWithTheReasonAndNoPatch() {
+        ObjectNode nameless = pod("default", "nginx:1.16");
+        ((ObjectNode) nameless.path("spec").path("containers").get(0)).remove("name");
+        ObjectNode noObject = Reviews.podCreate("default", pod("default", "nginx:1.16"));
+        ((ObjectNode) noObject.path("request")).putNull("object");
+
+        AdmissionVerdict unnamed = mutations().handle(Reviews.context(Reviews.podCreate("default", nameless)));
+        AdmissionVerdict missing = mutations().handle(Reviews.context(noObject));
+
+        assertThat(unnamed.denial().code()).isEqualTo(400);
+        assertThat(unnamed.denial().message()).contains("spec.containers[0].name is missing");
+        assertThat(unnamed.patch()).isNull();
+        assertThat(missing.denial().message()).contains("the request has no object");
+    }
+
     /** The replica-spread guard ({@link ReplicaSpreadMutator}) in the pipeline. */
     @Nested
     class ReplicaSpread {

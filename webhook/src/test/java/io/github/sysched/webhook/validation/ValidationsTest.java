@@ -15,6 +15,7 @@ import io.github.sysched.webhook.support.TestProperties;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The validators as {@code /validate} runs them, against an in-memory cluster view: no API server, no Spring. */
@@ -140,5 +141,21 @@ class ValidationsTest {
 
         assertThat(verdict.denied()).isFalse();
         assertThat(verdict.warnings()).isEmpty();
+    }
+
+    /**
+     * Seen in AdmissionPipelineFuzzTest's first run: an SPO object of null made both validators throw, and the
+     * request was admitted unchecked.
+     */
+    @Test
+    void anSpoRequestWithoutAnObjectIsDeniedAsABadRequest() {
+        JsonNode binding = Reviews.review(SPO, "v1alpha1", "ProfileBinding", "profilebindings", "CREATE", "default",
+                NullNode.getInstance(), null, "alice");
+        JsonNode profile = Reviews.review(SPO, "v1beta1", "SeccompProfile", "seccompprofiles", "CREATE", "default",
+                NullNode.getInstance(), null, "alice");
+
+        assertThat(validate(binding).denial().code()).isEqualTo(400);
+        assertThat(validate(profile).denial().code()).isEqualTo(400);
+        assertThat(validate(profile).denial().message()).contains("the request has no object");
     }
 }
