@@ -104,6 +104,11 @@ final class Services implements AutoCloseable {
         Files.writeString(tlsDir.resolve("tls.key"), serving.keyPem());
         Files.writeString(tlsDir.resolve("ca.crt"), ca.certificatePem());
 
+        // Both services log to one file (they share logback in this JVM); the console is the demo's own story.
+        Path serviceLog = Files.createTempFile("sysched-demo-services-", ".log");
+        if (log != null) {
+            log.println("[demo] service logs: " + serviceLog);
+        }
         Map<String, Object> webhookProperties = new LinkedHashMap<>();
         webhookProperties.put("server.port", 0);
         webhookProperties.put("server.address", "127.0.0.1");
@@ -112,6 +117,8 @@ final class Services implements AutoCloseable {
         webhookProperties.put("sysched.webhook.tls.mode", "files");
         webhookProperties.put("sysched.webhook.tls.dir", tlsDir.toString());
         webhookProperties.put("logging.level.root", "WARN");
+        webhookProperties.put("logging.file.name", serviceLog.toString());
+        webhookProperties.put("logging.threshold.console", "OFF");
         webhookProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext webhook = launch(WebhookApplication.class, webhookProperties);
 
@@ -121,6 +128,8 @@ final class Services implements AutoCloseable {
         schedulerProperties.put("management.server.port", 0);
         schedulerProperties.put("management.server.address", "127.0.0.1");
         schedulerProperties.put("logging.level.root", "WARN");
+        schedulerProperties.put("logging.file.name", serviceLog.toString());
+        schedulerProperties.put("logging.threshold.console", "OFF");
         schedulerProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext scheduler;
         try {
