@@ -1,5 +1,6 @@
 package io.github.sysched.demo;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -112,6 +113,13 @@ public final class DemoMain {
         return result;
     }
 
+    private static GenericKubernetesResource installedAsSpoReports(GenericKubernetesResource profile) {
+        if (profile.getAdditionalProperties().get("status") == null) {
+            profile.setAdditionalProperty("status", Map.of("status", "Installed"));
+        }
+        return profile;
+    }
+
     static void prepareCluster(EmbeddedApiServer api, DemoManifests manifests, List<String> nodes) {
         for (String crd : List.of("spo-crds/seccompprofile.yaml", "spo-crds/profilebinding.yaml")) {
             try (InputStream in = DemoMain.class.getClassLoader().getResourceAsStream(crd)) {
@@ -126,7 +134,9 @@ public final class DemoMain {
         manifests.bindings().forEach(b -> namespaces.add(namespaceOf(b)));
         manifests.workloads().forEach(w -> namespaces.add(namespaceOf(w)));
         namespaces.forEach(api::ensureNamespace);
-        manifests.profiles().forEach(api::create);
+        // The demo plays SPO's part: a profile without a status is reported Installed, as SPO does once every
+        // node has its file (otherwise the webhook rightly warns that SPO would not bind it yet).
+        manifests.profiles().forEach(profile -> api.create(installedAsSpoReports(profile)));
         manifests.bindings().forEach(api::create);
         nodes.forEach(api::createNode);
     }

@@ -25,6 +25,10 @@ import java.util.Map;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
+    /** Held, not looked up: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesCrudDispatcher store;
     private final KubernetesMockServer server;
     private final KubernetesClient client;
@@ -32,16 +36,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     public EmbeddedApiServer() {
         // The mock server logs every request through java.util.logging; the demo prints its own story.
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         // SPO's v1beta1/v1alpha1 are what the demo manifests use; fabric8's "unstable version" notice is noise here.
-        if (org.slf4j.LoggerFactory.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils")
-                instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(ch.qos.logback.classic.Level.ERROR);
-        }
+        quietUntilError("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
+        // vert.x (the mock server's and the client's HTTP) warns when a slow machine stalls an event loop for 2 s.
+        quietUntilError("io.vertx.core.impl.BlockedThreadChecker");
         store = new KubernetesCrudDispatcher(List.of());
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), store, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
+    }
+
+    private static void quietUntilError(String loggerName) {
+        if (org.slf4j.LoggerFactory.getLogger(loggerName) instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     public KubernetesClient client() {

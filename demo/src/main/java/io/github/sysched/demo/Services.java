@@ -108,6 +108,11 @@ final class Services implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(annotationKey);
         Files.write(tlsDir.resolve("current"), annotationKey);
 
+        // Both services log to one file (they share logback in this JVM); the console is the demo's own story.
+        Path serviceLog = Files.createTempFile("sysched-demo-services-", ".log");
+        if (log != null) {
+            log.println("[demo] service logs: " + serviceLog);
+        }
         Map<String, Object> webhookProperties = new LinkedHashMap<>();
         webhookProperties.put("server.port", 0);
         webhookProperties.put("server.address", "127.0.0.1");
@@ -117,6 +122,8 @@ final class Services implements AutoCloseable {
         webhookProperties.put("sysched.webhook.tls.dir", tlsDir.toString());
         webhookProperties.put("sysched.webhook.annotations.key-dir", tlsDir.toString());
         webhookProperties.put("logging.level.root", "WARN");
+        webhookProperties.put("logging.file.name", serviceLog.toString());
+        webhookProperties.put("logging.threshold.console", "OFF");
         webhookProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext webhook = launch(WebhookApplication.class, webhookProperties);
 
@@ -131,6 +138,8 @@ final class Services implements AutoCloseable {
         // embedded extender believes them all (SECURITY.md, "Trusted annotations", trust=any).
         schedulerProperties.put("sysched.scheduler.annotations.trust", "any");
         schedulerProperties.put("logging.level.root", "WARN");
+        schedulerProperties.put("logging.file.name", serviceLog.toString());
+        schedulerProperties.put("logging.threshold.console", "OFF");
         schedulerProperties.put("logging.level.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", "ERROR");
         ConfigurableApplicationContext scheduler;
         try {
