@@ -5,40 +5,76 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** A uniform view of the webhooks of both configuration kinds. */
-record Webhooks(String configKind, String configName, Map<String, String> configAnnotations, String name,
-                WebhookClientConfig clientConfig, List<RuleWithOperations> rules, LabelSelector namespaceSelector,
-                LabelSelector objectSelector, String failurePolicy, String sideEffects, Integer timeoutSeconds,
-                List<String> admissionReviewVersions, String matchPolicy, String reinvocationPolicy) {
+record Webhooks(
+        String configKind,
+        String configName,
+        Map<String, String> configAnnotations,
+        String name,
+        WebhookClientConfig clientConfig,
+        List<RuleWithOperations> rules,
+        LabelSelector namespaceSelector,
+        LabelSelector objectSelector,
+        String failurePolicy,
+        String sideEffects,
+        Integer timeoutSeconds,
+        List<String> admissionReviewVersions,
+        String matchPolicy,
+        String reinvocationPolicy) {
 
-  static List<Webhooks> of(Rendered r) {
-    List<Webhooks> out = new ArrayList<>();
-    for (MutatingWebhookConfiguration c : r.all(MutatingWebhookConfiguration.class)) {
-      c.getWebhooks().forEach(w -> out.add(new Webhooks(c.getKind(), c.getMetadata().getName(),
-          c.getMetadata().getAnnotations(), w.getName(), w.getClientConfig(), w.getRules(), w.getNamespaceSelector(),
-          w.getObjectSelector(), w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(),
-          w.getAdmissionReviewVersions(), w.getMatchPolicy(), w.getReinvocationPolicy())));
+    static List<Webhooks> of(Rendered r) {
+        List<Webhooks> out = new ArrayList<>();
+        for (MutatingWebhookConfiguration c : r.all(MutatingWebhookConfiguration.class)) {
+            c.getWebhooks()
+                    .forEach(w -> out.add(new Webhooks(
+                            c.getKind(),
+                            c.getMetadata().getName(),
+                            c.getMetadata().getAnnotations(),
+                            w.getName(),
+                            w.getClientConfig(),
+                            w.getRules(),
+                            w.getNamespaceSelector(),
+                            w.getObjectSelector(),
+                            w.getFailurePolicy(),
+                            w.getSideEffects(),
+                            w.getTimeoutSeconds(),
+                            w.getAdmissionReviewVersions(),
+                            w.getMatchPolicy(),
+                            w.getReinvocationPolicy())));
+        }
+        for (ValidatingWebhookConfiguration c : r.all(ValidatingWebhookConfiguration.class)) {
+            c.getWebhooks()
+                    .forEach(w -> out.add(new Webhooks(
+                            c.getKind(),
+                            c.getMetadata().getName(),
+                            c.getMetadata().getAnnotations(),
+                            w.getName(),
+                            w.getClientConfig(),
+                            w.getRules(),
+                            w.getNamespaceSelector(),
+                            w.getObjectSelector(),
+                            w.getFailurePolicy(),
+                            w.getSideEffects(),
+                            w.getTimeoutSeconds(),
+                            w.getAdmissionReviewVersions(),
+                            w.getMatchPolicy(),
+                            null)));
+        }
+        return out;
     }
-    for (ValidatingWebhookConfiguration c : r.all(ValidatingWebhookConfiguration.class)) {
-      c.getWebhooks().forEach(w -> out.add(new Webhooks(c.getKind(), c.getMetadata().getName(),
-          c.getMetadata().getAnnotations(), w.getName(), w.getClientConfig(), w.getRules(), w.getNamespaceSelector(),
-          w.getObjectSelector(), w.getFailurePolicy(), w.getSideEffects(), w.getTimeoutSeconds(),
-          w.getAdmissionReviewVersions(), w.getMatchPolicy(), null)));
+
+    static Webhooks named(Rendered r, String name) {
+        return of(r).stream()
+                .filter(w -> w.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no webhook " + name));
     }
-    return out;
-  }
 
-  static Webhooks named(Rendered r, String name) {
-    return of(r).stream().filter(w -> w.name().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no webhook " + name));
-  }
-
-  boolean mutating() {
-    return configKind.equals("MutatingWebhookConfiguration");
-  }
+    boolean mutating() {
+        return configKind.equals("MutatingWebhookConfiguration");
+    }
 }
