@@ -30,19 +30,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class Boundaries {
 
-    private Boundaries() {
-    }
+    private Boundaries() {}
 
-    static final DescribedPredicate<JavaClass> SPRING = resideInAnyPackage("org.springframework..")
-            .as("Spring");
+    static final DescribedPredicate<JavaClass> SPRING =
+            resideInAnyPackage("org.springframework..").as("Spring");
 
     /**
      * By name: the import does not resolve the JDK's class hierarchy (archunit.properties), so subtypes are listed
      * by their names rather than found as {@code assignableTo(Executor.class)}.
      */
-    static final DescribedPredicate<JavaClass> THREADS = belongToAnyOf(Thread.class, ThreadGroup.class,
-            ThreadFactory.class, Executors.class, ForkJoinPool.class, CompletableFuture.class, Timer.class,
-            TimerTask.class)
+    static final DescribedPredicate<JavaClass> THREADS = belongToAnyOf(
+                    Thread.class,
+                    ThreadGroup.class,
+                    ThreadFactory.class,
+                    Executors.class,
+                    ForkJoinPool.class,
+                    CompletableFuture.class,
+                    Timer.class,
+                    TimerTask.class)
             .or(resideInAPackage("java.util.concurrent").and(simpleNameContaining("Executor")))
             .as("threads or executors");
 
@@ -52,47 +57,71 @@ final class Boundaries {
             .and(not(equivalentTo(CustomResource.class)))
             .as("the fabric8 client (anything of io.fabric8 but model classes, their annotations and CustomResource)");
 
-    static final DescribedPredicate<JavaClass> HTTP = resideInAnyPackage("java.net.http..", "io.vertx..",
-            "io.netty..", "okhttp3..", "jakarta.servlet..", "org.apache.hc..", "org.apache.tomcat..")
-            .or(resideInAnyPackage("javax.net..")).or(belongToAnyOf(URLConnection.class, HttpURLConnection.class,
-                    Socket.class, ServerSocket.class))
+    static final DescribedPredicate<JavaClass> HTTP = resideInAnyPackage(
+                    "java.net.http..",
+                    "io.vertx..",
+                    "io.netty..",
+                    "okhttp3..",
+                    "jakarta.servlet..",
+                    "org.apache.hc..",
+                    "org.apache.tomcat..")
+            .or(resideInAnyPackage("javax.net.."))
+            .or(belongToAnyOf(URLConnection.class, HttpURLConnection.class, Socket.class, ServerSocket.class))
             .as("HTTP or sockets");
 
     /** Informers and watches: fabric8's informers package, its watch types and the DSL that starts them. */
     static final DescribedPredicate<JavaClass> INFORMERS = resideInAPackage("io.fabric8.kubernetes.client.informers..")
-            .or(belongToAnyOf(io.fabric8.kubernetes.client.Watch.class, io.fabric8.kubernetes.client.Watcher.class,
-                    io.fabric8.kubernetes.client.dsl.Informable.class, io.fabric8.kubernetes.client.dsl.Watchable.class))
+            .or(belongToAnyOf(
+                    io.fabric8.kubernetes.client.Watch.class,
+                    io.fabric8.kubernetes.client.Watcher.class,
+                    io.fabric8.kubernetes.client.dsl.Informable.class,
+                    io.fabric8.kubernetes.client.dsl.Watchable.class))
             .as("informers or watches");
 
-    static final ArchRule COMMON_WITHOUT_SPRING = noClasses().should().dependOnClassesThat(SPRING)
-            .as("common uses no Spring");
+    static final ArchRule COMMON_WITHOUT_SPRING =
+            noClasses().should().dependOnClassesThat(SPRING).as("common uses no Spring");
 
-    static final ArchRule COMMON_WITHOUT_THREADS = noClasses().should().dependOnClassesThat(THREADS)
-            .orShould().callMethod(TimeUnit.class, "sleep", long.class)
+    static final ArchRule COMMON_WITHOUT_THREADS = noClasses()
+            .should()
+            .dependOnClassesThat(THREADS)
+            .orShould()
+            .callMethod(TimeUnit.class, "sleep", long.class)
             .as("common starts no threads, runs no executors and does not sleep");
 
-    static final ArchRule COMMON_WITHOUT_CLIENT = noClasses().should().dependOnClassesThat(KUBERNETES_CLIENT)
+    static final ArchRule COMMON_WITHOUT_CLIENT = noClasses()
+            .should()
+            .dependOnClassesThat(KUBERNETES_CLIENT)
             .as("common uses fabric8's model classes only (and CustomResource), not its client");
 
-    static final ArchRule COMMON_WITHOUT_HTTP = noClasses().should().dependOnClassesThat(HTTP)
-            .as("common does no HTTP");
+    static final ArchRule COMMON_WITHOUT_HTTP =
+            noClasses().should().dependOnClassesThat(HTTP).as("common does no HTTP");
 
     /** Checked on every module but kube: the services, the core and the simulator. */
-    static final ArchRule ONLY_KUBE_WATCHES = noClasses().should().dependOnClassesThat(INFORMERS)
+    static final ArchRule ONLY_KUBE_WATCHES = noClasses()
+            .should()
+            .dependOnClassesThat(INFORMERS)
             .as("only kube uses informers and watches (the services have no informer code of their own)");
 
     static final ArchRule KUBE_CORE_WITHOUT_SPRING = noClasses()
-            .that().resideOutsideOfPackage("io.github.sysched.kube.boot..")
-            .should().dependOnClassesThat(SPRING.or(resideInAPackage("io.micrometer..")))
+            .that()
+            .resideOutsideOfPackage("io.github.sysched.kube.boot..")
+            .should()
+            .dependOnClassesThat(SPRING.or(resideInAPackage("io.micrometer..")))
             .as("kube is plain Java outside io.github.sysched.kube.boot (its Spring glue)");
 
-    static final ArchRule WEBHOOK_WITHOUT_SCHEDULER = noClasses().that().resideInAPackage("io.github.sysched.webhook..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.github.sysched.scheduler..",
-                    "io.github.sysched.simulation..")
+    static final ArchRule WEBHOOK_WITHOUT_SCHEDULER = noClasses()
+            .that()
+            .resideInAPackage("io.github.sysched.webhook..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.github.sysched.scheduler..", "io.github.sysched.simulation..")
             .as("the webhook depends neither on the scheduler nor on the simulator");
 
     static final ArchRule SCHEDULER_WITHOUT_WEBHOOK = noClasses()
-            .that().resideInAPackage("io.github.sysched.scheduler..")
-            .should().dependOnClassesThat().resideInAPackage("io.github.sysched.webhook..")
+            .that()
+            .resideInAPackage("io.github.sysched.scheduler..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.github.sysched.webhook..")
             .as("the scheduler does not depend on the webhook");
 }

@@ -22,25 +22,37 @@ class BoundariesTest {
 
     static Stream<Arguments> boundaries() {
         return Stream.of(
-                Arguments.of(Boundaries.COMMON_WITHOUT_SPRING, new Module[] {Module.COMMON}, Violations.UsesSpring.class),
-                Arguments.of(Boundaries.COMMON_WITHOUT_THREADS, new Module[] {Module.COMMON},
+                Arguments.of(
+                        Boundaries.COMMON_WITHOUT_SPRING, new Module[] {Module.COMMON}, Violations.UsesSpring.class),
+                Arguments.of(
+                        Boundaries.COMMON_WITHOUT_THREADS,
+                        new Module[] {Module.COMMON},
                         Violations.StartsAThread.class),
-                Arguments.of(Boundaries.COMMON_WITHOUT_THREADS, new Module[] {Module.COMMON},
+                Arguments.of(
+                        Boundaries.COMMON_WITHOUT_THREADS,
+                        new Module[] {Module.COMMON},
                         Violations.UsesAnExecutor.class),
                 Arguments.of(Boundaries.COMMON_WITHOUT_THREADS, new Module[] {Module.COMMON}, Violations.Sleeps.class),
-                Arguments.of(Boundaries.COMMON_WITHOUT_CLIENT, new Module[] {Module.COMMON},
-                        Violations.BuildsAClient.class),
-                Arguments.of(Boundaries.COMMON_WITHOUT_CLIENT, new Module[] {Module.COMMON},
+                Arguments.of(
+                        Boundaries.COMMON_WITHOUT_CLIENT, new Module[] {Module.COMMON}, Violations.BuildsAClient.class),
+                Arguments.of(
+                        Boundaries.COMMON_WITHOUT_CLIENT,
+                        new Module[] {Module.COMMON},
                         Violations.HoldsAnInformer.class),
                 Arguments.of(Boundaries.COMMON_WITHOUT_HTTP, new Module[] {Module.COMMON}, Violations.CallsHttp.class),
-                Arguments.of(Boundaries.ONLY_KUBE_WATCHES,
+                Arguments.of(
+                        Boundaries.ONLY_KUBE_WATCHES,
                         new Module[] {Module.COMMON, Module.SIMULATOR, Module.WEBHOOK, Module.SCHEDULER},
                         Violations.HoldsAnInformer.class),
-                Arguments.of(Boundaries.KUBE_CORE_WITHOUT_SPRING, new Module[] {Module.KUBE},
-                        KubeCoreUsingSpring.class),
-                Arguments.of(Boundaries.WEBHOOK_WITHOUT_SCHEDULER, new Module[] {Module.WEBHOOK},
+                Arguments.of(
+                        Boundaries.KUBE_CORE_WITHOUT_SPRING, new Module[] {Module.KUBE}, KubeCoreUsingSpring.class),
+                Arguments.of(
+                        Boundaries.WEBHOOK_WITHOUT_SCHEDULER,
+                        new Module[] {Module.WEBHOOK},
                         WebhookUsingTheScheduler.class),
-                Arguments.of(Boundaries.SCHEDULER_WITHOUT_WEBHOOK, new Module[] {Module.SCHEDULER},
+                Arguments.of(
+                        Boundaries.SCHEDULER_WITHOUT_WEBHOOK,
+                        new Module[] {Module.SCHEDULER},
                         SchedulerUsingTheWebhook.class));
     }
 

@@ -15,9 +15,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,12 +31,14 @@ class ConfigurationDocsTest {
     private static final Path CONTRACTS = Path.of("..", "docs", "CONTRACTS.md");
     private static final Path README = Path.of("..", "README.md");
     /** A table row whose first cell names a property: {@code | `sysched.x.y` | default | meaning |}. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`(sysched\\.[^`]+)`\\s*\\|([^|]*)\\|", Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*`(sysched\\.[^`]+)`\\s*\\|([^|]*)\\|", Pattern.MULTILINE);
 
     /** Name → default of every {@code sysched.*} property in the metadata on the class path (null: no default). */
     static Map<String, String> metadata(String prefix) throws IOException {
         Map<String, String> properties = new TreeMap<>();
-        List<URL> files = Collections.list(ConfigurationDocsTest.class.getClassLoader()
+        List<URL> files = Collections.list(ConfigurationDocsTest.class
+                .getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"));
         JsonMapper json = JsonMapper.builder().build();
         for (URL file : files) {
@@ -44,9 +46,11 @@ class ConfigurationDocsTest {
                 for (JsonNode property : json.readTree(in).path("properties")) {
                     String name = property.path("name").asString();
                     if (name.startsWith(prefix)) {
-                        boolean collection = property.path("type").asString().matches("java\\.util\\.(List|Set|Collection)<.*");
-                        properties.put(name, property.has("defaultValue")
-                                ? render(property.get("defaultValue"), collection) : null);
+                        boolean collection =
+                                property.path("type").asString().matches("java\\.util\\.(List|Set|Collection)<.*");
+                        properties.put(
+                                name,
+                                property.has("defaultValue") ? render(property.get("defaultValue"), collection) : null);
                     }
                 }
             }
@@ -108,15 +112,21 @@ class ConfigurationDocsTest {
     void contractsListsEveryPropertyWithItsDefault(String prefix) throws IOException {
         Map<String, String> metadata = metadata(prefix);
         Map<String, String> documented = documented(CONTRACTS, prefix);
-        assertThat(metadata).as("configuration metadata of %s* on the class path", prefix).isNotEmpty();
+        assertThat(metadata)
+                .as("configuration metadata of %s* on the class path", prefix)
+                .isNotEmpty();
 
         TreeSet<String> undocumented = new TreeSet<>(metadata.keySet());
         undocumented.removeAll(documented.keySet());
         TreeSet<String> unknown = new TreeSet<>(documented.keySet());
         unknown.removeAll(metadata.keySet());
         assertThat(undocumented).as("properties missing from docs/CONTRACTS.md").isEmpty();
-        assertThat(unknown).as("docs/CONTRACTS.md names properties that do not exist").isEmpty();
-        assertThat(wrongDefaults(documented, metadata)).as("defaults in docs/CONTRACTS.md").isEmpty();
+        assertThat(unknown)
+                .as("docs/CONTRACTS.md names properties that do not exist")
+                .isEmpty();
+        assertThat(wrongDefaults(documented, metadata))
+                .as("defaults in docs/CONTRACTS.md")
+                .isEmpty();
     }
 
     @Test
@@ -128,6 +138,8 @@ class ConfigurationDocsTest {
         TreeSet<String> unknown = new TreeSet<>(documented.keySet());
         unknown.removeAll(metadata.keySet());
         assertThat(unknown).as("README.md names properties that do not exist").isEmpty();
-        assertThat(wrongDefaults(documented, metadata)).as("defaults in README.md").isEmpty();
+        assertThat(wrongDefaults(documented, metadata))
+                .as("defaults in README.md")
+                .isEmpty();
     }
 }

@@ -31,7 +31,8 @@ enum Module {
 
     Location location() {
         try {
-            return Location.of(marker.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Location.of(
+                    marker.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

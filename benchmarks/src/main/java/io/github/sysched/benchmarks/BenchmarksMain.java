@@ -25,8 +25,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class BenchmarksMain {
 
-    private BenchmarksMain() {
-    }
+    private BenchmarksMain() {}
 
     public static void main(String[] args) throws Exception {
         List<String> todo = new ArrayList<>(Arrays.asList(args));
@@ -39,14 +38,16 @@ public final class BenchmarksMain {
                 case "b1" -> b1();
                 case "b4" -> b4();
                 case "b5" -> b5();
-                default -> throw new IllegalArgumentException("unknown benchmark " + todo.get(i)
-                        + " (b1, b4, b5; the placement simulator is the scheduler jar's simulate command)");
+                default ->
+                    throw new IllegalArgumentException("unknown benchmark " + todo.get(i)
+                            + " (b1, b4, b5; the placement simulator is the scheduler jar's simulate command)");
             }
         }
     }
 
     private static ChainedOptionsBuilder options(Class<?> benchmark) {
-        return new OptionsBuilder().include(benchmark.getName() + "\\.")
+        return new OptionsBuilder()
+                .include(benchmark.getName() + "\\.")
                 .forks(1)
                 .warmupIterations(Integer.getInteger("wi", 2))
                 .measurementIterations(Integer.getInteger("i", 3))
@@ -65,32 +66,50 @@ public final class BenchmarksMain {
     }
 
     private static void b1() throws RunnerException {
-        Collection<RunResult> results = new Runner(options(PrioritizeBenchmark.class).build()).run();
+        Collection<RunResult> results =
+                new Runner(options(PrioritizeBenchmark.class).build()).run();
         double ours = score(results, "exsEngine");
         double baseline = score(results, "upstreamBaseline");
-        System.out.printf(Locale.ROOT, "%nB1 prioritize, 5,000 nodes x 30 pods, one incoming pod:%n"
-                + "  ExsEngine rawScores+normalize : %,.1f ops/s%n"
-                + "  upstream-equivalent HashSets  : %,.3f ops/s%n"
-                + "  ratio                         : %,.0fx (target >= 100x)%n", ours, baseline, ours / baseline);
+        System.out.printf(
+                Locale.ROOT,
+                "%nB1 prioritize, 5,000 nodes x 30 pods, one incoming pod:%n"
+                        + "  ExsEngine rawScores+normalize : %,.1f ops/s%n"
+                        + "  upstream-equivalent HashSets  : %,.3f ops/s%n"
+                        + "  ratio                         : %,.0fx (target >= 100x)%n",
+                ours,
+                baseline,
+                ours / baseline);
     }
 
     private static void b4() throws RunnerException {
-        Collection<RunResult> results = new Runner(options(IppFilterBenchmark.class).build()).run();
+        Collection<RunResult> results =
+                new Runner(options(IppFilterBenchmark.class).build()).run();
         double ours = score(results, "classCounts");
         double baseline = score(results, "requiredAntiAffinity");
-        System.out.printf(Locale.ROOT, "%nB4 IPP filter, 5,000 nodes x 30 pods, 20 classes, one incoming pod:%n"
-                + "  class counts + IppClass.mayShareNode : %,.1f ops/s%n"
-                + "  required pod anti-affinity (PreFilter+Filter) : %,.1f ops/s%n"
-                + "  ratio                                : %,.1fx%n", ours, baseline, ours / baseline);
+        System.out.printf(
+                Locale.ROOT,
+                "%nB4 IPP filter, 5,000 nodes x 30 pods, 20 classes, one incoming pod:%n"
+                        + "  class counts + IppClass.mayShareNode : %,.1f ops/s%n"
+                        + "  required pod anti-affinity (PreFilter+Filter) : %,.1f ops/s%n"
+                        + "  ratio                                : %,.1fx%n",
+                ours,
+                baseline,
+                ours / baseline);
     }
 
     private static void b5() {
         for (Path dir : new Path[] {null, Fixtures.profileDir()}) {
             HeapMeasure.Result r = HeapMeasure.run(5_000, 150_000, dir);
-            System.out.printf(Locale.ROOT, "%nB5 heap, %,d pods on %,d nodes, %s:%n"
-                    + "  ExsEngine structures          : %.1f MiB%n"
-                    + "  engine + per-pod sets + UIDs  : %.1f MiB (target <= 64 MiB)%n",
-                    r.pods(), r.nodes(), r.source(), r.engineMiB(), r.totalMiB());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nB5 heap, %,d pods on %,d nodes, %s:%n"
+                            + "  ExsEngine structures          : %.1f MiB%n"
+                            + "  engine + per-pod sets + UIDs  : %.1f MiB (target <= 64 MiB)%n",
+                    r.pods(),
+                    r.nodes(),
+                    r.source(),
+                    r.engineMiB(),
+                    r.totalMiB());
             if (Fixtures.profileDir() == null) {
                 break;
             }

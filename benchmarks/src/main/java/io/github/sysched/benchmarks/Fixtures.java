@@ -20,10 +20,10 @@ public final class Fixtures {
 
     /** The universe the Confine deny-lists are measured against (x86_64 0..332). */
     public static final SyscallSet UNIVERSE = SyscallTable.x86_64().syscallsNumberedUpTo(332);
+
     public static final List<String> UNIVERSE_NAMES = UNIVERSE.names();
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A random set of 100..250 names out of the 333, deterministic in {@code random}. */
     public static List<String> randomNames(SplittableRandom random) {
@@ -46,8 +46,11 @@ public final class Fixtures {
         List<List<String>> pool = new ArrayList<>();
         if (profileDir != null && Files.isDirectory(profileDir)) {
             try (Stream<Path> files = Files.list(profileDir)) {
-                files.filter(f -> f.toString().endsWith(".json")).sorted()
-                        .forEach(f -> pool.add(SeccompJsonReader.read(f).allowedSyscalls(UNIVERSE).names()));
+                files.filter(f -> f.toString().endsWith(".json"))
+                        .sorted()
+                        .forEach(f -> pool.add(SeccompJsonReader.read(f)
+                                .allowedSyscalls(UNIVERSE)
+                                .names()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -17,11 +17,9 @@ import java.util.UUID;
  */
 final class HeapMeasure {
 
-    record Result(String source, int pods, int nodes, double engineMiB, double totalMiB) {
-    }
+    record Result(String source, int pods, int nodes, double engineMiB, double totalMiB) {}
 
-    private HeapMeasure() {
-    }
+    private HeapMeasure() {}
 
     static Result run(int nodes, int pods, Path profileDir) {
         List<List<String>> pool = Fixtures.profilePool(profileDir, 0, 1);
@@ -33,7 +31,8 @@ final class HeapMeasure {
         SyscallSet[] poolSets = confine ? pool.stream().map(SyscallSet::of).toArray(SyscallSet[]::new) : null;
         for (int i = 0; i < pods; i++) {
             uids[i] = new UUID(random.nextLong(), random.nextLong()).toString();
-            sets[i] = confine ? SyscallSet.fromWords(poolSets[random.nextInt(poolSets.length)].toWords())
+            sets[i] = confine
+                    ? SyscallSet.fromWords(poolSets[random.nextInt(poolSets.length)].toWords())
                     : SyscallSet.of(Fixtures.randomNames(random));
         }
         poolSets = null;
@@ -49,8 +48,12 @@ final class HeapMeasure {
             throw new IllegalStateException();
         }
         double mib = 1024.0 * 1024.0;
-        Result result = new Result(confine ? "Confine profiles (" + pool.size() + ") from " + profileDir
-                : "random 100-250-name sets", pods, nodes, (after - inputs) / mib, (after - before) / mib);
+        Result result = new Result(
+                confine ? "Confine profiles (" + pool.size() + ") from " + profileDir : "random 100-250-name sets",
+                pods,
+                nodes,
+                (after - inputs) / mib,
+                (after - before) / mib);
         java.lang.ref.Reference.reachabilityFence(engine);
         return result;
     }

@@ -72,8 +72,7 @@ public class IppFilterBenchmark {
         }
     }
 
-    record Pod(String namespace, Map<String, String> labels, List<Term> requiredAntiAffinity) {
-    }
+    record Pod(String namespace, Map<String, String> labels, List<Term> requiredAntiAffinity) {}
 
     private List<Map<String, Integer>> classCountsByNode;
     private List<List<Pod>> podsByNode;
@@ -85,7 +84,9 @@ public class IppFilterBenchmark {
         labels.put("app", app);
         labels.put("pod-template-hash", Integer.toHexString(app.hashCode()));
         labels.put(CLASS_LABEL, ippClass);
-        Term term = new Term(List.of(new Requirement(CLASS_LABEL, "NotIn", Set.of(ippClass))), Set.of("default"),
+        Term term = new Term(
+                List.of(new Requirement(CLASS_LABEL, "NotIn", Set.of(ippClass))),
+                Set.of("default"),
                 "kubernetes.io/hostname");
         return new Pod("default", labels, List.of(term));
     }
@@ -118,7 +119,8 @@ public class IppFilterBenchmark {
     public boolean[] classCounts() {
         boolean[] feasible = new boolean[classCountsByNode.size()];
         for (int n = 0; n < feasible.length; n++) {
-            feasible[n] = IppClass.mayShareNode(incomingClass, classCountsByNode.get(n).keySet());
+            feasible[n] = IppClass.mayShareNode(
+                    incomingClass, classCountsByNode.get(n).keySet());
         }
         return feasible;
     }
@@ -126,7 +128,7 @@ public class IppFilterBenchmark {
     @Benchmark
     public boolean[] requiredAntiAffinity() {
         // PreFilter: count matches per topology value (here: per node, topology key hostname).
-        int[] antiAffinityCounts = new int[podsByNode.size()];         // incoming's terms vs existing pods
+        int[] antiAffinityCounts = new int[podsByNode.size()]; // incoming's terms vs existing pods
         int[] existingAntiAffinityCounts = new int[podsByNode.size()]; // existing pods' terms vs incoming
         for (int n = 0; n < podsByNode.size(); n++) {
             for (Pod existing : podsByNode.get(n)) {

@@ -41,6 +41,7 @@ public final class AnnotationSignature {
     public static final int MIN_KEY_BYTES = 32;
     /** The API server cuts a generateName to this length before it appends {@link #GENERATED_SUFFIX} characters. */
     static final int MAX_GENERATE_NAME = 58;
+
     static final int GENERATED_SUFFIX = 5;
 
     private static final String ALGORITHM = "HmacSHA256";
@@ -59,8 +60,8 @@ public final class AnnotationSignature {
         /** A key from its secret bytes (at least {@link #MIN_KEY_BYTES}); the id is derived from them. */
         public static Key of(byte[] secret) {
             if (secret.length < MIN_KEY_BYTES) {
-                throw new IllegalArgumentException("an annotation key needs at least " + MIN_KEY_BYTES
-                        + " bytes, got " + secret.length);
+                throw new IllegalArgumentException(
+                        "an annotation key needs at least " + MIN_KEY_BYTES + " bytes, got " + secret.length);
             }
             try {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret);
@@ -139,8 +140,7 @@ public final class AnnotationSignature {
         }
     }
 
-    private AnnotationSignature() {
-    }
+    private AnnotationSignature() {}
 
     /**
      * The signature value for a pod being created.
@@ -149,9 +149,10 @@ public final class AnnotationSignature {
      * @param generateName the pod's generateName (used when {@code name} is empty)
      * @param annotations  the pod's annotations (the syscall set and class are read from them)
      */
-    public static String sign(Key key, String namespace, String name, String generateName,
-                              Map<String, String> annotations) {
-        String subject = name != null && !name.isEmpty() ? "n:" + name
+    public static String sign(
+            Key key, String namespace, String name, String generateName, Map<String, String> annotations) {
+        String subject = name != null && !name.isEmpty()
+                ? "n:" + name
                 : "g:" + Objects.requireNonNull(generateName, "a pod without name has a generateName");
         return VERSION + ';' + key.id() + ';' + subject + ';' + mac(key, namespace, subject, annotations);
     }
@@ -163,8 +164,11 @@ public final class AnnotationSignature {
             return Verdict.ABSENT;
         }
         String[] parts = value.split(";", -1);
-        if (parts.length != 4 || !VERSION.equals(parts[0]) || !KEY_ID.matcher(parts[1]).matches()
-                || !MAC.matcher(parts[3]).matches() || !(parts[2].startsWith("n:") || parts[2].startsWith("g:"))) {
+        if (parts.length != 4
+                || !VERSION.equals(parts[0])
+                || !KEY_ID.matcher(parts[1]).matches()
+                || !MAC.matcher(parts[3]).matches()
+                || !(parts[2].startsWith("n:") || parts[2].startsWith("g:"))) {
             return Verdict.MALFORMED;
         }
         Optional<Key> key = keys == null ? Optional.empty() : keys.byId(parts[1]);
@@ -176,7 +180,8 @@ public final class AnnotationSignature {
         }
         byte[] expected = mac(key.get(), namespace, parts[2], annotations).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.US_ASCII))
-                ? Verdict.VALID : Verdict.INVALID;
+                ? Verdict.VALID
+                : Verdict.INVALID;
     }
 
     private static boolean subjectMatches(String subject, String name) {

@@ -27,9 +27,8 @@ public final class PlacementAnnotations {
     public static final String REPLICA_SPREAD = "exs.sysched.io/replica-spread";
 
     /** Every annotation the webhook owns: clients may not set or change them. */
-    public static final java.util.List<String> OWNED = java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS, SIGNATURE,
-            REPLICA_SPREAD);
+    public static final java.util.List<String> OWNED =
+            java.util.List.of(SYSCALLS, PROFILES, IPP_CLASS, SIGNATURE, REPLICA_SPREAD);
 
-    private PlacementAnnotations() {
-    }
+    private PlacementAnnotations() {}
 }

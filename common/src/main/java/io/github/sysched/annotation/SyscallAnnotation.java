@@ -68,12 +68,12 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
         }
         String[] parts = value.split(";", -1);
         if (!VERSION.equals(parts[0])) {
-            throw new MalformedAnnotationException("unsupported version '" + abbreviate(parts[0])
-                    + "' (this reader understands " + VERSION + ")");
+            throw new MalformedAnnotationException(
+                    "unsupported version '" + abbreviate(parts[0]) + "' (this reader understands " + VERSION + ")");
         }
         if (parts.length != 4) {
-            throw new MalformedAnnotationException("expected 4 ';'-separated fields (v1;bitmap;names;sources), got "
-                    + parts.length);
+            throw new MalformedAnnotationException(
+                    "expected 4 ';'-separated fields (v1;bitmap;names;sources), got " + parts.length);
         }
         byte[] bitmap;
         try {
@@ -98,7 +98,8 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
         List<String> others = split(parts[2], "names");
         for (String other : others) {
             if (table.syscallNumber(other).isPresent()) {
-                throw new MalformedAnnotationException("'" + other + "' is an x86_64 syscall and belongs in the bitmap");
+                throw new MalformedAnnotationException(
+                        "'" + other + "' is an x86_64 syscall and belongs in the bitmap");
             }
         }
         names.addAll(others);
@@ -135,7 +136,9 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
     }
 
     private static boolean isPlain(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
                 || "_.:/@>=+-".indexOf(c) >= 0;
     }
 
@@ -146,7 +149,8 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
             if (isPlain(c)) {
                 out.append((char) c);
             } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                out.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
@@ -164,7 +168,8 @@ public record SyscallAnnotation(SyscallSet syscalls, List<String> sources) {
                 int hi = Character.digit(value.charAt(i + 1), 16);
                 int lo = Character.digit(value.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0) {
-                    throw new MalformedAnnotationException("bad %-escape '" + value.substring(i, i + 3) + "' in " + what);
+                    throw new MalformedAnnotationException(
+                            "bad %-escape '" + value.substring(i, i + 3) + "' in " + what);
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;

@@ -16,8 +16,14 @@ import java.util.Set;
  * @param podSelector {@code spec.podSelector} (v1), null when absent
  * @param created     {@code metadata.creationTimestamp}, null when absent or unreadable (e.g. a manifest)
  */
-public record Binding(String namespace, String name, String image, String profileKind, String profileName,
-        LabelSelector podSelector, Instant created) {
+public record Binding(
+        String namespace,
+        String name,
+        String image,
+        String profileKind,
+        String profileName,
+        LabelSelector podSelector,
+        Instant created) {
 
     public static final String SECCOMP_PROFILE_KIND = "SeccompProfile";
     /** Every kind SPO's binding webhook binds; the others are skipped by SPO. */
@@ -29,16 +35,26 @@ public record Binding(String namespace, String name, String image, String profil
     }
 
     /** A binding without a creation time. */
-    public Binding(String namespace, String name, String image, String profileKind, String profileName,
-                   LabelSelector podSelector) {
+    public Binding(
+            String namespace,
+            String name,
+            String image,
+            String profileKind,
+            String profileName,
+            LabelSelector podSelector) {
         this(namespace, name, image, profileKind, profileName, podSelector, null);
     }
 
     public static Binding from(ProfileBinding binding) {
         ProfileBindingSpec spec = binding.getSpec() == null ? new ProfileBindingSpec() : binding.getSpec();
         ProfileRef ref = spec.getProfileRef() == null ? new ProfileRef() : spec.getProfileRef();
-        return new Binding(binding.getMetadata().getNamespace(), binding.getMetadata().getName(), spec.getImage(),
-                ref.getKind(), ref.getName(), spec.getPodSelector(),
+        return new Binding(
+                binding.getMetadata().getNamespace(),
+                binding.getMetadata().getName(),
+                spec.getImage(),
+                ref.getKind(),
+                ref.getName(),
+                spec.getPodSelector(),
                 instant(binding.getMetadata().getCreationTimestamp()));
     }
 

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * The profiles bindings assign to one pod: per container name (containers and init containers), at pod level,
  * and the warnings found on the way.
  */
-public record BindingPlan(SortedMap<String, BoundProfile> containers, Optional<BoundProfile> podLevel,
-        List<String> warnings) {
+public record BindingPlan(
+        SortedMap<String, BoundProfile> containers, Optional<BoundProfile> podLevel, List<String> warnings) {
 
     static final String LOCALHOST = "Localhost";
 
@@ -69,8 +69,10 @@ public record BindingPlan(SortedMap<String, BoundProfile> containers, Optional<B
     }
 
     private static io.fabric8.kubernetes.api.model.SeccompProfile localhost(BoundProfile bound) {
-        return new SeccompProfileBuilder().withType(LOCALHOST)
-                .withLocalhostProfile(bound.profile().localhostProfile()).build();
+        return new SeccompProfileBuilder()
+                .withType(LOCALHOST)
+                .withLocalhostProfile(bound.profile().localhostProfile())
+                .build();
     }
 
     static List<Container> allContainers(PodSpec spec) {

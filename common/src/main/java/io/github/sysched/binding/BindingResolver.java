@@ -43,8 +43,8 @@ public final class BindingResolver {
      * Which of several bindings for one target wins: the oldest, then the lowest name, as SPO decides
      * ({@code TestUpdatePodConflictingBindings}); a binding without a creation time (a manifest) comes last.
      */
-    private static final Comparator<Binding> PRECEDENCE = Comparator
-            .comparing(Binding::created, Comparator.nullsLast(Comparator.naturalOrder()))
+    private static final Comparator<Binding> PRECEDENCE = Comparator.comparing(
+                    Binding::created, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(Binding::name);
 
     private final SpoScope scope;
@@ -63,7 +63,8 @@ public final class BindingResolver {
      */
     public BindingPlan plan(Pod pod, String namespace, Collection<Binding> bindings) {
         Objects.requireNonNull(namespace, "namespace of the pod");
-        Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
+        Map<String, String> labels =
+                pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
         List<String> warnings = new ArrayList<>();
         List<Binding> selecting = bindings.stream()
                 .filter(b -> namespace.equals(b.namespace()))
@@ -77,10 +78,14 @@ public final class BindingResolver {
         TreeMap<String, BoundProfile> bound = new TreeMap<>();
         for (Container container : containers) {
             String image = ImageReferences.normalize(container.getImage());
-            List<Binding> matching = usable(selecting.stream()
-                    .filter(b -> !b.isWildcard() && b.image() != null
-                            && ImageReferences.normalize(b.image()).equals(image))
-                    .toList(), "container " + container.getName(), warnings);
+            List<Binding> matching = usable(
+                    selecting.stream()
+                            .filter(b -> !b.isWildcard()
+                                    && b.image() != null
+                                    && ImageReferences.normalize(b.image()).equals(image))
+                            .toList(),
+                    "container " + container.getName(),
+                    warnings);
             if (matching.isEmpty()) {
                 continue;
             }
@@ -98,9 +103,10 @@ public final class BindingResolver {
         List<Binding> wildcards = selecting.stream().filter(Binding::isWildcard).toList();
         if (!wildcards.isEmpty()) {
             if (!bound.isEmpty()) {
-                wildcards.forEach(b -> warnings.add("wildcard binding " + b.reference()
-                        + " not applied: a container-level binding applied"));
-            } else if (spec != null && spec.getSecurityContext() != null
+                wildcards.forEach(b -> warnings.add(
+                        "wildcard binding " + b.reference() + " not applied: a container-level binding applied"));
+            } else if (spec != null
+                    && spec.getSecurityContext() != null
                     && spec.getSecurityContext().getSeccompProfile() != null) {
                 wildcards.forEach(b -> warnings.add("wildcard binding " + b.reference()
                         + " not applied: the pod sets its own pod-level seccompProfile"));
@@ -108,7 +114,8 @@ public final class BindingResolver {
                 List<Binding> usable = usable(wildcards, "the pod", warnings);
                 if (!usable.isEmpty()) {
                     reportLosers(usable, "the pod", warnings);
-                    podLevel = Optional.of(new BoundProfile(keyOf(usable.get(0)), usable.get(0).reference()));
+                    podLevel = Optional.of(
+                            new BoundProfile(keyOf(usable.get(0)), usable.get(0).reference()));
                 }
             }
         }
@@ -138,8 +145,8 @@ public final class BindingResolver {
             }
             Optional<ProfileKey> key = tryKeyOf(binding);
             if (key.isEmpty()) {
-                warnings.add("binding " + binding.reference() + " skipped for " + target
-                        + ": invalid profileRef name '" + binding.profileName() + "'");
+                warnings.add("binding " + binding.reference() + " skipped for " + target + ": invalid profileRef name '"
+                        + binding.profileName() + "'");
             } else if (!profileExists.test(key.get())) {
                 warnings.add("binding " + binding.reference() + " skipped for " + target + ": SeccompProfile "
                         + key.get() + " does not exist");
@@ -155,14 +162,15 @@ public final class BindingResolver {
         Binding winner = matching.get(0);
         for (Binding loser : matching.subList(1, matching.size())) {
             if (!Objects.equals(loser.profileName(), winner.profileName())) {
-                warnings.add("binding " + loser.reference() + " also matches " + target + "; "
-                        + winner.reference() + " wins (the oldest, then the lowest name)");
+                warnings.add("binding " + loser.reference() + " also matches " + target + "; " + winner.reference()
+                        + " wins (the oldest, then the lowest name)");
             }
         }
     }
 
     private static boolean hasOwnProfile(Container container) {
-        return container.getSecurityContext() != null && container.getSecurityContext().getSeccompProfile() != null;
+        return container.getSecurityContext() != null
+                && container.getSecurityContext().getSeccompProfile() != null;
     }
 
     private ProfileKey keyOf(Binding binding) {

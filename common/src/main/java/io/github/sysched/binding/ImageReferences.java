@@ -15,8 +15,7 @@ public final class ImageReferences {
     private static final String DOCKER_HUB = "docker.io";
     private static final String LEGACY_DOCKER_HUB = "index.docker.io";
 
-    private ImageReferences() {
-    }
+    private ImageReferences() {}
 
     /**
      * The normalized form of {@code image}; an empty, blank or upper-case reference (Docker rejects those) is
@@ -44,7 +43,9 @@ public final class ImageReferences {
         int slash = rest.indexOf('/');
         if (slash > 0) {
             String first = rest.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")
+            if (first.contains(".")
+                    || first.contains(":")
+                    || first.equals("localhost")
                     || !first.equals(first.toLowerCase(Locale.ROOT))) {
                 domain = first.equals(LEGACY_DOCKER_HUB) ? DOCKER_HUB : first;
                 path = rest.substring(slash + 1);

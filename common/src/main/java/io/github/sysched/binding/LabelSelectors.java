@@ -15,13 +15,13 @@ public final class LabelSelectors {
 
     /** The name part of a label key, and every non-empty label value (at most 63 characters). */
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final int MAX_NAME_LENGTH = 63;
     private static final int MAX_PREFIX_LENGTH = 253;
 
-    private LabelSelectors() {
-    }
+    private LabelSelectors() {}
 
     /**
      * True when {@code labels} satisfy {@code selector}; a null or empty selector matches everything. A selector
@@ -119,9 +119,13 @@ public final class LabelSelectors {
             int slash = key.indexOf('/');
             String prefix = slash < 0 ? null : key.substring(0, slash);
             String name = slash < 0 ? key : key.substring(slash + 1);
-            boolean prefixValid = prefix == null || !prefix.isEmpty() && prefix.length() <= MAX_PREFIX_LENGTH
-                    && DNS_SUBDOMAIN.matcher(prefix).matches();
-            if (prefixValid && name.length() <= MAX_NAME_LENGTH && NAME.matcher(name).matches()) {
+            boolean prefixValid = prefix == null
+                    || !prefix.isEmpty()
+                            && prefix.length() <= MAX_PREFIX_LENGTH
+                            && DNS_SUBDOMAIN.matcher(prefix).matches();
+            if (prefixValid
+                    && name.length() <= MAX_NAME_LENGTH
+                    && NAME.matcher(name).matches()) {
                 return Optional.empty();
             }
         }
@@ -129,7 +133,10 @@ public final class LabelSelectors {
     }
 
     private static Optional<String> valueProblem(String value) {
-        if (value != null && (value.isEmpty() || value.length() <= MAX_NAME_LENGTH && NAME.matcher(value).matches())) {
+        if (value != null
+                && (value.isEmpty()
+                        || value.length() <= MAX_NAME_LENGTH
+                                && NAME.matcher(value).matches())) {
             return Optional.empty();
         }
         return Optional.of("label value '" + value + "' is not valid");

@@ -15,8 +15,7 @@ public final class IppClass {
 
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
-    private IppClass() {
-    }
+    private IppClass() {}
 
     /** Why {@code value} is not a valid class; empty when it is one. */
     public static Optional<String> whyInvalid(String value) {

@@ -11,8 +11,13 @@ import java.util.Optional;
  * @param profile the SPO profile used (the default profile for DEFAULT_PROFILE when it exists), else empty
  * @param binding the binding ({@code namespace/name}) for origin BINDING, else empty
  */
-public record ContainerSyscalls(String containerName, boolean initContainer, ProfileOrigin origin,
-        Optional<ProfileKey> profile, Optional<String> binding, SyscallSet syscalls) {
+public record ContainerSyscalls(
+        String containerName,
+        boolean initContainer,
+        ProfileOrigin origin,
+        Optional<ProfileKey> profile,
+        Optional<String> binding,
+        SyscallSet syscalls) {
 
     public ContainerSyscalls {
         Objects.requireNonNull(containerName, "containerName");

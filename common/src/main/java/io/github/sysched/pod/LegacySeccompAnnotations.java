@@ -13,8 +13,7 @@ public final class LegacySeccompAnnotations {
     /** What upstream SySched looks for in any annotation key. */
     static final String MARKER = "seccomp.security.alpha.kubernetes.io";
 
-    private LegacySeccompAnnotations() {
-    }
+    private LegacySeccompAnnotations() {}
 
     public static String containerKey(String containerName) {
         return CONTAINER_PREFIX + containerName;

@@ -1,7 +1,5 @@
 package io.github.sysched.pod;
 
-import io.github.sysched.profile.RuntimeDefaultProfile;
-import io.github.sysched.profile.ProfileLookup;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -9,9 +7,11 @@ import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.github.sysched.binding.BindingPlan;
 import io.github.sysched.binding.BoundProfile;
 import io.github.sysched.profile.ProfileKey;
+import io.github.sysched.profile.ProfileLookup;
 import io.github.sysched.profile.ProfileResolutionException;
 import io.github.sysched.profile.ProfileResolver;
 import io.github.sysched.profile.ResolvedProfile;
+import io.github.sysched.profile.RuntimeDefaultProfile;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import java.util.ArrayList;
@@ -59,8 +59,8 @@ public final class PodSyscallResolver {
      * @param defaultProfile the profile for pods without one, already in the SPO scope
      *                       ({@link ProfileKey#inScope})
      */
-    public PodSyscallResolver(ProfileResolver profiles, SyscallSet runtimeDefault, ProfileKey defaultProfile,
-                              ContainerPolicy policy) {
+    public PodSyscallResolver(
+            ProfileResolver profiles, SyscallSet runtimeDefault, ProfileKey defaultProfile, ContainerPolicy policy) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.runtimeDefault = Objects.requireNonNull(runtimeDefault, "runtimeDefault");
         this.defaultProfile = Objects.requireNonNull(defaultProfile, "defaultProfile");
@@ -77,10 +77,13 @@ public final class PodSyscallResolver {
      * from {@code profiles}, deny-lists measured against the full x86_64 table, RuntimeDefault from
      * {@link RuntimeDefaultProfile}.
      */
-    public static PodSyscallResolver forSpoProfiles(ProfileLookup profiles, ProfileKey defaultProfile,
-                                                    ContainerPolicy policy) {
-        return new PodSyscallResolver(new ProfileResolver(profiles, SyscallTable.x86_64().allSyscalls()),
-                RuntimeDefaultProfile.syscalls(), defaultProfile, policy);
+    public static PodSyscallResolver forSpoProfiles(
+            ProfileLookup profiles, ProfileKey defaultProfile, ContainerPolicy policy) {
+        return new PodSyscallResolver(
+                new ProfileResolver(profiles, SyscallTable.x86_64().allSyscalls()),
+                RuntimeDefaultProfile.syscalls(),
+                defaultProfile,
+                policy);
     }
 
     /** {@link #forSpoProfiles(ProfileLookup, ProfileKey, ContainerPolicy)} with the default container policy. */
@@ -115,30 +118,39 @@ public final class PodSyscallResolver {
         Run(Pod pod, BindingPlan plan) {
             this.pod = pod;
             this.plan = plan;
-            Map<String, String> found = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+            Map<String, String> found =
+                    pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
             this.annotations = found == null ? Map.of() : new TreeMap<>(found);
         }
 
         PodSyscalls resolve() {
             PodSpec spec = pod.getSpec();
-            List<Container> initContainers = spec == null || spec.getInitContainers() == null
-                    ? List.of() : spec.getInitContainers();
-            List<Container> containers = spec == null || spec.getContainers() == null
-                    ? List.of() : spec.getContainers();
+            List<Container> initContainers =
+                    spec == null || spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
+            List<Container> containers =
+                    spec == null || spec.getContainers() == null ? List.of() : spec.getContainers();
             checkContainerAnnotations(initContainers, containers);
 
             SeccompProfile podField = spec == null || spec.getSecurityContext() == null
-                    ? null : spec.getSecurityContext().getSeccompProfile();
-            Optional<SeccompSetting> podSetting = settingOf(podField,
-                    annotations.get(LegacySeccompAnnotations.POD), "pod");
+                    ? null
+                    : spec.getSecurityContext().getSeccompProfile();
+            Optional<SeccompSetting> podSetting =
+                    settingOf(podField, annotations.get(LegacySeccompAnnotations.POD), "pod");
 
             List<ContainerSyscalls> results = new ArrayList<>();
             for (Container container : initContainers) {
-                boolean leftOut = runsToCompletion(container)
-                        && policy.initContainers() == ContainerPolicy.InitContainers.IGNORE;
-                results.add(leftOut ? new ContainerSyscalls(container.getName(), true, ProfileOrigin.INIT_IGNORED,
-                        Optional.empty(), Optional.empty(), SyscallSet.empty())
-                        : resolveContainer(container, true, podSetting));
+                boolean leftOut =
+                        runsToCompletion(container) && policy.initContainers() == ContainerPolicy.InitContainers.IGNORE;
+                results.add(
+                        leftOut
+                                ? new ContainerSyscalls(
+                                        container.getName(),
+                                        true,
+                                        ProfileOrigin.INIT_IGNORED,
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        SyscallSet.empty())
+                                : resolveContainer(container, true, podSetting));
             }
             for (Container container : containers) {
                 results.add(resolveContainer(container, false, podSetting));
@@ -147,7 +159,8 @@ public final class PodSyscallResolver {
                 // as upstream SySched: a pod that names no profile anywhere gets the default profile
                 warnings.add("no container of the pod counts; using the default profile " + defaultProfile);
                 results.replaceAll(r -> r.origin() == ProfileOrigin.UNPROFILED_IGNORED
-                        ? withIdentity(defaultFor(r.containerName()), r.containerName(), r.initContainer()) : r);
+                        ? withIdentity(defaultFor(r.containerName()), r.containerName(), r.initContainer())
+                        : r);
             }
             SyscallSet union = SyscallSet.empty();
             for (ContainerSyscalls result : results) {
@@ -163,52 +176,74 @@ public final class PodSyscallResolver {
         /** What a container without a profile of its own gets under the policy. */
         private ContainerSyscalls unprofiled(String name, boolean init, boolean noSettingAtAll) {
             return switch (policy.unprofiled()) {
-                case IGNORE -> new ContainerSyscalls(name, init, ProfileOrigin.UNPROFILED_IGNORED, Optional.empty(),
-                        Optional.empty(), SyscallSet.empty());
-                case RUNTIME_DEFAULT -> noSettingAtAll
-                        ? new ContainerSyscalls(name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(),
-                                Optional.empty(), runtimeDefault)
-                        : withIdentity(defaultFor("container " + name), name, init);
+                case IGNORE ->
+                    new ContainerSyscalls(
+                            name,
+                            init,
+                            ProfileOrigin.UNPROFILED_IGNORED,
+                            Optional.empty(),
+                            Optional.empty(),
+                            SyscallSet.empty());
+                case RUNTIME_DEFAULT ->
+                    noSettingAtAll
+                            ? new ContainerSyscalls(
+                                    name,
+                                    init,
+                                    ProfileOrigin.RUNTIME_DEFAULT,
+                                    Optional.empty(),
+                                    Optional.empty(),
+                                    runtimeDefault)
+                            : withIdentity(defaultFor("container " + name), name, init);
                 case DEFAULT_PROFILE -> withIdentity(defaultFor("container " + name), name, init);
             };
         }
 
-        private ContainerSyscalls resolveContainer(Container container, boolean init,
-                Optional<SeccompSetting> podSetting) {
+        private ContainerSyscalls resolveContainer(
+                Container container, boolean init, Optional<SeccompSetting> podSetting) {
             String name = container.getName();
             SeccompProfile field = container.getSecurityContext() == null
-                    ? null : container.getSecurityContext().getSeccompProfile();
-            Optional<SeccompSetting> own = settingOf(field,
-                    annotations.get(LegacySeccompAnnotations.containerKey(name)), "container " + name);
+                    ? null
+                    : container.getSecurityContext().getSeccompProfile();
+            Optional<SeccompSetting> own =
+                    settingOf(field, annotations.get(LegacySeccompAnnotations.containerKey(name)), "container " + name);
             Optional<SeccompSetting> effective = own.isPresent() ? own : podSetting;
             if (effective.isEmpty() || effective.get().type() == SeccompSetting.Type.UNCONFINED) {
                 return unprofiled(name, init, effective.isEmpty());
             }
             SeccompSetting setting = effective.get();
             if (setting.type() == SeccompSetting.Type.RUNTIME_DEFAULT) {
-                return new ContainerSyscalls(name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(),
-                        Optional.empty(), runtimeDefault);
+                return new ContainerSyscalls(
+                        name, init, ProfileOrigin.RUNTIME_DEFAULT, Optional.empty(), Optional.empty(), runtimeDefault);
             }
             List<ProfileKey> candidates = ProfileKey.forLocalhostProfile(setting.localhostProfile());
             if (candidates.isEmpty()) {
                 warnings.add("container " + name + ": Localhost profile '" + setting.localhostProfile() + "' ("
                         + setting.source() + ") is not an SPO profile; "
                         + (policy.unprofiled() == ContainerPolicy.Unprofiled.IGNORE
-                        ? "left out" : "using the default profile " + defaultProfile));
+                                ? "left out"
+                                : "using the default profile " + defaultProfile));
                 return unprofiled(name, init, false);
             }
-            Optional<BoundProfile> bound = own.isPresent()
-                    ? Optional.ofNullable(plan.containers().get(name)) : plan.podLevel();
-            ProfileKey key = bound.map(BoundProfile::profile).filter(candidates::contains)
-                    .orElseGet(() -> candidates.stream().filter(profiles::exists).findFirst()
+            Optional<BoundProfile> bound =
+                    own.isPresent() ? Optional.ofNullable(plan.containers().get(name)) : plan.podLevel();
+            ProfileKey key = bound.map(BoundProfile::profile)
+                    .filter(candidates::contains)
+                    .orElseGet(() -> candidates.stream()
+                            .filter(profiles::exists)
+                            .findFirst()
                             .orElse(candidates.get(0)));
             ResolvedProfile profile = resolved.computeIfAbsent(key, profiles::resolve);
             if (bound.isPresent() && bound.get().profile().equals(key)) {
-                return new ContainerSyscalls(name, init, ProfileOrigin.BINDING, Optional.of(key),
-                        Optional.of(bound.get().binding()), profile.syscalls());
+                return new ContainerSyscalls(
+                        name,
+                        init,
+                        ProfileOrigin.BINDING,
+                        Optional.of(key),
+                        Optional.of(bound.get().binding()),
+                        profile.syscalls());
             }
-            return new ContainerSyscalls(name, init, ProfileOrigin.EXPLICIT_PROFILE, Optional.of(key),
-                    Optional.empty(), profile.syscalls());
+            return new ContainerSyscalls(
+                    name, init, ProfileOrigin.EXPLICIT_PROFILE, Optional.of(key), Optional.empty(), profile.syscalls());
         }
 
         private Optional<SeccompSetting> settingOf(SeccompProfile field, String annotation, String level) {
@@ -217,12 +252,12 @@ public final class PodSyscallResolver {
                 if (fromField.isPresent()) {
                     return fromField;
                 }
-                warnings.add(level + ": unusable seccompProfile field (type " + field.getType()
-                        + ", localhostProfile " + field.getLocalhostProfile() + "); ignored");
+                warnings.add(level + ": unusable seccompProfile field (type " + field.getType() + ", localhostProfile "
+                        + field.getLocalhostProfile() + "); ignored");
             }
             if (annotation != null) {
-                Optional<SeccompSetting> fromAnnotation = SeccompSetting.fromAnnotation(annotation,
-                        level + " annotation");
+                Optional<SeccompSetting> fromAnnotation =
+                        SeccompSetting.fromAnnotation(annotation, level + " annotation");
                 if (fromAnnotation.isEmpty()) {
                     warnings.add(level + ": unknown legacy seccomp annotation value '" + annotation + "'; ignored");
                 }
@@ -255,8 +290,13 @@ public final class PodSyscallResolver {
             if (defaultTemplate == null) {
                 try {
                     ResolvedProfile profile = resolved.computeIfAbsent(defaultProfile, profiles::resolve);
-                    defaultTemplate = new ContainerSyscalls(target, false, ProfileOrigin.DEFAULT_PROFILE,
-                            Optional.of(defaultProfile), Optional.empty(), profile.syscalls());
+                    defaultTemplate = new ContainerSyscalls(
+                            target,
+                            false,
+                            ProfileOrigin.DEFAULT_PROFILE,
+                            Optional.of(defaultProfile),
+                            Optional.empty(),
+                            profile.syscalls());
                 } catch (ProfileResolutionException e) {
                     if (e.reason() != ProfileResolutionException.Reason.PROFILE_NOT_FOUND) {
                         throw e;
@@ -264,8 +304,8 @@ public final class PodSyscallResolver {
                     SyscallSet all = SyscallTable.x86_64().allSyscalls();
                     warnings.add("default profile " + defaultProfile + " not found; using the full x86_64 table ("
                             + all.cardinality() + " syscalls)");
-                    defaultTemplate = new ContainerSyscalls(target, false, ProfileOrigin.DEFAULT_PROFILE,
-                            Optional.empty(), Optional.empty(), all);
+                    defaultTemplate = new ContainerSyscalls(
+                            target, false, ProfileOrigin.DEFAULT_PROFILE, Optional.empty(), Optional.empty(), all);
                 }
             }
             return defaultTemplate;
@@ -280,8 +320,8 @@ public final class PodSyscallResolver {
         }
 
         private ContainerSyscalls withIdentity(ContainerSyscalls template, String name, boolean init) {
-            return new ContainerSyscalls(name, init, template.origin(), template.profile(), template.binding(),
-                    template.syscalls());
+            return new ContainerSyscalls(
+                    name, init, template.origin(), template.profile(), template.binding(), template.syscalls());
         }
     }
 }

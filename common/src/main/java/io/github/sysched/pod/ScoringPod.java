@@ -27,11 +27,21 @@ import java.util.Map;
  * <p>Strings that repeat across pods (namespace, node, phase, label keys and values, annotation keys, container
  * names, seccomp types) are interned, so 150,000 pods share one copy of each.
  */
-public record ScoringPod(String namespace, String name, String uid, String resourceVersion,
-                         String deletionTimestamp, List<OwnerReference> owners, Map<String, String> labels,
-                         Map<String, String> annotations, String nodeName, String phase, Seccomp podSeccomp,
-                         List<ScoringContainer> initContainers, List<ScoringContainer> containers,
-                         List<String> ephemeralContainers) {
+public record ScoringPod(
+        String namespace,
+        String name,
+        String uid,
+        String resourceVersion,
+        String deletionTimestamp,
+        List<OwnerReference> owners,
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        String nodeName,
+        String phase,
+        Seccomp podSeccomp,
+        List<ScoringContainer> initContainers,
+        List<ScoringContainer> containers,
+        List<String> ephemeralContainers) {
 
     /** A {@code seccompProfile} field: type and Localhost path. */
     public record Seccomp(String type, String localhostProfile) {
@@ -41,7 +51,10 @@ public record ScoringPod(String namespace, String name, String uid, String resou
         }
 
         SeccompProfile toField() {
-            return new SeccompProfileBuilder().withType(type).withLocalhostProfile(localhostProfile).build();
+            return new SeccompProfileBuilder()
+                    .withType(type)
+                    .withLocalhostProfile(localhostProfile)
+                    .build();
         }
     }
 
@@ -49,9 +62,13 @@ public record ScoringPod(String namespace, String name, String uid, String resou
     public record ScoringContainer(String name, String restartPolicy, Seccomp seccomp) {
 
         static ScoringContainer of(Container container) {
-            return new ScoringContainer(intern(container.getName()), intern(container.getRestartPolicy()),
-                    Seccomp.of(container.getSecurityContext() == null ? null
-                            : container.getSecurityContext().getSeccompProfile()));
+            return new ScoringContainer(
+                    intern(container.getName()),
+                    intern(container.getRestartPolicy()),
+                    Seccomp.of(
+                            container.getSecurityContext() == null
+                                    ? null
+                                    : container.getSecurityContext().getSeccompProfile()));
         }
 
         Container toContainer() {
@@ -60,7 +77,8 @@ public record ScoringPod(String namespace, String name, String uid, String resou
             container.setRestartPolicy(restartPolicy);
             if (seccomp != null) {
                 container.setSecurityContext(new io.fabric8.kubernetes.api.model.SecurityContextBuilder()
-                        .withSeccompProfile(seccomp.toField()).build());
+                        .withSeccompProfile(seccomp.toField())
+                        .build());
             }
             return container;
         }
@@ -69,32 +87,51 @@ public record ScoringPod(String namespace, String name, String uid, String resou
     public static ScoringPod of(Pod pod) {
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
-        List<OwnerReference> owners = meta.getOwnerReferences() == null || meta.getOwnerReferences().isEmpty()
-                ? List.of() : List.copyOf(meta.getOwnerReferences());
-        return new ScoringPod(intern(meta.getNamespace()), meta.getName(), meta.getUid(), meta.getResourceVersion(),
-                meta.getDeletionTimestamp(), owners, internedCopy(meta.getLabels(), false),
-                internedCopy(meta.getAnnotations(), true), intern(spec.getNodeName()),
+        List<OwnerReference> owners =
+                meta.getOwnerReferences() == null || meta.getOwnerReferences().isEmpty()
+                        ? List.of()
+                        : List.copyOf(meta.getOwnerReferences());
+        return new ScoringPod(
+                intern(meta.getNamespace()),
+                meta.getName(),
+                meta.getUid(),
+                meta.getResourceVersion(),
+                meta.getDeletionTimestamp(),
+                owners,
+                internedCopy(meta.getLabels(), false),
+                internedCopy(meta.getAnnotations(), true),
+                intern(spec.getNodeName()),
                 intern(pod.getStatus() == null ? null : pod.getStatus().getPhase()),
-                Seccomp.of(spec.getSecurityContext() == null ? null : spec.getSecurityContext().getSeccompProfile()),
-                containers(spec.getInitContainers()), containers(spec.getContainers()),
+                Seccomp.of(
+                        spec.getSecurityContext() == null
+                                ? null
+                                : spec.getSecurityContext().getSeccompProfile()),
+                containers(spec.getInitContainers()),
+                containers(spec.getContainers()),
                 ephemeralNames(spec.getEphemeralContainers()));
     }
 
     /** Whether scoring reads the annotation {@code key}. */
     public static boolean readsAnnotation(String key) {
         // every legacy seccomp key, the applied ones and the lookalikes the resolver reports
-        return key.equals(PlacementAnnotations.SYSCALLS) || key.equals(PlacementAnnotations.IPP_CLASS)
-                || key.equals(PlacementAnnotations.SIGNATURE) || key.contains(LegacySeccompAnnotations.MARKER);
+        return key.equals(PlacementAnnotations.SYSCALLS)
+                || key.equals(PlacementAnnotations.IPP_CLASS)
+                || key.equals(PlacementAnnotations.SIGNATURE)
+                || key.contains(LegacySeccompAnnotations.MARKER);
     }
 
     /** A new {@link Pod} with these fields (and nothing else). */
     public Pod toPod() {
         PodSpecBuilder spec = new PodSpecBuilder().withNodeName(nodeName);
         if (podSeccomp != null) {
-            spec.withNewSecurityContext().withSeccompProfile(podSeccomp.toField()).endSecurityContext();
+            spec.withNewSecurityContext()
+                    .withSeccompProfile(podSeccomp.toField())
+                    .endSecurityContext();
         }
-        spec.withInitContainers(initContainers.stream().map(ScoringContainer::toContainer).toList());
-        spec.withContainers(containers.stream().map(ScoringContainer::toContainer).toList());
+        spec.withInitContainers(
+                initContainers.stream().map(ScoringContainer::toContainer).toList());
+        spec.withContainers(
+                containers.stream().map(ScoringContainer::toContainer).toList());
         List<EphemeralContainer> ephemeral = new ArrayList<>(ephemeralContainers.size());
         for (String container : ephemeralContainers) {
             EphemeralContainer named = new EphemeralContainer();
@@ -103,9 +140,14 @@ public record ScoringPod(String namespace, String name, String uid, String resou
         }
         spec.withEphemeralContainers(ephemeral);
         PodBuilder pod = new PodBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).withUid(uid)
-                .withResourceVersion(resourceVersion).withDeletionTimestamp(deletionTimestamp)
-                .withOwnerReferences(owners).withLabels(labels.isEmpty() ? null : new LinkedHashMap<>(labels))
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .withUid(uid)
+                .withResourceVersion(resourceVersion)
+                .withDeletionTimestamp(deletionTimestamp)
+                .withOwnerReferences(owners)
+                .withLabels(labels.isEmpty() ? null : new LinkedHashMap<>(labels))
                 .withAnnotations(annotations.isEmpty() ? null : new LinkedHashMap<>(annotations))
                 .endMetadata()
                 .withSpec(spec.build());
@@ -127,7 +169,8 @@ public record ScoringPod(String namespace, String name, String uid, String resou
     }
 
     private static List<String> ephemeralNames(List<EphemeralContainer> containers) {
-        return containers == null || containers.isEmpty() ? List.of()
+        return containers == null || containers.isEmpty()
+                ? List.of()
                 : containers.stream().map(c -> intern(c.getName())).toList();
     }
 

@@ -12,7 +12,11 @@ import java.util.Optional;
  */
 public record SeccompSetting(Type type, String localhostProfile, String source) {
 
-    public enum Type { LOCALHOST, RUNTIME_DEFAULT, UNCONFINED }
+    public enum Type {
+        LOCALHOST,
+        RUNTIME_DEFAULT,
+        UNCONFINED
+    }
 
     private static final String LOCALHOST_ANNOTATION_PREFIX = "localhost/";
 
@@ -22,9 +26,11 @@ public record SeccompSetting(Type type, String localhostProfile, String source) 
             return Optional.empty();
         }
         return switch (field.getType()) {
-            case "Localhost" -> field.getLocalhostProfile() == null || field.getLocalhostProfile().isBlank()
-                    ? Optional.empty()
-                    : Optional.of(new SeccompSetting(Type.LOCALHOST, field.getLocalhostProfile(), source));
+            case "Localhost" ->
+                field.getLocalhostProfile() == null
+                                || field.getLocalhostProfile().isBlank()
+                        ? Optional.empty()
+                        : Optional.of(new SeccompSetting(Type.LOCALHOST, field.getLocalhostProfile(), source));
             case "RuntimeDefault" -> Optional.of(new SeccompSetting(Type.RUNTIME_DEFAULT, null, source));
             case "Unconfined" -> Optional.of(new SeccompSetting(Type.UNCONFINED, null, source));
             default -> Optional.empty();
@@ -40,11 +46,12 @@ public record SeccompSetting(Type type, String localhostProfile, String source) 
             return Optional.empty();
         }
         if (value.startsWith(LOCALHOST_ANNOTATION_PREFIX) && value.length() > LOCALHOST_ANNOTATION_PREFIX.length()) {
-            return Optional.of(new SeccompSetting(Type.LOCALHOST,
-                    value.substring(LOCALHOST_ANNOTATION_PREFIX.length()), source));
+            return Optional.of(
+                    new SeccompSetting(Type.LOCALHOST, value.substring(LOCALHOST_ANNOTATION_PREFIX.length()), source));
         }
         return switch (value) {
-            case "runtime/default", "docker/default" -> Optional.of(new SeccompSetting(Type.RUNTIME_DEFAULT, null, source));
+            case "runtime/default", "docker/default" ->
+                Optional.of(new SeccompSetting(Type.RUNTIME_DEFAULT, null, source));
             case "unconfined" -> Optional.of(new SeccompSetting(Type.UNCONFINED, null, source));
             default -> Optional.empty();
         };

@@ -92,7 +92,9 @@ public record ProfileKey(String namespace, String name) implements Comparable<Pr
      * {@code GetProfileFile}).
      */
     public String localhostProfile() {
-        return OPERATOR_DIR + (isClusterScoped() ? "" : namespace + "/") + name
+        return OPERATOR_DIR
+                + (isClusterScoped() ? "" : namespace + "/")
+                + name
                 + (name.endsWith(JSON_SUFFIX) ? "" : JSON_SUFFIX);
     }
 

@@ -29,6 +29,7 @@ public final class ProfileResolver {
     /** A Kubernetes object name (DNS-1123 subdomain), as SPO v1's CEL rule on {@code baseProfileName} requires. */
     private static final Pattern OBJECT_NAME =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
     private static final int MAX_OBJECT_NAME_LENGTH = 253;
 
     private final ProfileLookup lookup;
@@ -52,12 +53,16 @@ public final class ProfileResolver {
         while (current != null) {
             if (chain.contains(current)) {
                 chain.add(current);
-                throw new ProfileResolutionException(ProfileResolutionException.Reason.CYCLE, chain,
+                throw new ProfileResolutionException(
+                        ProfileResolutionException.Reason.CYCLE,
+                        chain,
                         "cycle in baseProfileName chain of profile " + key);
             }
             chain.add(current);
             if (chain.size() > MAX_CHAIN_LENGTH) {
-                throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, chain,
+                throw new ProfileResolutionException(
+                        ProfileResolutionException.Reason.INVALID_PROFILE,
+                        chain,
                         "baseProfileName chain of profile " + key + " is longer than " + MAX_CHAIN_LENGTH
                                 + " profiles (SPO does not install it)");
             }
@@ -65,9 +70,11 @@ public final class ProfileResolver {
             if (policy.isEmpty()) {
                 boolean isBase = chain.size() > 1;
                 throw new ProfileResolutionException(
-                        isBase ? ProfileResolutionException.Reason.BASE_NOT_FOUND
+                        isBase
+                                ? ProfileResolutionException.Reason.BASE_NOT_FOUND
                                 : ProfileResolutionException.Reason.PROFILE_NOT_FOUND,
-                        chain, (isBase ? "base profile " : "profile ") + current + " not found");
+                        chain,
+                        (isBase ? "base profile " : "profile ") + current + " not found");
             }
             readable(current, policy.get(), chain);
             policies.add(policy.get());
@@ -82,7 +89,9 @@ public final class ProfileResolver {
         try {
             return policy.allowedSyscalls(denyListUniverse);
         } catch (IllegalArgumentException e) {
-            throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, chain,
+            throw new ProfileResolutionException(
+                    ProfileResolutionException.Reason.INVALID_PROFILE,
+                    chain,
                     "profile " + key + " is invalid: " + e.getMessage());
         }
     }
@@ -93,11 +102,15 @@ public final class ProfileResolver {
             return null;
         }
         if (base.startsWith(OCI_PREFIX)) {
-            throw new ProfileResolutionException(ProfileResolutionException.Reason.UNSUPPORTED_BASE, chain,
+            throw new ProfileResolutionException(
+                    ProfileResolutionException.Reason.UNSUPPORTED_BASE,
+                    chain,
                     "profile " + child + " has base '" + base + "': OCI artifact bases are not supported");
         }
         if (base.length() > MAX_OBJECT_NAME_LENGTH || !OBJECT_NAME.matcher(base).matches()) {
-            throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, chain,
+            throw new ProfileResolutionException(
+                    ProfileResolutionException.Reason.INVALID_PROFILE,
+                    chain,
                     "profile " + child + " has base '" + base + "', which no SeccompProfile can be named"
                             + " (SPO v1 rejects it; v1beta1 never installs the profile)");
         }

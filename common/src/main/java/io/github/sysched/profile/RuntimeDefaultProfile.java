@@ -21,8 +21,7 @@ public final class RuntimeDefaultProfile {
     private static final String RESOURCE = "runtime-default.txt";
     private static final SyscallSet SYSCALLS = load();
 
-    private RuntimeDefaultProfile() {
-    }
+    private RuntimeDefaultProfile() {}
 
     public static SyscallSet syscalls() {
         return SYSCALLS;

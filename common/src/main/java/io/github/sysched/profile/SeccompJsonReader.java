@@ -20,8 +20,7 @@ public final class SeccompJsonReader {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private SeccompJsonReader() {
-    }
+    private SeccompJsonReader() {}
 
     public static SeccompPolicy read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -44,8 +43,8 @@ public final class SeccompJsonReader {
         try {
             return reader.get();
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("seccomp profile " + source + " is not valid JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "seccomp profile " + source + " is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -60,7 +59,8 @@ public final class SeccompJsonReader {
         }
         int position = 0;
         for (JsonNode entry : syscalls) {
-            rules.add(new SyscallRule(parseAction(entry.path("action").asString(null), source, position),
+            rules.add(new SyscallRule(
+                    parseAction(entry.path("action").asString(null), source, position),
                     namesOf(entry, source, position)));
             position++;
         }
@@ -76,8 +76,8 @@ public final class SeccompJsonReader {
             names.add(entry.path("name").asString());
         }
         if (names.isEmpty()) {
-            throw new IllegalArgumentException("seccomp profile " + source + ": syscalls[" + position
-                    + "] has neither names nor name");
+            throw new IllegalArgumentException(
+                    "seccomp profile " + source + ": syscalls[" + position + "] has neither names nor name");
         }
         return names;
     }

@@ -36,8 +36,7 @@ public final class SeccompPolicy {
     private volatile Allowed lastAllowed;
 
     /** The set computed for {@code universe}. */
-    private record Allowed(SyscallSet universe, SyscallSet syscalls) {
-    }
+    private record Allowed(SyscallSet universe, SyscallSet syscalls) {}
 
     /** @param baseProfileName SPO's {@code spec.baseProfileName}, or null (merged in by {@link ProfileResolver}) */
     public SeccompPolicy(SeccompAction defaultAction, List<SyscallRule> rules, String baseProfileName) {
@@ -117,7 +116,9 @@ public final class SeccompPolicy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SeccompPolicy other && defaultAction == other.defaultAction && rules.equals(other.rules)
+        return o instanceof SeccompPolicy other
+                && defaultAction == other.defaultAction
+                && rules.equals(other.rules)
                 && Objects.equals(baseProfileName, other.baseProfileName);
     }
 

@@ -17,15 +17,17 @@ public final class SpoProfiles {
     /** {@code status.status} of a profile SPO has installed on every node. */
     private static final String INSTALLED = "Installed";
 
-    private SpoProfiles() {
-    }
+    private SpoProfiles() {}
 
     /**
      * The key of {@code profile} under {@code scope}. A cluster-scoped profile's key has no namespace even if
      * the object carries one; a namespaced profile without a namespace is an error.
      */
     public static ProfileKey keyOf(SeccompProfile profile, SpoScope scope) {
-        return ProfileKey.inScope(scope, profile.getMetadata().getNamespace(), profile.getMetadata().getName());
+        return ProfileKey.inScope(
+                scope,
+                profile.getMetadata().getNamespace(),
+                profile.getMetadata().getName());
     }
 
     /**
@@ -37,14 +39,16 @@ public final class SpoProfiles {
      */
     public static SeccompPolicy policyOf(SeccompProfile profile) {
         SeccompProfileSpec spec = profile.getSpec();
-        String name = profile.getMetadata() == null ? "?" : profile.getMetadata().getName();
+        String name =
+                profile.getMetadata() == null ? "?" : profile.getMetadata().getName();
         if (spec == null || spec.getDefaultAction() == null) {
             throw new IllegalArgumentException("SeccompProfile " + name + " has no spec.defaultAction");
         }
         List<SyscallRule> rules = new ArrayList<>();
         if (spec.getSyscalls() != null) {
             for (SeccompSyscall syscall : spec.getSyscalls()) {
-                rules.add(new SyscallRule(SeccompAction.parse(syscall.getAction()),
+                rules.add(new SyscallRule(
+                        SeccompAction.parse(syscall.getAction()),
                         syscall.getNames() == null ? List.of() : syscall.getNames()));
             }
         }
@@ -65,13 +69,12 @@ public final class SpoProfiles {
      * {@link #lookup(Collection, SpoScope)} converting through {@code memo}: a profile unchanged since an earlier
      * snapshot keeps the policy converted then.
      */
-    public static ProfileLookup lookup(Collection<? extends SeccompProfile> profiles, SpoScope scope,
-                                       PolicyMemo memo) {
+    public static ProfileLookup lookup(Collection<? extends SeccompProfile> profiles, SpoScope scope, PolicyMemo memo) {
         return memo.lookup(byKey(profiles, scope)::get);
     }
 
-    private static Map<ProfileKey, SeccompProfile> byKey(Collection<? extends SeccompProfile> profiles,
-                                                         SpoScope scope) {
+    private static Map<ProfileKey, SeccompProfile> byKey(
+            Collection<? extends SeccompProfile> profiles, SpoScope scope) {
         Map<ProfileKey, SeccompProfile> byKey = new HashMap<>();
         for (SeccompProfile profile : profiles) {
             byKey.put(keyOf(profile, scope), profile);
@@ -109,7 +112,9 @@ public final class SpoProfiles {
         try {
             return policyOf(profile);
         } catch (IllegalArgumentException e) {
-            throw new ProfileResolutionException(ProfileResolutionException.Reason.INVALID_PROFILE, List.of(key),
+            throw new ProfileResolutionException(
+                    ProfileResolutionException.Reason.INVALID_PROFILE,
+                    List.of(key),
                     "profile " + key + " is invalid: " + e.getMessage());
         }
     }

@@ -118,7 +118,8 @@ public final class ExsEngine {
             if (node != null && node.view.podCount > 0) {
                 NodeView view = node.view;
                 scores[i] = (view.podCount + 1L) * weights.weighUnion(view.union, incoming)
-                        - view.podCount * view.unionWeight - incomingWeight;
+                        - view.podCount * view.unionWeight
+                        - incomingWeight;
             }
         }
         return scores;
@@ -188,16 +189,14 @@ public final class ExsEngine {
         for (long word : view.union) {
             surface += Long.bitCount(word);
         }
-        return new NodeSnapshot(name, view.podCount, surface, view.podWeightSum,
-                view.podCount * view.unionWeight - view.podWeightSum);
+        return new NodeSnapshot(
+                name, view.podCount, surface, view.podWeightSum, view.podCount * view.unionWeight - view.podWeightSum);
     }
 
-    private record Placement(String nodeName, SyscallSet syscalls) {
-    }
+    private record Placement(String nodeName, SyscallSet syscalls) {}
 
     /** What a score reads: immutable, published whole. */
-    private record NodeView(long[] union, int podCount, long podWeightSum, long unionWeight) {
-    }
+    private record NodeView(long[] union, int podCount, long podWeightSum, long unionWeight) {}
 
     /** Mutable per-node counts, changed only under the engine's lock. */
     private static final class NodeState {
@@ -207,8 +206,7 @@ public final class ExsEngine {
         private long podWeightSum;
         private volatile NodeView view = new NodeView(new long[0], 0, 0, 0);
 
-        NodeState(String ignoredName) {
-        }
+        NodeState(String ignoredName) {}
 
         void add(SyscallSet set, SyscallWeights weights) {
             int words = set.wordCount();

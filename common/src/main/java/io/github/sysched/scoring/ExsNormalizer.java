@@ -13,8 +13,7 @@ public final class ExsNormalizer {
     public static final int MAX_NODE_SCORE = 100;
     public static final int MAX_EXTENDER_PRIORITY = 10;
 
-    private ExsNormalizer() {
-    }
+    private ExsNormalizer() {}
 
     public static int[] normalize(long[] raw) {
         long max = 0;

@@ -39,16 +39,15 @@ public record ExtenderScoring(Mode mode, long openingCost) {
      * which then ranks at the opening cost; {@link Mode#UPSTREAM}'s raw value, the node's ExS after the placement),
      * and {@code scores}, the extender score answered (0..10).
      */
-    public record Ranking(long[] exs, int[] scores) {
-    }
+    public record Ranking(long[] exs, int[] scores) {}
 
     /** The ranking of {@code nodeNames} for {@code incoming}, from {@code engine}'s state. */
     public Ranking rank(ExsEngine engine, List<String> nodeNames, SyscallSet incoming) {
         return switch (mode) {
             case MARGINAL -> {
                 long[] added = engine.marginalScores(nodeNames, incoming);
-                yield new Ranking(added, MarginalExs.levels(
-                        MarginalExs.costs(added, engine.podCounts(nodeNames), openingCost)));
+                yield new Ranking(
+                        added, MarginalExs.levels(MarginalExs.costs(added, engine.podCounts(nodeNames), openingCost)));
             }
             case UPSTREAM -> {
                 long[] raw = engine.rawScores(nodeNames, incoming);

@@ -28,8 +28,7 @@ public final class MarginalExs {
     /** The default opening cost, in (weighted) syscalls: see docs/PLACEMENT.md for the sweep that chose it. */
     public static final long DEFAULT_OPENING_COST = 20;
 
-    private MarginalExs() {
-    }
+    private MarginalExs() {}
 
     /** Cost per candidate (lower is better): the marginal ExS, or {@code openingCost} for an empty node. */
     public static long[] costs(long[] marginal, int[] podCounts, long openingCost) {
@@ -50,8 +49,11 @@ public final class MarginalExs {
     }
 
     /** The extender's scores for {@code incoming} on {@code nodeNames}, in order (0..10). */
-    public static int[] extenderScores(ExsEngine engine, java.util.List<String> nodeNames,
-            io.github.sysched.syscall.SyscallSet incoming, long openingCost) {
+    public static int[] extenderScores(
+            ExsEngine engine,
+            java.util.List<String> nodeNames,
+            io.github.sysched.syscall.SyscallSet incoming,
+            long openingCost) {
         return levels(costs(engine.marginalScores(nodeNames, incoming), engine.podCounts(nodeNames), openingCost));
     }
 

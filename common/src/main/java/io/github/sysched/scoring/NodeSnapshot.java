@@ -8,5 +8,4 @@ package io.github.sysched.scoring;
  * @param podWeightSum   Σᵢ w(Sᵢ)
  * @param exs            the node's own ExS, Σᵢ w(U ∖ Sᵢ) = k·w(U) − Σᵢ w(Sᵢ)
  */
-public record NodeSnapshot(String nodeName, int podCount, int attackSurface, long podWeightSum, long exs) {
-}
+public record NodeSnapshot(String nodeName, int podCount, int attackSurface, long podWeightSum, long exs) {}

@@ -35,6 +35,7 @@ public record ReplicaSpreadGuard(int maxSkew) {
 
     /** Pod or namespace label; the value {@code off} exempts the pod (every pod of the namespace). */
     public static final String OPT_OUT_LABEL = "exs.sysched.io/replica-spread";
+
     public static final String OPT_OUT_VALUE = "off";
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
@@ -42,6 +43,7 @@ public record ReplicaSpreadGuard(int maxSkew) {
     public static final Set<String> REPLICA_CONTROLLERS = Set.of("ReplicaSet", "StatefulSet", "ReplicationController");
     /** Per-pod labels a StatefulSet's pods carry (the second since Kubernetes 1.28). */
     public static final String STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+
     public static final String POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
     /** The revision label of a StatefulSet's (and DaemonSet's) pods. */
     public static final String CONTROLLER_REVISION_LABEL = "controller-revision-hash";
@@ -81,9 +83,12 @@ public record ReplicaSpreadGuard(int maxSkew) {
     public static Optional<String> workloadOf(Pod pod, Map<String, String> namespaceLabels, String optOutLabel) {
         Objects.requireNonNull(pod, "pod");
         Objects.requireNonNull(optOutLabel, "optOutLabel");
-        Optional<String> controller = controllerOf(pod).filter(c -> REPLICA_CONTROLLERS.contains(c.getKind()))
+        Optional<String> controller = controllerOf(pod)
+                .filter(c -> REPLICA_CONTROLLERS.contains(c.getKind()))
                 .map(c -> c.getKind() + " " + namespaceOf(pod) + "/" + c.getName());
-        if (controller.isEmpty() || optedOut(labels(pod), optOutLabel) || optedOut(namespaceLabels, optOutLabel)
+        if (controller.isEmpty()
+                || optedOut(labels(pod), optOutLabel)
+                || optedOut(namespaceLabels, optOutLabel)
                 || hasOwnSpreadRules(pod)) {
             return Optional.empty();
         }
@@ -109,9 +114,13 @@ public record ReplicaSpreadGuard(int maxSkew) {
 
     /** The pod's controller owner reference ({@code controller: true}), if any. */
     public static Optional<OwnerReference> controllerOf(Pod pod) {
-        List<OwnerReference> owners = pod.getMetadata() == null || pod.getMetadata().getOwnerReferences() == null
-                ? List.of() : pod.getMetadata().getOwnerReferences();
-        return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+        List<OwnerReference> owners =
+                pod.getMetadata() == null || pod.getMetadata().getOwnerReferences() == null
+                        ? List.of()
+                        : pod.getMetadata().getOwnerReferences();
+        return owners.stream()
+                .filter(o -> Boolean.TRUE.equals(o.getController()))
+                .findFirst();
     }
 
     /** True when the pod declares topology spread constraints or (required or preferred) pod anti-affinity. */
@@ -119,13 +128,16 @@ public record ReplicaSpreadGuard(int maxSkew) {
         if (pod.getSpec() == null) {
             return false;
         }
-        if (pod.getSpec().getTopologySpreadConstraints() != null && !pod.getSpec().getTopologySpreadConstraints().isEmpty()) {
+        if (pod.getSpec().getTopologySpreadConstraints() != null
+                && !pod.getSpec().getTopologySpreadConstraints().isEmpty()) {
             return true;
         }
         Affinity affinity = pod.getSpec().getAffinity();
-        return affinity != null && affinity.getPodAntiAffinity() != null
+        return affinity != null
+                && affinity.getPodAntiAffinity() != null
                 && (notEmpty(affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
-                        || notEmpty(affinity.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()));
+                        || notEmpty(
+                                affinity.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()));
     }
 
     private static boolean optedOut(Map<String, String> labels, String optOutLabel) {
@@ -137,11 +149,14 @@ public record ReplicaSpreadGuard(int maxSkew) {
     }
 
     private static Map<String, String> labels(Pod pod) {
-        return pod.getMetadata() == null || pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        return pod.getMetadata() == null || pod.getMetadata().getLabels() == null
+                ? Map.of()
+                : pod.getMetadata().getLabels();
     }
 
     private static String namespaceOf(Pod pod) {
-        return pod.getMetadata() == null || pod.getMetadata().getNamespace() == null ? "default"
+        return pod.getMetadata() == null || pod.getMetadata().getNamespace() == null
+                ? "default"
                 : pod.getMetadata().getNamespace();
     }
 

@@ -7,5 +7,4 @@ import io.fabric8.kubernetes.client.CustomResource;
 /** An SPO ProfileBinding (always namespaced), in either served version. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class ProfileBinding extends CustomResource<ProfileBindingSpec, ProfileBindingStatus>
-        implements Namespaced {
-}
+        implements Namespaced {}

@@ -12,5 +12,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind(SpoApi.PROFILE_BINDING_KIND)
 @Plural(SpoApi.PROFILE_BINDING_PLURAL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class ProfileBindingV1Alpha1 extends ProfileBinding {
-}
+public class ProfileBindingV1Alpha1 extends ProfileBinding {}

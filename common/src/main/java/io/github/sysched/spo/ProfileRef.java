@@ -11,8 +11,7 @@ public class ProfileRef {
     private String kind;
     private String name;
 
-    public ProfileRef() {
-    }
+    public ProfileRef() {}
 
     public ProfileRef(String kind, String name) {
         this.kind = kind;

@@ -15,5 +15,4 @@ import io.fabric8.kubernetes.client.CustomResource;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public abstract class SeccompProfile extends CustomResource<SeccompProfileSpec, SeccompProfileStatus>
-        implements Namespaced {
-}
+        implements Namespaced {}

@@ -12,5 +12,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind(SpoApi.SECCOMP_PROFILE_KIND)
 @Plural(SpoApi.SECCOMP_PROFILE_PLURAL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public class SeccompProfileV1Beta1 extends SeccompProfile {
-}
+public class SeccompProfileV1Beta1 extends SeccompProfile {}

@@ -11,6 +11,5 @@ public final class SpoApi {
     public static final String PROFILE_BINDING_PLURAL = "profilebindings";
     public static final String PROFILE_BINDING_CRD = PROFILE_BINDING_PLURAL + "." + GROUP;
 
-    private SpoApi() {
-    }
+    private SpoApi() {}
 }

@@ -15,7 +15,9 @@ public enum SpoApiVersion {
     private final Class<? extends SeccompProfile> seccompProfileClass;
     private final Class<? extends ProfileBinding> profileBindingClass;
 
-    SpoApiVersion(String seccompProfileVersion, String profileBindingVersion,
+    SpoApiVersion(
+            String seccompProfileVersion,
+            String profileBindingVersion,
             Class<? extends SeccompProfile> seccompProfileClass,
             Class<? extends ProfileBinding> profileBindingClass) {
         this.seccompProfileVersion = seccompProfileVersion;

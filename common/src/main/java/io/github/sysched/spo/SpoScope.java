@@ -47,8 +47,9 @@ public enum SpoScope {
         return switch (value) {
             case "namespaced" -> NAMESPACED;
             case "cluster" -> CLUSTER;
-            default -> throw new IllegalArgumentException(
-                    "SPO scope must be 'namespaced' or 'cluster', got '" + configured + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "SPO scope must be 'namespaced' or 'cluster', got '" + configured + "'");
         };
     }
 }

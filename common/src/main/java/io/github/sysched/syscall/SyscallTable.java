@@ -147,8 +147,8 @@ public final class SyscallTable {
             throw new IllegalArgumentException("syscall name must not be blank");
         }
         if (name.length() > 128) {
-            throw new IllegalArgumentException("syscall name longer than 128 characters: '"
-                    + name.substring(0, 32) + "...'");
+            throw new IllegalArgumentException(
+                    "syscall name longer than 128 characters: '" + name.substring(0, 32) + "...'");
         }
         return name;
     }

@@ -31,8 +31,8 @@ public final class SyscallWeights {
         int i = 0;
         for (Map.Entry<String, Long> e : listed.entrySet()) {
             if (e.getValue() == null || e.getValue() < 0) {
-                throw new IllegalArgumentException("weight of syscall '" + e.getKey() + "' must be >= 0, got "
-                        + e.getValue());
+                throw new IllegalArgumentException(
+                        "weight of syscall '" + e.getKey() + "' must be >= 0, got " + e.getValue());
             }
             listedIndices[i] = table.intern(e.getKey());
             listedDeltas[i] = e.getValue() - defaultWeight;

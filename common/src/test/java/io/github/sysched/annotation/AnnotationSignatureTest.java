@@ -12,15 +12,16 @@ import org.junit.jupiter.api.Test;
 
 class AnnotationSignatureTest {
 
-    static final AnnotationSignature.Key KEY = AnnotationSignature.Key.of(
-            "0123456789abcdef0123456789abcdef-current".getBytes(StandardCharsets.UTF_8));
-    static final AnnotationSignature.Key OLD = AnnotationSignature.Key.of(
-            "0123456789abcdef0123456789abcdef-previous".getBytes(StandardCharsets.UTF_8));
+    static final AnnotationSignature.Key KEY =
+            AnnotationSignature.Key.of("0123456789abcdef0123456789abcdef-current".getBytes(StandardCharsets.UTF_8));
+    static final AnnotationSignature.Key OLD =
+            AnnotationSignature.Key.of("0123456789abcdef0123456789abcdef-previous".getBytes(StandardCharsets.UTF_8));
     static final AnnotationSignature.KeyRing RING = new AnnotationSignature.KeyRing(KEY, OLD);
 
     static Map<String, String> annotations(String ippClass) {
         Map<String, String> annotations = new HashMap<>();
-        annotations.put(PlacementAnnotations.SYSCALLS,
+        annotations.put(
+                PlacementAnnotations.SYSCALLS,
                 new SyscallAnnotation(SyscallSet.of("read", "write"), List.of("tenant/web")).encode());
         if (ippClass != null) {
             annotations.put(PlacementAnnotations.IPP_CLASS, ippClass);
@@ -29,8 +30,12 @@ class AnnotationSignatureTest {
         return annotations;
     }
 
-    static Map<String, String> signed(AnnotationSignature.Key key, String namespace, String name, String generateName,
-                                      Map<String, String> annotations) {
+    static Map<String, String> signed(
+            AnnotationSignature.Key key,
+            String namespace,
+            String name,
+            String generateName,
+            Map<String, String> annotations) {
         Map<String, String> copy = new HashMap<>(annotations);
         copy.put(PlacementAnnotations.SIGNATURE, AnnotationSignature.sign(key, namespace, name, generateName, copy));
         return copy;
@@ -40,14 +45,16 @@ class AnnotationSignatureTest {
     void signedForAPodItVerifiesForThatPodOnly() {
         Map<String, String> pod = signed(KEY, "tenant-a", "web", null, annotations("tenant-a"));
         assertThat(pod.get(PlacementAnnotations.SIGNATURE)).matches("v1;[0-9a-f]{16};n:web;[A-Za-z0-9_-]{43}");
-        assertThat(AnnotationSignature.verify(RING, "tenant-a", "web", pod)).isEqualTo(AnnotationSignature.Verdict.VALID);
+        assertThat(AnnotationSignature.verify(RING, "tenant-a", "web", pod))
+                .isEqualTo(AnnotationSignature.Verdict.VALID);
         // another namespace (copied into kube-system), another pod, a changed set or class
         assertThat(AnnotationSignature.verify(RING, "kube-system", "web", pod))
                 .isEqualTo(AnnotationSignature.Verdict.INVALID);
         assertThat(AnnotationSignature.verify(RING, "tenant-a", "other", pod))
                 .isEqualTo(AnnotationSignature.Verdict.OTHER_POD);
         Map<String, String> smaller = new HashMap<>(pod);
-        smaller.put(PlacementAnnotations.SYSCALLS,
+        smaller.put(
+                PlacementAnnotations.SYSCALLS,
                 new SyscallAnnotation(SyscallSet.of("read"), List.of("tenant/web")).encode());
         assertThat(AnnotationSignature.verify(RING, "tenant-a", "web", smaller))
                 .isEqualTo(AnnotationSignature.Verdict.INVALID);
@@ -102,18 +109,24 @@ class AnnotationSignatureTest {
         Map<String, String> pod = new HashMap<>(annotations("tenant-a"));
         assertThat(AnnotationSignature.verify(RING, "apps", "web", pod)).isEqualTo(AnnotationSignature.Verdict.ABSENT);
         assertThat(AnnotationSignature.verify(RING, "apps", "web", null)).isEqualTo(AnnotationSignature.Verdict.ABSENT);
-        for (String forged : List.of("", "v1", "v2;" + KEY.id() + ";n:web;" + "A".repeat(43),
-                "v1;" + KEY.id() + ";x:web;" + "A".repeat(43), "v1;" + KEY.id() + ";n:web;short",
-                "v1;nothex;n:web;" + "A".repeat(43), "v1;" + KEY.id() + ";n:web;" + "A".repeat(43) + ";extra")) {
+        for (String forged : List.of(
+                "",
+                "v1",
+                "v2;" + KEY.id() + ";n:web;" + "A".repeat(43),
+                "v1;" + KEY.id() + ";x:web;" + "A".repeat(43),
+                "v1;" + KEY.id() + ";n:web;short",
+                "v1;nothex;n:web;" + "A".repeat(43),
+                "v1;" + KEY.id() + ";n:web;" + "A".repeat(43) + ";extra")) {
             pod.put(PlacementAnnotations.SIGNATURE, forged);
-            assertThat(AnnotationSignature.verify(RING, "apps", "web", pod)).as(forged)
+            assertThat(AnnotationSignature.verify(RING, "apps", "web", pod))
+                    .as(forged)
                     .isEqualTo(AnnotationSignature.Verdict.MALFORMED);
         }
         pod.put(PlacementAnnotations.SIGNATURE, "v1;" + KEY.id() + ";n:web;" + "A".repeat(43));
         assertThat(AnnotationSignature.verify(RING, "apps", "web", pod)).isEqualTo(AnnotationSignature.Verdict.INVALID);
         // the signer's key with another secret of the same id cannot exist; a key of the attacker's has another id
-        Map<String, String> byAttacker = signed(AnnotationSignature.Key.of(new byte[40]), "apps", "web", null,
-                annotations("tenant-a"));
+        Map<String, String> byAttacker =
+                signed(AnnotationSignature.Key.of(new byte[40]), "apps", "web", null, annotations("tenant-a"));
         assertThat(AnnotationSignature.verify(RING, "apps", "web", byAttacker))
                 .isEqualTo(AnnotationSignature.Verdict.UNKNOWN_KEY);
     }

@@ -23,13 +23,18 @@ class SyscallAnnotationFuzzTest {
      * Non-syscall names come from a fixed pool: the syscall table interns every name it sees for the life of the
      * process ({@link SyscallTable#MAX_DYNAMIC_NAMES} at most), and a million inputs must not fill it.
      */
-    private static final List<String> OTHER_NAMES = List.of("procexit", "signaldeliver", "container",
-            "wéird,name;x%", "a/b", "~tilde", "");
+    private static final List<String> OTHER_NAMES =
+            List.of("procexit", "signaldeliver", "container", "wéird,name;x%", "a/b", "~tilde", "");
 
     /** Valid values to start from: the empty set, a forged {read}, and a profile-sized set with sources. */
     static Stream<String> decodeAcceptsOrRefusesWithTheDocumentedException() {
-        return Stream.of("v1;;;", "v1;AQ;;forged", new SyscallAnnotation(SyscallSet.of("read", "write", "futex_waitv",
-                "procexit", "wéird,name;x%"), List.of("binding:default/b>default/p", "default:default/full")).encode());
+        return Stream.of(
+                "v1;;;",
+                "v1;AQ;;forged",
+                new SyscallAnnotation(
+                                SyscallSet.of("read", "write", "futex_waitv", "procexit", "wéird,name;x%"),
+                                List.of("binding:default/b>default/p", "default:default/full"))
+                        .encode());
     }
 
     /** Any string: decodes, or is refused with {@link MalformedAnnotationException}; what decodes re-encodes to itself. */

@@ -15,8 +15,8 @@ class SyscallAnnotationTest {
     @Test
     void roundTripsSyscallsNonSyscallNamesAndSources() {
         SyscallSet set = SyscallSet.of("read", "write", "futex_waitv", "procexit", "container", "wéird,name;x%");
-        SyscallAnnotation original = new SyscallAnnotation(set,
-                List.of("binding:default/nginx-binding>default/nginx-seccomp", "default:default/full seccomp"));
+        SyscallAnnotation original = new SyscallAnnotation(
+                set, List.of("binding:default/nginx-binding>default/nginx-seccomp", "default:default/full seccomp"));
 
         String encoded = original.encode();
         SyscallAnnotation decoded = SyscallAnnotation.decode(encoded);
@@ -45,7 +45,8 @@ class SyscallAnnotationTest {
     @Test
     void randomSetsRoundTrip() {
         Random random = new Random(42);
-        List<String> universe = new ArrayList<>(SyscallTable.x86_64().allSyscalls().names());
+        List<String> universe =
+                new ArrayList<>(SyscallTable.x86_64().allSyscalls().names());
         universe.addAll(List.of("procexit", "signaldeliver", "container", "a/b", "~tilde"));
         for (int i = 0; i < 200; i++) {
             List<String> names = new ArrayList<>();
@@ -53,7 +54,8 @@ class SyscallAnnotationTest {
                 names.add(universe.get(random.nextInt(universe.size())));
             }
             SyscallSet set = SyscallSet.of(names);
-            assertThat(SyscallAnnotation.decode(new SyscallAnnotation(set, List.of()).encode()).syscalls())
+            assertThat(SyscallAnnotation.decode(new SyscallAnnotation(set, List.of()).encode())
+                            .syscalls())
                     .isEqualTo(set);
         }
     }
@@ -62,7 +64,8 @@ class SyscallAnnotationTest {
     @Test
     void anEmptySourceIsRefusedBecauseNoValueCouldCarryIt() {
         assertThatThrownBy(() -> new SyscallAnnotation(SyscallSet.empty(), List.of("", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("source must not be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source must not be empty");
         assertThatThrownBy(() -> new SyscallAnnotation(SyscallSet.of("read"), List.of("")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -91,7 +94,8 @@ class SyscallAnnotationTest {
         bitmap[50] = 1;
         String gap = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bitmap);
         assertThatThrownBy(() -> SyscallAnnotation.decode("v1;" + gap + ";;"))
-                .isInstanceOf(MalformedAnnotationException.class).hasMessageContaining("syscall number 400");
+                .isInstanceOf(MalformedAnnotationException.class)
+                .hasMessageContaining("syscall number 400");
         assertThatThrownBy(() -> SyscallAnnotation.decode("v1;;;" + "x".repeat(70_000)))
                 .hasMessageContaining("limit");
     }

@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 
 class BindingResolverTest {
 
-    private static final Set<ProfileKey> NAMESPACED_PROFILES = Set.of(ProfileKey.namespaced("shop", "web"),
-            ProfileKey.namespaced("shop", "web-alt"), ProfileKey.namespaced("shop", "sidecar"),
-            ProfileKey.namespaced("shop", "any"), ProfileKey.namespaced("shop", "any-alt"),
+    private static final Set<ProfileKey> NAMESPACED_PROFILES = Set.of(
+            ProfileKey.namespaced("shop", "web"),
+            ProfileKey.namespaced("shop", "web-alt"),
+            ProfileKey.namespaced("shop", "sidecar"),
+            ProfileKey.namespaced("shop", "any"),
+            ProfileKey.namespaced("shop", "any-alt"),
             ProfileKey.namespaced("shop", "init"));
 
     private final BindingResolver resolver =
@@ -31,19 +34,37 @@ class BindingResolverTest {
     }
 
     private static PodBuilder pod() {
-        return new PodBuilder().withNewMetadata().withName("p").withNamespace("shop")
-                .withLabels(Map.of("app", "web")).endMetadata()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("shop")
+                .withLabels(Map.of("app", "web"))
+                .endMetadata()
                 .withNewSpec()
-                .addNewInitContainer().withName("setup").withImage("busybox:1").endInitContainer()
-                .addNewContainer().withName("web").withImage("nginx:1.16").endContainer()
-                .addNewContainer().withName("proxy").withImage("envoy:1").endContainer()
-                .addNewEphemeralContainer().withName("debug").withImage("nginx:1.16").endEphemeralContainer()
+                .addNewInitContainer()
+                .withName("setup")
+                .withImage("busybox:1")
+                .endInitContainer()
+                .addNewContainer()
+                .withName("web")
+                .withImage("nginx:1.16")
+                .endContainer()
+                .addNewContainer()
+                .withName("proxy")
+                .withImage("envoy:1")
+                .endContainer()
+                .addNewEphemeralContainer()
+                .withName("debug")
+                .withImage("nginx:1.16")
+                .endEphemeralContainer()
                 .endSpec();
     }
 
     @Test
     void exactImageBindsThatContainer() {
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
+        BindingPlan plan = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(binding("b-web", "nginx:1.16", "web"), binding("b-tag", "nginx", "web")));
 
         assertThat(plan.containers()).containsOnlyKeys("web");
@@ -59,8 +80,13 @@ class BindingResolverTest {
      */
     @Test
     void imagesAreComparedInTheirNormalizedForm() {
-        Pod pod = new PodBuilder(pod().build()).editSpec().editContainer(0).withImage("docker.io/library/nginx:1.16")
-                .endContainer().endSpec().build();
+        Pod pod = new PodBuilder(pod().build())
+                .editSpec()
+                .editContainer(0)
+                .withImage("docker.io/library/nginx:1.16")
+                .endContainer()
+                .endSpec()
+                .build();
 
         BindingPlan plan = resolver.plan(pod, "shop", List.of(binding("b-web", "nginx:1.16", "web")));
 
@@ -69,14 +95,22 @@ class BindingResolverTest {
 
     @Test
     void initContainersAreBoundEphemeralOnesAreNot() {
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
+        BindingPlan plan = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(binding("b-init", "busybox:1", "init"), binding("b-web", "nginx:1.16", "web")));
 
         assertThat(plan.containers()).containsOnlyKeys("setup", "web");
         Pod applied = plan.applyTo(pod().build());
-        assertThat(applied.getSpec().getEphemeralContainers().get(0).getSecurityContext()).isNull();
-        assertThat(applied.getSpec().getInitContainers().get(0).getSecurityContext().getSeccompProfile()
-                .getLocalhostProfile()).isEqualTo("operator/shop/init.json");
+        assertThat(applied.getSpec().getEphemeralContainers().get(0).getSecurityContext())
+                .isNull();
+        assertThat(applied.getSpec()
+                        .getInitContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getSeccompProfile()
+                        .getLocalhostProfile())
+                .isEqualTo("operator/shop/init.json");
     }
 
     @Test
@@ -89,41 +123,60 @@ class BindingResolverTest {
 
     @Test
     void aContainerMatchSuppressesTheWildcard() {
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
-                List.of(binding("b-any", "*", "any"), binding("b-web", "nginx:1.16", "web")));
+        BindingPlan plan = resolver.plan(
+                pod().build(), "shop", List.of(binding("b-any", "*", "any"), binding("b-web", "nginx:1.16", "web")));
 
         assertThat(plan.containers()).containsOnlyKeys("web");
         assertThat(plan.podLevel()).isEmpty();
-        assertThat(plan.warnings()).containsExactly(
-                "wildcard binding shop/b-any not applied: a container-level binding applied");
+        assertThat(plan.warnings())
+                .containsExactly("wildcard binding shop/b-any not applied: a container-level binding applied");
     }
 
     @Test
     void anExistingPodLevelProfileSuppressesTheWildcard() {
-        Pod pod = pod().editSpec().withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault")
-                .endSeccompProfile().endSecurityContext().endSpec().build();
+        Pod pod = pod().editSpec()
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endSpec()
+                .build();
 
         BindingPlan plan = resolver.plan(pod, "shop", List.of(binding("b-any", "*", "any")));
 
         assertThat(plan.isEmpty()).isTrue();
-        assertThat(plan.warnings()).containsExactly(
-                "wildcard binding shop/b-any not applied: the pod sets its own pod-level seccompProfile");
+        assertThat(plan.warnings())
+                .containsExactly(
+                        "wildcard binding shop/b-any not applied: the pod sets its own pod-level seccompProfile");
     }
 
     @Test
     void severalWildcardsWithoutCreationTimesLowestNameWins() {
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
-                List.of(binding("z-any", "*", "any-alt"), binding("a-any", "*", "any")));
+        BindingPlan plan = resolver.plan(
+                pod().build(), "shop", List.of(binding("z-any", "*", "any-alt"), binding("a-any", "*", "any")));
 
         assertThat(plan.podLevel().orElseThrow().binding()).isEqualTo("shop/a-any");
-        assertThat(plan.warnings()).containsExactly("binding shop/z-any also matches the pod; shop/a-any wins (the oldest, then the lowest name)");
+        assertThat(plan.warnings())
+                .containsExactly(
+                        "binding shop/z-any also matches the pod; shop/a-any wins (the oldest, then the lowest name)");
     }
 
     @Test
     void podSelectorMustMatchTheLabels() {
-        Binding selectsWeb = new Binding("shop", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web",
+        Binding selectsWeb = new Binding(
+                "shop",
+                "b-web",
+                "nginx:1.16",
+                Binding.SECCOMP_PROFILE_KIND,
+                "web",
                 new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build());
-        Binding selectsDb = new Binding("shop", "b-db", "envoy:1", Binding.SECCOMP_PROFILE_KIND, "sidecar",
+        Binding selectsDb = new Binding(
+                "shop",
+                "b-db",
+                "envoy:1",
+                Binding.SECCOMP_PROFILE_KIND,
+                "sidecar",
                 new LabelSelectorBuilder().withMatchLabels(Map.of("app", "db")).build());
 
         BindingPlan plan = resolver.plan(pod().build(), "shop", List.of(selectsWeb, selectsDb));
@@ -140,22 +193,34 @@ class BindingResolverTest {
      */
     @Test
     void aBindingWithAnInvalidSelectorIsSkippedWithAWarning() {
-        Binding existsWithValues = new Binding("shop", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web",
-                new LabelSelectorBuilder().addNewMatchExpression().withKey("app").withOperator("Exists")
-                        .withValues("web").endMatchExpression().build());
+        Binding existsWithValues = new Binding(
+                "shop",
+                "b-web",
+                "nginx:1.16",
+                Binding.SECCOMP_PROFILE_KIND,
+                "web",
+                new LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("app")
+                        .withOperator("Exists")
+                        .withValues("web")
+                        .endMatchExpression()
+                        .build());
 
         BindingPlan plan = resolver.plan(pod().build(), "shop", List.of(existsWithValues));
 
         assertThat(plan.isEmpty()).isTrue();
-        assertThat(plan.warnings()).containsExactly(
-                "binding shop/b-web skipped: invalid podSelector: operator Exists takes no values (key app)");
+        assertThat(plan.warnings())
+                .containsExactly(
+                        "binding shop/b-web skipped: invalid podSelector: operator Exists takes no values (key app)");
     }
 
     @Test
     void bindingsOfOtherNamespacesAreIgnored() {
         Binding elsewhere = new Binding("other", "b-web", "nginx:1.16", Binding.SECCOMP_PROFILE_KIND, "web", null);
 
-        assertThat(resolver.plan(pod().build(), "shop", List.of(elsewhere)).isEmpty()).isTrue();
+        assertThat(resolver.plan(pod().build(), "shop", List.of(elsewhere)).isEmpty())
+                .isTrue();
     }
 
     /**
@@ -169,14 +234,22 @@ class BindingResolverTest {
         Binding apparmor = new Binding("shop", "b-apparmor", "nginx:1.16", "AppArmorProfile", "web", null);
         Binding unknown = new Binding("shop", "b-unknown", "nginx:1.16", "ConfigMap", "web", null);
 
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
-                List.of(binding("a-gone", "nginx:1.16", "gone"), selinux, apparmor, unknown,
-                        binding("c-web", "nginx:1.16", "web"), binding("d-unrelated", "redis", "gone")));
+        BindingPlan plan = resolver.plan(
+                pod().build(),
+                "shop",
+                List.of(
+                        binding("a-gone", "nginx:1.16", "gone"),
+                        selinux,
+                        apparmor,
+                        unknown,
+                        binding("c-web", "nginx:1.16", "web"),
+                        binding("d-unrelated", "redis", "gone")));
 
         assertThat(plan.containers().get("web").binding()).isEqualTo("shop/c-web");
-        assertThat(plan.warnings()).containsExactly(
-                "binding shop/a-gone skipped for container web: SeccompProfile shop/gone does not exist",
-                "binding shop/b-unknown skipped for container web: profileRef kind ConfigMap is not one SPO binds");
+        assertThat(plan.warnings())
+                .containsExactly(
+                        "binding shop/a-gone skipped for container web: SeccompProfile shop/gone does not exist",
+                        "binding shop/b-unknown skipped for container web: profileRef kind ConfigMap is not one SPO binds");
     }
 
     @Test
@@ -184,22 +257,31 @@ class BindingResolverTest {
         BindingPlan plan = resolver.plan(pod().build(), "shop", List.of(binding("b-any", "*", "gone")));
 
         assertThat(plan.isEmpty()).isTrue();
-        assertThat(plan.warnings()).containsExactly(
-                "binding shop/b-any skipped for the pod: SeccompProfile shop/gone does not exist");
+        assertThat(plan.warnings())
+                .containsExactly("binding shop/b-any skipped for the pod: SeccompProfile shop/gone does not exist");
     }
 
     @Test
     void severalBindingsWithoutCreationTimesLowestNameWins() {
-        BindingPlan plan = resolver.plan(pod().build(), "shop",
+        BindingPlan plan = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(binding("web-2", "nginx:1.16", "web-alt"), binding("web-1", "nginx:1.16", "web")));
 
         assertThat(plan.containers().get("web").profile()).isEqualTo(ProfileKey.namespaced("shop", "web"));
-        assertThat(plan.warnings()).containsExactly(
-                "binding shop/web-2 also matches container web; shop/web-1 wins (the oldest, then the lowest name)");
+        assertThat(plan.warnings())
+                .containsExactly(
+                        "binding shop/web-2 also matches container web; shop/web-1 wins (the oldest, then the lowest name)");
     }
 
     private static Binding created(String name, String image, String profile, long second) {
-        return new Binding("shop", name, image, Binding.SECCOMP_PROFILE_KIND, profile, null,
+        return new Binding(
+                "shop",
+                name,
+                image,
+                Binding.SECCOMP_PROFILE_KIND,
+                profile,
+                null,
                 java.time.Instant.ofEpochSecond(second));
     }
 
@@ -210,13 +292,19 @@ class BindingResolverTest {
      */
     @Test
     void theOldestBindingWinsThenTheLowestNameAsInSpo() {
-        BindingPlan newestFirst = resolver.plan(pod().build(), "shop",
+        BindingPlan newestFirst = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(created("new", "nginx:1.16", "web-alt", 2), created("old", "nginx:1.16", "web", 1)));
-        BindingPlan sameTime = resolver.plan(pod().build(), "shop",
+        BindingPlan sameTime = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(created("b", "nginx:1.16", "web-alt", 1), created("a", "nginx:1.16", "web", 1)));
-        BindingPlan wildcards = resolver.plan(pod().build(), "shop",
-                List.of(created("new", "*", "any-alt", 2), created("old", "*", "any", 1)));
-        BindingPlan sameProfile = resolver.plan(pod().build(), "shop",
+        BindingPlan wildcards = resolver.plan(
+                pod().build(), "shop", List.of(created("new", "*", "any-alt", 2), created("old", "*", "any", 1)));
+        BindingPlan sameProfile = resolver.plan(
+                pod().build(),
+                "shop",
                 List.of(created("new", "nginx:1.16", "web", 2), created("old", "nginx:1.16", "web", 1)));
 
         assertThat(newestFirst.containers().get("web").binding()).isEqualTo("shop/old");
@@ -229,9 +317,16 @@ class BindingResolverTest {
 
     @Test
     void overridePolicyDecidesAboutAContainersOwnProfile() {
-        Pod pod = pod().editSpec().editMatchingContainer(c -> "web".equals(c.getName())).withNewSecurityContext()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                .endContainer().endSpec().build();
+        Pod pod = pod().editSpec()
+                .editMatchingContainer(c -> "web".equals(c.getName()))
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec()
+                .build();
         List<Binding> bindings = List.of(binding("b-web", "nginx:1.16", "web"));
         BindingResolver keeping =
                 new BindingResolver(SpoScope.NAMESPACED, NAMESPACED_PROFILES::contains, BindingPolicy.keepExisting());
@@ -240,46 +335,75 @@ class BindingResolverTest {
         BindingPlan kept = keeping.plan(pod, "shop", bindings);
 
         assertThat(overriding.containers()).containsOnlyKeys("web");
-        assertThat(overriding.applyTo(pod).getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile()
-                .getType()).isEqualTo("Localhost");
+        assertThat(overriding
+                        .applyTo(pod)
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getSeccompProfile()
+                        .getType())
+                .isEqualTo("Localhost");
         assertThat(kept.containers()).isEmpty();
-        assertThat(kept.warnings()).containsExactly("container web keeps its own seccompProfile; binding shop/b-web not applied");
+        assertThat(kept.warnings())
+                .containsExactly("container web keeps its own seccompProfile; binding shop/b-web not applied");
     }
 
     @Test
     void appliesToACopyWithThePathOfTheScope() {
         Pod original = pod().build();
-        BindingResolver cluster = new BindingResolver(SpoScope.CLUSTER,
-                Set.of(ProfileKey.cluster("web"), ProfileKey.cluster("any"))::contains, BindingPolicy.spoV1());
+        BindingResolver cluster = new BindingResolver(
+                SpoScope.CLUSTER,
+                Set.of(ProfileKey.cluster("web"), ProfileKey.cluster("any"))::contains,
+                BindingPolicy.spoV1());
 
         Pod containerBound = cluster.plan(original, "shop", List.of(binding("b-web", "nginx:1.16", "web")))
                 .applyTo(original);
-        Pod podBound = cluster.plan(original, "shop", List.of(binding("b-any", "*", "any"))).applyTo(original);
+        Pod podBound = cluster.plan(original, "shop", List.of(binding("b-any", "*", "any")))
+                .applyTo(original);
 
         Container web = containerBound.getSpec().getContainers().get(0);
         assertThat(web.getSecurityContext().getSeccompProfile())
                 .isEqualTo(new SeccompProfile("operator/web.json", "Localhost"));
-        assertThat(containerBound.getSpec().getContainers().get(1).getSecurityContext()).isNull();
+        assertThat(containerBound.getSpec().getContainers().get(1).getSecurityContext())
+                .isNull();
         assertThat(podBound.getSpec().getSecurityContext().getSeccompProfile())
                 .isEqualTo(new SeccompProfile("operator/any.json", "Localhost"));
-        assertThat(original.getSpec().getContainers().get(0).getSecurityContext()).isNull();
+        assertThat(original.getSpec().getContainers().get(0).getSecurityContext())
+                .isNull();
         assertThat(original.getSpec().getSecurityContext()).isNull();
     }
 
     @Test
     void bindsTheSyschedDemo() {
-        Binding nginx = Binding.from(TestResources.read("/sysched-examples/nginx.binding.yaml", "ProfileBinding",
-                ProfileBindingV1Alpha1.class));
-        Pod nginx1 = new PodBuilder().withNewMetadata().withLabels(Map.of("app", "nginx1")).endMetadata()
-                .withNewSpec().addNewContainer().withName("nginx1").withImage("nginx:1.16").endContainer().endSpec()
+        Binding nginx = Binding.from(TestResources.read(
+                "/sysched-examples/nginx.binding.yaml", "ProfileBinding", ProfileBindingV1Alpha1.class));
+        Pod nginx1 = new PodBuilder()
+                .withNewMetadata()
+                .withLabels(Map.of("app", "nginx1"))
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("nginx1")
+                .withImage("nginx:1.16")
+                .endContainer()
+                .endSpec()
                 .build();
-        BindingResolver demo = new BindingResolver(SpoScope.NAMESPACED,
-                Set.of(ProfileKey.namespaced("default", "nginx-seccomp"))::contains, BindingPolicy.spoV1());
+        BindingResolver demo = new BindingResolver(
+                SpoScope.NAMESPACED,
+                Set.of(ProfileKey.namespaced("default", "nginx-seccomp"))::contains,
+                BindingPolicy.spoV1());
 
         BindingPlan plan = demo.plan(nginx1, "default", List.of(nginx));
 
         assertThat(nginx.reference()).isEqualTo("default/nginx-binding");
-        assertThat(plan.applyTo(nginx1).getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile()
-                .getLocalhostProfile()).isEqualTo("operator/default/nginx-seccomp.json");
+        assertThat(plan.applyTo(nginx1)
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getSeccompProfile()
+                        .getLocalhostProfile())
+                .isEqualTo("operator/default/nginx-seccomp.json");
     }
 }

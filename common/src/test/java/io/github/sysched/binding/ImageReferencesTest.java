@@ -14,10 +14,12 @@ class ImageReferencesTest {
      */
     @Test
     void equivalentReferencesAsSpoGroupsThem() {
-        assertThat(ImageReferences.normalize("nginx")).isEqualTo("docker.io/library/nginx:latest")
+        assertThat(ImageReferences.normalize("nginx"))
+                .isEqualTo("docker.io/library/nginx:latest")
                 .isEqualTo(ImageReferences.normalize("docker.io/library/nginx:latest"))
                 .isEqualTo(ImageReferences.normalize("index.docker.io/nginx"));
-        assertThat(ImageReferences.normalize("nginx:1.23.2")).isEqualTo("docker.io/library/nginx:1.23.2")
+        assertThat(ImageReferences.normalize("nginx:1.23.2"))
+                .isEqualTo("docker.io/library/nginx:1.23.2")
                 .isEqualTo(ImageReferences.normalize("docker.io/nginx:1.23.2"))
                 .isEqualTo(ImageReferences.normalize("docker.io/library/nginx:1.23.2"));
     }

@@ -12,8 +12,13 @@ class LabelSelectorsTest {
     private static final Map<String, String> LABELS = Map.of("app", "web", "tier", "front");
 
     private static LabelSelector expression(String key, String operator, String... values) {
-        return new LabelSelectorBuilder().addNewMatchExpression().withKey(key).withOperator(operator)
-                .withValues(values).endMatchExpression().build();
+        return new LabelSelectorBuilder()
+                .addNewMatchExpression()
+                .withKey(key)
+                .withOperator(operator)
+                .withValues(values)
+                .endMatchExpression()
+                .build();
     }
 
     @Test
@@ -24,26 +29,47 @@ class LabelSelectorsTest {
 
     @Test
     void matchLabelsAreAnded() {
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build(),
-                LABELS)).isTrue();
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder()
-                .withMatchLabels(Map.of("app", "web", "tier", "back")).build(), LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build(),
-                null)).isFalse();
+        assertThat(LabelSelectors.matches(
+                        new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of("app", "web"))
+                                .build(),
+                        LABELS))
+                .isTrue();
+        assertThat(LabelSelectors.matches(
+                        new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of("app", "web", "tier", "back"))
+                                .build(),
+                        LABELS))
+                .isFalse();
+        assertThat(LabelSelectors.matches(
+                        new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of("app", "web"))
+                                .build(),
+                        null))
+                .isFalse();
     }
 
     @Test
     void expressionOperators() {
-        assertThat(LabelSelectors.matches(expression("tier", "In", "front", "back"), LABELS)).isTrue();
-        assertThat(LabelSelectors.matches(expression("tier", "In", "back"), LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(expression("missing", "In", "x"), LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(expression("tier", "NotIn", "back"), LABELS)).isTrue();
-        assertThat(LabelSelectors.matches(expression("tier", "NotIn", "front"), LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(expression("missing", "NotIn", "x"), LABELS)).isTrue();
+        assertThat(LabelSelectors.matches(expression("tier", "In", "front", "back"), LABELS))
+                .isTrue();
+        assertThat(LabelSelectors.matches(expression("tier", "In", "back"), LABELS))
+                .isFalse();
+        assertThat(LabelSelectors.matches(expression("missing", "In", "x"), LABELS))
+                .isFalse();
+        assertThat(LabelSelectors.matches(expression("tier", "NotIn", "back"), LABELS))
+                .isTrue();
+        assertThat(LabelSelectors.matches(expression("tier", "NotIn", "front"), LABELS))
+                .isFalse();
+        assertThat(LabelSelectors.matches(expression("missing", "NotIn", "x"), LABELS))
+                .isTrue();
         assertThat(LabelSelectors.matches(expression("app", "Exists"), LABELS)).isTrue();
-        assertThat(LabelSelectors.matches(expression("missing", "Exists"), LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(expression("missing", "DoesNotExist"), LABELS)).isTrue();
-        assertThat(LabelSelectors.matches(expression("app", "DoesNotExist"), LABELS)).isFalse();
+        assertThat(LabelSelectors.matches(expression("missing", "Exists"), LABELS))
+                .isFalse();
+        assertThat(LabelSelectors.matches(expression("missing", "DoesNotExist"), LABELS))
+                .isTrue();
+        assertThat(LabelSelectors.matches(expression("app", "DoesNotExist"), LABELS))
+                .isFalse();
         assertThat(LabelSelectors.matches(expression("app", "Gt", "1"), LABELS)).isFalse();
     }
 
@@ -62,15 +88,24 @@ class LabelSelectorsTest {
                 expression("app", "Gt", "1"), "'Gt' is not a label selector operator",
                 expression("-app", "Exists"), "key '-app'",
                 expression("app", "In", "web", "bad value"), "value 'bad value'",
-                new LabelSelectorBuilder().withMatchLabels(Map.of("Example.com/app", "web")).build(), "key 'Example.com/app'",
-                new LabelSelectorBuilder().withMatchLabels(Map.of("app", "x".repeat(64))).build(), "value 'xxxx");
+                new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of("Example.com/app", "web"))
+                                .build(),
+                        "key 'Example.com/app'",
+                new LabelSelectorBuilder()
+                                .withMatchLabels(Map.of("app", "x".repeat(64)))
+                                .build(),
+                        "value 'xxxx");
 
         invalid.forEach((selector, problem) -> {
             assertThat(LabelSelectors.matches(selector, LABELS)).as(problem).isFalse();
-            assertThat(LabelSelectors.problem(selector)).as(problem).hasValueSatisfying(p -> assertThat(p).contains(problem));
+            assertThat(LabelSelectors.problem(selector))
+                    .as(problem)
+                    .hasValueSatisfying(p -> assertThat(p).contains(problem));
         });
         // Exists with values matched every pod carrying the key before
-        assertThat(LabelSelectors.matches(expression("app", "Exists", "web"), LABELS)).isFalse();
+        assertThat(LabelSelectors.matches(expression("app", "Exists", "web"), LABELS))
+                .isFalse();
     }
 
     @Test
@@ -78,18 +113,29 @@ class LabelSelectorsTest {
         assertThat(LabelSelectors.problem(null)).isEmpty();
         assertThat(LabelSelectors.problem(new LabelSelector())).isEmpty();
         assertThat(LabelSelectors.problem(new LabelSelectorBuilder()
-                .withMatchLabels(Map.of("app.kubernetes.io/name", "web", "empty", ""))
-                .addNewMatchExpression().withKey("example.com/tier").withOperator("NotIn").withValues("a-b_c.d")
-                .endMatchExpression().build())).isEmpty();
+                        .withMatchLabels(Map.of("app.kubernetes.io/name", "web", "empty", ""))
+                        .addNewMatchExpression()
+                        .withKey("example.com/tier")
+                        .withOperator("NotIn")
+                        .withValues("a-b_c.d")
+                        .endMatchExpression()
+                        .build()))
+                .isEmpty();
     }
 
     @Test
     void labelsAndExpressionsTogetherAreAnded() {
-        LabelSelector selector = new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web"))
-                .addNewMatchExpression().withKey("tier").withOperator("NotIn").withValues("front").endMatchExpression()
+        LabelSelector selector = new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("app", "web"))
+                .addNewMatchExpression()
+                .withKey("tier")
+                .withOperator("NotIn")
+                .withValues("front")
+                .endMatchExpression()
                 .build();
 
         assertThat(LabelSelectors.matches(selector, LABELS)).isFalse();
-        assertThat(LabelSelectors.matches(selector, Map.of("app", "web", "tier", "back"))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("app", "web", "tier", "back")))
+                .isTrue();
     }
 }

@@ -36,41 +36,66 @@ class PodSyscallResolverTest {
     private static final ProfileKey REDIS = ProfileKey.namespaced("default", "redis-seccomp");
     private static final ProfileKey FULL = ProfileKey.namespaced("default", "full-seccomp");
 
-    private static final List<SeccompProfile> DEMO_PROFILES = List.of(demoProfile("nginx"), demoProfile("redis"),
-            demoProfile("full"));
+    private static final List<SeccompProfile> DEMO_PROFILES =
+            List.of(demoProfile("nginx"), demoProfile("redis"), demoProfile("full"));
     private static final ProfileLookup DEMO = SpoProfiles.lookup(DEMO_PROFILES, SpoScope.NAMESPACED);
 
     private final PodSyscallResolver resolver = resolverOver(DEMO, FULL);
 
     private static SeccompProfile demoProfile(String image) {
-        return TestResources.read("/sysched-examples/" + image + ".profile.yaml", "SeccompProfile",
-                SeccompProfileV1Beta1.class);
+        return TestResources.read(
+                "/sysched-examples/" + image + ".profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class);
     }
 
     private static PodSyscallResolver resolverOver(ProfileLookup lookup, ProfileKey defaultProfile) {
-        return new PodSyscallResolver(new ProfileResolver(lookup, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
-                RuntimeDefaultProfile.syscalls(), defaultProfile);
+        return new PodSyscallResolver(
+                new ProfileResolver(lookup, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
+                RuntimeDefaultProfile.syscalls(),
+                defaultProfile);
     }
 
     private static PodBuilder pod(String... containerNames) {
-        PodBuilder builder = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
-                .withNewSpec().endSpec();
+        PodBuilder builder = new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("default")
+                .endMetadata()
+                .withNewSpec()
+                .endSpec();
         for (String name : containerNames) {
-            builder.editSpec().addNewContainer().withName(name).withImage(name + ":1").endContainer().endSpec();
+            builder.editSpec()
+                    .addNewContainer()
+                    .withName(name)
+                    .withImage(name + ":1")
+                    .endContainer()
+                    .endSpec();
         }
         return builder;
     }
 
     private static PodBuilder withPodProfile(PodBuilder pod, String type, String localhostProfile) {
-        return pod.editSpec().withNewSecurityContext().withNewSeccompProfile().withType(type)
-                .withLocalhostProfile(localhostProfile).endSeccompProfile().endSecurityContext().endSpec();
+        return pod.editSpec()
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType(type)
+                .withLocalhostProfile(localhostProfile)
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endSpec();
     }
 
-    private static PodBuilder withContainerProfile(PodBuilder pod, String container, String type,
-            String localhostProfile) {
-        return pod.editSpec().editMatchingContainer(c -> container.equals(c.getName())).withNewSecurityContext()
-                .withNewSeccompProfile().withType(type).withLocalhostProfile(localhostProfile).endSeccompProfile()
-                .endSecurityContext().endContainer().endSpec();
+    private static PodBuilder withContainerProfile(
+            PodBuilder pod, String container, String type, String localhostProfile) {
+        return pod.editSpec()
+                .editMatchingContainer(c -> container.equals(c.getName()))
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType(type)
+                .withLocalhostProfile(localhostProfile)
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endContainer()
+                .endSpec();
     }
 
     @Test
@@ -85,12 +110,15 @@ class PodSyscallResolverTest {
 
     @Test
     void aPodLevelLocalhostProfileIsExplicit() {
-        PodSyscalls result = resolver.resolve(
-                withPodProfile(pod("a", "b"), "Localhost", "operator/default/nginx-seccomp.json").build());
+        PodSyscalls result =
+                resolver.resolve(withPodProfile(pod("a", "b"), "Localhost", "operator/default/nginx-seccomp.json")
+                        .build());
 
         assertThat(result.syscalls().cardinality()).isEqualTo(98);
         assertThat(result.origin()).isEqualTo(ProfileOrigin.EXPLICIT_PROFILE);
-        assertThat(result.containers()).extracting(ContainerSyscalls::containerName).containsExactly("a", "b");
+        assertThat(result.containers())
+                .extracting(ContainerSyscalls::containerName)
+                .containsExactly("a", "b");
         assertThat(result.profiles()).containsExactly(NGINX);
     }
 
@@ -115,9 +143,19 @@ class PodSyscallResolverTest {
     @Test
     void initContainersCount() {
         Pod pod = withContainerProfile(pod("app"), "app", "Localhost", "operator/default/nginx-seccomp.json")
-                .editSpec().addNewInitContainer().withName("setup").withImage("redis").withNewSecurityContext()
-                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("operator/default/redis-seccomp.json")
-                .endSeccompProfile().endSecurityContext().endInitContainer().endSpec().build();
+                .editSpec()
+                .addNewInitContainer()
+                .withName("setup")
+                .withImage("redis")
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile("operator/default/redis-seccomp.json")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endInitContainer()
+                .endSpec()
+                .build();
 
         PodSyscalls result = resolver.resolve(pod);
 
@@ -128,8 +166,10 @@ class PodSyscallResolverTest {
 
     @Test
     void runtimeDefaultAndUnconfined() {
-        PodSyscalls runtimeDefault = resolver.resolve(withPodProfile(pod("a"), "RuntimeDefault", null).build());
-        PodSyscalls unconfined = resolver.resolve(withPodProfile(pod("a"), "Unconfined", null).build());
+        PodSyscalls runtimeDefault = resolver.resolve(
+                withPodProfile(pod("a"), "RuntimeDefault", null).build());
+        PodSyscalls unconfined =
+                resolver.resolve(withPodProfile(pod("a"), "Unconfined", null).build());
         PodBuilder mixed = withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null);
         withContainerProfile(mixed, "b", "Localhost", "operator/default/nginx-seccomp.json");
 
@@ -142,18 +182,29 @@ class PodSyscallResolverTest {
 
     @Test
     void legacyAnnotationsAreRead() {
-        Pod pod = pod("a", "b", "c", "d").editMetadata().withAnnotations(Map.of(
-                        LegacySeccompAnnotations.POD, "localhost/operator/default/nginx-seccomp.json",
-                        LegacySeccompAnnotations.containerKey("a"), "runtime/default",
-                        LegacySeccompAnnotations.containerKey("b"), "docker/default",
-                        LegacySeccompAnnotations.containerKey("c"), "unconfined"))
-                .endMetadata().build();
+        Pod pod = pod("a", "b", "c", "d")
+                .editMetadata()
+                .withAnnotations(Map.of(
+                        LegacySeccompAnnotations.POD,
+                        "localhost/operator/default/nginx-seccomp.json",
+                        LegacySeccompAnnotations.containerKey("a"),
+                        "runtime/default",
+                        LegacySeccompAnnotations.containerKey("b"),
+                        "docker/default",
+                        LegacySeccompAnnotations.containerKey("c"),
+                        "unconfined"))
+                .endMetadata()
+                .build();
 
         PodSyscalls result = resolver.resolve(pod);
 
-        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
-                ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.DEFAULT_PROFILE,
-                ProfileOrigin.EXPLICIT_PROFILE);
+        assertThat(result.containers())
+                .extracting(ContainerSyscalls::origin)
+                .containsExactly(
+                        ProfileOrigin.RUNTIME_DEFAULT,
+                        ProfileOrigin.RUNTIME_DEFAULT,
+                        ProfileOrigin.DEFAULT_PROFILE,
+                        ProfileOrigin.EXPLICIT_PROFILE);
         assertThat(result.containers().get(3).syscalls().cardinality()).isEqualTo(98);
         // full ∪ runtime-default = 365; nginx adds 5 names the demo's "full" profile lacks (procexit, ...)
         assertThat(result.syscalls().cardinality()).isEqualTo(370);
@@ -170,32 +221,42 @@ class PodSyscallResolverTest {
      */
     @Test
     void annotationKeysNothingAppliesAreNotReadButReported() {
-        Pod pod = pod("a").editMetadata().withAnnotations(Map.of(
+        Pod pod = pod("a").editMetadata()
+                .withAnnotations(Map.of(
                         "seccomp.security.alpha.kubernetes.io", "localhost/operator/default/nginx-seccomp.json",
-                        "example.com/seccomp.security.alpha.kubernetes.io", "localhost/operator/default/redis-seccomp.json"))
-                .endMetadata().build();
+                        "example.com/seccomp.security.alpha.kubernetes.io",
+                                "localhost/operator/default/redis-seccomp.json"))
+                .endMetadata()
+                .build();
 
         PodSyscalls result = resolver.resolve(pod);
 
         assertThat(result.syscalls().cardinality()).isEqualTo(333);
         assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
-        assertThat(result.warnings()).containsExactly(
-                "annotation example.com/seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes "
-                        + "applies (only seccomp.security.alpha.kubernetes.io/pod and "
-                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored",
-                "annotation seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes applies "
-                        + "(only seccomp.security.alpha.kubernetes.io/pod and "
-                        + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored");
+        assertThat(result.warnings())
+                .containsExactly(
+                        "annotation example.com/seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes "
+                                + "applies (only seccomp.security.alpha.kubernetes.io/pod and "
+                                + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored",
+                        "annotation seccomp.security.alpha.kubernetes.io is not a seccomp annotation Kubernetes applies "
+                                + "(only seccomp.security.alpha.kubernetes.io/pod and "
+                                + "container.seccomp.security.alpha.kubernetes.io/<container>); ignored");
     }
 
     @Test
     void fieldsWinOverAnnotations() {
-        Pod pod = withPodProfile(withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null),
-                "Localhost", "operator/default/redis-seccomp.json")
-                .editMetadata().withAnnotations(Map.of(
-                        LegacySeccompAnnotations.POD, "unconfined",
-                        LegacySeccompAnnotations.containerKey("a"), "localhost/operator/default/nginx-seccomp.json"))
-                .endMetadata().build();
+        Pod pod = withPodProfile(
+                        withContainerProfile(pod("a", "b"), "a", "RuntimeDefault", null),
+                        "Localhost",
+                        "operator/default/redis-seccomp.json")
+                .editMetadata()
+                .withAnnotations(Map.of(
+                        LegacySeccompAnnotations.POD,
+                        "unconfined",
+                        LegacySeccompAnnotations.containerKey("a"),
+                        "localhost/operator/default/nginx-seccomp.json"))
+                .endMetadata()
+                .build();
 
         PodSyscalls result = resolver.resolve(pod);
 
@@ -206,29 +267,34 @@ class PodSyscallResolverTest {
 
     @Test
     void unreadableAnnotationsAreWarningsInSortedOrder() {
-        Pod pod = pod("a").editMetadata().withAnnotations(Map.of(
+        Pod pod = pod("a").editMetadata()
+                .withAnnotations(Map.of(
                         LegacySeccompAnnotations.containerKey("zz"), "runtime/default",
                         LegacySeccompAnnotations.containerKey("gone"), "runtime/default",
                         LegacySeccompAnnotations.containerKey("a"), "localhost/"))
-                .endMetadata().build();
+                .endMetadata()
+                .build();
 
         PodSyscalls result = resolver.resolve(pod);
 
         assertThat(result.syscalls().cardinality()).isEqualTo(333);
-        assertThat(result.warnings()).containsExactly(
-                "annotation container.seccomp.security.alpha.kubernetes.io/gone names no container of the pod; ignored",
-                "annotation container.seccomp.security.alpha.kubernetes.io/zz names no container of the pod; ignored",
-                "container a: unknown legacy seccomp annotation value 'localhost/'; ignored");
+        assertThat(result.warnings())
+                .containsExactly(
+                        "annotation container.seccomp.security.alpha.kubernetes.io/gone names no container of the pod; ignored",
+                        "annotation container.seccomp.security.alpha.kubernetes.io/zz names no container of the pod; ignored",
+                        "container a: unknown legacy seccomp annotation value 'localhost/'; ignored");
     }
 
     @Test
     void aLocalhostProfileOutsideSpoFallsBackToTheDefaultWithAWarning() {
-        PodSyscalls result = resolver.resolve(withPodProfile(pod("a"), "Localhost", "profiles/audit.json").build());
+        PodSyscalls result = resolver.resolve(
+                withPodProfile(pod("a"), "Localhost", "profiles/audit.json").build());
 
         assertThat(result.syscalls().cardinality()).isEqualTo(333);
         assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
-        assertThat(result.warnings()).containsExactly("container a: Localhost profile 'profiles/audit.json' "
-                + "(pod field) is not an SPO profile; using the default profile default/full-seccomp");
+        assertThat(result.warnings())
+                .containsExactly("container a: Localhost profile 'profiles/audit.json' "
+                        + "(pod field) is not an SPO profile; using the default profile default/full-seccomp");
     }
 
     @Test
@@ -240,27 +306,43 @@ class PodSyscallResolverTest {
         assertThat(result.syscalls().cardinality()).isEqualTo(362);
         assertThat(result.profiles()).isEmpty();
         assertThat(result.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
-        assertThat(result.warnings()).containsExactly(
-                "default profile default/absent not found; using the full x86_64 table (362 syscalls)");
+        assertThat(result.warnings())
+                .containsExactly(
+                        "default profile default/absent not found; using the full x86_64 table (362 syscalls)");
     }
 
     @Test
     void aMissingExplicitProfileIsAnError() {
-        Pod pod = withPodProfile(pod("a"), "Localhost", "operator/default/absent.json").build();
+        Pod pod = withPodProfile(pod("a"), "Localhost", "operator/default/absent.json")
+                .build();
 
-        assertThatThrownBy(() -> resolver.resolve(pod)).isInstanceOf(ProfileResolutionException.class)
+        assertThatThrownBy(() -> resolver.resolve(pod))
+                .isInstanceOf(ProfileResolutionException.class)
                 .hasMessageContaining("profile default/absent not found");
     }
 
     @Test
     void boundContainersReportTheBinding() {
-        Binding nginxBinding = Binding.from(TestResources.read("/sysched-examples/nginx.binding.yaml",
-                "ProfileBinding", ProfileBindingV1Alpha1.class));
-        Pod pod = new PodBuilder().withNewMetadata().withName("nginx1").endMetadata().withNewSpec()
-                .addNewContainer().withName("nginx1").withImage("nginx:1.16").endContainer()
-                .addNewContainer().withName("sidecar").withImage("busybox").endContainer().endSpec().build();
-        BindingPlan plan = new BindingResolver(SpoScope.NAMESPACED, key -> DEMO.find(key).isPresent(),
-                BindingPolicy.spoV1()).plan(pod, "default", List.of(nginxBinding));
+        Binding nginxBinding = Binding.from(TestResources.read(
+                "/sysched-examples/nginx.binding.yaml", "ProfileBinding", ProfileBindingV1Alpha1.class));
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("nginx1")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("nginx1")
+                .withImage("nginx:1.16")
+                .endContainer()
+                .addNewContainer()
+                .withName("sidecar")
+                .withImage("busybox")
+                .endContainer()
+                .endSpec()
+                .build();
+        BindingPlan plan = new BindingResolver(
+                        SpoScope.NAMESPACED, key -> DEMO.find(key).isPresent(), BindingPolicy.spoV1())
+                .plan(pod, "default", List.of(nginxBinding));
 
         PodSyscalls result = resolver.resolve(plan.applyTo(pod), plan);
 
@@ -281,8 +363,9 @@ class PodSyscallResolverTest {
         ProfileLookup cluster = SpoProfiles.lookup(DEMO_PROFILES, SpoScope.CLUSTER);
         PodSyscallResolver clusterResolver = resolverOver(cluster, ProfileKey.cluster("full-seccomp"));
 
-        PodSyscalls result = clusterResolver.resolve(
-                withPodProfile(pod("a"), "Localhost", "operator/redis-seccomp.json").build());
+        PodSyscalls result =
+                clusterResolver.resolve(withPodProfile(pod("a"), "Localhost", "operator/redis-seccomp.json")
+                        .build());
 
         assertThat(result.syscalls().cardinality()).isEqualTo(86);
         assertThat(result.profiles()).containsExactly(ProfileKey.cluster("redis-seccomp"));
@@ -302,11 +385,12 @@ class PodSyscallResolverTest {
      */
     @Test
     void aProfileNamedWithTheJsonSuffixIsFoundUnderItsOwnFileName() {
-        ProfileLookup lookup = SpoProfiles.lookup(List.of(renamed(demoProfile("nginx"), "dot.json"),
-                demoProfile("full")), SpoScope.NAMESPACED);
+        ProfileLookup lookup = SpoProfiles.lookup(
+                List.of(renamed(demoProfile("nginx"), "dot.json"), demoProfile("full")), SpoScope.NAMESPACED);
 
-        PodSyscalls result = resolverOver(lookup, FULL).resolve(
-                withPodProfile(pod("a"), "Localhost", "operator/default/dot.json").build());
+        PodSyscalls result = resolverOver(lookup, FULL)
+                .resolve(withPodProfile(pod("a"), "Localhost", "operator/default/dot.json")
+                        .build());
 
         assertThat(result.syscalls().cardinality()).isEqualTo(98);
         assertThat(result.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
@@ -318,21 +402,39 @@ class PodSyscallResolverTest {
      */
     @Test
     void ofTwoProfilesSharingOneFileTheBoundOneIsRead() {
-        List<SeccompProfile> profiles = List.of(renamed(demoProfile("nginx"), "dot.json"),
-                renamed(demoProfile("redis"), "dot"), demoProfile("full"));
+        List<SeccompProfile> profiles = List.of(
+                renamed(demoProfile("nginx"), "dot.json"), renamed(demoProfile("redis"), "dot"), demoProfile("full"));
         ProfileLookup lookup = SpoProfiles.lookup(profiles, SpoScope.NAMESPACED);
-        Pod pod = new PodBuilder().withNewMetadata().withName("web").endMetadata().withNewSpec()
-                .addNewContainer().withName("web").withImage("web:1").endContainer().endSpec().build();
-        BindingPlan plan = new BindingResolver(SpoScope.NAMESPACED, key -> lookup.find(key).isPresent(),
-                BindingPolicy.spoV1()).plan(pod, "default",
-                List.of(new Binding("default", "web", "web:1", Binding.SECCOMP_PROFILE_KIND, "dot.json", null)));
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("web")
+                .withImage("web:1")
+                .endContainer()
+                .endSpec()
+                .build();
+        BindingPlan plan = new BindingResolver(
+                        SpoScope.NAMESPACED, key -> lookup.find(key).isPresent(), BindingPolicy.spoV1())
+                .plan(
+                        pod,
+                        "default",
+                        List.of(new Binding(
+                                "default", "web", "web:1", Binding.SECCOMP_PROFILE_KIND, "dot.json", null)));
         Pod bound = plan.applyTo(pod);
 
         PodSyscalls viaBinding = resolverOver(lookup, FULL).resolve(bound, plan);
         PodSyscalls asStored = resolverOver(lookup, FULL).resolve(bound);
 
-        assertThat(bound.getSpec().getContainers().get(0).getSecurityContext().getSeccompProfile()
-                .getLocalhostProfile()).isEqualTo("operator/default/dot.json");
+        assertThat(bound.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getSecurityContext()
+                        .getSeccompProfile()
+                        .getLocalhostProfile())
+                .isEqualTo("operator/default/dot.json");
         assertThat(viaBinding.containers().get(0).origin()).isEqualTo(ProfileOrigin.BINDING);
         assertThat(viaBinding.profiles()).containsExactly(ProfileKey.namespaced("default", "dot.json"));
         assertThat(viaBinding.syscalls().cardinality()).isEqualTo(98);
@@ -340,21 +442,32 @@ class PodSyscallResolverTest {
     }
 
     private static PodSyscallResolver resolverWith(ContainerPolicy policy) {
-        return new PodSyscallResolver(new ProfileResolver(DEMO, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
-                RuntimeDefaultProfile.syscalls(), FULL, policy);
+        return new PodSyscallResolver(
+                new ProfileResolver(DEMO, SyscallTable.x86_64().syscallsNumberedUpTo(332)),
+                RuntimeDefaultProfile.syscalls(),
+                FULL,
+                policy);
     }
 
     /** nginx bound to the app, an unprofiled istio-init that runs to completion, an unprofiled istio-proxy. */
     private static Pod meshPod() {
-        return withContainerProfile(pod("app", "istio-proxy"), "app", "Localhost",
-                "operator/default/nginx-seccomp.json")
-                .editSpec().addNewInitContainer().withName("istio-init").withImage("proxyv2:1").endInitContainer()
-                .endSpec().build();
+        return withContainerProfile(
+                        pod("app", "istio-proxy"), "app", "Localhost", "operator/default/nginx-seccomp.json")
+                .editSpec()
+                .addNewInitContainer()
+                .withName("istio-init")
+                .withImage("proxyv2:1")
+                .endInitContainer()
+                .endSpec()
+                .build();
     }
 
     private static SyscallSet setOf(ProfileKey key) {
-        return SpoProfiles.policyOf(DEMO_PROFILES.stream().filter(p -> p.getMetadata().getName().equals(key.name()))
-                .findFirst().orElseThrow()).allowedSyscalls(SyscallTable.x86_64().syscallsNumberedUpTo(332));
+        return SpoProfiles.policyOf(DEMO_PROFILES.stream()
+                        .filter(p -> p.getMetadata().getName().equals(key.name()))
+                        .findFirst()
+                        .orElseThrow())
+                .allowedSyscalls(SyscallTable.x86_64().syscallsNumberedUpTo(332));
     }
 
     /**
@@ -366,8 +479,10 @@ class PodSyscallResolverTest {
         PodSyscalls result = resolver.resolve(meshPod());
 
         assertThat(result.syscalls().cardinality()).isEqualTo(338);
-        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
-                ProfileOrigin.DEFAULT_PROFILE, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.DEFAULT_PROFILE);
+        assertThat(result.containers())
+                .extracting(ContainerSyscalls::origin)
+                .containsExactly(
+                        ProfileOrigin.DEFAULT_PROFILE, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.DEFAULT_PROFILE);
     }
 
     /**
@@ -377,15 +492,19 @@ class PodSyscallResolverTest {
      */
     @Test
     void ignoreLeavesUnprofiledContainersOutAsUpstream() {
-        PodSyscallResolver ignoring = resolverWith(new ContainerPolicy(ContainerPolicy.Unprofiled.IGNORE,
-                ContainerPolicy.InitContainers.COUNT));
+        PodSyscallResolver ignoring = resolverWith(
+                new ContainerPolicy(ContainerPolicy.Unprofiled.IGNORE, ContainerPolicy.InitContainers.COUNT));
 
         PodSyscalls mesh = ignoring.resolve(meshPod());
         PodSyscalls nothingProfiled = ignoring.resolve(pod("a", "b").build());
 
         assertThat(mesh.syscalls()).isEqualTo(setOf(NGINX));
-        assertThat(mesh.containers()).extracting(ContainerSyscalls::origin).containsExactly(
-                ProfileOrigin.UNPROFILED_IGNORED, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.UNPROFILED_IGNORED);
+        assertThat(mesh.containers())
+                .extracting(ContainerSyscalls::origin)
+                .containsExactly(
+                        ProfileOrigin.UNPROFILED_IGNORED,
+                        ProfileOrigin.EXPLICIT_PROFILE,
+                        ProfileOrigin.UNPROFILED_IGNORED);
         assertThat(nothingProfiled.syscalls().cardinality()).isEqualTo(333);
         assertThat(nothingProfiled.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
         assertThat(nothingProfiled.warnings())
@@ -398,16 +517,18 @@ class PodSyscallResolverTest {
      */
     @Test
     void runtimeDefaultCountsContainersWithoutAnySettingAsRuntimeDefault() {
-        PodSyscallResolver assumingSeccompDefault = resolverWith(new ContainerPolicy(
-                ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.COUNT));
+        PodSyscallResolver assumingSeccompDefault = resolverWith(
+                new ContainerPolicy(ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.COUNT));
 
         PodSyscalls mesh = assumingSeccompDefault.resolve(meshPod());
         PodSyscalls unconfined = assumingSeccompDefault.resolve(
                 withContainerProfile(pod("a"), "a", "Unconfined", null).build());
 
         assertThat(mesh.syscalls()).isEqualTo(setOf(NGINX).union(RuntimeDefaultProfile.syscalls()));
-        assertThat(mesh.containers()).extracting(ContainerSyscalls::origin).containsExactly(
-                ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.RUNTIME_DEFAULT);
+        assertThat(mesh.containers())
+                .extracting(ContainerSyscalls::origin)
+                .containsExactly(
+                        ProfileOrigin.RUNTIME_DEFAULT, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.RUNTIME_DEFAULT);
         assertThat(unconfined.syscalls().cardinality()).isEqualTo(333);
         assertThat(unconfined.origin()).isEqualTo(ProfileOrigin.DEFAULT_PROFILE);
     }
@@ -418,26 +539,48 @@ class PodSyscallResolverTest {
      */
     @Test
     void initContainersThatRunToCompletionCanBeLeftOutButNativeSidecarsCount() {
-        PodSyscallResolver steadyState = resolverWith(new ContainerPolicy(ContainerPolicy.Unprofiled.DEFAULT_PROFILE,
-                ContainerPolicy.InitContainers.IGNORE));
+        PodSyscallResolver steadyState = resolverWith(
+                new ContainerPolicy(ContainerPolicy.Unprofiled.DEFAULT_PROFILE, ContainerPolicy.InitContainers.IGNORE));
         Pod pod = withContainerProfile(pod("app"), "app", "Localhost", "operator/default/nginx-seccomp.json")
                 .editSpec()
-                .addNewInitContainer().withName("istio-init").withImage("proxyv2:1").endInitContainer()
-                .addNewInitContainer().withName("proxy").withImage("redis:1").withRestartPolicy("Always")
-                .withNewSecurityContext().withNewSeccompProfile().withType("Localhost")
-                .withLocalhostProfile("operator/default/redis-seccomp.json").endSeccompProfile().endSecurityContext()
+                .addNewInitContainer()
+                .withName("istio-init")
+                .withImage("proxyv2:1")
                 .endInitContainer()
-                .addNewInitContainer().withName("migrate").withImage("gone:1").withNewSecurityContext()
-                .withNewSeccompProfile().withType("Localhost").withLocalhostProfile("operator/default/absent.json")
-                .endSeccompProfile().endSecurityContext().endInitContainer()
-                .endSpec().build();
+                .addNewInitContainer()
+                .withName("proxy")
+                .withImage("redis:1")
+                .withRestartPolicy("Always")
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile("operator/default/redis-seccomp.json")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endInitContainer()
+                .addNewInitContainer()
+                .withName("migrate")
+                .withImage("gone:1")
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile("operator/default/absent.json")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endInitContainer()
+                .endSpec()
+                .build();
 
         PodSyscalls result = steadyState.resolve(pod);
 
         assertThat(result.syscalls()).isEqualTo(setOf(NGINX).union(setOf(REDIS)));
-        assertThat(result.containers()).extracting(ContainerSyscalls::origin).containsExactly(
-                ProfileOrigin.INIT_IGNORED, ProfileOrigin.EXPLICIT_PROFILE, ProfileOrigin.INIT_IGNORED,
-                ProfileOrigin.EXPLICIT_PROFILE);
+        assertThat(result.containers())
+                .extracting(ContainerSyscalls::origin)
+                .containsExactly(
+                        ProfileOrigin.INIT_IGNORED,
+                        ProfileOrigin.EXPLICIT_PROFILE,
+                        ProfileOrigin.INIT_IGNORED,
+                        ProfileOrigin.EXPLICIT_PROFILE);
         // counted, the missing profile of "migrate" fails the pod
         assertThatThrownBy(() -> resolver.resolve(pod)).isInstanceOf(ProfileResolutionException.class);
     }

@@ -26,12 +26,12 @@ class ScoringPodTest {
 
     private static final List<SeccompProfile> DEMO = List.of(profile("nginx"), profile("redis"), profile("full"));
     private static final ProfileLookup LOOKUP = SpoProfiles.lookup(DEMO, SpoScope.NAMESPACED);
-    private static final PodSyscallResolver RESOLVER = PodSyscallResolver.forSpoProfiles(LOOKUP,
-            ProfileKey.namespaced("default", "full-seccomp"));
+    private static final PodSyscallResolver RESOLVER =
+            PodSyscallResolver.forSpoProfiles(LOOKUP, ProfileKey.namespaced("default", "full-seccomp"));
 
     private static SeccompProfile profile(String image) {
-        return TestResources.read("/sysched-examples/" + image + ".profile.yaml", "SeccompProfile",
-                SeccompProfileV1Beta1.class);
+        return TestResources.read(
+                "/sysched-examples/" + image + ".profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class);
     }
 
     /** A seccomp setting for a field, or null: every type, unusable ones included. */
@@ -47,33 +47,59 @@ class ScoringPodTest {
         };
     }
 
-    private static final String[] LEGACY = {null, "runtime/default", "docker/default", "unconfined",
-        "localhost/operator/default/nginx-seccomp.json", "localhost/elsewhere.json", "bogus"};
+    private static final String[] LEGACY = {
+        null,
+        "runtime/default",
+        "docker/default",
+        "unconfined",
+        "localhost/operator/default/nginx-seccomp.json",
+        "localhost/elsewhere.json",
+        "bogus"
+    };
 
     /** A pod with noise scoring never reads and a random mix of everything it does read. */
     static Pod randomPod(SplittableRandom random, int index) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName("p" + index).withNamespace("default")
-                .withUid("uid-" + index).withResourceVersion(Integer.toString(index))
-                .addToLabels("app", "a" + random.nextInt(3)).addToLabels("ipp-class", "gold")
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName("p" + index)
+                .withNamespace("default")
+                .withUid("uid-" + index)
+                .withResourceVersion(Integer.toString(index))
+                .addToLabels("app", "a" + random.nextInt(3))
+                .addToLabels("ipp-class", "gold")
                 .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{\"x\":" + index + "}")
                 .addToAnnotations(PlacementAnnotations.PROFILES, "app=default/nginx-seccomp")
                 .endMetadata()
-                .withNewSpec().withNodeName(random.nextBoolean() ? "n1" : null).withServiceAccountName("sa")
+                .withNewSpec()
+                .withNodeName(random.nextBoolean() ? "n1" : null)
+                .withServiceAccountName("sa")
                 .endSpec()
-                .withNewStatus().withPhase(random.nextBoolean() ? "Running" : "Pending").withPodIP("10.0.0.1")
+                .withNewStatus()
+                .withPhase(random.nextBoolean() ? "Running" : "Pending")
+                .withPodIP("10.0.0.1")
                 .endStatus();
         if (random.nextInt(4) == 0) {
-            pod.editMetadata().addToAnnotations(PlacementAnnotations.SYSCALLS, "v1;AQ;;x").endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations(PlacementAnnotations.SYSCALLS, "v1;AQ;;x")
+                    .endMetadata();
         }
         String[] podField = setting(random);
         if (podField != null) {
-            pod.editSpec().withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile()
-                    .withType(podField[0]).withLocalhostProfile(podField[1]).endSeccompProfile().endSecurityContext()
+            pod.editSpec()
+                    .withNewSecurityContext()
+                    .withRunAsNonRoot(true)
+                    .withNewSeccompProfile()
+                    .withType(podField[0])
+                    .withLocalhostProfile(podField[1])
+                    .endSeccompProfile()
+                    .endSecurityContext()
                     .endSpec();
         }
         String podAnnotation = LEGACY[random.nextInt(LEGACY.length)];
         if (podAnnotation != null) {
-            pod.editMetadata().addToAnnotations(LegacySeccompAnnotations.POD, podAnnotation).endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations(LegacySeccompAnnotations.POD, podAnnotation)
+                    .endMetadata();
         }
         List<String> names = new ArrayList<>();
         int containers = random.nextInt(4);
@@ -82,15 +108,28 @@ class ScoringPodTest {
             String name = (init ? "init" : "c") + c;
             names.add(name);
             String[] field = setting(random);
-            var container = new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name).withImage("img:" + c)
-                    .addNewEnv().withName("E").withValue("v").endEnv()
-                    .withNewResources().addToRequests("cpu", new Quantity("10m")).endResources();
+            var container = new io.fabric8.kubernetes.api.model.ContainerBuilder()
+                    .withName(name)
+                    .withImage("img:" + c)
+                    .addNewEnv()
+                    .withName("E")
+                    .withValue("v")
+                    .endEnv()
+                    .withNewResources()
+                    .addToRequests("cpu", new Quantity("10m"))
+                    .endResources();
             if (init && random.nextBoolean()) {
                 container.withRestartPolicy("Always");
             }
             if (field != null) {
-                container.withNewSecurityContext().withPrivileged(false).withNewSeccompProfile().withType(field[0])
-                        .withLocalhostProfile(field[1]).endSeccompProfile().endSecurityContext();
+                container
+                        .withNewSecurityContext()
+                        .withPrivileged(false)
+                        .withNewSeccompProfile()
+                        .withType(field[0])
+                        .withLocalhostProfile(field[1])
+                        .endSeccompProfile()
+                        .endSecurityContext();
             }
             if (init) {
                 pod.editSpec().addToInitContainers(container.build()).endSpec();
@@ -99,21 +138,31 @@ class ScoringPodTest {
             }
             String annotation = LEGACY[random.nextInt(LEGACY.length)];
             if (annotation != null) {
-                pod.editMetadata().addToAnnotations(LegacySeccompAnnotations.containerKey(name), annotation)
+                pod.editMetadata()
+                        .addToAnnotations(LegacySeccompAnnotations.containerKey(name), annotation)
                         .endMetadata();
             }
         }
         if (random.nextInt(5) == 0) {
-            pod.editSpec().addNewEphemeralContainer().withName("debug").withImage("busybox").endEphemeralContainer()
-                    .endSpec().editMetadata().addToAnnotations(LegacySeccompAnnotations.containerKey("debug"),
-                            "unconfined").endMetadata();
+            pod.editSpec()
+                    .addNewEphemeralContainer()
+                    .withName("debug")
+                    .withImage("busybox")
+                    .endEphemeralContainer()
+                    .endSpec()
+                    .editMetadata()
+                    .addToAnnotations(LegacySeccompAnnotations.containerKey("debug"), "unconfined")
+                    .endMetadata();
         }
         if (random.nextInt(6) == 0) {
-            pod.editMetadata().addToAnnotations(LegacySeccompAnnotations.containerKey("gone"), "unconfined")
+            pod.editMetadata()
+                    .addToAnnotations(LegacySeccompAnnotations.containerKey("gone"), "unconfined")
                     .endMetadata();
         }
         if (random.nextInt(6) == 0) { // a key no kubelet applied, which the resolver reports
-            pod.editMetadata().addToAnnotations("seccomp.security.alpha.kubernetes.io", "unconfined").endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations("seccomp.security.alpha.kubernetes.io", "unconfined")
+                    .endMetadata();
         }
         return pod.build();
     }
@@ -125,25 +174,31 @@ class ScoringPodTest {
             Pod full = randomPod(random, i);
             Pod reduced = ScoringPod.of(full).toPod();
             assertThat(RESOLVER.resolve(reduced)).as("pod %s", full).isEqualTo(RESOLVER.resolve(full));
-            assertThat(reduced.getMetadata().getLabels()).isEqualTo(full.getMetadata().getLabels());
-            assertThat(reduced.getMetadata().getUid()).isEqualTo(full.getMetadata().getUid());
-            assertThat(reduced.getMetadata().getResourceVersion()).isEqualTo(full.getMetadata().getResourceVersion());
+            assertThat(reduced.getMetadata().getLabels())
+                    .isEqualTo(full.getMetadata().getLabels());
+            assertThat(reduced.getMetadata().getUid())
+                    .isEqualTo(full.getMetadata().getUid());
+            assertThat(reduced.getMetadata().getResourceVersion())
+                    .isEqualTo(full.getMetadata().getResourceVersion());
             assertThat(reduced.getSpec().getNodeName()).isEqualTo(full.getSpec().getNodeName());
-            assertThat(reduced.getStatus().getPhase()).isEqualTo(full.getStatus().getPhase());
-            assertThat(reduced.getMetadata().getAnnotations() == null ? java.util.Map.of()
-                    : reduced.getMetadata().getAnnotations())
+            assertThat(reduced.getStatus().getPhase())
+                    .isEqualTo(full.getStatus().getPhase());
+            assertThat(
+                            reduced.getMetadata().getAnnotations() == null
+                                    ? java.util.Map.of()
+                                    : reduced.getMetadata().getAnnotations())
                     .isEqualTo(full.getMetadata().getAnnotations().entrySet().stream()
                             .filter(e -> ScoringPod.readsAnnotation(e.getKey()))
-                            .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey,
-                                    java.util.Map.Entry::getValue)));
+                            .collect(java.util.stream.Collectors.toMap(
+                                    java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
         }
     }
 
     @Test
     void keepsNothingElse() {
         Pod reduced = ScoringPod.of(randomPod(new SplittableRandom(3), 1)).toPod();
-        assertThat(reduced.getMetadata().getAnnotations()).doesNotContainKeys(
-                "kubectl.kubernetes.io/last-applied-configuration", PlacementAnnotations.PROFILES);
+        assertThat(reduced.getMetadata().getAnnotations())
+                .doesNotContainKeys("kubectl.kubernetes.io/last-applied-configuration", PlacementAnnotations.PROFILES);
         assertThat(reduced.getSpec().getServiceAccountName()).isNull();
         assertThat(reduced.getStatus().getPodIP()).isNull();
         reduced.getSpec().getContainers().forEach(c -> {

@@ -16,8 +16,8 @@ class ConfineProfilesTest {
     @ParameterizedTest
     @CsvSource({"nginx, 171, 162", "redis, 174, 159", "memcached, 178, 155", "postgres, 136, 197"})
     void allowedSetIsTheUniverseMinusTheDeniedNames(String image, int denied, int allowed) {
-        SeccompPolicy policy = SeccompJsonReader.read(TestResources.stream("/container-profiles/" + image + ".json"),
-                image);
+        SeccompPolicy policy =
+                SeccompJsonReader.read(TestResources.stream("/container-profiles/" + image + ".json"), image);
 
         assertThat(CONFINE_UNIVERSE.cardinality()).isEqualTo(333);
         assertThat(policy.kind()).isEqualTo(PolicyKind.DENY_LIST);
@@ -31,10 +31,11 @@ class ConfineProfilesTest {
     @ParameterizedTest
     @CsvSource({"nginx, 191", "postgres, 226"})
     void aWiderUniverseAllowsTheNewerSyscallsToo(String image, int allowed) {
-        SeccompPolicy policy = SeccompJsonReader.read(TestResources.stream("/container-profiles/" + image + ".json"),
-                image);
+        SeccompPolicy policy =
+                SeccompJsonReader.read(TestResources.stream("/container-profiles/" + image + ".json"), image);
 
         // 362 syscalls in the table: the 29 numbered 334..450 are denied by no Confine profile.
-        assertThat(policy.allowedSyscalls(SyscallTable.x86_64().allSyscalls()).cardinality()).isEqualTo(allowed);
+        assertThat(policy.allowedSyscalls(SyscallTable.x86_64().allSyscalls()).cardinality())
+                .isEqualTo(allowed);
     }
 }

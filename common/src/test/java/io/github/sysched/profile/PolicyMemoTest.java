@@ -23,6 +23,7 @@ class PolicyMemoTest {
     private final PolicyMemo memo = new PolicyMemo();
     /** Stands in for an informer's store: an update replaces the object. */
     private final Map<ProfileKey, SeccompProfile> store = new HashMap<>();
+
     private final ProfileLookup lookup = memo.lookup(store::get);
 
     private static SeccompProfile profile(ProfileKey key, String resourceVersion, String base, String... allowed) {
@@ -36,9 +37,12 @@ class PolicyMemoTest {
                   syscalls:
                   - action: SCMP_ACT_ALLOW
                     names: [%s]
-                """.formatted(key.name(), key.namespace(),
-                resourceVersion == null ? "" : ", resourceVersion: \"" + resourceVersion + "\"",
-                base == null ? "" : "baseProfileName: " + base, String.join(", ", allowed));
+                """.formatted(
+                        key.name(),
+                        key.namespace(),
+                        resourceVersion == null ? "" : ", resourceVersion: \"" + resourceVersion + "\"",
+                        base == null ? "" : "baseProfileName: " + base,
+                        String.join(", ", allowed));
         return Serialization.unmarshal(yaml, SeccompProfileV1.class);
     }
 
@@ -91,7 +95,8 @@ class PolicyMemoTest {
         assertThat(memo.size()).isEqualTo(2);
 
         store.remove(BASE);
-        assertThatThrownBy(() -> resolve(APP)).isInstanceOf(ProfileResolutionException.class)
+        assertThatThrownBy(() -> resolve(APP))
+                .isInstanceOf(ProfileResolutionException.class)
                 .hasMessageContaining("base profile team/base not found");
         assertThat(memo.size()).isEqualTo(1);
 
@@ -108,7 +113,8 @@ class PolicyMemoTest {
         store.put(APP, invalid);
 
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> lookup.find(APP)).isInstanceOf(ProfileResolutionException.class)
+            assertThatThrownBy(() -> lookup.find(APP))
+                    .isInstanceOf(ProfileResolutionException.class)
                     .hasMessageContaining("no spec.defaultAction");
         }
         assertThat(memo.size()).isZero();
@@ -117,10 +123,12 @@ class PolicyMemoTest {
     @Test
     void snapshotsShareTheMemo() {
         SeccompProfile app = profile(APP, "1", null, "read");
-        SeccompPolicy first = SpoProfiles.lookup(List.of(app), SpoScope.NAMESPACED, memo).find(APP).orElseThrow();
+        SeccompPolicy first = SpoProfiles.lookup(List.of(app), SpoScope.NAMESPACED, memo)
+                .find(APP)
+                .orElseThrow();
 
-        ProfileLookup next = SpoProfiles.lookup(List.of(app, profile(BASE, "2", null, "futex")), SpoScope.NAMESPACED,
-                memo);
+        ProfileLookup next =
+                SpoProfiles.lookup(List.of(app, profile(BASE, "2", null, "futex")), SpoScope.NAMESPACED, memo);
 
         assertThat(next.find(APP).orElseThrow()).isSameAs(first);
         assertThat(next.find(BASE)).isPresent();

@@ -20,17 +20,32 @@ class ProfileKeyTest {
 
     @Test
     void readsClusterScopedSpoPathsAsANameWithoutNamespace() {
-        ProfileKey key = ProfileKey.forLocalhostProfile("operator/nginx-seccomp.json").get(0);
+        ProfileKey key =
+                ProfileKey.forLocalhostProfile("operator/nginx-seccomp.json").get(0);
 
         assertThat(key.isClusterScoped()).isTrue();
         assertThat(key.name()).isEqualTo("nginx-seccomp");
-        assertThat(ProfileKey.forLocalhostProfile("localhost/operator/web.v2.json")).contains(ProfileKey.cluster("web.v2"));
+        assertThat(ProfileKey.forLocalhostProfile("localhost/operator/web.v2.json"))
+                .contains(ProfileKey.cluster("web.v2"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "profiles/audit.json", "operator/", "operator/.json", "operator/a/b/c.json",
-            "operator/ns/name.yaml", "operator/ns//x.json", "operator/../x.json", "localhost/", "runtime/default",
-            "localhost/localhost/operator/x.json", "operator/a b.json", "/operator/x.json"})
+    @ValueSource(
+            strings = {
+                "",
+                "profiles/audit.json",
+                "operator/",
+                "operator/.json",
+                "operator/a/b/c.json",
+                "operator/ns/name.yaml",
+                "operator/ns//x.json",
+                "operator/../x.json",
+                "localhost/",
+                "runtime/default",
+                "localhost/localhost/operator/x.json",
+                "operator/a b.json",
+                "/operator/x.json"
+            })
     void anythingElseIsNotAnSpoProfile(String path) {
         assertThat(ProfileKey.forLocalhostProfile(path)).isEmpty();
     }
@@ -45,14 +60,16 @@ class ProfileKeyTest {
         assertThat(ProfileKey.namespaced("team", "web").localhostProfile()).isEqualTo("operator/team/web.json");
         assertThat(ProfileKey.cluster("web").localhostProfile()).isEqualTo("operator/web.json");
         assertThat(ProfileKey.inScope(SpoScope.CLUSTER, "team", "web")).isEqualTo(ProfileKey.cluster("web"));
-        assertThat(ProfileKey.inScope(SpoScope.NAMESPACED, "team", "web")).isEqualTo(ProfileKey.namespaced("team", "web"));
+        assertThat(ProfileKey.inScope(SpoScope.NAMESPACED, "team", "web"))
+                .isEqualTo(ProfileKey.namespaced("team", "web"));
     }
 
     @Test
     void printsAndParsesTheCacheKeyForm() {
         assertThat(ProfileKey.namespaced("default", "full-seccomp")).hasToString("default/full-seccomp");
         assertThat(ProfileKey.cluster("full-seccomp")).hasToString("full-seccomp");
-        assertThat(ProfileKey.parse("default/full-seccomp")).isEqualTo(ProfileKey.namespaced("default", "full-seccomp"));
+        assertThat(ProfileKey.parse("default/full-seccomp"))
+                .isEqualTo(ProfileKey.namespaced("default", "full-seccomp"));
         assertThat(ProfileKey.parse("full-seccomp")).isEqualTo(ProfileKey.cluster("full-seccomp"));
     }
 
@@ -85,8 +102,10 @@ class ProfileKeyTest {
                 .containsExactly(ProfileKey.namespaced("team", "dot"), ProfileKey.namespaced("team", "dot.json"));
         assertThat(ProfileKey.forLocalhostProfile("localhost/operator/dot.json"))
                 .containsExactly(ProfileKey.cluster("dot"), ProfileKey.cluster("dot.json"));
-        assertThat(ProfileKey.forLocalhostProfile("operator/team/profile.json.bak.json")).containsExactly(
-                ProfileKey.namespaced("team", "profile.json.bak"), ProfileKey.namespaced("team", "profile.json.bak.json"));
+        assertThat(ProfileKey.forLocalhostProfile("operator/team/profile.json.bak.json"))
+                .containsExactly(
+                        ProfileKey.namespaced("team", "profile.json.bak"),
+                        ProfileKey.namespaced("team", "profile.json.bak.json"));
         // "a.json" is stored as a.json, so a.json.json can only be the profile of that very name
         assertThat(ProfileKey.forLocalhostProfile("operator/team/a.json.json"))
                 .containsExactly(ProfileKey.namespaced("team", "a.json.json"));

@@ -29,8 +29,11 @@ class ProfileResolverTest {
                   syscalls:
                   - action: SCMP_ACT_ALLOW
                     names: [%s]
-                """.formatted(name, namespace == null ? "" : ", namespace: " + namespace,
-                base == null ? "" : "baseProfileName: \"" + base + "\"", String.join(", ", allowed));
+                """.formatted(
+                        name,
+                        namespace == null ? "" : ", namespace: " + namespace,
+                        base == null ? "" : "baseProfileName: \"" + base + "\"",
+                        String.join(", ", allowed));
         return Serialization.unmarshal(yaml, SeccompProfileV1.class);
     }
 
@@ -40,7 +43,8 @@ class ProfileResolverTest {
 
     @Test
     void unionsTheBaseChain() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
                 profile("team", "app", "middle", "read", "write"),
                 profile("team", "middle", "runc", "write", "close"),
                 profile("team", "runc", null, "execve", "futex"),
@@ -49,14 +53,19 @@ class ProfileResolverTest {
         ResolvedProfile resolved = resolver.resolve(ProfileKey.namespaced("team", "app"));
 
         assertThat(resolved.syscalls().names()).containsExactly("read", "write", "close", "execve", "futex");
-        assertThat(resolved.chain()).containsExactly(ProfileKey.namespaced("team", "app"),
-                ProfileKey.namespaced("team", "middle"), ProfileKey.namespaced("team", "runc"));
+        assertThat(resolved.chain())
+                .containsExactly(
+                        ProfileKey.namespaced("team", "app"),
+                        ProfileKey.namespaced("team", "middle"),
+                        ProfileKey.namespaced("team", "runc"));
     }
 
     @Test
     void aSyscallNameTheTableRefusesMakesTheProfileInvalidNotACrash() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
-                profile("team", "app", "base", "read"), profile("team", "base", null, "x".repeat(129)));
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
+                profile("team", "app", "base", "read"),
+                profile("team", "base", null, "x".repeat(129)));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "app")))
                 .isInstanceOfSatisfying(ProfileResolutionException.class, e -> {
@@ -67,19 +76,25 @@ class ProfileResolverTest {
 
     @Test
     void clusterScopedBasesAreClusterScoped() {
-        ProfileResolver resolver = resolver(SpoScope.CLUSTER,
-                profile(null, "app", "runc", "read"), profile(null, "runc", null, "futex", "read"));
+        ProfileResolver resolver = resolver(
+                SpoScope.CLUSTER, profile(null, "app", "runc", "read"), profile(null, "runc", null, "futex", "read"));
 
-        assertThat(resolver.resolve(ProfileKey.cluster("app")).syscalls().cardinality()).isEqualTo(2);
+        assertThat(resolver.resolve(ProfileKey.cluster("app")).syscalls().cardinality())
+                .isEqualTo(2);
     }
 
     /** A profile with its own default action and rules: {@code rules} alternate action, comma-separated names. */
     private static SeccompProfile custom(String name, String base, String defaultAction, String... rules) {
         StringBuilder syscalls = new StringBuilder();
         for (int i = 0; i < rules.length; i += 2) {
-            syscalls.append("  - {action: ").append(rules[i]).append(", names: [").append(rules[i + 1]).append("]}\n");
+            syscalls.append("  - {action: ")
+                    .append(rules[i])
+                    .append(", names: [")
+                    .append(rules[i + 1])
+                    .append("]}\n");
         }
-        return Serialization.unmarshal("""
+        return Serialization.unmarshal(
+                """
                 apiVersion: security-profiles-operator.x-k8s.io/v1beta1
                 kind: SeccompProfile
                 metadata: {name: %s, namespace: team}
@@ -101,12 +116,18 @@ class ProfileResolverTest {
      */
     @Test
     void theChildsDefaultActionDecidesOverADenyListBase() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
                 custom("app", "base", "SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW", "read"),
                 custom("base", null, "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "ptrace, mount"));
 
-        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app")).syscalls().names()).containsExactly("read");
-        assertThat(resolver.resolve(ProfileKey.namespaced("team", "base")).syscalls().cardinality())
+        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app"))
+                        .syscalls()
+                        .names())
+                .containsExactly("read");
+        assertThat(resolver.resolve(ProfileKey.namespaced("team", "base"))
+                        .syscalls()
+                        .cardinality())
                 .isEqualTo(UNIVERSE.cardinality() - 2);
     }
 
@@ -118,22 +139,27 @@ class ProfileResolverTest {
      */
     @Test
     void aNameAllowedAnywhereInTheChainIsAllowed() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
                 custom("app", "base", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "ptrace"),
                 custom("base", null, "SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW", "read, ptrace"));
 
-        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app")).syscalls().names())
+        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app"))
+                        .syscalls()
+                        .names())
                 .containsExactlyInAnyOrder("read", "ptrace");
     }
 
     /** Two deny-lists merged deny what either lists, measured against the universe once. */
     @Test
     void aDenyListOverADenyListDeniesBothLists() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
                 custom("app", "base", "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "ptrace"),
                 custom("base", null, "SCMP_ACT_LOG", "SCMP_ACT_KILL", "mount"));
 
-        SyscallSet syscalls = resolver.resolve(ProfileKey.namespaced("team", "app")).syscalls();
+        SyscallSet syscalls =
+                resolver.resolve(ProfileKey.namespaced("team", "app")).syscalls();
 
         assertThat(syscalls.cardinality()).isEqualTo(UNIVERSE.cardinality() - 2);
         assertThat(syscalls.names()).doesNotContain("ptrace", "mount");
@@ -152,7 +178,9 @@ class ProfileResolverTest {
                 """, SeccompProfileV1Beta1.class);
         ProfileResolver resolver = resolver(SpoScope.NAMESPACED, profile("team", "app", "base", "procexit"), denyList);
 
-        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app")).syscalls().names())
+        assertThat(resolver.resolve(ProfileKey.namespaced("team", "app"))
+                        .syscalls()
+                        .names())
                 .containsExactly("procexit");
     }
 
@@ -172,18 +200,23 @@ class ProfileResolverTest {
      */
     @Test
     void aChainHoldsAtMostFifteenProfilesAsInSpo() {
-        assertThat(chainOf(15).resolve(ProfileKey.namespaced("team", "chain-0")).chain()).hasSize(15);
+        assertThat(chainOf(15).resolve(ProfileKey.namespaced("team", "chain-0")).chain())
+                .hasSize(15);
 
         assertThatThrownBy(() -> chainOf(16).resolve(ProfileKey.namespaced("team", "chain-0")))
-                .isInstanceOfSatisfying(ProfileResolutionException.class,
+                .isInstanceOfSatisfying(
+                        ProfileResolutionException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.INVALID_PROFILE))
                 .hasMessageContaining("longer than 15 profiles");
     }
 
     @Test
     void aCycleIsAnErrorNamingTheChain() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
-                profile("team", "a", "b", "read"), profile("team", "b", "c", "read"), profile("team", "c", "a", "read"));
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
+                profile("team", "a", "b", "read"),
+                profile("team", "b", "c", "read"),
+                profile("team", "c", "a", "read"));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "a")))
                 .isInstanceOfSatisfying(ProfileResolutionException.class, e -> {
@@ -198,7 +231,8 @@ class ProfileResolverTest {
         ProfileResolver resolver = resolver(SpoScope.CLUSTER, profile(null, "a", "a", "read"));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.cluster("a")))
-                .isInstanceOf(ProfileResolutionException.class).hasMessageContaining("chain: a -> a");
+                .isInstanceOf(ProfileResolutionException.class)
+                .hasMessageContaining("chain: a -> a");
     }
 
     @Test
@@ -206,15 +240,16 @@ class ProfileResolverTest {
         ProfileResolver resolver = resolver(SpoScope.NAMESPACED, profile("team", "app", "gone", "read"));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "app")))
-                .isInstanceOfSatisfying(ProfileResolutionException.class,
+                .isInstanceOfSatisfying(
+                        ProfileResolutionException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.BASE_NOT_FOUND))
                 .hasMessageContaining("base profile team/gone not found (chain: team/app -> team/gone)");
     }
 
     @Test
     void aBaseInAnotherNamespaceIsNotFollowed() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
-                profile("team", "app", "runc", "read"), profile("other", "runc", null, "read"));
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED, profile("team", "app", "runc", "read"), profile("other", "runc", null, "read"));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "app")))
                 .hasMessageContaining("team/runc not found");
@@ -226,7 +261,8 @@ class ProfileResolverTest {
 
         assertThat(resolver.exists(ProfileKey.namespaced("team", "x"))).isFalse();
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "x")))
-                .isInstanceOfSatisfying(ProfileResolutionException.class,
+                .isInstanceOfSatisfying(
+                        ProfileResolutionException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.PROFILE_NOT_FOUND));
     }
 
@@ -238,19 +274,22 @@ class ProfileResolverTest {
      */
     @Test
     void ociBasesAreUnsupportedAndImpossibleNamesInvalid() {
-        ProfileResolver resolver = resolver(SpoScope.NAMESPACED,
+        ProfileResolver resolver = resolver(
+                SpoScope.NAMESPACED,
                 profile("team", "oci", "oci://ghcr.io/security-profiles/runc:v1.2.0", "read"),
                 profile("team", "path", "other/base", "read"),
                 profile("team", "localhost", "localhost/runc", "read"),
                 profile("team", "upper", "Runc", "read"));
 
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "oci")))
-                .isInstanceOfSatisfying(ProfileResolutionException.class,
+                .isInstanceOfSatisfying(
+                        ProfileResolutionException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.UNSUPPORTED_BASE))
                 .hasMessageContaining("OCI artifact bases are not supported");
         for (String name : List.of("path", "localhost", "upper")) {
             assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", name)))
-                    .isInstanceOfSatisfying(ProfileResolutionException.class,
+                    .isInstanceOfSatisfying(
+                            ProfileResolutionException.class,
                             e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.INVALID_PROFILE))
                     .hasMessageContaining("which no SeccompProfile can be named");
         }
@@ -262,23 +301,40 @@ class ProfileResolverTest {
         broken.getSpec().setDefaultAction(null);
         ProfileResolver resolver = resolver(SpoScope.NAMESPACED, broken, profile("team", "fine", null, "read"));
 
-        assertThat(resolver.resolve(ProfileKey.namespaced("team", "fine")).syscalls().cardinality()).isEqualTo(1);
+        assertThat(resolver.resolve(ProfileKey.namespaced("team", "fine"))
+                        .syscalls()
+                        .cardinality())
+                .isEqualTo(1);
         assertThatThrownBy(() -> resolver.resolve(ProfileKey.namespaced("team", "broken")))
-                .isInstanceOfSatisfying(ProfileResolutionException.class,
+                .isInstanceOfSatisfying(
+                        ProfileResolutionException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProfileResolutionException.Reason.INVALID_PROFILE))
                 .hasMessageContaining("has no spec.defaultAction");
     }
 
     @Test
     void resolvesTheSyschedDemoProfilesFromTheirYaml() {
-        ProfileResolver resolver = new ProfileResolver(SpoProfiles.lookup(List.of(
-                TestResources.read("/sysched-examples/nginx.profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class),
-                TestResources.read("/sysched-examples/full.profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class)),
-                SpoScope.NAMESPACED), UNIVERSE);
+        ProfileResolver resolver = new ProfileResolver(
+                SpoProfiles.lookup(
+                        List.of(
+                                TestResources.read(
+                                        "/sysched-examples/nginx.profile.yaml",
+                                        "SeccompProfile",
+                                        SeccompProfileV1Beta1.class),
+                                TestResources.read(
+                                        "/sysched-examples/full.profile.yaml",
+                                        "SeccompProfile",
+                                        SeccompProfileV1Beta1.class)),
+                        SpoScope.NAMESPACED),
+                UNIVERSE);
 
-        assertThat(resolver.resolve(ProfileKey.namespaced("default", "nginx-seccomp")).syscalls().cardinality())
+        assertThat(resolver.resolve(ProfileKey.namespaced("default", "nginx-seccomp"))
+                        .syscalls()
+                        .cardinality())
                 .isEqualTo(98);
-        assertThat(resolver.resolve(ProfileKey.namespaced("default", "full-seccomp")).syscalls().cardinality())
+        assertThat(resolver.resolve(ProfileKey.namespaced("default", "full-seccomp"))
+                        .syscalls()
+                        .cardinality())
                 .isEqualTo(333);
     }
 }

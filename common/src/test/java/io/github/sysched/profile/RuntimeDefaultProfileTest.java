@@ -17,8 +17,10 @@ class RuntimeDefaultProfileTest {
         // 49 documented names, 4 of them not x86_64 syscalls (stime, umount, vm86, vm86old): 362 - 45.
         assertThat(runtimeDefault.cardinality()).isEqualTo(317);
         assertThat(all.containsAll(runtimeDefault)).isTrue();
-        assertThat(all.difference(runtimeDefault).names()).contains("ptrace", "mount", "umount2", "bpf", "setns",
-                "unshare", "kexec_load", "userfaultfd", "_sysctl").hasSize(45);
+        assertThat(all.difference(runtimeDefault).names())
+                .contains(
+                        "ptrace", "mount", "umount2", "bpf", "setns", "unshare", "kexec_load", "userfaultfd", "_sysctl")
+                .hasSize(45);
     }
 
     @Test

@@ -35,24 +35,30 @@ class SeccompJsonReaderTest {
     @Test
     void readsAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("p.json");
-        Files.writeString(file, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"mount\",\"action\":\"SCMP_ACT_ERRNO\"}]}");
+        Files.writeString(
+                file,
+                "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"mount\",\"action\":\"SCMP_ACT_ERRNO\"}]}");
 
         SeccompPolicy policy = SeccompJsonReader.read(file);
 
         assertThat(policy.kind()).isEqualTo(PolicyKind.DENY_LIST);
-        assertThat(policy.allowedSyscalls(SyscallSet.of("mount", "read", "write")).cardinality()).isEqualTo(2);
+        assertThat(policy.allowedSyscalls(SyscallSet.of("mount", "read", "write"))
+                        .cardinality())
+                .isEqualTo(2);
     }
 
     @Test
     void rejectsBrokenProfilesWithTheirPosition() {
         assertThatThrownBy(() -> SeccompJsonReader.read("{\"syscalls\": []}", "a.json"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a.json has no string defaultAction");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a.json has no string defaultAction");
         assertThatThrownBy(() -> SeccompJsonReader.read(
-                "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_MAYBE\"}]}",
-                "b.json"))
+                        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_MAYBE\"}]}",
+                        "b.json"))
                 .hasMessageContaining("b.json: syscalls[0].action: unknown seccomp action 'SCMP_ACT_MAYBE'");
         assertThatThrownBy(() -> SeccompJsonReader.read(
-                "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_ALLOW\"}]}", "c.json"))
+                        "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"action\":\"SCMP_ACT_ALLOW\"}]}",
+                        "c.json"))
                 .hasMessageContaining("syscalls[0] has neither names nor name");
         assertThatThrownBy(() -> SeccompJsonReader.read("{not json", "d.json"))
                 .hasMessageContaining("d.json is not valid JSON");

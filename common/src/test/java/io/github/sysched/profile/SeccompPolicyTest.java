@@ -16,7 +16,8 @@ class SeccompPolicyTest {
 
     @Test
     void allowAndLogEntriesBothCount() {
-        SeccompPolicy policy = new SeccompPolicy(SeccompAction.ERRNO,
+        SeccompPolicy policy = new SeccompPolicy(
+                SeccompAction.ERRNO,
                 List.of(rule(SeccompAction.ALLOW, "read", "write"), rule(SeccompAction.LOG, "open")));
 
         assertThat(policy.kind()).isEqualTo(PolicyKind.ALLOW_LIST);
@@ -25,8 +26,8 @@ class SeccompPolicyTest {
 
     @Test
     void anAllowingDefaultWithAnAllowListIsStillAnAllowList() {
-        SeccompPolicy policy = new SeccompPolicy(SeccompAction.LOG,
-                List.of(rule(SeccompAction.ALLOW, "read"), rule(SeccompAction.ERRNO, "ptrace")));
+        SeccompPolicy policy = new SeccompPolicy(
+                SeccompAction.LOG, List.of(rule(SeccompAction.ALLOW, "read"), rule(SeccompAction.ERRNO, "ptrace")));
 
         assertThat(policy.kind()).isEqualTo(PolicyKind.ALLOW_LIST);
         assertThat(policy.allowedSyscalls(UNIVERSE).cardinality()).isEqualTo(1);
@@ -34,8 +35,12 @@ class SeccompPolicyTest {
 
     @Test
     void anAllowingDefaultWithOnlyDenialsIsADenyList() {
-        SeccompPolicy policy = new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace"),
-                rule(SeccompAction.KILL_PROCESS, "mount"), rule(SeccompAction.TRAP, "not_in_universe")));
+        SeccompPolicy policy = new SeccompPolicy(
+                SeccompAction.ALLOW,
+                List.of(
+                        rule(SeccompAction.ERRNO, "ptrace"),
+                        rule(SeccompAction.KILL_PROCESS, "mount"),
+                        rule(SeccompAction.TRAP, "not_in_universe")));
 
         assertThat(policy.kind()).isEqualTo(PolicyKind.DENY_LIST);
         assertThat(policy.allowedSyscalls(UNIVERSE).names()).containsExactly("read", "write", "open", "close");
@@ -65,8 +70,8 @@ class SeccompPolicyTest {
 
     @Test
     void nonSyscallNamesAreKeptAsPlainStrings() {
-        SeccompPolicy policy = new SeccompPolicy(SeccompAction.ERRNO,
-                List.of(rule(SeccompAction.ALLOW, "read", "procexit", "read")));
+        SeccompPolicy policy =
+                new SeccompPolicy(SeccompAction.ERRNO, List.of(rule(SeccompAction.ALLOW, "read", "procexit", "read")));
 
         SyscallSet set = policy.allowedSyscalls(UNIVERSE);
         assertThat(set.cardinality()).isEqualTo(2);
@@ -75,18 +80,19 @@ class SeccompPolicyTest {
 
     @Test
     void theSetIsComputedOncePerUniverseAndPoliciesCompareByContent() {
-        SeccompPolicy policy = new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")),
-                "base");
+        SeccompPolicy policy =
+                new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")), "base");
         SyscallSet first = policy.allowedSyscalls(UNIVERSE);
 
         assertThat(policy.allowedSyscalls(SyscallSet.of("read", "write", "open", "close", "ptrace", "mount")))
                 .isSameAs(first);
-        assertThat(policy.allowedSyscalls(SyscallSet.of("read", "ptrace")).names()).containsExactly("read");
-        SeccompPolicy same = new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")),
-                "base");
+        assertThat(policy.allowedSyscalls(SyscallSet.of("read", "ptrace")).names())
+                .containsExactly("read");
+        SeccompPolicy same =
+                new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")), "base");
         assertThat(same).isEqualTo(policy).hasSameHashCodeAs(policy);
         assertThat(new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace")), " "))
-                .isNotEqualTo(policy).isEqualTo(new SeccompPolicy(SeccompAction.ALLOW,
-                        List.of(rule(SeccompAction.ERRNO, "ptrace"))));
+                .isNotEqualTo(policy)
+                .isEqualTo(new SeccompPolicy(SeccompAction.ALLOW, List.of(rule(SeccompAction.ERRNO, "ptrace"))));
     }
 }

@@ -14,13 +14,14 @@ class SyschedExamplesTest {
     @ParameterizedTest
     @CsvSource({"nginx, 98", "redis, 86", "memcached, 53", "full, 333"})
     void countsTheListedNames(String image, int expected) {
-        SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/" + image + ".profile.yaml",
-                "SeccompProfile", SeccompProfileV1Beta1.class);
+        SeccompProfileV1Beta1 profile = TestResources.read(
+                "/sysched-examples/" + image + ".profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class);
         SeccompPolicy policy = SpoProfiles.policyOf(profile);
 
         assertThat(policy.defaultAction()).isEqualTo(SeccompAction.LOG);
         assertThat(policy.kind()).isEqualTo(PolicyKind.ALLOW_LIST);
-        assertThat(policy.allowedSyscalls(SyscallTable.x86_64().syscallsNumberedUpTo(332)).cardinality())
+        assertThat(policy.allowedSyscalls(SyscallTable.x86_64().syscallsNumberedUpTo(332))
+                        .cardinality())
                 .isEqualTo(expected);
     }
 }

@@ -23,7 +23,9 @@ class ExsClosedFormPropertyTest {
     private static final List<String> NAMES = buildNames();
 
     private static List<String> buildNames() {
-        List<String> names = new ArrayList<>(io.github.sysched.syscall.SyscallTable.x86_64().allSyscalls().names()
+        List<String> names = new ArrayList<>(io.github.sysched.syscall.SyscallTable.x86_64()
+                .allSyscalls()
+                .names()
                 .subList(0, 120));
         names.addAll(List.of("procexit", "signaldeliver", "container", "sigreturn", "umount"));
         return names;
@@ -108,7 +110,8 @@ class ExsClosedFormPropertyTest {
                             pods.add(setOf.get(uid));
                         }
                     });
-                    assertThat(scores[n]).as("step %d node %s", step, node)
+                    assertThat(scores[n])
+                            .as("step %d node %s", step, node)
                             .isEqualTo(bruteForce(pods, incoming, bruteWeights));
                     Set<String> union = new HashSet<>();
                     pods.forEach(union::addAll);

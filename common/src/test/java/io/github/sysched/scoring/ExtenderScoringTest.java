@@ -26,16 +26,19 @@ class ExtenderScoringTest {
         // marginal costs: empty 20 (opening), same 0, near 1 (the near pod gains openat), far 4 (incoming lacks 4)
         assertThat(ExtenderScoring.DEFAULT.scores(engine(), NODES, incoming)).containsExactly(7, 10, 9, 8);
         assertThat(new ExtenderScoring(ExtenderScoring.Mode.MARGINAL, 2).scores(engine(), NODES, incoming))
-                .as("a cheaper empty node ranks above the far one").containsExactly(8, 10, 9, 7);
+                .as("a cheaper empty node ranks above the far one")
+                .containsExactly(8, 10, 9, 7);
         // upstream raw: empty 0, same 0, near 1, far 4 -> 100, 100, 75, 0 -> 10, 10, 8, 0
         assertThat(new ExtenderScoring(ExtenderScoring.Mode.UPSTREAM, 20).scores(engine(), NODES, incoming))
                 .containsExactly(10, 10, 8, 0);
-        assertThat(ExtenderScoring.DEFAULT.scores(engine(), List.of(), incoming)).isEmpty();
+        assertThat(ExtenderScoring.DEFAULT.scores(engine(), List.of(), incoming))
+                .isEmpty();
     }
 
     @Test
     void aNegativeOpeningCostIsRefused() {
         assertThatThrownBy(() -> new ExtenderScoring(ExtenderScoring.Mode.MARGINAL, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
     }
 }

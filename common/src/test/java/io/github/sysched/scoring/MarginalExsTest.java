@@ -21,7 +21,8 @@ class MarginalExsTest {
         List<String> names = SyscallTable.x86_64().allSyscalls().names().subList(0, 80);
         Random random = new Random(15);
         for (int round = 0; round < 300; round++) {
-            SyscallWeights weights = round % 2 == 0 ? SyscallWeights.uniform()
+            SyscallWeights weights = round % 2 == 0
+                    ? SyscallWeights.uniform()
                     : SyscallWeights.of(1, Map.of(names.get(3), 7L, names.get(9), 50L));
             ExsEngine engine = new ExsEngine(weights);
             int pods = random.nextInt(5);
@@ -122,7 +123,8 @@ class MarginalExsTest {
         }
         SyscallSet incoming = randomSet(names, random);
         int[] scores = MarginalExs.extenderScores(engine, nodes, incoming, 20);
-        assertThat(java.util.Arrays.stream(scores).boxed().toList()).allSatisfy(s -> assertThat(s).isBetween(0, 10));
+        assertThat(java.util.Arrays.stream(scores).boxed().toList())
+                .allSatisfy(s -> assertThat(s).isBetween(0, 10));
         assertThat(scores).contains(10);
         assertThat(MarginalExs.extenderScores(engine, nodes, incoming, 20)).containsExactly(scores);
     }

@@ -15,9 +15,10 @@ class SeedDemoScoresTest {
 
     /** A seed demo profile's allowed set (shared with {@link MarginalExsTest}). */
     static SyscallSet profile(String file) {
-        SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/" + file, "SeccompProfile",
-                SeccompProfileV1Beta1.class);
-        return SpoProfiles.policyOf(profile).allowedSyscalls(SyscallTable.x86_64().allSyscalls());
+        SeccompProfileV1Beta1 profile =
+                TestResources.read("/sysched-examples/" + file, "SeccompProfile", SeccompProfileV1Beta1.class);
+        return SpoProfiles.policyOf(profile)
+                .allowedSyscalls(SyscallTable.x86_64().allSyscalls());
     }
 
     @Test

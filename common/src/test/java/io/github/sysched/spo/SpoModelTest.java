@@ -10,8 +10,8 @@ class SpoModelTest {
 
     @Test
     void readsTheSyschedDemoProfileAsV1beta1() {
-        SeccompProfile profile = TestResources.read("/sysched-examples/nginx.profile.yaml", "SeccompProfile",
-                SeccompProfileV1Beta1.class);
+        SeccompProfile profile = TestResources.read(
+                "/sysched-examples/nginx.profile.yaml", "SeccompProfile", SeccompProfileV1Beta1.class);
 
         assertThat(profile.getApiVersion()).isEqualTo("security-profiles-operator.x-k8s.io/v1beta1");
         assertThat(profile.getKind()).isEqualTo("SeccompProfile");
@@ -92,8 +92,8 @@ class SpoModelTest {
 
     @Test
     void readsBindingsOfBothVersions() {
-        ProfileBinding legacy = TestResources.read("/sysched-examples/nginx.binding.yaml", "ProfileBinding",
-                ProfileBindingV1Alpha1.class);
+        ProfileBinding legacy = TestResources.read(
+                "/sysched-examples/nginx.binding.yaml", "ProfileBinding", ProfileBindingV1Alpha1.class);
         ProfileBindingV1 v1 = Serialization.unmarshal("""
                 apiVersion: security-profiles-operator.x-k8s.io/v1
                 kind: ProfileBinding
@@ -114,7 +114,8 @@ class SpoModelTest {
         assertThat(legacy.getSpec().getPodSelector()).isNull();
         assertThat(v1.getSpec().getImage()).isEqualTo(ProfileBindingSpec.ANY_IMAGE);
         assertThat(v1.getSpec().getPodSelector().getMatchLabels()).containsEntry("app", "web");
-        assertThat(v1.getSpec().getPodSelector().getMatchExpressions().get(0).getValues()).containsExactly("front");
+        assertThat(v1.getSpec().getPodSelector().getMatchExpressions().get(0).getValues())
+                .containsExactly("front");
     }
 
     @Test
@@ -134,14 +135,17 @@ class SpoModelTest {
     @Test
     void serializesWithApiVersionAndKind() {
         SeccompProfileV1 profile = new SeccompProfileV1();
-        profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("p").build());
+        profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName("p")
+                .build());
         SeccompProfileSpec spec = new SeccompProfileSpec();
         spec.setDefaultAction("SCMP_ACT_ERRNO");
         profile.setSpec(spec);
 
         String json = Serialization.asJson(profile);
 
-        assertThat(json).contains("\"apiVersion\":\"security-profiles-operator.x-k8s.io/v1\"")
+        assertThat(json)
+                .contains("\"apiVersion\":\"security-profiles-operator.x-k8s.io/v1\"")
                 .contains("\"kind\":\"SeccompProfile\"")
                 .contains("\"defaultAction\":\"SCMP_ACT_ERRNO\"")
                 .doesNotContain("baseProfileName");
@@ -161,21 +165,22 @@ class SpoModelTest {
                 spec: {defaultAction: SCMP_ACT_ERRNO%s}
                 %s
                 """;
-        SeccompProfileV1 installed = Serialization.unmarshal(yaml.formatted("", "status: {status: Installed}"),
-                SeccompProfileV1.class);
+        SeccompProfileV1 installed =
+                Serialization.unmarshal(yaml.formatted("", "status: {status: Installed}"), SeccompProfileV1.class);
         SeccompProfileV1 fresh = Serialization.unmarshal(yaml.formatted("", ""), SeccompProfileV1.class);
-        SeccompProfileV1 pending = Serialization.unmarshal(yaml.formatted("", "status: {status: Pending}"),
-                SeccompProfileV1.class);
-        SeccompProfileV1 disabled = Serialization.unmarshal(yaml.formatted(", state: Disabled",
-                "status: {status: Disabled}"), SeccompProfileV1.class);
+        SeccompProfileV1 pending =
+                Serialization.unmarshal(yaml.formatted("", "status: {status: Pending}"), SeccompProfileV1.class);
+        SeccompProfileV1 disabled = Serialization.unmarshal(
+                yaml.formatted(", state: Disabled", "status: {status: Disabled}"), SeccompProfileV1.class);
 
-        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(installed)).isEmpty();
-        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(fresh)).hasValueSatisfying(
-                note -> assertThat(note).startsWith("has no status yet"));
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(installed))
+                .isEmpty();
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(fresh))
+                .hasValueSatisfying(note -> assertThat(note).startsWith("has no status yet"));
         assertThat(io.github.sysched.profile.SpoProfiles.installationNote(pending))
                 .contains("is Pending, not Installed on every node");
-        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(disabled)).hasValueSatisfying(
-                note -> assertThat(note).startsWith("is disabled"));
+        assertThat(io.github.sysched.profile.SpoProfiles.installationNote(disabled))
+                .hasValueSatisfying(note -> assertThat(note).startsWith("is disabled"));
         assertThat(io.github.sysched.profile.SpoProfiles.policyOf(disabled).defaultAction())
                 .isEqualTo(io.github.sysched.profile.SeccompAction.ERRNO);
     }

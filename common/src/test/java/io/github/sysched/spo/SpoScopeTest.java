@@ -18,7 +18,8 @@ class SpoScopeTest {
         assertThat(SpoScope.of(crd("/spo-crds/v0.8.4/seccompprofile.yaml"))).isEqualTo(SpoScope.NAMESPACED);
         assertThat(SpoScope.of(crd("/spo-crds/v0.10.1/seccompprofile.yaml"))).isEqualTo(SpoScope.CLUSTER);
         assertThat(SpoScope.of(crd("/spo-crds/seccompprofile.yaml"))).isEqualTo(SpoScope.CLUSTER);
-        assertThat(SpoScope.of(crd("/spo-crds/scheduler-plugins/seccompprofile.yaml"))).isEqualTo(SpoScope.NAMESPACED);
+        assertThat(SpoScope.of(crd("/spo-crds/scheduler-plugins/seccompprofile.yaml")))
+                .isEqualTo(SpoScope.NAMESPACED);
     }
 
     @Test
@@ -26,8 +27,7 @@ class SpoScopeTest {
         assertThatThrownBy(() -> SpoScope.of(crd("/spo-crds/profilebinding.yaml")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("profilebindings.security-profiles-operator.x-k8s.io");
-        assertThatThrownBy(() -> SpoScope.fromCrdScope("Global"))
-                .hasMessageContaining("'Global'");
+        assertThatThrownBy(() -> SpoScope.fromCrdScope("Global")).hasMessageContaining("'Global'");
     }
 
     @Test

@@ -11,8 +11,7 @@ import java.util.List;
 /** Reads test resources, including multi-document YAML files. */
 public final class TestResources {
 
-    private TestResources() {
-    }
+    private TestResources() {}
 
     public static String text(String resource) {
         try (InputStream in = TestResources.class.getResourceAsStream(resource)) {

@@ -25,7 +25,8 @@ class SyscallSetTest {
     void nonSyscallNamesAreInternedAfterTheTable() {
         SyscallSet set = SyscallSet.of("procexit", "read");
         assertThat(set.cardinality()).isEqualTo(2);
-        assertThat(SyscallTable.x86_64().indexOf("procexit")).isGreaterThanOrEqualTo(SyscallTable.x86_64().stableLimit());
+        assertThat(SyscallTable.x86_64().indexOf("procexit"))
+                .isGreaterThanOrEqualTo(SyscallTable.x86_64().stableLimit());
         assertThat(set.names()).containsExactly("read", "procexit");
     }
 
@@ -47,7 +48,8 @@ class SyscallSetTest {
     void weightedCardinality() {
         SyscallSet set = SyscallSet.of("read", "ptrace", "bpf");
         assertThat(set.weightedCardinality(SyscallWeights.uniform())).isEqualTo(3);
-        assertThat(set.weightedCardinality(SyscallWeights.of(2, Map.of("ptrace", 50L)))).isEqualTo(2 + 50 + 2);
+        assertThat(set.weightedCardinality(SyscallWeights.of(2, Map.of("ptrace", 50L))))
+                .isEqualTo(2 + 50 + 2);
         assertThatThrownBy(() -> SyscallWeights.of(1, Map.of("bpf", -1L))).hasMessageContaining(">= 0");
     }
 

@@ -33,11 +33,13 @@ final class AdmissionClient {
 
     AdmissionClient(URI mutateUri, SSLContext trustingWebhookCa) {
         this.mutateUri = mutateUri;
-        this.http = HttpClient.newBuilder().sslContext(trustingWebhookCa).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .sslContext(trustingWebhookCa)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
-    record Admitted(Pod pod, List<String> warnings) {
-    }
+    record Admitted(Pod pod, List<String> warnings) {}
 
     /** The {@code /mutate} URL. */
     URI mutateUri() {
@@ -54,10 +56,12 @@ final class AdmissionClient {
         ObjectNode review = review(pod, requester, uid);
         JsonNode object = review.path("request").path("object");
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(mutateUri)
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(mutateUri)
                         .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(review))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(review)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("webhook answered HTTP " + response.statusCode() + ": " + response.body());
@@ -77,8 +81,8 @@ final class AdmissionClient {
         if (!"JSONPatch".equals(answer.path("patchType").asString())) {
             throw new IOException("patch without patchType JSONPatch: " + response.body());
         }
-        JsonNode patch = json.readTree(new String(Base64.getDecoder().decode(answer.get("patch").asString()),
-                StandardCharsets.UTF_8));
+        JsonNode patch = json.readTree(
+                new String(Base64.getDecoder().decode(answer.get("patch").asString()), StandardCharsets.UTF_8));
         JsonNode patched = JsonPatch.apply(patch, object);
         return new Admitted(serialization.unmarshal(json.writeValueAsString(patched), Pod.class), warnings);
     }
@@ -93,8 +97,13 @@ final class AdmissionClient {
         request.putObject("kind").put("group", "").put("version", "v1").put("kind", "Pod");
         request.putObject("resource").put("group", "").put("version", "v1").put("resource", "pods");
         request.putObject("requestKind").put("group", "").put("version", "v1").put("kind", "Pod");
-        request.putObject("requestResource").put("group", "").put("version", "v1").put("resource", "pods");
-        request.put("name", pod.getMetadata().getName() == null ? "" : pod.getMetadata().getName());
+        request.putObject("requestResource")
+                .put("group", "")
+                .put("version", "v1")
+                .put("resource", "pods");
+        request.put(
+                "name",
+                pod.getMetadata().getName() == null ? "" : pod.getMetadata().getName());
         request.put("namespace", pod.getMetadata().getNamespace());
         request.put("operation", "CREATE");
         request.putObject("userInfo").put("username", requester);

@@ -17,7 +17,8 @@ final class AppClassLoader extends ClassLoader {
 
     AppClassLoader(Class<?> application) {
         super(application.getClassLoader());
-        this.ownLocation = application.getProtectionDomain().getCodeSource().getLocation().toString();
+        this.ownLocation =
+                application.getProtectionDomain().getCodeSource().getLocation().toString();
     }
 
     @Override

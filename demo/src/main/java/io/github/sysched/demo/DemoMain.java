@@ -39,8 +39,7 @@ public final class DemoMain {
     static final String CONTROLLER = "system:serviceaccount:kube-system:replicaset-controller";
     static final int SPREADING_RUNS = 1000;
 
-    private DemoMain() {
-    }
+    private DemoMain() {}
 
     public static void main(String[] args) {
         // System.exit: the embedded API server's threads would keep the JVM alive
@@ -50,8 +49,8 @@ public final class DemoMain {
     /** Runs the demo as {@code java -jar sysched-demo.jar args} does; returns its exit status. */
     static int execute(PrintStream out, PrintStream err, String... args) {
         DemoOptions options = new DemoOptions();
-        CommandLine commandLine = new CommandLine(options).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true));
+        CommandLine commandLine =
+                new CommandLine(options).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         commandLine.setExecutionStrategy(parsed -> {
             Integer help = CommandLine.executeHelpRequest(parsed);
             return help != null ? help : runDemo(options, out, err);
@@ -71,8 +70,11 @@ public final class DemoMain {
     }
 
     /** The outcome: the placement through the services, and the spreading baseline over the same pods. */
-    record DemoResult(PlacementReport exs, PlacementReport spreading, java.util.LongSummaryStatistics spreadingOverSeeds,
-                      boolean builtIn) {
+    record DemoResult(
+            PlacementReport exs,
+            PlacementReport spreading,
+            java.util.LongSummaryStatistics spreadingOverSeeds,
+            boolean builtIn) {
 
         /** For the built-in SySched demo: nginx1+nginx2 share a node and redis1+memcached1 the other. */
         java.util.Optional<Boolean> seedPlacementHolds() {
@@ -81,13 +83,15 @@ public final class DemoMain {
             }
             Set<Set<String>> groups = new LinkedHashSet<>();
             exs.workloadsByNode().values().forEach(w -> groups.add(Set.copyOf(w)));
-            return java.util.Optional.of(groups.equals(Set.of(Set.of("nginx1", "nginx2"), Set.of("redis1", "memcached1"))));
+            return java.util.Optional.of(
+                    groups.equals(Set.of(Set.of("nginx1", "nginx2"), Set.of("redis1", "memcached1"))));
         }
     }
 
     static DemoResult run(DemoOptions options, PrintStream out) throws Exception {
         DemoManifests manifests = options.manifests() == null
-                ? DemoManifests.builtIn() : DemoManifests.fromDirectory(options.manifests());
+                ? DemoManifests.builtIn()
+                : DemoManifests.fromDirectory(options.manifests());
         List<String> nodes = options.nodes();
         PlacementReport placed;
         try (EmbeddedApiServer api = new EmbeddedApiServer()) {
@@ -102,14 +106,22 @@ public final class DemoMain {
         placed.print(out);
         spreading.print(out);
         out.println();
-        out.printf("cluster ExS after all placements: ExS placement %d; spreading %d with seed %d, "
+        out.printf(
+                "cluster ExS after all placements: ExS placement %d; spreading %d with seed %d, "
                         + "over %d seeds mean %.1f (min %d, max %d)%n",
-                placed.finalClusterExs(), spreading.finalClusterExs(), options.seed(), overSeeds.getCount(),
-                overSeeds.getAverage(), overSeeds.getMin(), overSeeds.getMax());
+                placed.finalClusterExs(),
+                spreading.finalClusterExs(),
+                options.seed(),
+                overSeeds.getCount(),
+                overSeeds.getAverage(),
+                overSeeds.getMin(),
+                overSeeds.getMax());
         DemoResult result = new DemoResult(placed, spreading, overSeeds, options.manifests() == null);
-        result.seedPlacementHolds().ifPresent(holds -> out.println(holds
-                ? "seed demo placement reproduced: nginx1+nginx2 on one node, redis1+memcached1 on the other"
-                : "seed demo placement NOT reproduced"));
+        result.seedPlacementHolds()
+                .ifPresent(holds -> out.println(
+                        holds
+                                ? "seed demo placement reproduced: nginx1+nginx2 on one node, redis1+memcached1 on the other"
+                                : "seed demo placement NOT reproduced"));
         return result;
     }
 
@@ -141,8 +153,14 @@ public final class DemoMain {
         nodes.forEach(api::createNode);
     }
 
-    private static PlacementReport placeThroughServices(EmbeddedApiServer api, Services services,
-            DemoManifests manifests, List<String> nodes, DemoOptions options, PrintStream out) throws Exception {
+    private static PlacementReport placeThroughServices(
+            EmbeddedApiServer api,
+            Services services,
+            DemoManifests manifests,
+            List<String> nodes,
+            DemoOptions options,
+            PrintStream out)
+            throws Exception {
         ExsEngine mirror = new ExsEngine();
         List<PlacementStep> steps = new ArrayList<>();
         int sequence = 0;
@@ -155,8 +173,8 @@ public final class DemoMain {
 
                 ExtenderClient.FilterResult filtered = services.extender().filter(created, nodes);
                 if (!filtered.error().isEmpty() || filtered.nodeNames().isEmpty()) {
-                    throw new IllegalStateException("no feasible node for " + created.getMetadata().getName()
-                            + ": " + filtered.failedNodes() + " " + filtered.error());
+                    throw new IllegalStateException("no feasible node for "
+                            + created.getMetadata().getName() + ": " + filtered.failedNodes() + " " + filtered.error());
                 }
                 Map<String, Integer> scores = services.extender().prioritize(created, filtered.nodeNames());
                 String chosen = best(filtered.nodeNames(), scores);
@@ -165,9 +183,14 @@ public final class DemoMain {
 
                 // kube-scheduler's default binder: the pods/binding subresource sets spec.nodeName. The embedded
                 // API cannot serve that subresource, so the demo sets the field the same way the API server would.
-                api.client().pods().inNamespace(created.getMetadata().getNamespace())
+                api.client()
+                        .pods()
+                        .inNamespace(created.getMetadata().getNamespace())
                         .withName(created.getMetadata().getName())
-                        .edit(p -> { p.getSpec().setNodeName(chosen); return p; });
+                        .edit(p -> {
+                            p.getSpec().setNodeName(chosen);
+                            return p;
+                        });
                 services.awaitTrackedPods(steps.size() + 1);
                 mirror.place(created.getMetadata().getUid(), chosen, syscalls);
                 long extenderClusterExs = Math.round(services.schedulerGauge("sysched_cluster_exs"));
@@ -175,10 +198,20 @@ public final class DemoMain {
                     throw new IllegalStateException("the extender reports cluster ExS " + extenderClusterExs
                             + " but the placements so far give " + mirror.clusterExs());
                 }
-                steps.add(new PlacementStep(deployment.getMetadata().getName(), created.getMetadata().getName(),
-                        chosen, raw, scores, mirror.clusterExs(), syscalls));
-                log(options, out, String.format("placed %s on %s (extender scores %s)",
-                        created.getMetadata().getName(), chosen, scores));
+                steps.add(new PlacementStep(
+                        deployment.getMetadata().getName(),
+                        created.getMetadata().getName(),
+                        chosen,
+                        raw,
+                        scores,
+                        mirror.clusterExs(),
+                        syscalls));
+                log(
+                        options,
+                        out,
+                        String.format(
+                                "placed %s on %s (extender scores %s)",
+                                created.getMetadata().getName(), chosen, scores));
             }
         }
         return new PlacementReport("ExS placement (webhook over HTTPS + scheduler extender over HTTP)", nodes, steps);
@@ -218,11 +251,11 @@ public final class DemoMain {
             }
             String chosen = spread.nodeOfPod().get(step.pod());
             engine.place(step.pod(), chosen, step.syscalls());
-            steps.add(new PlacementStep(step.workload(), step.pod(), chosen, raw, Map.of(), engine.clusterExs(),
-                    step.syscalls()));
+            steps.add(new PlacementStep(
+                    step.workload(), step.pod(), chosen, raw, Map.of(), engine.clusterExs(), step.syscalls()));
         }
-        return new PlacementReport("spreading baseline (fewest pods first, random ties; seed " + seed + ")", nodes,
-                steps);
+        return new PlacementReport(
+                "spreading baseline (fewest pods first, random ties; seed " + seed + ")", nodes, steps);
     }
 
     /** Final cluster ExS of the spreading baseline over many tie-breaking seeds. */
@@ -254,5 +287,4 @@ public final class DemoMain {
             out.println("[demo] " + message);
         }
     }
-
 }

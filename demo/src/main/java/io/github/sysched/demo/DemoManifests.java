@@ -19,8 +19,11 @@ import java.util.stream.Stream;
  * The objects a demo run applies: namespaces (top-level *.yaml), SeccompProfiles (profiles/),
  * ProfileBindings (bindings/) and Deployments (workloads/, placed in file-name order).
  */
-record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource> profiles,
-                     List<GenericKubernetesResource> bindings, List<Deployment> workloads) {
+record DemoManifests(
+        List<Namespace> namespaces,
+        List<GenericKubernetesResource> profiles,
+        List<GenericKubernetesResource> bindings,
+        List<Deployment> workloads) {
 
     static final String BUILT_IN_ROOT = "sysched-demo/";
     static final String BUILT_IN_INDEX = "sysched-demo.index";
@@ -51,7 +54,11 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
 
     /** The SySched demo as packaged in the jar (examples/sysched-demo, through test-support). */
     static DemoManifests builtIn() {
-        List<String> files = readResource(BUILT_IN_INDEX).lines().filter(l -> !l.isBlank()).sorted().toList();
+        List<String> files = readResource(BUILT_IN_INDEX)
+                .lines()
+                .filter(l -> !l.isBlank())
+                .sorted()
+                .toList();
         return load(files, file -> readResource(BUILT_IN_ROOT + file));
     }
 
@@ -64,7 +71,10 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
             for (String document : KubernetesInput.yamlDocuments(reader.apply(file))) {
                 GenericKubernetesResource generic = SERIALIZATION.unmarshal(document, GenericKubernetesResource.class);
                 String kind = generic.getKind();
-                String where = file + " (" + kind + " " + (generic.getMetadata() == null ? "?" : generic.getMetadata().getName()) + ")";
+                String where = file + " (" + kind + " "
+                        + (generic.getMetadata() == null
+                                ? "?"
+                                : generic.getMetadata().getName()) + ")";
                 switch (kind == null ? "" : kind) {
                     case "Namespace" -> namespaces.add(SERIALIZATION.unmarshal(document, Namespace.class));
                     case "SeccompProfile" -> profiles.add(generic);
@@ -73,8 +83,9 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
                     case "Service" -> {
                         // Services do not take part in placement.
                     }
-                    default -> throw new IllegalArgumentException("unsupported object in " + where
-                            + ": expected Namespace, SeccompProfile, ProfileBinding, Deployment or Service");
+                    default ->
+                        throw new IllegalArgumentException("unsupported object in " + where
+                                + ": expected Namespace, SeccompProfile, ProfileBinding, Deployment or Service");
                 }
             }
         }
@@ -94,5 +105,4 @@ record DemoManifests(List<Namespace> namespaces, List<GenericKubernetesResource>
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -12,8 +12,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The demo's command line: {@code --opt value} or {@code --opt=value}, {@code --help}, {@code --version}. */
-@Command(name = "sysched-demo", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "sysched-demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = ImplementationVersion.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "The SySched demo through the real webhook (HTTPS) and scheduler extender (HTTP) on an "
                 + "embedded Kubernetes API, next to a spreading baseline. Exits 0, 1 if the built-in demo's "
                 + "placement is not reproduced or the demo fails, 2 on a usage error.")
@@ -25,7 +29,11 @@ final class DemoOptions {
     private Path manifests;
     private List<String> nodes = List.of("node-a", "node-b");
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", order = 3,
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
+            order = 3,
             description = "Tie-breaking seed of the spreading baseline's table (default ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -39,7 +47,10 @@ final class DemoOptions {
         return options;
     }
 
-    @Option(names = "--manifests", paramLabel = "DIR", order = 1,
+    @Option(
+            names = "--manifests",
+            paramLabel = "DIR",
+            order = 1,
             description = "A folder laid out like examples/sysched-demo: *.yaml at the top (namespaces), profiles/ "
                     + "(SeccompProfile), bindings/ (ProfileBinding), workloads/ (Deployments, placed in file-name "
                     + "order). Default: the built-in SySched demo.")
@@ -50,14 +61,19 @@ final class DemoOptions {
         this.manifests = directory;
     }
 
-    @Option(names = "--nodes", paramLabel = "LIST", order = 2,
+    @Option(
+            names = "--nodes",
+            paramLabel = "LIST",
+            order = 2,
             description = "Worker nodes to create, comma-separated (default: node-a,node-b).")
     void nodes(String list) {
-        List<String> names = Arrays.stream(list.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+        List<String> names = Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(n -> !n.isEmpty())
                 .toList();
         if (names.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--nodes needs at least one node name, got '" + list
-                    + "'");
+            throw new ParameterException(
+                    spec.commandLine(), "--nodes needs at least one node name, got '" + list + "'");
         }
         this.nodes = names;
     }

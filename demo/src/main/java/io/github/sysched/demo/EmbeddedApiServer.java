@@ -71,14 +71,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     void installCustomResourceDefinition(InputStream yaml) {
-        CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
+        CustomResourceDefinition crd =
+                client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         crds.put(crd.getSpec().getGroup() + "/" + crd.getSpec().getNames().getKind(), crd);
     }
 
     /** Creates a namespace, or adds labels to an existing one (as {@code kubectl apply} would). */
     void applyNamespace(Namespace namespace) {
-        Namespace existing = client.namespaces().withName(namespace.getMetadata().getName()).get();
+        Namespace existing =
+                client.namespaces().withName(namespace.getMetadata().getName()).get();
         if (existing == null) {
             client.namespaces().resource(namespace).create();
             return;
@@ -90,14 +92,25 @@ public final class EmbeddedApiServer implements AutoCloseable {
         if (namespace.getMetadata().getLabels() != null) {
             labels.putAll(namespace.getMetadata().getLabels());
         }
-        client.namespaces().resource(new NamespaceBuilder(existing).editMetadata().withLabels(labels).endMetadata().build())
+        client.namespaces()
+                .resource(new NamespaceBuilder(existing)
+                        .editMetadata()
+                        .withLabels(labels)
+                        .endMetadata()
+                        .build())
                 .update();
     }
 
     void ensureNamespace(String name) {
         if (client.namespaces().withName(name).get() == null) {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                    .addToLabels("kubernetes.io/metadata.name", name).endMetadata().build()).create();
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .addToLabels("kubernetes.io/metadata.name", name)
+                            .endMetadata()
+                            .build())
+                    .create();
         }
     }
 
@@ -111,18 +124,23 @@ public final class EmbeddedApiServer implements AutoCloseable {
         String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
         CustomResourceDefinition crd = crds.get(group + "/" + resource.getKind());
         if (crd == null) {
-            throw new IllegalArgumentException("no CustomResourceDefinition installed for " + apiVersion + " "
-                    + resource.getKind());
+            throw new IllegalArgumentException(
+                    "no CustomResourceDefinition installed for " + apiVersion + " " + resource.getKind());
         }
         boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
         ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                .withGroup(group).withVersion(version).withKind(resource.getKind())
-                .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
+                .withGroup(group)
+                .withVersion(version)
+                .withKind(resource.getKind())
+                .withPlural(crd.getSpec().getNames().getPlural())
+                .withNamespaced(namespaced)
+                .build();
         if (namespaced) {
             String namespace = resource.getMetadata().getNamespace();
             client.genericKubernetesResources(context)
                     .inNamespace(namespace == null || namespace.isEmpty() ? "default" : namespace)
-                    .resource(resource).create();
+                    .resource(resource)
+                    .create();
         } else {
             resource.getMetadata().setNamespace(null);
             client.genericKubernetesResources(context).resource(resource).create();
@@ -130,10 +148,20 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     void createNode(String name) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).endMetadata()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels("kubernetes.io/hostname", name)
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .create();
     }
 
     <T extends HasMetadata> T createObject(T object) {

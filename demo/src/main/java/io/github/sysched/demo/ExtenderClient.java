@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class ExtenderClient {
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = JsonMapper.builder().build();
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
@@ -33,8 +34,7 @@ final class ExtenderClient {
         return base;
     }
 
-    record FilterResult(List<String> nodeNames, Map<String, String> failedNodes, String error) {
-    }
+    record FilterResult(List<String> nodeNames, Map<String, String> failedNodes, String error) {}
 
     FilterResult filter(Pod pod, List<String> nodeNames) throws IOException, InterruptedException {
         JsonNode result = post("filter", args(pod, nodeNames));
@@ -46,7 +46,9 @@ final class ExtenderClient {
         Map<String, String> failed = new LinkedHashMap<>();
         JsonNode failedNodes = result.get("FailedNodes");
         if (failedNodes != null && failedNodes.isObject()) {
-            failedNodes.properties().forEach(e -> failed.put(e.getKey(), e.getValue().asString()));
+            failedNodes
+                    .properties()
+                    .forEach(e -> failed.put(e.getKey(), e.getValue().asString()));
         }
         JsonNode error = result.get("Error");
         return new FilterResult(passed, failed, error == null || error.isNull() ? "" : error.asString());
@@ -56,7 +58,8 @@ final class ExtenderClient {
     Map<String, Integer> prioritize(Pod pod, List<String> nodeNames) throws IOException, InterruptedException {
         JsonNode result = post("prioritize", args(pod, nodeNames));
         Map<String, Integer> scores = new LinkedHashMap<>();
-        result.forEach(entry -> scores.put(entry.get("Host").asString(), entry.get("Score").asInt()));
+        result.forEach(entry ->
+                scores.put(entry.get("Host").asString(), entry.get("Score").asInt()));
         return scores;
     }
 
@@ -67,14 +70,16 @@ final class ExtenderClient {
     }
 
     private JsonNode post(String verb, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/" + verb))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve("/" + verb))
                         .timeout(Duration.ofSeconds(5))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("extender /" + verb + " answered HTTP " + response.statusCode() + ": "
-                    + response.body());
+            throw new IOException(
+                    "extender /" + verb + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         return json.readTree(response.body());
     }

@@ -11,6 +11,11 @@ import java.util.Map;
  * @param clusterExs    Σ over nodes of each node's ExS after the pod was placed
  * @param syscalls      the pod's resolved syscall set (from its annotation)
  */
-record PlacementStep(String workload, String pod, String node, Map<String, Long> rawExs,
-                     Map<String, Integer> extenderScore, long clusterExs, SyscallSet syscalls) {
-}
+record PlacementStep(
+        String workload,
+        String pod,
+        String node,
+        Map<String, Long> rawExs,
+        Map<String, Integer> extenderScore,
+        long clusterExs,
+        SyscallSet syscalls) {}

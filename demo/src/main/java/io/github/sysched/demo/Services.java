@@ -38,8 +38,13 @@ final class Services implements AutoCloseable {
     private final Path tlsDir;
     private final URI schedulerMetrics;
 
-    private Services(ConfigurableApplicationContext webhook, ConfigurableApplicationContext scheduler,
-                     AdmissionClient admission, ExtenderClient extender, Path tlsDir, URI schedulerMetrics) {
+    private Services(
+            ConfigurableApplicationContext webhook,
+            ConfigurableApplicationContext scheduler,
+            AdmissionClient admission,
+            ExtenderClient extender,
+            Path tlsDir,
+            URI schedulerMetrics) {
         this.webhook = webhook;
         this.scheduler = scheduler;
         this.admission = admission;
@@ -50,8 +55,8 @@ final class Services implements AutoCloseable {
 
     /** A gauge the extender exports on its management port ({@code /actuator/prometheus}), e.g. sysched_cluster_exs. */
     double schedulerGauge(String name) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(schedulerMetrics).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(schedulerMetrics).build(), HttpResponse.BodyHandlers.ofString());
         for (String line : response.body().split("\n")) {
             if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -98,8 +103,8 @@ final class Services implements AutoCloseable {
 
         Path tlsDir = Files.createTempDirectory("sysched-demo-tls");
         CertificateFactory.Issued ca = CertificateFactory.certificateAuthority("sysched demo CA", Duration.ofDays(1));
-        CertificateFactory.Issued serving = CertificateFactory.serving(ca, List.of("localhost"), List.of("127.0.0.1"),
-                Duration.ofDays(1));
+        CertificateFactory.Issued serving =
+                CertificateFactory.serving(ca, List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
         Files.writeString(tlsDir.resolve("tls.crt"), serving.certificatePem());
         Files.writeString(tlsDir.resolve("tls.key"), serving.keyPem());
         Files.writeString(tlsDir.resolve("ca.crt"), ca.certificatePem());
@@ -157,15 +162,19 @@ final class Services implements AutoCloseable {
             log.println("[demo] webhook: https://127.0.0.1:" + webhookPort + "/mutate; extender: http://127.0.0.1:"
                     + schedulerPort + "/{filter,prioritize}");
         }
-        return new Services(webhook, scheduler,
+        return new Services(
+                webhook,
+                scheduler,
                 new AdmissionClient(URI.create("https://127.0.0.1:" + webhookPort + "/mutate"), trusting(ca)),
-                new ExtenderClient(URI.create("http://127.0.0.1:" + schedulerPort)), tlsDir,
+                new ExtenderClient(URI.create("http://127.0.0.1:" + schedulerPort)),
+                tlsDir,
                 URI.create("http://127.0.0.1:" + port(scheduler, "local.management.port") + "/actuator/prometheus"));
     }
 
     private static ConfigurableApplicationContext launch(Class<?> application, Map<String, Object> properties) {
         // As command-line arguments: they must win over the application's own application.yaml.
-        String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         return new SpringApplicationBuilder(application)
                 .resourceLoader(new DefaultResourceLoader(new AppClassLoader(application)))
@@ -187,8 +196,8 @@ final class Services implements AutoCloseable {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        http.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     if (log != null) {
                         log.println("[demo] " + name + " ready (informers synced)");

@@ -12,8 +12,7 @@ import java.util.UUID;
 /** Turns a Deployment into the pods its ReplicaSet controller would send to admission. */
 final class WorkloadPods {
 
-    private WorkloadPods() {
-    }
+    private WorkloadPods() {}
 
     /**
      * One pod per replica, shaped as the ReplicaSet controller creates it: no name, a generateName,
@@ -21,10 +20,13 @@ final class WorkloadPods {
      */
     static List<Pod> podsOf(Deployment deployment) {
         String namespace = deployment.getMetadata().getNamespace() == null
-                ? "default" : deployment.getMetadata().getNamespace();
+                ? "default"
+                : deployment.getMetadata().getNamespace();
         String hash = Integer.toHexString(deployment.getMetadata().getName().hashCode() & 0xfffffff);
         String replicaSet = deployment.getMetadata().getName() + "-" + hash;
-        int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        int replicas = deployment.getSpec().getReplicas() == null
+                ? 1
+                : deployment.getSpec().getReplicas();
         List<Pod> pods = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
             var template = deployment.getSpec().getTemplate();
@@ -38,11 +40,19 @@ final class WorkloadPods {
                             .withGenerateName(replicaSet + "-")
                             .withNamespace(namespace)
                             .withLabels(labels)
-                            .withAnnotations(template.getMetadata() == null ? null : template.getMetadata().getAnnotations())
+                            .withAnnotations(
+                                    template.getMetadata() == null
+                                            ? null
+                                            : template.getMetadata().getAnnotations())
                             .withOwnerReferences(new OwnerReferenceBuilder()
-                                    .withApiVersion("apps/v1").withKind("ReplicaSet").withName(replicaSet)
-                                    .withUid(UUID.nameUUIDFromBytes(replicaSet.getBytes()).toString())
-                                    .withController(true).withBlockOwnerDeletion(true).build())
+                                    .withApiVersion("apps/v1")
+                                    .withKind("ReplicaSet")
+                                    .withName(replicaSet)
+                                    .withUid(UUID.nameUUIDFromBytes(replicaSet.getBytes())
+                                            .toString())
+                                    .withController(true)
+                                    .withBlockOwnerDeletion(true)
+                                    .build())
                             .build())
                     .withSpec(template.getSpec())
                     .build());

@@ -27,7 +27,9 @@ class DemoMainTest {
 
         assertThat(result.seedPlacementHolds()).contains(true);
         List<PlacementStep> steps = result.exs().steps();
-        assertThat(steps).extracting(PlacementStep::workload).containsExactly("nginx1", "redis1", "nginx2", "memcached1");
+        assertThat(steps)
+                .extracting(PlacementStep::workload)
+                .containsExactly("nginx1", "redis1", "nginx2", "memcached1");
         // The figures of the SySched demo, on the nodes the pods were compared on.
         String nginxNode = steps.get(0).node();
         String otherNode = nginxNode.equals("node-a") ? "node-b" : "node-a";
@@ -54,10 +56,16 @@ class DemoMainTest {
         List<String> onDisk;
         try (Stream<Path> files = Files.walk(examples)) {
             onDisk = files.filter(p -> p.toString().endsWith(".yaml"))
-                    .map(p -> examples.relativize(p).toString().replace('\\', '/')).sorted().toList();
+                    .map(p -> examples.relativize(p).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
         }
-        String index = new String(getClass().getClassLoader().getResourceAsStream(DemoManifests.BUILT_IN_INDEX)
-                .readAllBytes(), StandardCharsets.UTF_8);
+        String index = new String(
+                getClass()
+                        .getClassLoader()
+                        .getResourceAsStream(DemoManifests.BUILT_IN_INDEX)
+                        .readAllBytes(),
+                StandardCharsets.UTF_8);
         assertThat(index.lines().filter(l -> !l.isBlank()).sorted().toList()).isEqualTo(onDisk);
         DemoManifests manifests = DemoManifests.builtIn();
         assertThat(manifests.profiles()).hasSize(4);
@@ -66,15 +74,14 @@ class DemoMainTest {
     }
 
     /** Exit status and what went to stdout and stderr. */
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private static Run execute(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = DemoMain.execute(o, e, args);
         }
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -82,13 +89,16 @@ class DemoMainTest {
 
     @Test
     void aBadOptionOrValueIsNamedAndExitsWith2WithoutRunningTheDemo() {
-        for (String[] args : new String[][] {{"--bogus"}, {"--seed=x"}, {"--seed", "x"}, {"--nodes=,"},
-            {"--manifests", "/nonexistent"}, {"--nodes"}}) {
+        for (String[] args : new String[][] {
+            {"--bogus"}, {"--seed=x"}, {"--seed", "x"}, {"--nodes=,"}, {"--manifests", "/nonexistent"}, {"--nodes"}
+        }) {
             Run run = execute(args);
             assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(run.out()).isEmpty();
             String option = args[0].contains("=") ? args[0].substring(0, args[0].indexOf('=')) : args[0];
-            assertThat(run.err().lines().findFirst().orElse("")).as(String.join(" ", args)).contains(option);
+            assertThat(run.err().lines().findFirst().orElse(""))
+                    .as(String.join(" ", args))
+                    .contains(option);
         }
         assertThat(execute("--nodes=,").err()).contains("--nodes needs at least one node name");
         assertThat(execute("--manifests=/nonexistent").err()).contains("/nonexistent is not a directory");
@@ -100,8 +110,13 @@ class DemoMainTest {
         Run version = execute("--version");
 
         assertThat(help.status()).isZero();
-        assertThat(help.out()).contains("Usage: sysched-demo").contains("--manifests=DIR").contains("--nodes=LIST")
-                .contains("--seed=N").contains("--quiet").contains("--version");
+        assertThat(help.out())
+                .contains("Usage: sysched-demo")
+                .contains("--manifests=DIR")
+                .contains("--nodes=LIST")
+                .contains("--seed=N")
+                .contains("--quiet")
+                .contains("--version");
         assertThat(version.status()).isZero();
         assertThat(version.out()).startsWith("sysched-demo ");
     }

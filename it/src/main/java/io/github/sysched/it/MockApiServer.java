@@ -38,12 +38,15 @@ public final class MockApiServer implements AutoCloseable {
 
     /** Where the services run in these tests, as the chart's release namespace. */
     public static final String NAMESPACE = "sysched-system";
+
     public static final List<String> NODES = List.of("node-a", "node-b");
 
     private static final List<String> CRDS = List.of("spo-crds/seccompprofile.yaml", "spo-crds/profilebinding.yaml");
     /** The demo's opted-in namespace, nginx profile and binding (test-support packages examples/sysched-demo). */
-    private static final List<String> SEED = List.of("sysched-demo/00-namespace.yaml",
-            "sysched-demo/profiles/full.profile.yaml", "sysched-demo/profiles/nginx.profile.yaml",
+    private static final List<String> SEED = List.of(
+            "sysched-demo/00-namespace.yaml",
+            "sysched-demo/profiles/full.profile.yaml",
+            "sysched-demo/profiles/nginx.profile.yaml",
             "sysched-demo/bindings/nginx.binding.yaml");
 
     /** Held: JUL keeps loggers weakly, and a collected logger forgets its level (then every request is logged). */
@@ -56,8 +59,8 @@ public final class MockApiServer implements AutoCloseable {
 
     private MockApiServer(int port) {
         MOCK_WEB_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), port);
         client = server.createClient();
     }
@@ -129,50 +132,98 @@ public final class MockApiServer implements AutoCloseable {
      * {@link #NAMESPACE}, as {@code helm install} leaves them for the webhook to fill in self-signed mode.
      */
     public void createWebhookConfigurations(String mutating, String validating, String service) {
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(mutating).endMetadata()
-                        .addNewWebhook().withName("mutate.pods.exs.sysched.io").withAdmissionReviewVersions("v1")
-                        .withSideEffects("None").withClientConfig(clientConfig(service, "/mutate")).endWebhook()
-                        .build()).create();
-        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
-                new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName(validating).endMetadata()
-                        .addNewWebhook().withName("validate.pods.exs.sysched.io").withAdmissionReviewVersions("v1")
-                        .withSideEffects("None").withClientConfig(clientConfig(service, "/validate")).endWebhook()
-                        .addNewWebhook().withName("validate.profiles.exs.sysched.io")
-                        .withAdmissionReviewVersions("v1").withSideEffects("None")
-                        .withClientConfig(clientConfig(service, "/validate")).endWebhook()
-                        .build()).create();
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(new MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName(mutating)
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("mutate.pods.exs.sysched.io")
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .withClientConfig(clientConfig(service, "/mutate"))
+                        .endWebhook()
+                        .build())
+                .create();
+        client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName(validating)
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("validate.pods.exs.sysched.io")
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .withClientConfig(clientConfig(service, "/validate"))
+                        .endWebhook()
+                        .addNewWebhook()
+                        .withName("validate.profiles.exs.sysched.io")
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .withClientConfig(clientConfig(service, "/validate"))
+                        .endWebhook()
+                        .build())
+                .create();
     }
 
     private static WebhookClientConfig clientConfig(String service, String path) {
-        return new WebhookClientConfigBuilder().withNewService().withName(service).withNamespace(NAMESPACE)
-                .withPath(path).withPort(443).endService().build();
+        return new WebhookClientConfigBuilder()
+                .withNewService()
+                .withName(service)
+                .withNamespace(NAMESPACE)
+                .withPath(path)
+                .withPort(443)
+                .endService()
+                .build();
     }
 
     private void installCrd(String resource) {
-        CustomResourceDefinition crd = client.getKubernetesSerialization()
-                .unmarshal(read(resource), CustomResourceDefinition.class);
+        CustomResourceDefinition crd =
+                client.getKubernetesSerialization().unmarshal(read(resource), CustomResourceDefinition.class);
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         crds.put(crd.getSpec().getGroup() + "/" + crd.getSpec().getNames().getKind(), crd);
     }
 
     private void createNamespace(String name) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/metadata.name", name).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels("kubernetes.io/metadata.name", name)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private void createNode(String name) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).endMetadata()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).create();
+        client.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels("kubernetes.io/hostname", name)
+                        .endMetadata()
+                        .withNewStatus()
+                        .addNewCondition()
+                        .withType("Ready")
+                        .withStatus("True")
+                        .endCondition()
+                        .endStatus()
+                        .build())
+                .create();
     }
 
     /** Creates one manifest as {@code kubectl apply} would; a cluster-scoped CR's namespace is dropped. */
     private void apply(String resource) {
         HasMetadata object = client.getKubernetesSerialization().unmarshal(read(resource));
         if (object instanceof Namespace namespace) {
-            namespace.getMetadata().getLabels().put("kubernetes.io/metadata.name", namespace.getMetadata().getName());
+            namespace
+                    .getMetadata()
+                    .getLabels()
+                    .put("kubernetes.io/metadata.name", namespace.getMetadata().getName());
             if (client.namespaces().withName(namespace.getMetadata().getName()).get() == null) {
                 client.namespaces().resource(namespace).create();
             } else {
@@ -183,15 +234,21 @@ public final class MockApiServer implements AutoCloseable {
         GenericKubernetesResource custom = (GenericKubernetesResource) object;
         String apiVersion = custom.getApiVersion();
         String group = apiVersion.substring(0, apiVersion.indexOf('/'));
-        CustomResourceDefinition crd = Objects.requireNonNull(crds.get(group + "/" + custom.getKind()),
-                () -> "no CRD for " + apiVersion + " " + custom.getKind());
+        CustomResourceDefinition crd = Objects.requireNonNull(
+                crds.get(group + "/" + custom.getKind()), () -> "no CRD for " + apiVersion + " " + custom.getKind());
         boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group)
-                .withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1)).withKind(custom.getKind())
-                .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup(group)
+                .withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1))
+                .withKind(custom.getKind())
+                .withPlural(crd.getSpec().getNames().getPlural())
+                .withNamespaced(namespaced)
+                .build();
         if (namespaced) {
-            client.genericKubernetesResources(context).inNamespace(custom.getMetadata().getNamespace())
-                    .resource(custom).create();
+            client.genericKubernetesResources(context)
+                    .inNamespace(custom.getMetadata().getNamespace())
+                    .resource(custom)
+                    .create();
         } else {
             custom.getMetadata().setNamespace(null);
             client.genericKubernetesResources(context).resource(custom).create();
@@ -199,7 +256,8 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     private static InputStream read(String resource) {
-        return Objects.requireNonNull(MockApiServer.class.getClassLoader().getResourceAsStream(resource),
+        return Objects.requireNonNull(
+                MockApiServer.class.getClassLoader().getResourceAsStream(resource),
                 () -> "missing resource " + resource);
     }
 

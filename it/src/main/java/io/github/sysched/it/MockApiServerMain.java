@@ -11,8 +11,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class MockApiServerMain {
 
-    private MockApiServerMain() {
-    }
+    private MockApiServerMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Path kubeconfig = null;

@@ -34,8 +34,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 final class CertManagerFiles {
 
-    private CertManagerFiles() {
-    }
+    private CertManagerFiles() {}
 
     /** Writes the layout into {@code dir} and returns the CA certificate (PEM) a client must trust. */
     static String write(Path dir, String serviceDnsName) throws IOException, GeneralSecurityException {
@@ -43,24 +42,40 @@ final class CertManagerFiles {
             KeyPair caKey = ecKey();
             X500Name caName = new X500Name("CN=sysched-it-ca");
             Instant now = Instant.now();
-            X509CertificateHolder ca = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE,
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))), caName,
-                    caKey.getPublic())
+            X509CertificateHolder ca = new JcaX509v3CertificateBuilder(
+                            caName,
+                            BigInteger.ONE,
+                            Date.from(now.minus(Duration.ofMinutes(5))),
+                            Date.from(now.plus(Duration.ofDays(1))),
+                            caName,
+                            caKey.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate()));
             KeyPair serverKey = ecKey();
-            X509CertificateHolder server = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(1))),
-                    new X500Name("CN=" + serviceDnsName), serverKey.getPublic())
-                    .addExtension(Extension.subjectAlternativeName, false,
+            X509CertificateHolder server = new JcaX509v3CertificateBuilder(
+                            caName,
+                            BigInteger.TWO,
+                            Date.from(now.minus(Duration.ofMinutes(5))),
+                            Date.from(now.plus(Duration.ofDays(1))),
+                            new X500Name("CN=" + serviceDnsName),
+                            serverKey.getPublic())
+                    .addExtension(
+                            Extension.subjectAlternativeName,
+                            false,
                             new GeneralNames(new GeneralName(GeneralName.dNSName, serviceDnsName)))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate()));
             String caPem = pem(ca);
-            Map<String, String> files = Map.of("tls.crt", pem(server), "tls.key",
-                    pem(new JcaPKCS8Generator(serverKey.getPrivate(), null).generate()), "ca.crt", caPem);
+            Map<String, String> files = Map.of(
+                    "tls.crt",
+                    pem(server),
+                    "tls.key",
+                    pem(new JcaPKCS8Generator(serverKey.getPrivate(), null).generate()),
+                    "ca.crt",
+                    caPem);
             Path version = Files.createDirectories(dir.resolve("..2026_12_01_00_00_00.000000001"));
             for (Map.Entry<String, String> file : files.entrySet()) {
                 Files.writeString(version.resolve(file.getKey()), file.getValue());

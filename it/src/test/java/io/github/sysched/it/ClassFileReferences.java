@@ -19,8 +19,7 @@ final class ClassFileReferences {
 
     private static final Pattern OBJECT_TYPE = Pattern.compile("L([^;<]+);");
 
-    private ClassFileReferences() {
-    }
+    private ClassFileReferences() {}
 
     static Set<String> of(byte[] classFile) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));

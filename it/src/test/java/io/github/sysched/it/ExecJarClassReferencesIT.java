@@ -53,7 +53,9 @@ class ExecJarClassReferencesIT {
         Map<byte[], Set<String>> parsed = new java.util.IdentityHashMap<>();
         for (String property : List.of("sysched.it.webhook-jar", "sysched.it.scheduler-jar")) {
             ExecJar jar = read(ServiceProcess.jar(property));
-            assertThat(jar.classesByArchive().get("classes")).as("%s BOOT-INF/classes", jar.name()).isNotEmpty();
+            assertThat(jar.classesByArchive().get("classes"))
+                    .as("%s BOOT-INF/classes", jar.name())
+                    .isNotEmpty();
             Map<String, String> missing = new TreeMap<>(); // missing class -> one referrer
             for (var archive : jar.classesByArchive().entrySet()) {
                 for (var type : archive.getValue().entrySet()) {
@@ -63,12 +65,16 @@ class ExecJarClassReferencesIT {
                         parsed.put(type.getValue(), references);
                     }
                     for (String reference : references) {
-                        if (jar.present().contains(reference) || inJdk.computeIfAbsent(reference,
-                                r -> JDK.getResource(r + ".class") != null)) {
+                        if (jar.present().contains(reference)
+                                || inJdk.computeIfAbsent(reference, r -> JDK.getResource(r + ".class") != null)) {
                             continue;
                         }
-                        Allowed exemption = jar.ours(archive.getKey()) ? null
-                                : allowed.stream().filter(a -> a.covers(reference)).findFirst().orElse(null);
+                        Allowed exemption = jar.ours(archive.getKey())
+                                ? null
+                                : allowed.stream()
+                                        .filter(a -> a.covers(reference))
+                                        .findFirst()
+                                        .orElse(null);
                         if (exemption != null) {
                             used.add(exemption);
                         } else {
@@ -77,11 +83,19 @@ class ExecJarClassReferencesIT {
                     }
                 }
             }
-            missing.forEach((type, referrer) -> problems.add(jar.name() + ": " + type + " (referenced by " + referrer + ")"));
+            missing.forEach(
+                    (type, referrer) -> problems.add(jar.name() + ": " + type + " (referenced by " + referrer + ")"));
         }
-        List<String> stale = allowed.stream().filter(a -> !used.contains(a)).map(Allowed::prefix).toList();
-        assertThat(problems).as("classes referenced but shipped neither in the exec jar nor by the JDK").isEmpty();
-        assertThat(stale).as("optional-class-references.txt lines that match nothing any more").isEmpty();
+        List<String> stale = allowed.stream()
+                .filter(a -> !used.contains(a))
+                .map(Allowed::prefix)
+                .toList();
+        assertThat(problems)
+                .as("classes referenced but shipped neither in the exec jar nor by the JDK")
+                .isEmpty();
+        assertThat(stale)
+                .as("optional-class-references.txt lines that match nothing any more")
+                .isEmpty();
     }
 
     /** Library jars by file name: both exec jars ship most of the same ones, read and parsed once. */
@@ -95,7 +109,12 @@ class ExecJarClassReferencesIT {
                 String name = entry.getName();
                 if (name.startsWith("BOOT-INF/classes/") && name.endsWith(".class")) {
                     try (InputStream in = zip.getInputStream(entry)) {
-                        add(byArchive, present, "classes", name.substring("BOOT-INF/classes/".length()), in.readAllBytes());
+                        add(
+                                byArchive,
+                                present,
+                                "classes",
+                                name.substring("BOOT-INF/classes/".length()),
+                                in.readAllBytes());
                     }
                 } else if (name.startsWith("BOOT-INF/lib/") && name.endsWith(".jar")) {
                     String archive = name.substring("BOOT-INF/lib/".length());
@@ -128,8 +147,12 @@ class ExecJarClassReferencesIT {
         return new ExecJar(path.getFileName().toString(), byArchive, present);
     }
 
-    private static void add(Map<String, Map<String, byte[]>> byArchive, Set<String> present, String archive,
-                            String file, byte[] bytes) {
+    private static void add(
+            Map<String, Map<String, byte[]>> byArchive,
+            Set<String> present,
+            String archive,
+            String file,
+            byte[] bytes) {
         String type = file.substring(0, file.length() - ".class".length());
         present.add(type);
         byArchive.computeIfAbsent(archive, k -> new LinkedHashMap<>()).put(type, bytes);

@@ -31,12 +31,24 @@ class ExtenderIT {
     @SuppressWarnings("unchecked")
     void answersFilterAndPrioritize(@TempDir Path work) throws Exception {
         try (MockApiServer api = MockApiServer.start()) {
-            api.client().pods().inNamespace("default").resource(pod("nginx1", "node-a", true)).create();
-            api.client().pods().inNamespace("default").resource(pod("unconfined", "node-b", false)).create();
+            api.client()
+                    .pods()
+                    .inNamespace("default")
+                    .resource(pod("nginx1", "node-a", true))
+                    .create();
+            api.client()
+                    .pods()
+                    .inNamespace("default")
+                    .resource(pod("unconfined", "node-b", false))
+                    .create();
             int port = ServiceProcess.freePort();
-            try (ServiceProcess extender = ServiceProcess.start("extender",
-                    ServiceProcess.jar("sysched.it.scheduler-jar"), api.writeKubeconfig(work.resolve("kubeconfig")),
-                    work, ServiceProcess.freePort(), List.of("--server.port=" + port, "--server.address=127.0.0.1"))) {
+            try (ServiceProcess extender = ServiceProcess.start(
+                    "extender",
+                    ServiceProcess.jar("sysched.it.scheduler-jar"),
+                    api.writeKubeconfig(work.resolve("kubeconfig")),
+                    work,
+                    ServiceProcess.freePort(),
+                    List.of("--server.port=" + port, "--server.address=127.0.0.1"))) {
                 extender.awaitReady();
                 Map<String, Object> args = new LinkedHashMap<>();
                 args.put("Pod", pod("nginx2", null, true));
@@ -46,7 +58,8 @@ class ExtenderIT {
                 HttpResponse<String> filter = post(port, "/filter", body);
                 assertThat(filter.statusCode()).as(filter.body()).isEqualTo(200);
                 Map<?, ?> filtered = JSON.unmarshal(filter.body(), Map.class);
-                assertThat((List<Object>) filtered.get("NodeNames")).containsExactlyInAnyOrderElementsOf(MockApiServer.NODES);
+                assertThat((List<Object>) filtered.get("NodeNames"))
+                        .containsExactlyInAnyOrderElementsOf(MockApiServer.NODES);
                 assertThat((String) filtered.get("Error")).isNullOrEmpty();
 
                 HttpResponse<String> prioritize = post(port, "/prioritize", body);
@@ -58,7 +71,10 @@ class ExtenderIT {
                 }
                 assertThat(scores).as(prioritize.body()).containsOnlyKeys(MockApiServer.NODES);
                 assertThat(scores.values()).allSatisfy(s -> assertThat(s).isBetween(0, 10));
-                assertThat(scores.get("node-a")).as(prioritize.body()).isEqualTo(10).isGreaterThan(scores.get("node-b"));
+                assertThat(scores.get("node-a"))
+                        .as(prioritize.body())
+                        .isEqualTo(10)
+                        .isGreaterThan(scores.get("node-b"));
                 assertThat(extender.log()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
             }
         }
@@ -66,21 +82,40 @@ class ExtenderIT {
 
     /** An unannotated pod; {@code nginx} gives it the cluster-scoped SPO profile nginx-seccomp as Localhost. */
     static Pod pod(String name, String node, boolean nginx) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
-                .withUid("uid-" + name).endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName(name).withImage("nginx:1.16").endContainer()
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withUid("uid-" + name)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewContainer()
+                .withName(name)
+                .withImage("nginx:1.16")
+                .endContainer()
                 .endSpec();
         if (nginx) {
-            pod.editSpec().withNewSecurityContext().withNewSeccompProfile().withType("Localhost")
-                    .withLocalhostProfile("operator/nginx-seccomp.json").endSeccompProfile().endSecurityContext()
+            pod.editSpec()
+                    .withNewSecurityContext()
+                    .withNewSeccompProfile()
+                    .withType("Localhost")
+                    .withLocalhostProfile("operator/nginx-seccomp.json")
+                    .endSeccompProfile()
+                    .endSecurityContext()
                     .endSpec();
         }
         return pod.build();
     }
 
     static HttpResponse<String> post(int port, String path, String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -39,18 +39,18 @@ class MonitoringMetricsIT {
     private static final String WEBHOOK_JOB = RELEASE + "-webhook";
     private static final String EXTENDER_JOB = RELEASE + "-scheduler";
     /** Labels Prometheus (and the Prometheus Operator's ServiceMonitor) attach to every series of a target. */
-    private static final Set<String> TARGET_LABELS = Set.of("job", "instance", "namespace", "pod", "service",
-            "endpoint", "container");
+    private static final Set<String> TARGET_LABELS =
+            Set.of("job", "instance", "namespace", "pod", "service", "endpoint", "container");
     /** Series Prometheus writes itself for every target. */
     private static final Set<String> SYNTHETIC_SERIES = Set.of("up");
     /** Label values a series carries only once that outcome happened, which a healthy exercise never causes. */
     private static final Map<String, Set<String>> FAILURE_ONLY_VALUES = Map.of("outcome", Set.of("error", "timeout"));
+
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
     private static final Pattern NAMED_IN_TEXT = Pattern.compile("\\b(sysched_[a-z0-9_]+|ssl_[a-z0-9_]+)\\b");
 
     /** One PromQL text and where it came from. */
-    private record Query(String source, String expr, String legend, boolean variable) {
-    }
+    private record Query(String source, String expr, String legend, boolean variable) {}
 
     @Test
     void everyMetricTheAlertsAndTheDashboardNameIsServed(@TempDir Path work) throws Exception {
@@ -60,22 +60,47 @@ class MonitoringMetricsIT {
         assertThat(queries).as("queries read from the chart").hasSizeGreaterThan(25);
 
         try (MockApiServer api = MockApiServer.start()) {
-            api.client().pods().inNamespace("default").resource(ExtenderIT.pod("nginx1", "node-a", true)).create();
-            api.client().pods().inNamespace("default").resource(ExtenderIT.pod("unconfined", "node-b", false)).create();
-            api.client().pods().inNamespace("default").resource(ExtenderIT.pod("nginx2", null, true)).create();
+            api.client()
+                    .pods()
+                    .inNamespace("default")
+                    .resource(ExtenderIT.pod("nginx1", "node-a", true))
+                    .create();
+            api.client()
+                    .pods()
+                    .inNamespace("default")
+                    .resource(ExtenderIT.pod("unconfined", "node-b", false))
+                    .create();
+            api.client()
+                    .pods()
+                    .inNamespace("default")
+                    .resource(ExtenderIT.pod("nginx2", null, true))
+                    .create();
             Path kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig"));
             Path tls = Files.createDirectories(work.resolve("tls"));
             String ca = CertManagerFiles.write(tls, WebhookChecks.SERVICE_DNS_NAME);
             int httpsPort = ServiceProcess.freePort();
             int extenderPort = ServiceProcess.freePort();
-            try (ServiceProcess webhook = ServiceProcess.start("webhook-monitoring",
-                    ServiceProcess.jar("sysched.it.webhook-jar"), kubeconfig, work, ServiceProcess.freePort(), List.of(
-                            "--server.port=" + httpsPort, "--server.address=127.0.0.1",
-                            "--sysched.webhook.tls.mode=files", "--sysched.webhook.tls.dir=" + tls));
-                 ServiceProcess extender = ServiceProcess.start("extender-monitoring",
-                         ServiceProcess.jar("sysched.it.scheduler-jar"), kubeconfig, work, ServiceProcess.freePort(),
-                         List.of("--server.port=" + extenderPort, "--server.address=127.0.0.1",
-                                 "--sysched.scheduler.bind.enabled=true"))) {
+            try (ServiceProcess webhook = ServiceProcess.start(
+                            "webhook-monitoring",
+                            ServiceProcess.jar("sysched.it.webhook-jar"),
+                            kubeconfig,
+                            work,
+                            ServiceProcess.freePort(),
+                            List.of(
+                                    "--server.port=" + httpsPort,
+                                    "--server.address=127.0.0.1",
+                                    "--sysched.webhook.tls.mode=files",
+                                    "--sysched.webhook.tls.dir=" + tls));
+                    ServiceProcess extender = ServiceProcess.start(
+                            "extender-monitoring",
+                            ServiceProcess.jar("sysched.it.scheduler-jar"),
+                            kubeconfig,
+                            work,
+                            ServiceProcess.freePort(),
+                            List.of(
+                                    "--server.port=" + extenderPort,
+                                    "--server.address=127.0.0.1",
+                                    "--sysched.scheduler.bind.enabled=true"))) {
                 webhook.awaitReady();
                 extender.awaitReady();
                 exerciseWebhook(ca, httpsPort);
@@ -92,8 +117,9 @@ class MonitoringMetricsIT {
                     check(query, scrapes, seriesBySource, problems);
                 }
                 for (String name : namedInDescriptions) {
-                    if (scrapes.values().stream().noneMatch(s -> s.family(name).isPresent()
-                            || s.families().containsKey(name))) {
+                    if (scrapes.values().stream()
+                            .noneMatch(s ->
+                                    s.family(name).isPresent() || s.families().containsKey(name))) {
                         problems.add("alert description names " + name + ", which no service serves");
                     }
                 }
@@ -101,7 +127,9 @@ class MonitoringMetricsIT {
                 System.out.println(report);
                 Files.createDirectories(Path.of("target"));
                 Files.writeString(Path.of("target", "monitoring-metrics.txt"), report);
-                assertThat(problems).as("metrics named by the chart's alerts and dashboard").isEmpty();
+                assertThat(problems)
+                        .as("metrics named by the chart's alerts and dashboard")
+                        .isEmpty();
                 assertThat(webhook.log() + extender.log()).doesNotContain("NoClassDefFoundError");
             }
         }
@@ -112,8 +140,13 @@ class MonitoringMetricsIT {
     @SuppressWarnings("unchecked")
     private static void readChart(List<Query> queries, Set<String> namedInDescriptions) {
         String chart = System.getProperty("sysched.it.chart");
-        assertThat(chart).as("system property sysched.it.chart (set by it/pom.xml)").isNotNull();
-        String yaml = new Helm(Path.of(chart)).template().withName(RELEASE).withNamespace(MockApiServer.NAMESPACE)
+        assertThat(chart)
+                .as("system property sysched.it.chart (set by it/pom.xml)")
+                .isNotNull();
+        String yaml = new Helm(Path.of(chart))
+                .template()
+                .withName(RELEASE)
+                .withNamespace(MockApiServer.NAMESPACE)
                 .withKubeVersion("1.34.0")
                 .set("monitoring.serviceMonitor.enabled", "true")
                 .set("monitoring.prometheusRule.enabled", "true")
@@ -133,8 +166,8 @@ class MonitoringMetricsIT {
                 Map<String, Object> spec = (Map<String, Object>) object.get("spec");
                 for (Map<String, Object> group : (List<Map<String, Object>>) spec.get("groups")) {
                     for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
-                        queries.add(new Query("alert " + rule.get("alert"), String.valueOf(rule.get("expr")), null,
-                                false));
+                        queries.add(
+                                new Query("alert " + rule.get("alert"), String.valueOf(rule.get("expr")), null, false));
                         for (Object text : ((Map<String, Object>) rule.get("annotations")).values()) {
                             Matcher named = NAMED_IN_TEXT.matcher(String.valueOf(text));
                             while (named.find()) {
@@ -171,16 +204,22 @@ class MonitoringMetricsIT {
                 panels.addAll((List<Map<String, Object>>) nested);
             }
             for (Map<String, Object> target : (List<Map<String, Object>>) panel.getOrDefault("targets", List.of())) {
-                queries.add(new Query("panel \"" + panel.get("title") + "\" " + target.get("refId"),
-                        (String) target.get("expr"), (String) target.get("legendFormat"), false));
+                queries.add(new Query(
+                        "panel \"" + panel.get("title") + "\" " + target.get("refId"),
+                        (String) target.get("expr"),
+                        (String) target.get("legendFormat"),
+                        false));
             }
         }
     }
 
     // ---- the check ------------------------------------------------------------------------------------------
 
-    private static void check(Query query, Map<String, OpenMetricsScrape> scrapes,
-                              Map<String, Set<String>> seriesBySource, List<String> problems) {
+    private static void check(
+            Query query,
+            Map<String, OpenMetricsScrape> scrapes,
+            Map<String, Set<String>> seriesBySource,
+            List<String> problems) {
         PromQl.Parsed parsed;
         try {
             parsed = query.variable() ? PromQl.parseVariableQuery(query.expr()) : PromQl.parse(query.expr());
@@ -193,16 +232,20 @@ class MonitoringMetricsIT {
         }
         Set<String> labelsSeen = new LinkedHashSet<>(TARGET_LABELS);
         for (PromQl.Selector selector : parsed.selectors()) {
-            seriesBySource.computeIfAbsent(selector.metric(), k -> new TreeSet<>()).add(query.source());
+            seriesBySource
+                    .computeIfAbsent(selector.metric(), k -> new TreeSet<>())
+                    .add(query.source());
             String where = query.source() + ": " + selector.metric();
             if (SYNTHETIC_SERIES.contains(selector.metric())) {
-                selector.matchers().stream().filter(m -> !TARGET_LABELS.contains(m.label()))
+                selector.matchers().stream()
+                        .filter(m -> !TARGET_LABELS.contains(m.label()))
                         .forEach(m -> problems.add(where + " has no label " + m.label()));
                 continue;
             }
             Map<String, OpenMetricsScrape> scope = scope(selector, scrapes, where, problems);
             List<OpenMetricsScrape> serving = scope.values().stream()
-                    .filter(s -> s.family(selector.metric()).isPresent()).toList();
+                    .filter(s -> s.family(selector.metric()).isPresent())
+                    .toList();
             if (serving.isEmpty()) {
                 problems.add(where + " is no series of a family that " + scope.keySet() + " serve"
                         + " (a renamed metric, or a suffix its type does not have)");
@@ -212,7 +255,8 @@ class MonitoringMetricsIT {
                 problems.add(where + ": the family is declared but has no samples");
                 continue;
             }
-            serving.forEach(s -> s.samples(selector.metric()).forEach(sample -> labelsSeen.addAll(sample.labels().keySet())));
+            serving.forEach(s -> s.samples(selector.metric())
+                    .forEach(sample -> labelsSeen.addAll(sample.labels().keySet())));
             for (PromQl.Matcher matcher : selector.matchers()) {
                 checkMatcher(where, selector.metric(), matcher, serving, problems);
             }
@@ -226,16 +270,18 @@ class MonitoringMetricsIT {
         if (query.legend() != null) {
             Matcher legend = LEGEND_LABEL.matcher(query.legend());
             while (legend.find()) {
-                if (!labelsSeen.contains(legend.group(1)) && !parsed.groupingLabels().contains(legend.group(1))) {
-                    problems.add(query.source() + ": legend uses {{" + legend.group(1) + "}}, not a label of its series");
+                if (!labelsSeen.contains(legend.group(1))
+                        && !parsed.groupingLabels().contains(legend.group(1))) {
+                    problems.add(
+                            query.source() + ": legend uses {{" + legend.group(1) + "}}, not a label of its series");
                 }
             }
         }
     }
 
     /** The scrape the selector's {@code job} names, or both when it names none. */
-    private static Map<String, OpenMetricsScrape> scope(PromQl.Selector selector, Map<String, OpenMetricsScrape> scrapes,
-                                                        String where, List<String> problems) {
+    private static Map<String, OpenMetricsScrape> scope(
+            PromQl.Selector selector, Map<String, OpenMetricsScrape> scrapes, String where, List<String> problems) {
         for (PromQl.Matcher matcher : selector.matchers()) {
             if (matcher.label().equals("job") && matcher.op().equals("=")) {
                 if (!scrapes.containsKey(matcher.value())) {
@@ -248,8 +294,12 @@ class MonitoringMetricsIT {
         return scrapes;
     }
 
-    private static void checkMatcher(String where, String series, PromQl.Matcher matcher,
-                                     List<OpenMetricsScrape> serving, List<String> problems) {
+    private static void checkMatcher(
+            String where,
+            String series,
+            PromQl.Matcher matcher,
+            List<OpenMetricsScrape> serving,
+            List<String> problems) {
         if (TARGET_LABELS.contains(matcher.label())) {
             return;
         }
@@ -265,10 +315,11 @@ class MonitoringMetricsIT {
             default -> List.of();
         };
         for (String value : wanted) {
-            boolean onlyOnFailure = FAILURE_ONLY_VALUES.getOrDefault(matcher.label(), Set.of()).contains(value);
+            boolean onlyOnFailure =
+                    FAILURE_ONLY_VALUES.getOrDefault(matcher.label(), Set.of()).contains(value);
             if (!values.contains(value) && !onlyOnFailure) {
-                problems.add(where + "{" + matcher.label() + "=\"" + value + "\"} matches nothing: the label's values are "
-                        + values);
+                problems.add(where + "{" + matcher.label() + "=\"" + value
+                        + "\"} matches nothing: the label's values are " + values);
             }
         }
     }
@@ -276,10 +327,10 @@ class MonitoringMetricsIT {
     // ---- exercising the services ------------------------------------------------------------------------
 
     private static void exerciseWebhook(String ca, int httpsPort) throws Exception {
-        WebhookChecks.assertStampsNginxProfile(ServiceTls.post(ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort, "/mutate",
-                WebhookChecks.nginxPodCreate()));
-        ServiceTls.Response validated = ServiceTls.post(ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort, "/validate",
-                WebhookChecks.nginxPodCreate());
+        WebhookChecks.assertStampsNginxProfile(ServiceTls.post(
+                ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort, "/mutate", WebhookChecks.nginxPodCreate()));
+        ServiceTls.Response validated = ServiceTls.post(
+                ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort, "/validate", WebhookChecks.nginxPodCreate());
         assertThat(validated.status()).as(validated.body()).isEqualTo(200);
         assertThat(validated.body()).contains("\"allowed\":true");
     }
@@ -302,18 +353,24 @@ class MonitoringMetricsIT {
     /** What the alerts rely on beyond names: both ready, the webhook's certificate expiry in seconds. */
     private static void assertServiceFacts(Map<String, OpenMetricsScrape> scrapes) {
         for (Map.Entry<String, OpenMetricsScrape> scrape : scrapes.entrySet()) {
-            assertThat(scrape.getValue().samples("sysched_ready")).as("%s sysched_ready", scrape.getKey())
-                    .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
+            assertThat(scrape.getValue().samples("sysched_ready"))
+                    .as("%s sysched_ready", scrape.getKey())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
         }
         // CertManagerFiles issues the serving certificate for one day
         assertThat(scrapes.get(WEBHOOK_JOB).samples("ssl_chain_expiry_seconds"))
                 .filteredOn(s -> "webhook".equals(s.labels().get("bundle")))
-                .singleElement().satisfies(s -> assertThat(s.value()).isBetween(86_400.0 - 900, 86_400.0));
+                .singleElement()
+                .satisfies(s -> assertThat(s.value()).isBetween(86_400.0 - 900, 86_400.0));
     }
 
-    private static String report(Map<String, Set<String>> seriesBySource, Map<String, OpenMetricsScrape> scrapes,
-                                 Set<String> namedInDescriptions) {
-        StringBuilder out = new StringBuilder("series named by the chart's alerts and dashboard (family, type, served by):\n");
+    private static String report(
+            Map<String, Set<String>> seriesBySource,
+            Map<String, OpenMetricsScrape> scrapes,
+            Set<String> namedInDescriptions) {
+        StringBuilder out =
+                new StringBuilder("series named by the chart's alerts and dashboard (family, type, served by):\n");
         for (Map.Entry<String, Set<String>> entry : seriesBySource.entrySet()) {
             List<String> servedBy = new ArrayList<>();
             String family = "(Prometheus)";
@@ -324,8 +381,9 @@ class MonitoringMetricsIT {
                     family = f.get().name() + " " + f.get().type();
                 }
             }
-            out.append(String.format("  %-45s %-40s %-30s used by %d: %s%n", entry.getKey(), family, servedBy,
-                    entry.getValue().size(), String.join("; ", entry.getValue())));
+            out.append(String.format(
+                    "  %-45s %-40s %-30s used by %d: %s%n",
+                    entry.getKey(), family, servedBy, entry.getValue().size(), String.join("; ", entry.getValue())));
         }
         out.append("named in alert descriptions: ").append(namedInDescriptions).append('\n');
         return out.toString();

@@ -15,11 +15,9 @@ import java.util.Set;
  */
 final class OpenMetricsScrape {
 
-    record Sample(String name, Map<String, String> labels, double value) {
-    }
+    record Sample(String name, Map<String, String> labels, double value) {}
 
-    record Family(String name, String type) {
-    }
+    record Family(String name, String type) {}
 
     /** Sample-name suffixes per OpenMetrics type ("" = the family's own name). */
     private static final Map<String, List<String>> SUFFIXES = Map.of(
@@ -109,8 +107,10 @@ final class OpenMetricsScrape {
             rest = space;
         }
         String[] value = line.substring(rest).strip().split(" ");
-        return new Sample(name, Map.copyOf(labels), Double.parseDouble(value[0].replace("+Inf", "Infinity")
-                .replace("-Inf", "-Infinity")));
+        return new Sample(
+                name,
+                Map.copyOf(labels),
+                Double.parseDouble(value[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity")));
     }
 
     /** Reads {@code k="v",...}} from {@code pos}; returns the index after the closing brace. */

@@ -31,13 +31,20 @@ class OpenMetricsScrapeTest {
     @Test
     void suffixesResolveByType() {
         OpenMetricsScrape scrape = OpenMetricsScrape.parse(TEXT);
-        assertThat(scrape.family("sysched_admission_seconds_bucket")).hasValueSatisfying(f ->
-                assertThat(f.type()).isEqualTo("histogram"));
-        assertThat(scrape.family("sysched_admission_seconds_count").orElseThrow().name())
+        assertThat(scrape.family("sysched_admission_seconds_bucket"))
+                .hasValueSatisfying(f -> assertThat(f.type()).isEqualTo("histogram"));
+        assertThat(scrape.family("sysched_admission_seconds_count")
+                        .orElseThrow()
+                        .name())
                 .isEqualTo("sysched_admission_seconds");
-        assertThat(scrape.family("sysched_admission_seconds_max").orElseThrow().type()).isEqualTo("gauge");
-        assertThat(scrape.family("sysched_resolutions_total").orElseThrow().name()).isEqualTo("sysched_resolutions");
-        assertThat(scrape.family("sysched_extender_request_nodes_sum").orElseThrow().type()).isEqualTo("summary");
+        assertThat(scrape.family("sysched_admission_seconds_max").orElseThrow().type())
+                .isEqualTo("gauge");
+        assertThat(scrape.family("sysched_resolutions_total").orElseThrow().name())
+                .isEqualTo("sysched_resolutions");
+        assertThat(scrape.family("sysched_extender_request_nodes_sum")
+                        .orElseThrow()
+                        .type())
+                .isEqualTo("summary");
         // wrong suffix for the type, or a bare counter name: no family
         assertThat(scrape.family("sysched_extender_request_nodes_bucket")).isEmpty();
         assertThat(scrape.family("sysched_resolutions")).isEmpty();

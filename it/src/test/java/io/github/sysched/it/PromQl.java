@@ -16,11 +16,9 @@ import java.util.Set;
  */
 final class PromQl {
 
-    record Matcher(String label, String op, String value) {
-    }
+    record Matcher(String label, String op, String value) {}
 
-    record Selector(String metric, List<Matcher> matchers) {
-    }
+    record Selector(String metric, List<Matcher> matchers) {}
 
     /** The selectors in order of appearance and every label named in a grouping or matching clause. */
     record Parsed(List<Selector> selectors, Set<String> groupingLabels) {
@@ -31,11 +29,24 @@ final class PromQl {
         }
     }
 
-    private static final Set<String> LABEL_LIST_KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
-            "group_right");
+    private static final Set<String> LABEL_LIST_KEYWORDS =
+            Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     private static final Set<String> OPERATOR_KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "atan2");
-    private static final Set<String> AGGREGATIONS = Set.of("sum", "avg", "count", "min", "max", "group", "stddev",
-            "stdvar", "topk", "bottomk", "quantile", "count_values", "limitk", "limit_ratio");
+    private static final Set<String> AGGREGATIONS = Set.of(
+            "sum",
+            "avg",
+            "count",
+            "min",
+            "max",
+            "group",
+            "stddev",
+            "stdvar",
+            "topk",
+            "bottomk",
+            "quantile",
+            "count_values",
+            "limitk",
+            "limit_ratio");
 
     private final String text;
     private int pos;
@@ -97,8 +108,8 @@ final class PromQl {
             } else if (c == '(' && labelListNext) {
                 labelList();
                 labelListNext = false;
-            } else if (Character.isDigit(c) || (c == '.' && pos + 1 < text.length()
-                    && Character.isDigit(text.charAt(pos + 1)))) {
+            } else if (Character.isDigit(c)
+                    || (c == '.' && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1)))) {
                 number();
             } else if (isIdentifierStart(c)) {
                 String identifier = identifier();
@@ -181,7 +192,8 @@ final class PromQl {
             skipSpaceAndComments();
             String op = matchOperator();
             skipSpaceAndComments();
-            expect(pos < text.length() && "\"'`".indexOf(text.charAt(pos)) >= 0,
+            expect(
+                    pos < text.length() && "\"'`".indexOf(text.charAt(pos)) >= 0,
                     "quoted label value expected at " + pos + " in: " + text);
             String value = string();
             if (label.equals("__name__") && op.equals("=")) {
@@ -241,10 +253,13 @@ final class PromQl {
     }
 
     private void number() {
-        while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '.'
-                || text.charAt(pos) == '_'
-                || ((text.charAt(pos) == '+' || text.charAt(pos) == '-')
-                    && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E') && !text.startsWith("0x", pos - 2)))) {
+        while (pos < text.length()
+                && (Character.isLetterOrDigit(text.charAt(pos))
+                        || text.charAt(pos) == '.'
+                        || text.charAt(pos) == '_'
+                        || ((text.charAt(pos) == '+' || text.charAt(pos) == '-')
+                                && (text.charAt(pos - 1) == 'e' || text.charAt(pos - 1) == 'E')
+                                && !text.startsWith("0x", pos - 2)))) {
             pos++;
         }
     }
@@ -274,11 +289,12 @@ final class PromQl {
             if (c == '\\' && quote != '`') {
                 expect(pos < text.length(), "dangling escape in: " + text);
                 char escaped = text.charAt(pos++);
-                value.append(switch (escaped) {
-                    case 'n' -> '\n';
-                    case 't' -> '\t';
-                    default -> escaped;
-                });
+                value.append(
+                        switch (escaped) {
+                            case 'n' -> '\n';
+                            case 't' -> '\t';
+                            default -> escaped;
+                        });
             } else {
                 value.append(c);
             }

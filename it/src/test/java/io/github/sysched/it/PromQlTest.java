@@ -15,17 +15,18 @@ class PromQlTest {
                 + "(rate(sysched_extender_requests_seconds_bucket{job=\"s\", namespace=\"n\"}[5m]))) > 1.6");
         assertThat(parsed.metricNames()).containsExactly("sysched_extender_requests_seconds_bucket");
         assertThat(parsed.groupingLabels()).containsExactlyInAnyOrder("le", "verb");
-        assertThat(parsed.selectors().get(0).matchers()).containsExactly(
-                new PromQl.Matcher("job", "=", "s"), new PromQl.Matcher("namespace", "=", "n"));
+        assertThat(parsed.selectors().get(0).matchers())
+                .containsExactly(new PromQl.Matcher("job", "=", "s"), new PromQl.Matcher("namespace", "=", "n"));
     }
 
     @Test
     void labelsInsideBracesAreNotMetricsButTheirValuesAreRead() {
-        PromQl.Parsed parsed = PromQl.parse("sum(rate(a_total{outcome=~\"error|timeout\", x!=\"y\", z!~'w'}[5m]))"
-                + " / sum(rate(a_total[5m]))");
+        PromQl.Parsed parsed = PromQl.parse(
+                "sum(rate(a_total{outcome=~\"error|timeout\", x!=\"y\", z!~'w'}[5m]))" + " / sum(rate(a_total[5m]))");
         assertThat(parsed.metricNames()).containsExactly("a_total");
         assertThat(parsed.selectors()).hasSize(2);
-        assertThat(parsed.selectors().get(0).matchers()).extracting(PromQl.Matcher::op)
+        assertThat(parsed.selectors().get(0).matchers())
+                .extracting(PromQl.Matcher::op)
                 .containsExactly("=~", "!=", "!~");
         assertThat(PromQl.literalAlternatives("error|timeout")).containsExactly("error", "timeout");
         assertThat(PromQl.literalAlternatives("err.*")).isEmpty();
@@ -42,9 +43,11 @@ class PromQlTest {
 
     @Test
     void absentAndComparisonsKeepTheInnerSelector() {
-        assertThat(PromQl.parse("absent(sysched_ready{job=\"w\", namespace=\"n\"} == 1)").metricNames())
+        assertThat(PromQl.parse("absent(sysched_ready{job=\"w\", namespace=\"n\"} == 1)")
+                        .metricNames())
                 .containsExactly("sysched_ready");
-        assertThat(PromQl.parse("sum(increase(x_total{reason=\"malformed\"}[15m])) > 0").metricNames())
+        assertThat(PromQl.parse("sum(increase(x_total{reason=\"malformed\"}[15m])) > 0")
+                        .metricNames())
                 .containsExactly("x_total");
     }
 
@@ -57,8 +60,8 @@ class PromQlTest {
 
     @Test
     void numbersDurationsSubqueriesAndModifiers() {
-        PromQl.Parsed parsed = PromQl.parse("max_over_time(x[1h:30s]) * 1e-3 + 0x1F - Inf + .5 + y @ start() "
-                + "- z offset -1h30m + NaN");
+        PromQl.Parsed parsed = PromQl.parse(
+                "max_over_time(x[1h:30s]) * 1e-3 + 0x1F - Inf + .5 + y @ start() " + "- z offset -1h30m + NaN");
         assertThat(parsed.metricNames()).containsExactly("x", "y", "z");
     }
 
@@ -75,7 +78,8 @@ class PromQlTest {
 
     @Test
     void nameMatcherAndQuotedNames() {
-        assertThat(PromQl.parse("{__name__=\"x_total\", a=\"b\"}").metricNames()).containsExactly("x_total");
+        assertThat(PromQl.parse("{__name__=\"x_total\", a=\"b\"}").metricNames())
+                .containsExactly("x_total");
         assertThat(PromQl.parse("{\"x.dotted\", a=\"b\"}").metricNames()).containsExactly("x.dotted");
         assertThat(PromQl.parse("rate(x:recorded:rate5m[5m])").metricNames()).containsExactly("x:recorded:rate5m");
     }
@@ -85,13 +89,22 @@ class PromQlTest {
         PromQl.Parsed values = PromQl.parseVariableQuery("label_values(sysched_ready{application=\"a\"}, namespace)");
         assertThat(values.metricNames()).containsExactly("sysched_ready");
         assertThat(values.groupingLabels()).containsExactly("namespace");
-        assertThat(PromQl.parseVariableQuery("query_result(max by (node) (x))").metricNames()).containsExactly("x");
-        assertThat(PromQl.parseVariableQuery("label_values(node)").metricNames()).isEmpty();
+        assertThat(PromQl.parseVariableQuery("query_result(max by (node) (x))").metricNames())
+                .containsExactly("x");
+        assertThat(PromQl.parseVariableQuery("label_values(node)").metricNames())
+                .isEmpty();
     }
 
     @Test
     void malformedExpressionsAreErrorsNotSilentSkips() {
-        for (String bad : List.of("x{a=\"b\"", "x{a}", "x{a=b}", "rate(x[5m)", "x{\"unclosed}", "{a=\"b\"}", "x ; y",
+        for (String bad : List.of(
+                "x{a=\"b\"",
+                "x{a}",
+                "x{a=b}",
+                "rate(x[5m)",
+                "x{\"unclosed}",
+                "{a=\"b\"}",
+                "x ; y",
                 "x{a=\"b\", __name__=\"y\"}")) {
             assertThatThrownBy(() -> PromQl.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

@@ -46,20 +46,25 @@ final class ServiceProcess implements AutoCloseable {
         return Path.of(value);
     }
 
-    static ServiceProcess start(String name, Path jar, Path kubeconfig, Path workDir, int managementPort,
-                                List<String> arguments) {
+    static ServiceProcess start(
+            String name, Path jar, Path kubeconfig, Path workDir, int managementPort, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // small and quick to start: these JVMs share two cores with the build
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-Djava.io.tmpdir=" + workDir,
-                "-jar", jar.toString(),
+                "-jar",
+                jar.toString(),
                 "--management.server.port=" + managementPort,
                 "--management.server.address=127.0.0.1"));
         command.addAll(arguments);
         Path log = workDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("POD_"));
         env.put("KUBECONFIG", kubeconfig.toString());
@@ -81,17 +86,22 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Polls {@code /actuator/health/readiness} on the management port until it answers 200 UP. */
     String awaitReady() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI readiness = URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness");
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready:\n" + log());
+                throw new AssertionError(
+                        name + " exited with " + process.exitValue() + " before it was ready:\n" + log());
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness)
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(readiness)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 last = response.statusCode() + " " + response.body();
                 if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
                     return response.body();
@@ -109,12 +119,19 @@ final class ServiceProcess implements AutoCloseable {
      * with their types, so series names map back to them).
      */
     OpenMetricsScrape scrape() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
-                .header("Accept", "application/openmetrics-text;version=1.0.0")
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                                .header("Accept", "application/openmetrics-text;version=1.0.0")
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200
-                || !response.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text")) {
+                || !response.headers()
+                        .firstValue("Content-Type")
+                        .orElse("")
+                        .startsWith("application/openmetrics-text")) {
             throw new AssertionError(name + " /actuator/prometheus answered " + response.statusCode() + " "
                     + response.headers().firstValue("Content-Type").orElse("") + ":\n" + response.body());
         }

@@ -25,18 +25,16 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class ServiceTls {
 
-    record Response(int status, String body) {
-    }
+    record Response(int status, String body) {}
 
-    private ServiceTls() {
-    }
+    private ServiceTls() {}
 
     static Response post(String caBundlePem, String serviceDnsName, int port, String path, String json)
             throws IOException, GeneralSecurityException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trusting(caBundlePem).getTrustManagers(), null);
         try (Socket tcp = new Socket(InetAddress.getLoopbackAddress(), port);
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, serviceDnsName, port, true)) {
+                SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, serviceDnsName, port, true)) {
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             parameters.setServerNames(java.util.List.of(new SNIHostName(serviceDnsName)));

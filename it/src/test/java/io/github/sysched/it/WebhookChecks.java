@@ -17,8 +17,7 @@ final class WebhookChecks {
 
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-    private WebhookChecks() {
-    }
+    private WebhookChecks() {}
 
     /** A ReplicaSet-made pod running nginx:1.16 in {@code default}, which the seeded binding gives nginx-seccomp. */
     static String nginxPodCreate() {
@@ -43,7 +42,9 @@ final class WebhookChecks {
         Map<String, Object> review = JSON.unmarshal(response.body(), Map.class);
         assertThat(review).containsEntry("apiVersion", "admission.k8s.io/v1").containsEntry("kind", "AdmissionReview");
         Map<String, Object> answer = (Map<String, Object>) review.get("response");
-        assertThat(answer).containsEntry("uid", UID).containsEntry("allowed", true)
+        assertThat(answer)
+                .containsEntry("uid", UID)
+                .containsEntry("allowed", true)
                 .containsEntry("patchType", "JSONPatch");
         String patch = new String(Base64.getDecoder().decode((String) answer.get("patch")), StandardCharsets.UTF_8);
         List<Map<String, Object>> operations = JSON.unmarshal(patch, List.class);

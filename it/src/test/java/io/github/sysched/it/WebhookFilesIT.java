@@ -21,16 +21,23 @@ class WebhookFilesIT {
         String ca = CertManagerFiles.write(tls, WebhookChecks.SERVICE_DNS_NAME);
         try (MockApiServer api = MockApiServer.start()) {
             int httpsPort = ServiceProcess.freePort();
-            try (ServiceProcess webhook = ServiceProcess.start("webhook-files",
-                    ServiceProcess.jar("sysched.it.webhook-jar"), api.writeKubeconfig(work.resolve("kubeconfig")),
-                    work, ServiceProcess.freePort(), List.of(
-                            "--server.port=" + httpsPort, "--server.address=127.0.0.1",
-                            "--sysched.webhook.tls.mode=files", "--sysched.webhook.tls.dir=" + tls))) {
+            try (ServiceProcess webhook = ServiceProcess.start(
+                    "webhook-files",
+                    ServiceProcess.jar("sysched.it.webhook-jar"),
+                    api.writeKubeconfig(work.resolve("kubeconfig")),
+                    work,
+                    ServiceProcess.freePort(),
+                    List.of(
+                            "--server.port=" + httpsPort,
+                            "--server.address=127.0.0.1",
+                            "--sysched.webhook.tls.mode=files",
+                            "--sysched.webhook.tls.dir=" + tls))) {
                 webhook.awaitReady();
-                ServiceTls.Response response = ServiceTls.post(ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort,
-                        "/mutate", WebhookChecks.nginxPodCreate());
+                ServiceTls.Response response = ServiceTls.post(
+                        ca, WebhookChecks.SERVICE_DNS_NAME, httpsPort, "/mutate", WebhookChecks.nginxPodCreate());
                 WebhookChecks.assertStampsNginxProfile(response);
-                assertThat(api.client().secrets().inAnyNamespace().list().getItems()).isEmpty();
+                assertThat(api.client().secrets().inAnyNamespace().list().getItems())
+                        .isEmpty();
                 assertThat(webhook.log()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
             }
         }

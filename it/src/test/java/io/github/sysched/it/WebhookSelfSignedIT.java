@@ -37,10 +37,15 @@ class WebhookSelfSignedIT {
         try (MockApiServer api = MockApiServer.start()) {
             api.createWebhookConfigurations("sysched-mutating", "sysched-validating", WebhookChecks.SERVICE);
             int httpsPort = ServiceProcess.freePort();
-            try (ServiceProcess webhook = ServiceProcess.start("webhook-self-signed",
-                    ServiceProcess.jar("sysched.it.webhook-jar"), api.writeKubeconfig(work.resolve("kubeconfig")),
-                    work, ServiceProcess.freePort(), List.of(
-                            "--server.port=" + httpsPort, "--server.address=127.0.0.1",
+            try (ServiceProcess webhook = ServiceProcess.start(
+                    "webhook-self-signed",
+                    ServiceProcess.jar("sysched.it.webhook-jar"),
+                    api.writeKubeconfig(work.resolve("kubeconfig")),
+                    work,
+                    ServiceProcess.freePort(),
+                    List.of(
+                            "--server.port=" + httpsPort,
+                            "--server.address=127.0.0.1",
                             "--sysched.webhook.tls.mode=self-signed",
                             "--sysched.webhook.tls.dir=" + work.resolve("tls"),
                             "--sysched.webhook.tls.namespace=" + MockApiServer.NAMESPACE,
@@ -49,27 +54,48 @@ class WebhookSelfSignedIT {
                             "--sysched.webhook.tls.webhook-configurations=sysched-mutating,sysched-validating"))) {
                 webhook.awaitReady();
 
-                Secret secret = api.client().secrets().inNamespace(MockApiServer.NAMESPACE).withName(SECRET).get();
-                assertThat(secret).as("Secret %s/%s", MockApiServer.NAMESPACE, SECRET).isNotNull();
+                Secret secret = api.client()
+                        .secrets()
+                        .inNamespace(MockApiServer.NAMESPACE)
+                        .withName(SECRET)
+                        .get();
+                assertThat(secret)
+                        .as("Secret %s/%s", MockApiServer.NAMESPACE, SECRET)
+                        .isNotNull();
                 assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
                 assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
 
-                MutatingWebhookConfiguration mutating = api.client().admissionRegistration().v1()
-                        .mutatingWebhookConfigurations().withName("sysched-mutating").get();
-                ValidatingWebhookConfiguration validating = api.client().admissionRegistration().v1()
-                        .validatingWebhookConfigurations().withName("sysched-validating").get();
+                MutatingWebhookConfiguration mutating = api.client()
+                        .admissionRegistration()
+                        .v1()
+                        .mutatingWebhookConfigurations()
+                        .withName("sysched-mutating")
+                        .get();
+                ValidatingWebhookConfiguration validating = api.client()
+                        .admissionRegistration()
+                        .v1()
+                        .validatingWebhookConfigurations()
+                        .withName("sysched-validating")
+                        .get();
                 List<String> bundles = Stream.concat(
-                        mutating.getWebhooks().stream().map(MutatingWebhook::getClientConfig),
-                        validating.getWebhooks().stream().map(ValidatingWebhook::getClientConfig))
-                        .map(c -> c.getCaBundle()).toList();
+                                mutating.getWebhooks().stream().map(MutatingWebhook::getClientConfig),
+                                validating.getWebhooks().stream().map(ValidatingWebhook::getClientConfig))
+                        .map(c -> c.getCaBundle())
+                        .toList();
                 assertThat(bundles).hasSize(3).containsOnly(secret.getData().get("ca.crt"));
 
-                assertThat(secret.getMetadata().getOwnerReferences()).as("the Secret goes with the release")
-                        .singleElement().satisfies(owner -> assertOwnedBy(owner, mutating));
+                assertThat(secret.getMetadata().getOwnerReferences())
+                        .as("the Secret goes with the release")
+                        .singleElement()
+                        .satisfies(owner -> assertOwnedBy(owner, mutating));
 
                 String published = new String(Base64.getDecoder().decode(bundles.get(0)), StandardCharsets.US_ASCII);
-                ServiceTls.Response response = ServiceTls.post(published, WebhookChecks.SERVICE_DNS_NAME, httpsPort,
-                        "/mutate", WebhookChecks.nginxPodCreate());
+                ServiceTls.Response response = ServiceTls.post(
+                        published,
+                        WebhookChecks.SERVICE_DNS_NAME,
+                        httpsPort,
+                        "/mutate",
+                        WebhookChecks.nginxPodCreate());
                 WebhookChecks.assertStampsNginxProfile(response);
                 assertExpiryMetricFollowsTheSecret(webhook, secret);
                 assertThat(webhook.log()).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
@@ -83,21 +109,27 @@ class WebhookSelfSignedIT {
      */
     private static void assertExpiryMetricFollowsTheSecret(ServiceProcess webhook, Secret secret) throws Exception {
         byte[] chain = Base64.getDecoder().decode(secret.getData().get("tls.crt"));
-        Instant notAfter = CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(chain)).stream()
-                .map(c -> ((X509Certificate) c).getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
+        Instant notAfter =
+                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(chain)).stream()
+                        .map(c -> ((X509Certificate) c).getNotAfter().toInstant())
+                        .min(Instant::compareTo)
+                        .orElseThrow();
         double expected = Duration.between(Instant.now(), notAfter).toSeconds();
         assertThat(webhook.scrape().samples("ssl_chain_expiry_seconds"))
                 .filteredOn(s -> "webhook".equals(s.labels().get("bundle")))
-                .singleElement().satisfies(s -> assertThat(s.value()).isCloseTo(expected, within(300.0)));
+                .singleElement()
+                .satisfies(s -> assertThat(s.value()).isCloseTo(expected, within(300.0)));
     }
 
     private static void assertOwnedBy(OwnerReference owner, MutatingWebhookConfiguration configuration) {
         assertThat(owner.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
         assertThat(owner.getKind()).isEqualTo("MutatingWebhookConfiguration");
         assertThat(owner.getName()).isEqualTo(configuration.getMetadata().getName());
-        assertThat(owner.getUid()).isEqualTo(configuration.getMetadata().getUid()).isNotBlank();
-        assertThat(owner.getBlockOwnerDeletion()).as("needs no finalizer rights on the owner").isNotEqualTo(true);
+        assertThat(owner.getUid())
+                .isEqualTo(configuration.getMetadata().getUid())
+                .isNotBlank();
+        assertThat(owner.getBlockOwnerDeletion())
+                .as("needs no finalizer rights on the owner")
+                .isNotEqualTo(true);
     }
-
 }

@@ -66,8 +66,8 @@ public final class AnnotationKeyDirectory implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            checker.scheduleWithFixedDelay(this::check, checkInterval.toMillis(), checkInterval.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            checker.scheduleWithFixedDelay(
+                    this::check, checkInterval.toMillis(), checkInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -110,7 +110,10 @@ public final class AnnotationKeyDirectory implements AutoCloseable {
             if (after == null) {
                 log.warn("{}: the webhook signs no annotation and the extender trusts none", why);
             } else {
-                log.info("annotation keys in force: {} (signing with {})", idsAfter, after.current().id());
+                log.info(
+                        "annotation keys in force: {} (signing with {})",
+                        idsAfter,
+                        after.current().id());
             }
             listeners.forEach(Runnable::run);
         }

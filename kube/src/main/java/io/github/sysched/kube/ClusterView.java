@@ -124,6 +124,7 @@ public class ClusterView {
     private volatile ScoringPodStore podStore;
     /** Replaced at each start: a restarted view must not keep following the stopped informers. */
     private volatile WatchHealth watches = new WatchHealth();
+
     private volatile String startupProblem = "not started";
     private volatile boolean informersCreated;
     private volatile boolean running;
@@ -139,9 +140,13 @@ public class ClusterView {
         this.client = settings.client();
         this.resources = Collections.unmodifiableSet(EnumSet.copyOf(settings.resources()));
         this.version = settings.version();
-        this.scopeDetector = settings.scopeDetector() != null ? settings.scopeDetector()
-                : SpoScopeDetector.fromCrd(() -> client.apiextensions().v1().customResourceDefinitions()
-                        .withName(SpoApi.SECCOMP_PROFILE_CRD).get());
+        this.scopeDetector = settings.scopeDetector() != null
+                ? settings.scopeDetector()
+                : SpoScopeDetector.fromCrd(() -> client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .withName(SpoApi.SECCOMP_PROFILE_CRD)
+                        .get());
         this.podsWaitForProfiles = settings.podsWaitForProfiles();
         this.podListener = settings.podListener();
         this.onScopeKnown = settings.onScopeKnown();
@@ -168,7 +173,10 @@ public class ClusterView {
             try {
                 detected = scopeDetector.await(() -> running, attempt -> {
                     startupProblem = "SPO scope unknown: " + attempt.problem();
-                    log.warn("{}; retrying in {} ms", startupProblem, attempt.retryIn().toMillis());
+                    log.warn(
+                            "{}; retrying in {} ms",
+                            startupProblem,
+                            attempt.retryIn().toMillis());
                 });
             } catch (InterruptedException e) {
                 return; // stopping
@@ -192,16 +200,24 @@ public class ClusterView {
             profileInformer = track(health, Resource.SECCOMP_PROFILES, profileInformer(version.seccompProfileClass()));
         }
         if (resources.contains(Resource.PROFILE_BINDINGS)) {
-            bindingInformer = track(health, Resource.PROFILE_BINDINGS,
-                    client.resources(version.profileBindingClass()).inAnyNamespace().runnableInformer(0));
+            bindingInformer = track(
+                    health,
+                    Resource.PROFILE_BINDINGS,
+                    client.resources(version.profileBindingClass())
+                            .inAnyNamespace()
+                            .runnableInformer(0));
         }
         if (resources.contains(Resource.NAMESPACES)) {
-            namespaceInformer = track(health, Resource.NAMESPACES, client.namespaces().runnableInformer(0));
+            namespaceInformer =
+                    track(health, Resource.NAMESPACES, client.namespaces().runnableInformer(0));
         }
         if (resources.contains(Resource.NODES)) {
             SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
-            nodes.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Node.class,
-                    client.getKubernetesSerialization(), "metadata.labels"));
+            nodes.itemStore(new ReducedStateItemStore<>(
+                    ReducedStateItemStore.NAME_KEY_STATE,
+                    Node.class,
+                    client.getKubernetesSerialization(),
+                    "metadata.labels"));
             nodeZones.clear();
             nodes.addEventHandler(nodeZones);
             nodeInformer = track(health, Resource.NODES, nodes);
@@ -218,8 +234,8 @@ public class ClusterView {
         watches = health;
         informersCreated = true;
         CompletableFuture<Void> profilesSynced = CompletableFuture.completedFuture(null);
-        for (Resource resource : List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES,
-                Resource.NODES)) {
+        for (Resource resource :
+                List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES, Resource.NODES)) {
             SharedIndexInformer<?> informer = informer(resource);
             if (informer != null) {
                 CompletableFuture<Void> synced = informer.start().toCompletableFuture();
@@ -232,8 +248,12 @@ public class ClusterView {
             startPodsAfter(profilesSynced, podInformer);
         }
         health.start();
-        log.info("informers started: {} (SeccompProfile {}, ProfileBinding {}, SPO scope {})", names(resources),
-                version.seccompProfileVersion(), version.profileBindingVersion(), scope);
+        log.info(
+                "informers started: {} (SeccompProfile {}, ProfileBinding {}, SPO scope {})",
+                names(resources),
+                version.seccompProfileVersion(),
+                version.profileBindingVersion(),
+                scope);
     }
 
     /** The pod informer starts once SeccompProfiles have synced, or after {@code podsWaitForProfiles}. */
@@ -242,11 +262,15 @@ public class ClusterView {
             startPods(pods);
             return;
         }
-        profilesSynced.copy().orTimeout(podsWaitForProfiles.toMillis(), TimeUnit.MILLISECONDS)
+        profilesSynced
+                .copy()
+                .orTimeout(podsWaitForProfiles.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((synced, failure) -> {
                     if (failure != null) {
-                        log.warn("SeccompProfile informer not synced after {} ({}); starting the pod informer anyway",
-                                podsWaitForProfiles, failure.toString());
+                        log.warn(
+                                "SeccompProfile informer not synced after {} ({}); starting the pod informer anyway",
+                                podsWaitForProfiles,
+                                failure.toString());
                     }
                     startPods(pods);
                 });
@@ -275,7 +299,8 @@ public class ClusterView {
     }
 
     private <T extends SeccompProfile> SharedIndexInformer<T> profileInformer(Class<T> type) {
-        SharedIndexInformer<T> informer = client.resources(type).inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<T> informer =
+                client.resources(type).inAnyNamespace().runnableInformer(0);
         informer.addEventHandler(new ProfileEvents<>());
         return informer;
     }
@@ -298,7 +323,8 @@ public class ClusterView {
     public void stopAndWait(Duration timeout) throws InterruptedException {
         stop();
         List<CompletableFuture<Void>> stopped = informers().stream()
-                .map(informer -> informer.stopped().toCompletableFuture()).toList();
+                .map(informer -> informer.stopped().toCompletableFuture())
+                .toList();
         try {
             CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -367,7 +393,8 @@ public class ClusterView {
             }
         }
         String problem = "informers not synced yet: " + String.join(", ", pending);
-        if (pending.contains(Resource.PODS.apiName()) && !podsWaitForProfiles.isZero()
+        if (pending.contains(Resource.PODS.apiName())
+                && !podsWaitForProfiles.isZero()
                 && !synced(Resource.SECCOMP_PROFILES)) {
             problem += " (pods start once seccompprofiles have synced, or after " + podsWaitForProfiles + ")";
         }
@@ -397,7 +424,8 @@ public class ClusterView {
 
     public Optional<SeccompProfile> profile(ProfileKey key) {
         var informer = profileInformer;
-        return informer == null ? Optional.empty()
+        return informer == null
+                ? Optional.empty()
                 : Optional.ofNullable(informer.getStore().getByKey(key.toString()));
     }
 
@@ -430,7 +458,9 @@ public class ClusterView {
 
     public Optional<Namespace> namespace(String name) {
         var informer = namespaceInformer;
-        return informer == null ? Optional.empty() : Optional.ofNullable(informer.getStore().getByKey(name));
+        return informer == null
+                ? Optional.empty()
+                : Optional.ofNullable(informer.getStore().getByKey(name));
     }
 
     /**
@@ -488,7 +518,8 @@ public class ClusterView {
     }
 
     private static String names(Set<Resource> resources) {
-        return String.join(", ", resources.stream().sorted().map(Resource::apiName).toList());
+        return String.join(
+                ", ", resources.stream().sorted().map(Resource::apiName).toList());
     }
 
     private static String keyOf(HasMetadata object) {

@@ -20,8 +20,8 @@ public final class ClusterViewSettings {
     private SpoScopeDetector scopeDetector;
     private Duration podsWaitForProfiles = Duration.ZERO;
     private ClusterView.PodListener podListener;
-    private Consumer<SpoScope> onScopeKnown = scope -> { };
-    private Runnable onProfilesChanged = () -> { };
+    private Consumer<SpoScope> onScopeKnown = scope -> {};
+    private Runnable onProfilesChanged = () -> {};
 
     ClusterViewSettings(KubernetesClient client) {
         this.client = client;
@@ -62,17 +62,19 @@ public final class ClusterViewSettings {
         if (all.isEmpty()) {
             throw new IllegalArgumentException("onPods needs a listener");
         }
-        this.podListener = all.size() == 1 ? all.get(0) : new ClusterView.PodListener() {
-            @Override
-            public void podChanged(Pod pod) {
-                all.forEach(listener -> listener.podChanged(pod));
-            }
+        this.podListener = all.size() == 1
+                ? all.get(0)
+                : new ClusterView.PodListener() {
+                    @Override
+                    public void podChanged(Pod pod) {
+                        all.forEach(listener -> listener.podChanged(pod));
+                    }
 
-            @Override
-            public void podDeleted(Pod pod, boolean finalStateUnknown) {
-                all.forEach(listener -> listener.podDeleted(pod, finalStateUnknown));
-            }
-        };
+                    @Override
+                    public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                        all.forEach(listener -> listener.podDeleted(pod, finalStateUnknown));
+                    }
+                };
         return this;
     }
 

@@ -48,6 +48,7 @@ public final class EventRecorder implements AutoCloseable {
 
     /** The API server rejects longer notes. */
     public static final int MAX_NOTE = 1024;
+
     private static final int MAX_REPORTING_INSTANCE = 128;
     private static final int MAX_SERIES_TRACKED = 4096;
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
@@ -62,7 +63,8 @@ public final class EventRecorder implements AutoCloseable {
      * @param seriesWindow  how long after the last occurrence a repeat still joins an Event's series (client-go: 6m)
      * @param seriesFlush   how often a series' count, once 2, is written again while it grows
      */
-    public record Settings(double perSecond, int burst, int queueCapacity, Duration seriesWindow, Duration seriesFlush) {
+    public record Settings(
+            double perSecond, int burst, int queueCapacity, Duration seriesWindow, Duration seriesFlush) {
 
         public static final Settings DEFAULT =
                 new Settings(10, 100, 1000, Duration.ofMinutes(6), Duration.ofSeconds(30));
@@ -77,8 +79,13 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     /** One Event to post: {@code type} is {@code Normal} or {@code Warning}. */
-    public record Occurrence(ObjectReference regarding, ObjectReference related, String type, String reason,
-                             String action, String note) {
+    public record Occurrence(
+            ObjectReference regarding,
+            ObjectReference related,
+            String type,
+            String reason,
+            String action,
+            String note) {
 
         public Occurrence {
             Objects.requireNonNull(regarding, "regarding");
@@ -100,8 +107,7 @@ public final class EventRecorder implements AutoCloseable {
         }
     }
 
-    private record SeriesKey(String regarding, String related, String reason, String action) {
-    }
+    private record SeriesKey(String regarding, String related, String reason, String action) {}
 
     /** The sender's record of an Event it created, to count its repeats. */
     private static final class Series {
@@ -129,6 +135,7 @@ public final class EventRecorder implements AutoCloseable {
     private final TokenBucket tokens;
     /** Sender thread only. Insertion order is creation order, so the eldest entry expires first. */
     private final Map<SeriesKey, Series> series = new LinkedHashMap<>();
+
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong aggregated = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -141,8 +148,12 @@ public final class EventRecorder implements AutoCloseable {
      * @param reportingController e.g. {@code sysched-extender} (a qualified name, as the API requires)
      * @param reportingInstance   which replica: e.g. the controller name and the pod name (at most 128 characters)
      */
-    public EventRecorder(KubernetesClient client, String reportingController, String reportingInstance,
-                         Settings settings, Clock clock) {
+    public EventRecorder(
+            KubernetesClient client,
+            String reportingController,
+            String reportingInstance,
+            Settings settings,
+            Clock clock) {
         this.client = client;
         this.reportingController = reportingController;
         this.reportingInstance = truncate(reportingInstance, MAX_REPORTING_INSTANCE);
@@ -242,27 +253,45 @@ public final class EventRecorder implements AutoCloseable {
         }
         tokens.take();
         Event event = new EventBuilder()
-                .withNewMetadata().withNamespace(occurrence.regarding().getNamespace())
-                .withName(eventName(occurrence.regarding().getName(), now)).endMetadata()
+                .withNewMetadata()
+                .withNamespace(occurrence.regarding().getNamespace())
+                .withName(eventName(occurrence.regarding().getName(), now))
+                .endMetadata()
                 .withEventTime(new MicroTime(MICRO_TIME.format(now)))
-                .withReportingController(reportingController).withReportingInstance(reportingInstance)
-                .withAction(occurrence.action()).withReason(occurrence.reason()).withType(occurrence.type())
-                .withRegarding(occurrence.regarding()).withRelated(occurrence.related())
+                .withReportingController(reportingController)
+                .withReportingInstance(reportingInstance)
+                .withAction(occurrence.action())
+                .withReason(occurrence.reason())
+                .withType(occurrence.type())
+                .withRegarding(occurrence.regarding())
+                .withRelated(occurrence.related())
                 .withNote(occurrence.note())
                 .build();
         try {
-            Event created = client.events().v1().events().inNamespace(event.getMetadata().getNamespace())
-                    .resource(event).create();
+            Event created = client.events()
+                    .v1()
+                    .events()
+                    .inNamespace(event.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
             sent.incrementAndGet();
             if (series.size() >= MAX_SERIES_TRACKED) {
                 Iterator<SeriesKey> eldest = series.keySet().iterator();
                 eldest.next();
                 eldest.remove();
             }
-            series.put(key, new Series(created.getMetadata().getNamespace(), created.getMetadata().getName(), now));
+            series.put(
+                    key,
+                    new Series(
+                            created.getMetadata().getNamespace(),
+                            created.getMetadata().getName(),
+                            now));
         } catch (KubernetesClientException e) {
-            failed(occurrence.reason() + " Event on " + occurrence.regarding().getKind() + " "
-                    + occurrence.regarding().getNamespace() + "/" + occurrence.regarding().getName(), e);
+            failed(
+                    occurrence.reason() + " Event on " + occurrence.regarding().getKind() + " "
+                            + occurrence.regarding().getNamespace() + "/"
+                            + occurrence.regarding().getName(),
+                    e);
         }
     }
 
@@ -279,8 +308,13 @@ public final class EventRecorder implements AutoCloseable {
         tokens.take();
         EventSeries update = new EventSeries(s.count, new MicroTime(MICRO_TIME.format(s.lastObserved)));
         try {
-            client.events().v1().events().inNamespace(s.namespace).withName(s.name)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE),
+            client.events()
+                    .v1()
+                    .events()
+                    .inNamespace(s.namespace)
+                    .withName(s.name)
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
                             client.getKubernetesSerialization().asJson(Map.of("series", update)));
             s.written = s.count;
         } catch (KubernetesClientException e) {
@@ -291,18 +325,24 @@ public final class EventRecorder implements AutoCloseable {
     }
 
     private void expireSeries(Instant now) {
-        series.values().removeIf(s -> now.isAfter(s.lastObserved.plus(settings.seriesWindow())) && s.count == s.written);
+        series.values()
+                .removeIf(s -> now.isAfter(s.lastObserved.plus(settings.seriesWindow())) && s.count == s.written);
     }
 
     private void failed(String what, KubernetesClientException e) {
         failed.incrementAndGet();
         Instant now = clock.instant();
         String hint = e.getCode() == 403
-                ? " (the service account needs create and patch on events.events.k8s.io in that namespace)" : "";
+                ? " (the service account needs create and patch on events.events.k8s.io in that namespace)"
+                : "";
         if (lastWarning == null || !now.isBefore(lastWarning.plus(WARN_EVERY))) {
             lastWarning = now;
-            log.warn("cannot write the {}: {}{} (further failures within {} are logged at DEBUG)", what,
-                    describe(e), hint, WARN_EVERY);
+            log.warn(
+                    "cannot write the {}: {}{} (further failures within {} are logged at DEBUG)",
+                    what,
+                    describe(e),
+                    hint,
+                    WARN_EVERY);
         } else {
             log.debug("cannot write the {}: {}", what, describe(e));
         }

@@ -89,6 +89,8 @@ final class NodeZones implements ResourceEventHandler<Node> {
     }
 
     private static String nameOf(Node node) {
-        return node == null || node.getMetadata() == null ? null : node.getMetadata().getName();
+        return node == null || node.getMetadata() == null
+                ? null
+                : node.getMetadata().getName();
     }
 }

@@ -72,13 +72,25 @@ public final class NotReadyEvents implements AutoCloseable {
      * @param problem   why the service is not ready; empty (or null) while it is ready
      */
     public static NotReadyEvents forThisPod(KubernetesClient client, String component, Supplier<String> problem) {
-        return new NotReadyEvents(client, PodRef.fromEnvironment(System.getenv()).orElse(null), component, problem,
-                Clock.systemUTC(), GRACE, REPEAT);
+        return new NotReadyEvents(
+                client,
+                PodRef.fromEnvironment(System.getenv()).orElse(null),
+                component,
+                problem,
+                Clock.systemUTC(),
+                GRACE,
+                REPEAT);
     }
 
     /** {@code pod} null: nothing is ever posted. */
-    public NotReadyEvents(KubernetesClient client, PodRef pod, String component, Supplier<String> problem, Clock clock,
-                          Duration grace, Duration repeat) {
+    public NotReadyEvents(
+            KubernetesClient client,
+            PodRef pod,
+            String component,
+            Supplier<String> problem,
+            Clock clock,
+            Duration grace,
+            Duration repeat) {
         this.client = client;
         this.pod = pod;
         this.component = component;
@@ -115,21 +127,43 @@ public final class NotReadyEvents implements AutoCloseable {
         }
         String timestamp = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
         Event event = new EventBuilder()
-                .withNewMetadata().withNamespace(pod.namespace())
+                .withNewMetadata()
+                .withNamespace(pod.namespace())
                 .withName(pod.name() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
                 .endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(pod.namespace())
-                .withName(pod.name()).withUid(pod.uid()).endInvolvedObject()
-                .withType("Warning").withReason(REASON).withMessage(message)
-                .withNewSource().withComponent(component).endSource()
-                .withReportingComponent(component).withReportingInstance(pod.name())
-                .withFirstTimestamp(timestamp).withLastTimestamp(timestamp).withCount(1)
+                .withNewInvolvedObject()
+                .withApiVersion("v1")
+                .withKind("Pod")
+                .withNamespace(pod.namespace())
+                .withName(pod.name())
+                .withUid(pod.uid())
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason(REASON)
+                .withMessage(message)
+                .withNewSource()
+                .withComponent(component)
+                .endSource()
+                .withReportingComponent(component)
+                .withReportingInstance(pod.name())
+                .withFirstTimestamp(timestamp)
+                .withLastTimestamp(timestamp)
+                .withCount(1)
                 .build();
         try {
-            return Optional.of(client.v1().events().inNamespace(pod.namespace()).resource(event).create());
+            return Optional.of(client.v1()
+                    .events()
+                    .inNamespace(pod.namespace())
+                    .resource(event)
+                    .create());
         } catch (KubernetesClientException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot post the NotReady Event on pod {0}/{1} (retrying in {2}): {3}",
-                    pod.namespace(), pod.name(), repeat, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot post the NotReady Event on pod {0}/{1} (retrying in {2}): {3}",
+                    pod.namespace(),
+                    pod.name(),
+                    repeat,
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -147,8 +181,8 @@ public final class NotReadyEvents implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            checker.scheduleWithFixedDelay(this::checkQuietly, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            checker.scheduleWithFixedDelay(
+                    this::checkQuietly, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -12,8 +12,7 @@ import io.github.sysched.spo.SpoScope;
  */
 public final class SpoResourceContexts {
 
-    private SpoResourceContexts() {
-    }
+    private SpoResourceContexts() {}
 
     public static ResourceDefinitionContext seccompProfiles(SpoApiVersion version, SpoScope scope) {
         return new ResourceDefinitionContext.Builder()

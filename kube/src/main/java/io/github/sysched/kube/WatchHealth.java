@@ -116,7 +116,7 @@ public final class WatchHealth implements AutoCloseable {
             Duration lost = Duration.ofNanos(nanoTime.getAsLong() - unwatchedSinceNanos);
             return lost.compareTo(grace) > 0
                     ? Optional.of(resource + " for " + lost.toSeconds() + "s (last resourceVersion "
-                    + informer.lastSyncResourceVersion() + ")")
+                            + informer.lastSyncResourceVersion() + ")")
                     : Optional.empty();
         }
     }

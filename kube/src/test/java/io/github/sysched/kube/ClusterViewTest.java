@@ -52,8 +52,8 @@ class ClusterViewTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
     }
@@ -69,14 +69,17 @@ class ClusterViewTest {
 
     /** The webhook's view: SeccompProfiles, ProfileBindings, Namespaces. */
     private ClusterViewSettings webhookView() {
-        return ClusterView.settings(client).watch(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS,
-                Resource.NAMESPACES);
+        return ClusterView.settings(client)
+                .watch(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES);
     }
 
     private void installCrds() {
         for (String crd : List.of("/spo-crds/seccompprofile.yaml", "/spo-crds/profilebinding.yaml")) {
-            client.apiextensions().v1().customResourceDefinitions()
-                    .resource(TestResources.read(crd, CustomResourceDefinition.class)).create();
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(TestResources.read(crd, CustomResourceDefinition.class))
+                    .create();
         }
     }
 
@@ -87,29 +90,33 @@ class ClusterViewTest {
         view.start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> view.problem().contains("not found"));
-        assertThat(view.problem()).isEqualTo("SPO scope unknown: CRD seccompprofiles.security-profiles-operator.x-k8s.io "
-                + "not found (is SPO installed?)");
+        assertThat(view.problem())
+                .isEqualTo("SPO scope unknown: CRD seccompprofiles.security-profiles-operator.x-k8s.io "
+                        + "not found (is SPO installed?)");
         assertThat(health.health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         assertThat(health.health().getDetails()).containsEntry("spoScope", "unknown");
         assertThat(view.scope()).isNull();
 
         installCrds();
-        SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/nginx.profile.yaml",
-                SeccompProfileV1Beta1.class);
+        SeccompProfileV1Beta1 profile =
+                TestResources.read("/sysched-examples/nginx.profile.yaml", SeccompProfileV1Beta1.class);
         profile.getMetadata().setNamespace(null);
         // cluster-scoped: address it through a cluster-scoped context, as a real API server would store it
         var generic = client.getKubernetesSerialization().convertValue(profile, GenericKubernetesResource.class);
         client.genericKubernetesResources(SpoResourceContexts.seccompProfiles(SpoApiVersion.V1BETA1, SpoScope.CLUSTER))
-                .resource(generic).create();
+                .resource(generic)
+                .create();
 
         await().atMost(Duration.ofSeconds(20)).until(view::synced);
         assertThat(view.scope()).isEqualTo(SpoScope.CLUSTER);
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-        assertThat(health.health().getDetails()).containsEntry("spoScope", "CLUSTER")
-                .containsEntry("seccompProfilesSynced", true).containsEntry("namespacesSynced", true)
+        assertThat(health.health().getDetails())
+                .containsEntry("spoScope", "CLUSTER")
+                .containsEntry("seccompProfilesSynced", true)
+                .containsEntry("namespacesSynced", true)
                 .doesNotContainKeys("podsSynced", "reason");
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.profile(ProfileKey.cluster("nginx-seccomp"))
-                .isPresent());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> view.profile(ProfileKey.cluster("nginx-seccomp")).isPresent());
         assertThat(view.size(Resource.SECCOMP_PROFILES)).isEqualTo(1);
     }
 
@@ -121,12 +128,16 @@ class ClusterViewTest {
         await().atMost(Duration.ofSeconds(20)).until(view::synced);
 
         ProfileBindingV1 binding = new ProfileBindingV1();
-        binding.setMetadata(new ObjectMetaBuilder().withName("b").withNamespace("apps").build());
+        binding.setMetadata(
+                new ObjectMetaBuilder().withName("b").withNamespace("apps").build());
         ProfileBindingSpec spec = new ProfileBindingSpec();
         spec.setImage("app:1");
         spec.setProfileRef(new ProfileRef("SeccompProfile", "p"));
         binding.setSpec(spec);
-        client.resources(ProfileBindingV1.class).inNamespace("apps").resource(binding).create();
+        client.resources(ProfileBindingV1.class)
+                .inNamespace("apps")
+                .resource(binding)
+                .create();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> view.bindings("apps").size() == 1);
         assertThat(view.bindings("apps").get(0)).isInstanceOf(ProfileBindingV1.class);
@@ -173,7 +184,9 @@ class ClusterViewTest {
         client.nodes().resource(node("n2", "zone-a")).create();
         client.nodes().resource(node("n3", null)).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> view.size(Resource.NODES) == 3);
-        assertThat(view.nodeZones()).as("one zone, and a node without the label").containsExactly("zone-a");
+        assertThat(view.nodeZones())
+                .as("one zone, and a node without the label")
+                .containsExactly("zone-a");
         assertThat(view.everyNodeHasZone()).isFalse();
 
         client.nodes().withName("n2").edit(n -> {
@@ -202,12 +215,20 @@ class ClusterViewTest {
 
     /** A node as a kubelet registers it: labels, and a status scoring never reads. */
     private static io.fabric8.kubernetes.api.model.Node node(String name, String zone) {
-        var builder = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).endMetadata()
-                .withNewStatus().addNewImage().withNames("registry.example/big:" + "x".repeat(500)).endImage()
+        var builder = new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/hostname", name)
+                .endMetadata()
+                .withNewStatus()
+                .addNewImage()
+                .withNames("registry.example/big:" + "x".repeat(500))
+                .endImage()
                 .endStatus();
         if (zone != null) {
-            builder.editMetadata().addToLabels("topology.kubernetes.io/zone", zone).endMetadata();
+            builder.editMetadata()
+                    .addToLabels("topology.kubernetes.io/zone", zone)
+                    .endMetadata();
         }
         return builder.build();
     }
@@ -231,36 +252,81 @@ class ClusterViewTest {
     /** A pod as a controller and the API server leave it: much that scoring never reads. */
     private static Pod bulkyPod(String name) {
         return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace("apps")
-                .addToLabels("app", "web").addToLabels("pod-template-hash", "5d4f8")
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("apps")
+                .addToLabels("app", "web")
+                .addToLabels("pod-template-hash", "5d4f8")
                 .addToAnnotations(PlacementAnnotations.SYSCALLS, "v1;AQ;;default/web")
                 .addToAnnotations(LegacySeccompAnnotations.containerKey("sidecar"), "runtime/default")
-                .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{\"big\":\"" + "x".repeat(2000) + "\"}")
-                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-5d4f8")
-                .withUid("rs-uid").withController(true).endOwnerReference()
+                .addToAnnotations(
+                        "kubectl.kubernetes.io/last-applied-configuration", "{\"big\":\"" + "x".repeat(2000) + "\"}")
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName("web-5d4f8")
+                .withUid("rs-uid")
+                .withController(true)
+                .endOwnerReference()
                 .endMetadata()
-                .withNewSpec().withNodeName("n1").withServiceAccountName("web")
-                .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("Localhost")
-                .withLocalhostProfile("operator/apps/web.json").endSeccompProfile().endSecurityContext()
-                .addNewInitContainer().withName("init").withImage("busybox:1").withRestartPolicy("Always")
-                .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .endSecurityContext().endInitContainer()
-                .addNewContainer().withName("web").withImage("nginx:1.27").addNewEnv().withName("A").withValue("1")
-                .endEnv().withNewResources().addToRequests("cpu", new Quantity("100m")).endResources().endContainer()
-                .addNewContainer().withName("sidecar").withImage("envoy:1").endContainer()
+                .withNewSpec()
+                .withNodeName("n1")
+                .withServiceAccountName("web")
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile("operator/apps/web.json")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewInitContainer()
+                .withName("init")
+                .withImage("busybox:1")
+                .withRestartPolicy("Always")
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endInitContainer()
+                .addNewContainer()
+                .withName("web")
+                .withImage("nginx:1.27")
+                .addNewEnv()
+                .withName("A")
+                .withValue("1")
+                .endEnv()
+                .withNewResources()
+                .addToRequests("cpu", new Quantity("100m"))
+                .endResources()
+                .endContainer()
+                .addNewContainer()
+                .withName("sidecar")
+                .withImage("envoy:1")
+                .endContainer()
                 .endSpec()
-                .withNewStatus().withPhase("Running").withPodIP("10.0.0.7").endStatus()
+                .withNewStatus()
+                .withPhase("Running")
+                .withPodIP("10.0.0.7")
+                .endStatus()
                 .build();
     }
 
     @Test
     void theSchedulersViewStartsPodsAfterProfilesAndCachesReducedPods() {
-        String listedUid = client.pods().inNamespace("apps").resource(bulkyPod("listed")).create().getMetadata()
+        String listedUid = client.pods()
+                .inNamespace("apps")
+                .resource(bulkyPod("listed"))
+                .create()
+                .getMetadata()
                 .getUid();
         RecordingListener listener = new RecordingListener();
         AtomicInteger scopeCalls = new AtomicInteger();
-        view = new ClusterView(ClusterView.settings(client).watch(Resource.SECCOMP_PROFILES, Resource.PODS)
-                .scope(SpoScope.NAMESPACED).podsWaitForProfiles(Duration.ofSeconds(5)).onPods(listener)
+        view = new ClusterView(ClusterView.settings(client)
+                .watch(Resource.SECCOMP_PROFILES, Resource.PODS)
+                .scope(SpoScope.NAMESPACED)
+                .podsWaitForProfiles(Duration.ofSeconds(5))
+                .onPods(listener)
                 .onScopeKnown(scope -> scopeCalls.incrementAndGet()));
         view.start();
         await().atMost(Duration.ofSeconds(20)).until(view::synced);
@@ -270,15 +336,16 @@ class ClusterViewTest {
         // the initial list reaches the listener from the store: reduced, with everything scoring reads
         Pod listed = listener.changed.get(0);
         assertThat(listed.getMetadata().getUid()).isEqualTo(listedUid);
-        assertThat(listed.getMetadata().getAnnotations()).containsOnlyKeys(PlacementAnnotations.SYSCALLS,
-                LegacySeccompAnnotations.containerKey("sidecar"));
+        assertThat(listed.getMetadata().getAnnotations())
+                .containsOnlyKeys(PlacementAnnotations.SYSCALLS, LegacySeccompAnnotations.containerKey("sidecar"));
         assertThat(listed.getMetadata().getLabels()).containsEntry("app", "web");
         assertThat(listed.getMetadata().getOwnerReferences()).extracting("kind").containsExactly("ReplicaSet");
         assertThat(listed.getSpec().getNodeName()).isEqualTo("n1");
         assertThat(listed.getSpec().getSecurityContext().getSeccompProfile().getLocalhostProfile())
                 .isEqualTo("operator/apps/web.json");
         assertThat(listed.getSpec().getSecurityContext().getRunAsNonRoot()).isNull();
-        assertThat(listed.getSpec().getInitContainers().get(0).getRestartPolicy()).isEqualTo("Always");
+        assertThat(listed.getSpec().getInitContainers().get(0).getRestartPolicy())
+                .isEqualTo("Always");
         assertThat(listed.getSpec().getContainers()).extracting("name").containsExactly("web", "sidecar");
         assertThat(listed.getSpec().getContainers().get(0).getImage()).isNull();
         assertThat(listed.getSpec().getContainers().get(0).getEnv()).isEmpty();
@@ -289,8 +356,10 @@ class ClusterViewTest {
         // a watch event reaches it whole; the cache keeps the reduced pod
         client.pods().inNamespace("apps").resource(bulkyPod("watched")).create();
         await().atMost(Duration.ofSeconds(5)).until(() -> listener.changed.size() == 2);
-        assertThat(listener.changed.get(1).getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.27");
-        assertThat(view.pod("apps", "watched").getSpec().getContainers().get(0).getImage()).isNull();
+        assertThat(listener.changed.get(1).getSpec().getContainers().get(0).getImage())
+                .isEqualTo("nginx:1.27");
+        assertThat(view.pod("apps", "watched").getSpec().getContainers().get(0).getImage())
+                .isNull();
 
         client.pods().inNamespace("apps").withName("listed").delete();
         await().atMost(Duration.ofSeconds(5)).until(() -> listener.deleted.contains(listedUid));
@@ -301,24 +370,32 @@ class ClusterViewTest {
     @Test
     void podsWaitForProfilesAndReadinessSaysSo() {
         // CRUD mode, except that SeccompProfiles never list (500), so the pods start after the wait
-        KubernetesMockServer failing = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        KubernetesMockServer failing = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
                 new KubernetesCrudDispatcher() {
                     @Override
                     public MockResponse handleGet(String path) {
-                        return path.contains("/seccompprofiles") ? new MockResponse().setResponseCode(500)
+                        return path.contains("/seccompprofiles")
+                                ? new MockResponse().setResponseCode(500)
                                 : super.handleGet(path);
                     }
-                }, false);
+                },
+                false);
         failing.init(InetAddress.getLoopbackAddress(), 0);
         KubernetesClient failingClient = failing.createClient();
         try {
-            view = new ClusterView(ClusterView.settings(failingClient).watch(Resource.SECCOMP_PROFILES, Resource.PODS)
-                    .scope(SpoScope.CLUSTER).podsWaitForProfiles(Duration.ofSeconds(2))
+            view = new ClusterView(ClusterView.settings(failingClient)
+                    .watch(Resource.SECCOMP_PROFILES, Resource.PODS)
+                    .scope(SpoScope.CLUSTER)
+                    .podsWaitForProfiles(Duration.ofSeconds(2))
                     .onPods(new RecordingListener()));
             view.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> view.problem().startsWith("informers not synced yet"));
-            assertThat(view.problem()).isEqualTo("informers not synced yet: seccompprofiles, pods (pods start once "
-                    + "seccompprofiles have synced, or after PT2S)");
+            assertThat(view.problem())
+                    .isEqualTo("informers not synced yet: seccompprofiles, pods (pods start once "
+                            + "seccompprofiles have synced, or after PT2S)");
             await().atMost(Duration.ofSeconds(20)).until(() -> view.synced(Resource.PODS));
             assertThat(view.synced()).isFalse();
             assertThat(view.problem()).isEqualTo("informers not synced yet: seccompprofiles");
@@ -332,8 +409,10 @@ class ClusterViewTest {
     @Test
     void profileChangesAreReportedAndADeletedProfileLeavesThePolicyMemo() {
         AtomicInteger changes = new AtomicInteger();
-        view = new ClusterView(ClusterView.settings(client).watch(Resource.SECCOMP_PROFILES)
-                .scope(SpoScope.NAMESPACED).onProfilesChanged(changes::incrementAndGet));
+        view = new ClusterView(ClusterView.settings(client)
+                .watch(Resource.SECCOMP_PROFILES)
+                .scope(SpoScope.NAMESPACED)
+                .onProfilesChanged(changes::incrementAndGet));
         view.start();
         await().atMost(Duration.ofSeconds(20)).until(view::synced);
 
@@ -355,8 +434,8 @@ class ClusterViewTest {
             p.getMetadata().setLabels(Map.of("edited", "true"));
             return p;
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.profile(nginx).orElseThrow().getMetadata()
-                .getLabels() != null);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> view.profile(nginx).orElseThrow().getMetadata().getLabels() != null);
         assertThat(changes).hasValue(1);
 
         profiles.withName("nginx-seccomp").delete();

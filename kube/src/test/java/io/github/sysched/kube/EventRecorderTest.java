@@ -29,10 +29,18 @@ import org.junit.jupiter.api.Test;
 /** The events.k8s.io/v1 recorder against the CRUD mock API server: queue, token bucket, series, failures. */
 class EventRecorderTest {
 
-    private static final ObjectReference POD = new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
-            .withNamespace("shop").withName("redis1-846ca16-163z").withUid("uid-1").build();
-    private static final ObjectReference NODE = new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node")
-            .withName("worker-b").build();
+    private static final ObjectReference POD = new ObjectReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("Pod")
+            .withNamespace("shop")
+            .withName("redis1-846ca16-163z")
+            .withUid("uid-1")
+            .build();
+    private static final ObjectReference NODE = new ObjectReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName("worker-b")
+            .build();
 
     private KubernetesMockServer server;
     private KubernetesClient client;
@@ -40,8 +48,8 @@ class EventRecorderTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
     }
@@ -56,8 +64,8 @@ class EventRecorderTest {
     }
 
     private EventRecorder recorder(KubernetesClient with, EventRecorder.Settings settings) {
-        recorder = new EventRecorder(with, "sysched-extender", "sysched-extender-7d9f-abcde", settings,
-                Clock.systemUTC());
+        recorder =
+                new EventRecorder(with, "sysched-extender", "sysched-extender-7d9f-abcde", settings, Clock.systemUTC());
         recorder.start();
         return recorder;
     }
@@ -96,15 +104,16 @@ class EventRecorderTest {
 
     @Test
     void repeatsJoinTheSeriesOfTheFirstEventInsteadOfCreatingMore() {
-        EventRecorder events = recorder(client,
-                new EventRecorder.Settings(10, 100, 100, Duration.ofMinutes(6), Duration.ZERO));
+        EventRecorder events =
+                recorder(client, new EventRecorder.Settings(10, 100, 100, Duration.ofMinutes(6), Duration.ZERO));
 
         events.post(placement("first"));
         events.post(placement("second: the note is not part of the key, as in client-go"));
         events.post(placement("third"));
 
         await().until(() -> events.sent() == 1 && events.aggregated() == 2);
-        await().untilAsserted(() -> assertThat(events()).singleElement()
+        await().untilAsserted(() -> assertThat(events())
+                .singleElement()
                 .satisfies(e -> assertThat(e.getSeries().getCount()).isEqualTo(3)));
         Event event = events().get(0);
         assertThat(event.getNote()).isEqualTo("first");
@@ -112,8 +121,13 @@ class EventRecorderTest {
                 .isAfterOrEqualTo(Instant.parse(event.getEventTime().getTime()));
 
         // another object (or another related node) is another Event
-        events.post(new EventRecorder.Occurrence(POD, new ObjectReferenceBuilder(NODE).withName("worker-a").build(),
-                "Normal", "SyschedPlacement", "Binding", "elsewhere"));
+        events.post(new EventRecorder.Occurrence(
+                POD,
+                new ObjectReferenceBuilder(NODE).withName("worker-a").build(),
+                "Normal",
+                "SyschedPlacement",
+                "Binding",
+                "elsewhere"));
         await().until(() -> events.sent() == 2);
         assertThat(events()).hasSize(2);
         assertThat(events.failed()).isZero();
@@ -122,11 +136,14 @@ class EventRecorderTest {
     @Test
     void aFullQueueDropsAndCountsInsteadOfWaiting() {
         // two tokens, then (practically) none: the sender sends two and waits; the queue holds three
-        EventRecorder events = recorder(client,
-                new EventRecorder.Settings(0.0001, 2, 3, Duration.ofMinutes(6), Duration.ofSeconds(30)));
+        EventRecorder events = recorder(
+                client, new EventRecorder.Settings(0.0001, 2, 3, Duration.ofMinutes(6), Duration.ofSeconds(30)));
         int accepted = 0;
         for (int i = 0; i < 10; i++) {
-            ObjectReference pod = new ObjectReferenceBuilder(POD).withName("pod-" + i).withUid("uid-" + i).build();
+            ObjectReference pod = new ObjectReferenceBuilder(POD)
+                    .withName("pod-" + i)
+                    .withUid("uid-" + i)
+                    .build();
             if (events.post(new EventRecorder.Occurrence(pod, null, "Normal", "SyschedPlacement", "Binding", "n"))) {
                 accepted++;
             }
@@ -147,9 +164,12 @@ class EventRecorderTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl("http://127.0.0.1:" + closedPort)
-                .withRequestRetryBackoffLimit(0).build();
-        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(config).build()) {
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl("http://127.0.0.1:" + closedPort)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+        try (KubernetesClient unreachable =
+                new KubernetesClientBuilder().withConfig(config).build()) {
             EventRecorder events = recorder(unreachable, EventRecorder.Settings.DEFAULT);
 
             assertThat(events.post(placement("lost"))).isTrue();
@@ -175,7 +195,8 @@ class EventRecorderTest {
     void longNamesAndNotesAreCutToWhatTheApiAccepts() {
         String name = "p".repeat(253);
         assertThat(EventRecorder.eventName(name, Instant.parse("2026-12-01T10:00:00.123456789Z")))
-                .hasSize(253).endsWith("." + Long.toHexString(1_796_119_200_123_456_789L));
+                .hasSize(253)
+                .endsWith("." + Long.toHexString(1_796_119_200_123_456_789L));
         assertThat(placement("x".repeat(5000)).note()).hasSize(EventRecorder.MAX_NOTE);
     }
 }

@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import io.github.sysched.kube.NotReadyEvents.PodRef;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +52,8 @@ class NotReadyEventsTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
     }
@@ -74,12 +74,14 @@ class NotReadyEventsTest {
 
     @Test
     void afterTheGracePeriodThenAtMostEveryRepeatWhileNotReady() {
-        NotReadyEvents events = new NotReadyEvents(client, POD, "sysched-scheduler", problem::get, clock,
-                Duration.ofMinutes(1), Duration.ofMinutes(5));
+        NotReadyEvents events = new NotReadyEvents(
+                client, POD, "sysched-scheduler", problem::get, clock, Duration.ofMinutes(1), Duration.ofMinutes(5));
 
         assertThat(events.check()).isEmpty();
         advance(Duration.ofSeconds(59));
-        assertThat(events.check()).as("a start-up shorter than the grace period stays quiet").isEmpty();
+        assertThat(events.check())
+                .as("a start-up shorter than the grace period stays quiet")
+                .isEmpty();
         advance(Duration.ofSeconds(2));
         assertThat(events.check()).isPresent();
         assertThat(events()).singleElement().satisfies(event -> {
@@ -87,7 +89,9 @@ class NotReadyEventsTest {
             assertThat(event.getInvolvedObject().getApiVersion()).isEqualTo("v1");
             assertThat(event.getInvolvedObject().getNamespace()).isEqualTo(POD.namespace());
             assertThat(event.getInvolvedObject().getName()).isEqualTo(POD.name());
-            assertThat(event.getInvolvedObject().getUid()).as("kubectl describe matches on it").isEqualTo(POD.uid());
+            assertThat(event.getInvolvedObject().getUid())
+                    .as("kubectl describe matches on it")
+                    .isEqualTo(POD.uid());
             assertThat(event.getType()).isEqualTo("Warning");
             assertThat(event.getReason()).isEqualTo("NotReady");
             assertThat(event.getMessage()).isEqualTo("not ready for 1m: " + MISSING_CRD);
@@ -100,7 +104,12 @@ class NotReadyEventsTest {
         assertThat(events.check()).as("rate-limited").isEmpty();
         advance(Duration.ofMinutes(1));
         assertThat(events.check()).isPresent();
-        assertThat(events()).hasSize(2).extracting(Event::getMessage).last().asString().startsWith("not ready for 6m: ");
+        assertThat(events())
+                .hasSize(2)
+                .extracting(Event::getMessage)
+                .last()
+                .asString()
+                .startsWith("not ready for 6m: ");
 
         problem.set("");
         advance(Duration.ofSeconds(10));
@@ -115,18 +124,20 @@ class NotReadyEventsTest {
 
     @Test
     void outsideAPodNothingIsPostedAndLongReasonsAreCut() {
-        NotReadyEvents outside = new NotReadyEvents(client, null, "sysched-scheduler", problem::get, clock,
-                Duration.ZERO, Duration.ZERO);
+        NotReadyEvents outside = new NotReadyEvents(
+                client, null, "sysched-scheduler", problem::get, clock, Duration.ZERO, Duration.ZERO);
         assertThat(outside.check()).isEmpty();
         outside.start();
         outside.close();
         assertThat(events()).isEmpty();
 
         problem.set("x".repeat(5000));
-        NotReadyEvents inPod = new NotReadyEvents(client, POD, "sysched-scheduler", problem::get, clock,
-                Duration.ZERO, Duration.ZERO);
+        NotReadyEvents inPod =
+                new NotReadyEvents(client, POD, "sysched-scheduler", problem::get, clock, Duration.ZERO, Duration.ZERO);
         assertThat(inPod.check()).isPresent();
-        assertThat(events()).singleElement().satisfies(e -> assertThat(e.getMessage()).hasSize(1024));
+        assertThat(events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).hasSize(1024));
     }
 
     @Test

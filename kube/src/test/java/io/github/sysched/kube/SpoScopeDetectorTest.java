@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.testsupport.TestResources;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -60,8 +59,8 @@ class SpoScopeDetectorTest {
                 unknownScope,
                 crd("/spo-crds/v0.8.4/seccompprofile.yaml")));
 
-        assertThat(detector.attempt().problem()).startsWith("cannot read CRD seccompprofiles.security-profiles-operator"
-                + ".x-k8s.io: Forbidden");
+        assertThat(detector.attempt().problem())
+                .startsWith("cannot read CRD seccompprofiles.security-profiles-operator" + ".x-k8s.io: Forbidden");
         assertThat(detector.attempt().problem()).contains("unknown CRD scope 'Global'");
         SpoScopeDetector.Attempt found = detector.attempt();
         assertThat(found.known()).isTrue();
@@ -80,7 +79,8 @@ class SpoScopeDetectorTest {
         List<String> problems = new ArrayList<>();
         SpoScopeDetector detector =
                 SpoScopeDetector.fromCrd(reads(ABSENT, crd("/spo-crds/v0.10.1/seccompprofile.yaml")));
-        assertThat(detector.await(() -> true, attempt -> problems.add(attempt.problem()))).isEqualTo(SpoScope.CLUSTER);
+        assertThat(detector.await(() -> true, attempt -> problems.add(attempt.problem())))
+                .isEqualTo(SpoScope.CLUSTER);
         assertThat(problems).hasSize(1).allSatisfy(p -> assertThat(p).contains("not found"));
     }
 
@@ -91,7 +91,7 @@ class SpoScopeDetectorTest {
             reads[0]++;
             return null;
         });
-        assertThat(detector.await(() -> false, attempt -> { })).isNull();
+        assertThat(detector.await(() -> false, attempt -> {})).isNull();
         assertThat(reads[0]).isZero();
     }
 }

@@ -16,8 +16,10 @@ class WatchHealthTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     private SharedIndexInformer<?> informer() {
-        return (SharedIndexInformer<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {SharedIndexInformer.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (SharedIndexInformer<?>) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SharedIndexInformer.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "isWatching" -> watching.get();
                     case "isRunning" -> running.get();
                     case "lastSyncResourceVersion" -> "42";
@@ -38,7 +40,9 @@ class WatchHealthTest {
         watching.set(false);
         health.sample();
         advance(Duration.ofSeconds(5));
-        assertThat(health.lost()).as("a reconnect within the grace is not a loss").isEmpty();
+        assertThat(health.lost())
+                .as("a reconnect within the grace is not a loss")
+                .isEmpty();
         advance(Duration.ofSeconds(2));
         assertThat(health.lost()).containsExactly("pods for 7s (last resourceVersion 42)");
         assertThat(health.problem()).startsWith("watch lost, answering from the last state seen: pods for 7s");

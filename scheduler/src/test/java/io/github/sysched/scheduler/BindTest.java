@@ -32,8 +32,12 @@ class BindTest {
         public MockResponse handleCreate(RecordedRequest request) {
             if (request.getPath().endsWith("/binding")) {
                 lastBindingBody = request.getBody().readUtf8();
-                request = new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                        request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer().writeUtf8(lastBindingBody));
+                request = new RecordedRequest(
+                        request.getHttpVersion(),
+                        request.method(),
+                        request.getPath(),
+                        request.getHeaders(),
+                        new io.fabric8.mockwebserver.http.Buffer().writeUtf8(lastBindingBody));
                 if (hold) {
                     arrived.countDown();
                     try {
@@ -63,8 +67,8 @@ class BindTest {
             harness.await("pod cached", () -> harness.view().pod("default", "web") != null);
 
             dispatcher.hold = true;
-            CompletableFuture<JsonNode> bind = CompletableFuture.supplyAsync(
-                    () -> harness.postJson("/bind", bindArgs(pod, "n7")));
+            CompletableFuture<JsonNode> bind =
+                    CompletableFuture.supplyAsync(() -> harness.postJson("/bind", bindArgs(pod, "n7")));
             assertThat(dispatcher.arrived.await(20, TimeUnit.SECONDS)).isTrue();
             // the API call is in progress: the pod already counts on n7
             assertThat(harness.engine().nodeOf(uid)).contains("n7");
@@ -80,20 +84,29 @@ class BindTest {
             assertThat(body.get("metadata").get("uid").asString()).isEqualTo(uid);
             assertThat(body.get("target").get("name").asString()).isEqualTo("n7");
             // the API server set the node; the informer confirms the assumption
-            assertThat(client.pods().inNamespace("default").withName("web").get().getSpec().getNodeName())
+            assertThat(client.pods()
+                            .inNamespace("default")
+                            .withName("web")
+                            .get()
+                            .getSpec()
+                            .getNodeName())
                     .isEqualTo("n7");
             harness.await("confirmed by the informer", () -> !harness.state().assumed(uid));
-            assertThat(harness.engine().node("n7").orElseThrow().attackSurface()).isEqualTo(2);
+            assertThat(harness.engine().node("n7").orElseThrow().attackSurface())
+                    .isEqualTo(2);
 
             // a failed binding (already bound: 409) is reported in Error and leaves the pod where it is
             JsonNode failed = harness.postJson("/bind", bindArgs(pod, "n8"));
-            assertThat(failed.get("Error").asString()).startsWith("binding failed").contains("409");
+            assertThat(failed.get("Error").asString())
+                    .startsWith("binding failed")
+                    .contains("409");
             assertThat(harness.engine().nodeOf(uid)).contains("n7");
 
             // lower-case keys; a missing node is an error in the result, not an HTTP failure
             JsonNode missing = harness.postJson("/bind", "{\"podname\":\"web\",\"podnamespace\":\"default\"}");
             assertThat(missing.get("Error").asString()).contains("required");
-            JsonNode badUid = harness.postJson("/bind",
+            JsonNode badUid = harness.postJson(
+                    "/bind",
                     "{\"PodName\":\"web\",\"PodNamespace\":\"default\",\"PodUID\":\"a\\\"b\",\"Node\":\"n1\"}");
             assertThat(badUid.get("Error").asString()).contains("not a valid UID");
         } finally {
@@ -111,8 +124,11 @@ class BindTest {
             Pod pod = harness.create(Harness.pod("gone", SyscallSet.of("ptrace")));
             harness.await("pod cached", () -> harness.view().pod("default", "gone") != null);
             // the UID does not match the pod's any more (deleted and re-created): 409 from the API server
-            Pod stale = new io.fabric8.kubernetes.api.model.PodBuilder(pod).editMetadata()
-                    .withUid("00000000-0000-0000-0000-000000000000").endMetadata().build();
+            Pod stale = new io.fabric8.kubernetes.api.model.PodBuilder(pod)
+                    .editMetadata()
+                    .withUid("00000000-0000-0000-0000-000000000000")
+                    .endMetadata()
+                    .build();
             JsonNode failed = harness.postJson("/bind", bindArgs(stale, "n1"));
             assertThat(failed.get("Error").asString()).startsWith("binding failed");
             assertThat(harness.engine().podCount()).isZero();
@@ -128,23 +144,35 @@ class BindTest {
         KubernetesMockServer server = Harness.newServer(dispatcher);
         KubernetesClient client = server.createClient();
         try (Harness harness = Harness.start(client, "sysched.scheduler.bind.enabled=true")) {
-            Pod a = harness.create(Harness.pod("a", SyscallSet.of("read"), Map.of(),
-                    Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a")));
-            Pod b = harness.create(Harness.pod("b", SyscallSet.of("read"), Map.of(),
-                    Map.of(PlacementAnnotations.IPP_CLASS, "tenant-b")));
+            Pod a = harness.create(Harness.pod(
+                    "a", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a")));
+            Pod b = harness.create(Harness.pod(
+                    "b", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "tenant-b")));
             harness.await("pods cached", () -> harness.view().pod("default", "b") != null);
             // b was filtered while a was still in flight (here: before a existed on any node)
-            assertThat(harness.postJson("/filter", Harness.argsWithNodeNames(b, List.of("n1"))).get("NodeNames"))
+            assertThat(harness.postJson("/filter", Harness.argsWithNodeNames(b, List.of("n1")))
+                            .get("NodeNames"))
                     .hasSize(1);
-            assertThat(harness.postJson("/bind", bindArgs(a, "n1")).get("Error").asString()).isEmpty();
+            assertThat(harness.postJson("/bind", bindArgs(a, "n1")).get("Error").asString())
+                    .isEmpty();
             long bindingsBefore = dispatcher.bindingRequests();
 
             JsonNode refused = harness.postJson("/bind", bindArgs(b, "n1"));
-            assertThat(refused.get("Error").asString()).contains("IPP").contains("tenant-a").contains("tenant-b");
+            assertThat(refused.get("Error").asString())
+                    .contains("IPP")
+                    .contains("tenant-a")
+                    .contains("tenant-b");
             assertThat(dispatcher.bindingRequests()).isEqualTo(bindingsBefore);
             assertThat(harness.engine().nodeOf(b.getMetadata().getUid())).isEmpty();
-            assertThat(client.pods().inNamespace("default").withName("b").get().getSpec().getNodeName()).isNull();
-            assertThat(harness.postJson("/bind", bindArgs(b, "n2")).get("Error").asString()).isEmpty();
+            assertThat(client.pods()
+                            .inNamespace("default")
+                            .withName("b")
+                            .get()
+                            .getSpec()
+                            .getNodeName())
+                    .isNull();
+            assertThat(harness.postJson("/bind", bindArgs(b, "n2")).get("Error").asString())
+                    .isEmpty();
         } finally {
             client.close();
             server.destroy();

@@ -11,7 +11,6 @@ import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.syscall.SyscallSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +41,8 @@ class ConcurrentChurnTest {
             harness.bindInMock(harness.create(Harness.pod("stable-redis", redis)), "s2");
             Pod probe = Harness.pod("probe", memcached);
             String stableRequest = Harness.argsWithNodeNames(probe, List.of("s1", "s2", "empty"));
-            String expectedStable = harness.postJson("/prioritize", stableRequest).toString();
+            String expectedStable =
+                    harness.postJson("/prioritize", stableRequest).toString();
             List<String> churnNodes = List.of("c1", "c2", "c3", "c4");
             List<String> all = new ArrayList<>(List.of("s1", "s2", "empty"));
             all.addAll(churnNodes);
@@ -68,7 +68,11 @@ class ConcurrentChurnTest {
                         state.podDeleted(pod, random.nextBoolean());
                     } else {
                         String node = churnNodes.get(random.nextInt(churnNodes.size()));
-                        state.podChanged(new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build());
+                        state.podChanged(new PodBuilder(pod)
+                                .editSpec()
+                                .withNodeName(node)
+                                .endSpec()
+                                .build());
                     }
                     ops++;
                 }
@@ -80,7 +84,8 @@ class ConcurrentChurnTest {
                     go.await();
                     int calls = 0;
                     for (int i = 0; i < 150; i++) {
-                        String stableAnswer = harness.postJson("/prioritize", stableRequest).toString();
+                        String stableAnswer =
+                                harness.postJson("/prioritize", stableRequest).toString();
                         if (!stableAnswer.equals(expectedStable)) {
                             problems.add("stable nodes changed: " + stableAnswer);
                         }

@@ -75,8 +75,8 @@ class ExtenderHttpTest {
 
     static String goldenPod() {
         String syscalls = Harness.annotation(Harness.profileSet("nginx"), "default/nginx-seccomp");
-        String signature = io.github.sysched.annotation.AnnotationSignature.sign(Harness.KEY, "default", "web-7d9f",
-                null, Map.of(PlacementAnnotations.SYSCALLS, syscalls));
+        String signature = io.github.sysched.annotation.AnnotationSignature.sign(
+                Harness.KEY, "default", "web-7d9f", null, Map.of(PlacementAnnotations.SYSCALLS, syscalls));
         return GOLDEN_POD.formatted(syscalls, signature);
     }
 
@@ -93,8 +93,9 @@ class ExtenderHttpTest {
         String request = "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":[\"node-full\",\"node-empty\"]}";
         HttpResponse<String> response = harness.post("/filter", request);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo(
-                "{\"NodeNames\":[\"node-full\",\"node-empty\"],\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
+        assertThat(response.body())
+                .isEqualTo(
+                        "{\"NodeNames\":[\"node-full\",\"node-empty\"],\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
     }
 
     @Test
@@ -105,48 +106,59 @@ class ExtenderHttpTest {
         assertThat(result.has("NodeNames")).isFalse();
         JsonNode items = result.get("Nodes").get("items");
         assertThat(items.size()).isEqualTo(2);
-        assertThat(items.get(0)).isEqualTo(Harness.JSON.readTree(GOLDEN_NODE.formatted("node-full", "node-full", "node-full")));
+        assertThat(items.get(0))
+                .isEqualTo(Harness.JSON.readTree(GOLDEN_NODE.formatted("node-full", "node-full", "node-full")));
         assertThat(items.get(1).get("metadata").get("name").asString()).isEqualTo("node-empty");
         assertThat(result.get("Error").asString()).isEmpty();
     }
 
     @Test
     void filterWithNeitherFormPassesNoNode() {
-        JsonNode result = harness.postJson("/filter", "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":null}");
+        JsonNode result =
+                harness.postJson("/filter", "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":null}");
         assertThat(result.has("Nodes")).isFalse();
         assertThat(result.has("NodeNames")).isFalse();
         assertThat(result.get("Error").asString()).isEmpty();
-        assertThat(harness.postJson("/prioritize", "{\"Pod\":" + goldenPod() + "}").size()).isZero();
+        assertThat(harness.postJson("/prioritize", "{\"Pod\":" + goldenPod() + "}")
+                        .size())
+                .isZero();
     }
 
     @Test
     void prioritizeWithNodeNamesReturnsHostPriorityList() {
-        String request = "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":[\"node-empty\",\"node-full\",\"node-y\"]}";
+        String request =
+                "{\"Pod\":" + goldenPod() + ",\"Nodes\":null,\"NodeNames\":[\"node-empty\",\"node-full\",\"node-y\"]}";
         HttpResponse<String> response = harness.post("/prioritize", request);
         assertThat(response.statusCode()).isEqualTo(200);
         // nginx next to nginx adds 0 (node-y also hosts an nginx set): 10; the empty node costs the opening cost
         // (20) of the default marginal score: the next level, 9 (upstream's score gave all three 10).
-        assertThat(response.body()).isEqualTo(
-                "[{\"Host\":\"node-empty\",\"Score\":9},{\"Host\":\"node-full\",\"Score\":10},{\"Host\":\"node-y\",\"Score\":10}]");
+        assertThat(response.body())
+                .isEqualTo(
+                        "[{\"Host\":\"node-empty\",\"Score\":9},{\"Host\":\"node-full\",\"Score\":10},{\"Host\":\"node-y\",\"Score\":10}]");
     }
 
     @Test
     void prioritizeWithFullNodesScoresByExs() {
         SyscallSet redis = Harness.profileSet("redis");
         Pod pod = Harness.pod("redis-x", redis);
-        JsonNode result = harness.postJson("/prioritize", Harness.argsWithNodes(pod, List.of("node-full", "node-empty")));
+        JsonNode result =
+                harness.postJson("/prioritize", Harness.argsWithNodes(pod, List.of("node-full", "node-empty")));
         // redis adds 26 next to nginx, more than the empty node's opening cost (20): one level below it
-        assertThat(result.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
+        assertThat(result.toString())
+                .isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
     }
 
     @Test
     void keysAreReadCaseInsensitively() {
         SyscallSet redis = Harness.profileSet("redis");
         String pod = Harness.JSON.writeValueAsString(Harness.pod("redis-y", redis));
-        JsonNode lower = harness.postJson("/prioritize", "{\"pod\":" + pod + ",\"nodenames\":[\"node-full\",\"node-empty\"]}");
-        assertThat(lower.toString()).isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
-        JsonNode upper = harness.postJson("/filter", "{\"POD\":" + pod + ",\"NODES\":{\"ITEMS\":["
-                + GOLDEN_NODE.formatted("node-x", "x", "x") + "]}}");
+        JsonNode lower =
+                harness.postJson("/prioritize", "{\"pod\":" + pod + ",\"nodenames\":[\"node-full\",\"node-empty\"]}");
+        assertThat(lower.toString())
+                .isEqualTo("[{\"Host\":\"node-full\",\"Score\":9},{\"Host\":\"node-empty\",\"Score\":10}]");
+        JsonNode upper = harness.postJson(
+                "/filter",
+                "{\"POD\":" + pod + ",\"NODES\":{\"ITEMS\":[" + GOLDEN_NODE.formatted("node-x", "x", "x") + "]}}");
         assertThat(upper.get("Nodes").get("items").size()).isEqualTo(1);
         JsonNode camel = harness.postJson("/filter", "{\"pod\":" + pod + ",\"nodeNames\":[\"node-x\"]}");
         assertThat(camel.get("NodeNames").get(0).asString()).isEqualTo("node-x");
@@ -154,10 +166,13 @@ class ExtenderHttpTest {
 
     @Test
     void ippClassedPodFailsOnNodesOfAnotherClass() {
-        Pod tenantA = Harness.pod("tenant-a-2", Harness.profileSet("nginx"), Map.of(),
+        Pod tenantA = Harness.pod(
+                "tenant-a-2",
+                Harness.profileSet("nginx"),
+                Map.of(),
                 Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a"));
-        JsonNode result = harness.postJson("/filter",
-                Harness.argsWithNodeNames(tenantA, List.of("node-x", "node-y", "node-plain", "node-empty")));
+        JsonNode result = harness.postJson(
+                "/filter", Harness.argsWithNodeNames(tenantA, List.of("node-x", "node-y", "node-plain", "node-empty")));
         assertThat(names(result.get("NodeNames"))).containsExactly("node-x", "node-plain", "node-empty");
         assertThat(result.get("FailedNodes").size()).isEqualTo(1);
         // one text for every failing node, so that kube-scheduler's FailedScheduling Event counts them together
@@ -169,29 +184,38 @@ class ExtenderHttpTest {
         // The same through the full-Nodes form: the failing node is left out of items.
         JsonNode full = harness.postJson("/filter", Harness.argsWithNodes(tenantA, List.of("node-x", "node-y")));
         assertThat(full.get("Nodes").get("items").size()).isEqualTo(1);
-        assertThat(full.get("Nodes").get("items").get(0).get("metadata").get("name").asString()).isEqualTo("node-x");
+        assertThat(full.get("Nodes")
+                        .get("items")
+                        .get(0)
+                        .get("metadata")
+                        .get("name")
+                        .asString())
+                .isEqualTo("node-x");
         assertThat(full.get("FailedNodes").has("node-y")).isTrue();
     }
 
     @Test
     void ippClassFromTheLabelAndUnclassedPods() {
         Pod tenantB = Harness.pod("tenant-b-2", Harness.profileSet("nginx"), Map.of("ipp-class", "tenant-b"), Map.of());
-        JsonNode result = harness.postJson("/filter",
-                Harness.argsWithNodeNames(tenantB, List.of("node-x", "node-y", "node-plain")));
+        JsonNode result = harness.postJson(
+                "/filter", Harness.argsWithNodeNames(tenantB, List.of("node-x", "node-y", "node-plain")));
         assertThat(names(result.get("NodeNames"))).containsExactly("node-y", "node-plain");
         assertThat(result.get("FailedNodes").has("node-x")).isTrue();
 
         // The annotation wins over the label.
-        Pod annotated = Harness.signed(new PodBuilder(tenantB).editMetadata()
-                .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-a").endMetadata().build());
-        JsonNode byAnnotation = harness.postJson("/filter",
-                Harness.argsWithNodeNames(annotated, List.of("node-x", "node-y")));
+        Pod annotated = Harness.signed(new PodBuilder(tenantB)
+                .editMetadata()
+                .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-a")
+                .endMetadata()
+                .build());
+        JsonNode byAnnotation =
+                harness.postJson("/filter", Harness.argsWithNodeNames(annotated, List.of("node-x", "node-y")));
         assertThat(names(byAnnotation.get("NodeNames"))).containsExactly("node-x");
 
         // An unclassed pod is not constrained.
         Pod unclassed = Harness.pod("free", Harness.profileSet("nginx"));
-        JsonNode free = harness.postJson("/filter",
-                Harness.argsWithNodeNames(unclassed, List.of("node-x", "node-y", "node-plain")));
+        JsonNode free = harness.postJson(
+                "/filter", Harness.argsWithNodeNames(unclassed, List.of("node-x", "node-y", "node-plain")));
         assertThat(names(free.get("NodeNames"))).containsExactly("node-x", "node-y", "node-plain");
         assertThat(free.get("FailedNodes").size()).isZero();
     }
@@ -202,10 +226,18 @@ class ExtenderHttpTest {
         assertThat(readiness.statusCode()).isEqualTo(200);
         JsonNode body = Harness.JSON.readTree(readiness.body());
         assertThat(body.get("status").asString()).isEqualTo("UP");
-        assertThat(body.get("components").get("informers").get("details").get("podsSynced").asBoolean()).isTrue();
-        assertThat(harness.getManagement("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(body.get("components")
+                        .get("informers")
+                        .get("details")
+                        .get("podsSynced")
+                        .asBoolean())
+                .isTrue();
+        assertThat(harness.getManagement("/actuator/health/liveness").statusCode())
+                .isEqualTo(200);
 
-        harness.postJson("/prioritize", Harness.argsWithNodeNames(Harness.pod("m", SyscallSet.of("read")), List.of("a", "b", "c")));
+        harness.postJson(
+                "/prioritize",
+                Harness.argsWithNodeNames(Harness.pod("m", SyscallSet.of("read")), List.of("a", "b", "c")));
         String prometheus = harness.getManagement("/actuator/prometheus").body();
         assertThat(prometheus).contains("sysched_extender_request_nodes_count{verb=\"prioritize\"}");
         assertThat(prometheus).contains("sysched_node_attack_surface{node=\"node-full\"} 98.0");
@@ -215,8 +247,8 @@ class ExtenderHttpTest {
 
     @Test
     void bindIsNotServedUnlessEnabled() {
-        HttpResponse<String> response = harness.post("/bind",
-                "{\"PodName\":\"p\",\"PodNamespace\":\"default\",\"PodUID\":\"u\",\"Node\":\"node-x\"}");
+        HttpResponse<String> response = harness.post(
+                "/bind", "{\"PodName\":\"p\",\"PodNamespace\":\"default\",\"PodUID\":\"u\",\"Node\":\"node-x\"}");
         assertThat(response.statusCode()).isEqualTo(404);
     }
 

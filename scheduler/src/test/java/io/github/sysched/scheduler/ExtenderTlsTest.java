@@ -59,7 +59,8 @@ class ExtenderTlsTest {
         mountSecret(TestCertificates.server(ca, "sysched-scheduler", true), ca);
         server = Harness.newServer();
         client = server.createClient();
-        harness = Harness.start(client,
+        harness = Harness.start(
+                client,
                 "spring.ssl.bundle.pem.extender.reload-on-update=true",
                 "spring.ssl.bundle.pem.extender.keystore.certificate=file:" + volume + "/tls.crt",
                 "spring.ssl.bundle.pem.extender.keystore.private-key=file:" + volume + "/tls.key",
@@ -84,8 +85,8 @@ class ExtenderTlsTest {
      */
     static void mountSecret(Issued leaf, Issued... trusted) throws IOException {
         Files.createDirectories(volume);
-        Path version = TestCertificates.writeSecretVolume(Files.createTempDirectory(volume, "..version-"), leaf,
-                trusted);
+        Path version =
+                TestCertificates.writeSecretVolume(Files.createTempDirectory(volume, "..version-"), leaf, trusted);
         Path link = volume.resolve("..data_tmp");
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, version.getFileName());
@@ -102,23 +103,34 @@ class ExtenderTlsTest {
         return TestCertificates.sslContext(identity, trusted);
     }
 
-    static HttpResponse<String> post(SSLContext tls, String path, String body) throws IOException, InterruptedException {
+    static HttpResponse<String> post(SSLContext tls, String path, String body)
+            throws IOException, InterruptedException {
         // a new client per call: a new connection, so each call makes its own handshake
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        return http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + harness.port() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        return http.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + harness.port() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static String args() {
-        return Harness.argsWithNodeNames(Harness.pod("web", SyscallSet.of("read", "write")), List.of("node-a", "node-b"));
+        return Harness.argsWithNodeNames(
+                Harness.pod("web", SyscallSet.of("read", "write")), List.of("node-a", "node-b"));
     }
 
     static double requestsCounted() {
         String metrics = harness.getManagement("/actuator/prometheus").body();
         return metrics.lines()
-                .filter(l -> l.startsWith("sysched_extender_requests_seconds_count{") && l.contains("verb=\"prioritize\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                .filter(l ->
+                        l.startsWith("sysched_extender_requests_seconds_count{") && l.contains("verb=\"prioritize\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -127,7 +139,8 @@ class ExtenderTlsTest {
         HttpResponse<String> filter = post(tls(kubeScheduler, ca), "/filter", args());
 
         assertThat(prioritize.statusCode()).as(prioritize.body()).isEqualTo(200);
-        assertThat(prioritize.body()).isEqualTo("[{\"Host\":\"node-a\",\"Score\":10},{\"Host\":\"node-b\",\"Score\":10}]");
+        assertThat(prioritize.body())
+                .isEqualTo("[{\"Host\":\"node-a\",\"Score\":10},{\"Host\":\"node-b\",\"Score\":10}]");
         assertThat(filter.statusCode()).isEqualTo(200);
         assertThat(Harness.JSON.readTree(filter.body()).get("NodeNames").size()).isEqualTo(2);
     }
@@ -167,7 +180,11 @@ class ExtenderTlsTest {
         HttpResponse<String> readiness = harness.getManagement("/actuator/health/readiness");
 
         assertThat(readiness.statusCode()).isEqualTo(200);
-        JsonNode details = Harness.JSON.readTree(readiness.body()).get("components").get("informers").get("details");
+        JsonNode details = Harness.JSON
+                .readTree(readiness.body())
+                .get("components")
+                .get("informers")
+                .get("details");
         assertThat(details.get("warmUpRequests").asInt()).as(readiness.body()).isPositive();
         assertThat(details.has("warmUpFailure")).isFalse();
     }
@@ -180,8 +197,10 @@ class ExtenderTlsTest {
             // the new serving certificate, and a trust bundle that now also holds the other CA
             mountSecret(rotated, ca, otherCa);
             BigInteger expected = rotated.certificate().getSerialNumber();
-            Harness.awaitCondition("the rotated certificate is served",
-                    () -> expected.equals(servedCertificate(tls(kubeScheduler, ca)).getSerialNumber()));
+            Harness.awaitCondition(
+                    "the rotated certificate is served",
+                    () -> expected.equals(
+                            servedCertificate(tls(kubeScheduler, ca)).getSerialNumber()));
             Harness.awaitCondition("a client of the newly trusted CA is accepted", () -> {
                 try {
                     return post(tls(strangerBefore, ca), "/prioritize", args()).statusCode() == 200;
@@ -189,7 +208,8 @@ class ExtenderTlsTest {
                     return false;
                 }
             });
-            assertThat(post(tls(kubeScheduler, ca), "/prioritize", args()).statusCode()).isEqualTo(200);
+            assertThat(post(tls(kubeScheduler, ca), "/prioritize", args()).statusCode())
+                    .isEqualTo(200);
         } finally {
             mountSecret(TestCertificates.server(ca, "sysched-scheduler", true), ca);
             Harness.awaitCondition("the other CA is no longer trusted", () -> {
@@ -222,12 +242,16 @@ class ExtenderTlsTest {
         try (Socket socket = tls.getSocketFactory().createSocket("127.0.0.1", harness.port())) {
             socket.setSoTimeout(5_000);
             byte[] body = args().getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(("POST /prioritize HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
-                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /prioritize HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
             byte[] buffer = new byte[4096];
-            for (int n = socket.getInputStream().read(buffer); n > 0; n = socket.getInputStream().read(buffer)) {
+            for (int n = socket.getInputStream().read(buffer);
+                    n > 0;
+                    n = socket.getInputStream().read(buffer)) {
                 received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
             }
         } catch (IOException e) {

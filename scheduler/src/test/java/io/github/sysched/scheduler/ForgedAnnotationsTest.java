@@ -42,14 +42,36 @@ class ForgedAnnotationsTest {
         server = Harness.newServer();
         client = server.createClient();
         harness = Harness.start(client);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata()
-                .build()).create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("skipped")
-                .addToLabels("exs.sysched.io/skip", "true").endMetadata().build()).create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("not-opted-in").endMetadata()
-                .build()).create();
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tenant-a")
-                .addToLabels("spo.x-k8s.io/enable-binding", "true").endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("kube-system")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("skipped")
+                        .addToLabels("exs.sysched.io/skip", "true")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("not-opted-in")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("tenant-a")
+                        .addToLabels("spo.x-k8s.io/enable-binding", "true")
+                        .endMetadata()
+                        .build())
+                .create();
         legit = Harness.signed(pod("tenant-a", "web", annotations(SMALL, "tenant-a")));
         place(legit, "legit-node");
     }
@@ -71,9 +93,19 @@ class ForgedAnnotationsTest {
     }
 
     static Pod pod(String namespace, String name, Map<String, String> annotations) {
-        return new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-                .withUid(UUID.randomUUID().toString()).withAnnotations(annotations).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("example/app").endContainer().endSpec()
+        return new PodBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .withUid(UUID.randomUUID().toString())
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/app")
+                .endContainer()
+                .endSpec()
                 .build();
     }
 
@@ -89,9 +121,11 @@ class ForgedAnnotationsTest {
         Map<String, String> garbage = annotations(SMALL, "tenant-b");
         garbage.put(PlacementAnnotations.SIGNATURE, "v1;0123456789abcdef;n:garbage;" + "A".repeat(43));
         forged.put("garbage", pod(namespace, "garbage", garbage));
-        Map<String, String> copied = new LinkedHashMap<>(legit.getMetadata().getAnnotations()); // all of the legit pod's
+        Map<String, String> copied =
+                new LinkedHashMap<>(legit.getMetadata().getAnnotations()); // all of the legit pod's
         forged.put("copied", pod(namespace, "web", copied)); // even under the same name
-        forged.put("attacker-key", Harness.signed(pod(namespace, "attacker", annotations(SMALL, "tenant-b")), ATTACKER));
+        forged.put(
+                "attacker-key", Harness.signed(pod(namespace, "attacker", annotations(SMALL, "tenant-b")), ATTACKER));
         return forged;
     }
 
@@ -99,19 +133,22 @@ class ForgedAnnotationsTest {
     @ValueSource(strings = {"kube-system", "skipped", "not-opted-in"})
     void aForgedAnnotationChangesNothing(String namespace) {
         // the positive control: the same path believes what the webhook signed
-        assertThat(harness.engine().node("legit-node").orElseThrow().attackSurface()).isEqualTo(SMALL.cardinality());
+        assertThat(harness.engine().node("legit-node").orElseThrow().attackSurface())
+                .isEqualTo(SMALL.cardinality());
         assertThat(harness.state().ippClassesOn("legit-node")).containsExactly("tenant-a");
 
         Pod reference = pod(namespace, "reference", null);
         place(reference, "ref-" + namespace);
-        int unannotated = harness.engine().node("ref-" + namespace).orElseThrow().attackSurface();
+        int unannotated =
+                harness.engine().node("ref-" + namespace).orElseThrow().attackSurface();
         assertThat(unannotated).isEqualTo(SyscallTable.x86_64().allSyscalls().cardinality()); // no default profile here
 
         String prometheus = null;
         for (Map.Entry<String, Pod> forgery : forgeries(namespace).entrySet()) {
             String node = namespace + "-" + forgery.getKey();
             place(forgery.getValue(), node);
-            assertThat(harness.engine().node(node).orElseThrow().attackSurface()).as(forgery.getKey())
+            assertThat(harness.engine().node(node).orElseThrow().attackSurface())
+                    .as(forgery.getKey())
                     .isEqualTo(unannotated);
             assertThat(harness.state().ippClassesOn(node)).as(forgery.getKey()).isEmpty();
             prometheus = harness.getManagement("/actuator/prometheus").body();
@@ -119,7 +156,8 @@ class ForgedAnnotationsTest {
 
             // as the incoming pod: the same scores as the unannotated pod, and its forged class keeps it from nothing
             List<String> nodes = List.of("legit-node", "ref-" + namespace, node, "empty");
-            JsonNode forgedScores = harness.postJson("/prioritize", Harness.argsWithNodeNames(forgery.getValue(), nodes));
+            JsonNode forgedScores =
+                    harness.postJson("/prioritize", Harness.argsWithNodeNames(forgery.getValue(), nodes));
             JsonNode referenceScores = harness.postJson("/prioritize", Harness.argsWithNodeNames(reference, nodes));
             assertThat(forgedScores).as(forgery.getKey()).isEqualTo(referenceScores);
             JsonNode filtered = harness.postJson("/filter", Harness.argsWithNodeNames(forgery.getValue(), nodes));

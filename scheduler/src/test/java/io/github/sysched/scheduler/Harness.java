@@ -49,7 +49,8 @@ public final class Harness implements AutoCloseable {
 
     private final KubernetesClient client;
     private final ConfigurableApplicationContext context;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Harness(KubernetesClient client, ConfigurableApplicationContext context) {
         this.client = client;
@@ -62,8 +63,8 @@ public final class Harness implements AutoCloseable {
 
     /** A mock API server in CRUD mode on loopback with {@code dispatcher} (e.g. a {@link WatchControlDispatcher}). */
     public static KubernetesMockServer newServer(KubernetesCrudDispatcher dispatcher) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return server;
     }
@@ -81,8 +82,11 @@ public final class Harness implements AutoCloseable {
 
     /** {@link #start} without waiting for readiness. */
     public static Harness startWithoutWaiting(KubernetesClient client, String... properties) {
-        List<String> props = new ArrayList<>(List.of("server.port=0", "management.server.port=0",
-                "sysched.scheduler.informer.profile-wait=3s", "spring.main.banner-mode=off"));
+        List<String> props = new ArrayList<>(List.of(
+                "server.port=0",
+                "management.server.port=0",
+                "sysched.scheduler.informer.profile-wait=3s",
+                "spring.main.banner-mode=off"));
         if (Arrays.stream(properties).noneMatch(p -> p.startsWith("sysched.scheduler.spo.scope="))) {
             props.add("sysched.scheduler.spo.scope=cluster");
         }
@@ -137,14 +141,18 @@ public final class Harness implements AutoCloseable {
     public HttpResponse<String> post(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10))
+                .build());
     }
 
     /** POSTs raw bytes (fuzzing: invalid UTF-8, truncated JSON); an I/O failure is an UncheckedIOException. */
     public HttpResponse<String> post(String path, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(Duration.ofSeconds(20)).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .timeout(Duration.ofSeconds(20))
+                .build());
     }
 
     public JsonNode postJson(String path, String body) {
@@ -157,7 +165,9 @@ public final class Harness implements AutoCloseable {
 
     public HttpResponse<String> getManagement(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + path))
-                .GET().timeout(Duration.ofSeconds(10)).build());
+                .GET()
+                .timeout(Duration.ofSeconds(10))
+                .build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -222,7 +232,9 @@ public final class Harness implements AutoCloseable {
     public static SeccompProfileV1Beta1 profile(String namespace, String name, String base, String... allowed) {
         SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
         profile.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-                .withNamespace(namespace).withName(name).build());
+                .withNamespace(namespace)
+                .withName(name)
+                .build());
         io.github.sysched.spo.SeccompProfileSpec spec = new io.github.sysched.spo.SeccompProfileSpec();
         spec.setDefaultAction("SCMP_ACT_ERRNO");
         spec.setBaseProfileName(base);
@@ -236,9 +248,16 @@ public final class Harness implements AutoCloseable {
 
     /** An unannotated pod whose pod-level securityContext.seccompProfile has {@code type} (and Localhost path). */
     public static Pod podWithSeccomp(String name, String type, String localhostProfile) {
-        return new PodBuilder(pod(name, null)).editSpec().withNewSecurityContext().withNewSeccompProfile()
-                .withType(type).withLocalhostProfile(localhostProfile).endSeccompProfile().endSecurityContext()
-                .endSpec().build();
+        return new PodBuilder(pod(name, null))
+                .editSpec()
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType(type)
+                .withLocalhostProfile(localhostProfile)
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endSpec()
+                .build();
     }
 
     public static String annotation(SyscallSet set, String source) {
@@ -249,21 +268,33 @@ public final class Harness implements AutoCloseable {
      * A pending pod (no node) in {@code default} with the syscalls annotation when {@code set} is not null, as the
      * webhook writes it: signed with {@link #KEY} (the key the harness's extender trusts).
      */
-    public static Pod pod(String name, SyscallSet set, Map<String, String> labels, Map<String, String> extraAnnotations) {
+    public static Pod pod(
+            String name, SyscallSet set, Map<String, String> labels, Map<String, String> extraAnnotations) {
         Map<String, String> annotations = new LinkedHashMap<>(extraAnnotations);
         if (set != null) {
             annotations.put(PlacementAnnotations.SYSCALLS, annotation(set, "default/" + name));
         }
         return signed(new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace("default").withUid(UUID.randomUUID().toString())
-                .withLabels(labels).withAnnotations(annotations).endMetadata()
-                .withNewSpec().addNewContainer().withName(name).withImage("example/" + name).endContainer().endSpec()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withUid(UUID.randomUUID().toString())
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage("example/" + name)
+                .endContainer()
+                .endSpec()
                 .build());
     }
 
     /** The key the harness's extender trusts (files {@code current} in {@link #KEY_DIR}). */
     public static final AnnotationSignature.Key KEY = AnnotationSignature.Key.of(
             "sysched-test-annotation-key-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     public static final java.nio.file.Path KEY_DIR = keyDirectory(KEY);
 
     /** A directory laid out as the chart mounts the annotation key Secret, holding {@code current}. */
@@ -285,12 +316,24 @@ public final class Harness implements AutoCloseable {
     }
 
     public static Pod signed(Pod pod, AnnotationSignature.Key key) {
-        Map<String, String> annotations = new LinkedHashMap<>(pod.getMetadata().getAnnotations() == null ? Map.of()
-                : pod.getMetadata().getAnnotations());
+        Map<String, String> annotations = new LinkedHashMap<>(
+                pod.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : pod.getMetadata().getAnnotations());
         annotations.remove(PlacementAnnotations.SIGNATURE);
-        annotations.put(PlacementAnnotations.SIGNATURE, AnnotationSignature.sign(key, pod.getMetadata().getNamespace(),
-                pod.getMetadata().getName(), pod.getMetadata().getGenerateName(), annotations));
-        return new PodBuilder(pod).editMetadata().withAnnotations(annotations).endMetadata().build();
+        annotations.put(
+                PlacementAnnotations.SIGNATURE,
+                AnnotationSignature.sign(
+                        key,
+                        pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(),
+                        pod.getMetadata().getGenerateName(),
+                        annotations));
+        return new PodBuilder(pod)
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
+                .build();
     }
 
     public static Pod pod(String name, SyscallSet set) {
@@ -298,15 +341,25 @@ public final class Harness implements AutoCloseable {
     }
 
     public Pod create(Pod pod) {
-        return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .resource(pod)
+                .create();
     }
 
     /** What a binding does to a real API server (the mock's bindings endpoint does not set spec.nodeName). */
     public Pod bindInMock(Pod pod, String node) {
-        Pod bound = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .edit(p -> new PodBuilder(p).editSpec().withNodeName(node).endSpec().build());
+        Pod bound = client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .edit(p -> new PodBuilder(p)
+                        .editSpec()
+                        .withNodeName(node)
+                        .endSpec()
+                        .build());
         String uid = bound.getMetadata().getUid();
-        await("pod " + pod.getMetadata().getName() + " counted on " + node,
+        await(
+                "pod " + pod.getMetadata().getName() + " counted on " + node,
                 () -> engine().nodeOf(uid).filter(node::equals).isPresent());
         return bound;
     }
@@ -327,8 +380,16 @@ public final class Harness implements AutoCloseable {
         List<Object> items = new ArrayList<>();
         for (String node : nodes) {
             items.add(new io.fabric8.kubernetes.api.model.NodeBuilder()
-                    .withNewMetadata().withName(node).addToLabels("kubernetes.io/hostname", node).endMetadata()
-                    .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                    .withNewMetadata()
+                    .withName(node)
+                    .addToLabels("kubernetes.io/hostname", node)
+                    .endMetadata()
+                    .withNewStatus()
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
                     .build());
         }
         args.put("Nodes", Map.of("metadata", Map.of(), "items", items));
@@ -340,8 +401,8 @@ public final class Harness implements AutoCloseable {
     public static List<JsonNode> extenderArgsSeeds() {
         SyscallSet nginx = profileSet("nginx");
         Pod annotated = pod("web", nginx);
-        Pod classed = pod("tenant-a", nginx, Map.of("ipp-class", "tenant-a"),
-                Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a"));
+        Pod classed = pod(
+                "tenant-a", nginx, Map.of("ipp-class", "tenant-a"), Map.of(PlacementAnnotations.IPP_CLASS, "tenant-a"));
         Pod unannotated = podWithSeccomp("bare", "Localhost", "operator/default/nginx-seccomp.json");
         List<String> nodes = List.of("node-a", "node-b", "node-c");
         return List.of(

@@ -20,16 +20,18 @@ import tools.jackson.databind.JsonNode;
 class LeaderElectionTest {
 
     static String[] replica(String identity) {
-        return new String[] {"sysched.scheduler.leader-election.enabled=true",
-                "sysched.scheduler.leader-election.identity=" + identity,
-                "sysched.scheduler.leader-election.namespace=sysched-system",
-                "sysched.scheduler.leader-election.lease-name=sysched-scheduler",
-                "sysched.scheduler.leader-election.lease-duration=3s",
-                "sysched.scheduler.leader-election.renew-deadline=2s",
-                "sysched.scheduler.leader-election.retry-period=300ms",
-                "sysched.scheduler.leader-election.service-name=sysched-scheduler",
-                "sysched.scheduler.leader-election.address=127.0.0.1",
-                "sysched.scheduler.bind.enabled=true"};
+        return new String[] {
+            "sysched.scheduler.leader-election.enabled=true",
+            "sysched.scheduler.leader-election.identity=" + identity,
+            "sysched.scheduler.leader-election.namespace=sysched-system",
+            "sysched.scheduler.leader-election.lease-name=sysched-scheduler",
+            "sysched.scheduler.leader-election.lease-duration=3s",
+            "sysched.scheduler.leader-election.renew-deadline=2s",
+            "sysched.scheduler.leader-election.retry-period=300ms",
+            "sysched.scheduler.leader-election.service-name=sysched-scheduler",
+            "sysched.scheduler.leader-election.address=127.0.0.1",
+            "sysched.scheduler.bind.enabled=true"
+        };
     }
 
     static boolean leads(Harness harness) {
@@ -37,14 +39,23 @@ class LeaderElectionTest {
     }
 
     static EndpointSlice slice(KubernetesClient client) {
-        return client.discovery().v1().endpointSlices().inNamespace("sysched-system")
-                .withName("sysched-scheduler-leader").get();
+        return client.discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace("sysched-system")
+                .withName("sysched-scheduler-leader")
+                .get();
     }
 
     static int slicePort(KubernetesClient client) {
         EndpointSlice slice = slice(client);
-        return slice == null ? -1 : slice.getPorts().stream().filter(p -> "http".equals(p.getName()))
-                .findFirst().orElseThrow().getPort();
+        return slice == null
+                ? -1
+                : slice.getPorts().stream()
+                        .filter(p -> "http".equals(p.getName()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getPort();
     }
 
     @Test
@@ -60,8 +71,10 @@ class LeaderElectionTest {
             assertThat(leads(follower)).isFalse();
             Harness.awaitCondition("the Service points at the leader", () -> slicePort(client) == leader.port());
             EndpointSlice slice = slice(client);
-            assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "sysched-scheduler");
-            assertThat(slice.getEndpoints()).singleElement()
+            assertThat(slice.getMetadata().getLabels())
+                    .containsEntry("kubernetes.io/service-name", "sysched-scheduler");
+            assertThat(slice.getEndpoints())
+                    .singleElement()
                     .satisfies(e -> assertThat(e.getAddresses()).containsExactly("127.0.0.1"));
             assertThat(slice.getPorts()).anySatisfy(p -> {
                 assertThat(p.getName()).isEqualTo("metrics");
@@ -74,25 +87,45 @@ class LeaderElectionTest {
 
             // as kube-scheduler's Go client: HTTP/1.1 with keep-alive
             HttpResponse<String> refused = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
-                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + follower.port()
-                            + "/filter")).header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request)).build(),
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + follower.port() + "/filter"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(200);
-            assertThat(Harness.JSON.readTree(refused.body()).get("Error").asString()).contains("not the leader");
+            assertThat(Harness.JSON.readTree(refused.body()).get("Error").asString())
+                    .contains("not the leader");
             assertThat(refused.headers().firstValue("connection")).contains("close");
-            assertThat(follower.postJson("/prioritize", request)).allSatisfy(p -> assertThat(p.get("Score").asInt()).isZero());
-            JsonNode bind = follower.postJson("/bind", "{\"PodName\":\"web\",\"PodNamespace\":\"default\",\"PodUID\":\""
-                    + pod.getMetadata().getUid() + "\",\"Node\":\"n1\"}");
+            assertThat(follower.postJson("/prioritize", request))
+                    .allSatisfy(p -> assertThat(p.get("Score").asInt()).isZero());
+            JsonNode bind = follower.postJson(
+                    "/bind",
+                    "{\"PodName\":\"web\",\"PodNamespace\":\"default\",\"PodUID\":\""
+                            + pod.getMetadata().getUid() + "\",\"Node\":\"n1\"}");
             assertThat(bind.get("Error").asString()).contains("not the leader");
-            assertThat(client.pods().inNamespace("default").withName("web").get().getSpec().getNodeName()).isNull();
+            assertThat(client.pods()
+                            .inNamespace("default")
+                            .withName("web")
+                            .get()
+                            .getSpec()
+                            .getNodeName())
+                    .isNull();
 
             // both replicas are ready (rollouts and disruption budgets work as usual); readiness says who leads
             for (Harness replica : List.of(leader, follower)) {
-                JsonNode readiness = Harness.JSON.readTree(replica.getManagement("/actuator/health/readiness").body());
+                JsonNode readiness = Harness.JSON.readTree(
+                        replica.getManagement("/actuator/health/readiness").body());
                 assertThat(readiness.get("status").asString()).isEqualTo("UP");
-                assertThat(readiness.get("components").get("informers").get("details").get("leader").asBoolean())
+                assertThat(readiness
+                                .get("components")
+                                .get("informers")
+                                .get("details")
+                                .get("leader")
+                                .asBoolean())
                         .isEqualTo(replica == leader);
             }
 

@@ -54,8 +54,8 @@ class MarginalScoringHttpTest {
     }
 
     private static List<Integer> prioritize(Harness harness, Pod pod, List<String> nodes, boolean nodeNames) {
-        JsonNode answer = harness.postJson("/prioritize", nodeNames ? Harness.argsWithNodeNames(pod, nodes)
-                : Harness.argsWithNodes(pod, nodes));
+        JsonNode answer = harness.postJson(
+                "/prioritize", nodeNames ? Harness.argsWithNodeNames(pod, nodes) : Harness.argsWithNodes(pod, nodes));
         List<Integer> scores = new ArrayList<>();
         for (int i = 0; i < answer.size(); i++) {
             assertThat(answer.get(i).get("Host").asString()).isEqualTo(nodes.get(i));
@@ -89,7 +89,8 @@ class MarginalScoringHttpTest {
                     Pod asked = Harness.pod("incoming-" + round + "-" + q, incoming);
                     assertThat(prioritize(harness, asked, NODES, q % 2 == 0)).containsExactlyElementsOf(list(expected));
                     List<String> some = NODES.subList(q, NODES.size());
-                    assertThat(prioritize(harness, asked, some, true)).as("levels over the candidates sent")
+                    assertThat(prioritize(harness, asked, some, true))
+                            .as("levels over the candidates sent")
                             .containsExactlyElementsOf(list(MarginalExs.extenderScores(oracle, some, incoming, 7)));
                 }
             }
@@ -123,19 +124,25 @@ class MarginalScoringHttpTest {
         List<String> nodes = List.of("worker-a", "worker-b");
         try (Harness harness = Harness.start(client)) {
             // nginx1: both empty (opening cost 20 each): a tie, the first is taken
-            assertThat(prioritize(harness, Harness.pod("nginx1", nginx), nodes, true)).containsExactly(10, 10);
+            assertThat(prioritize(harness, Harness.pod("nginx1", nginx), nodes, true))
+                    .containsExactly(10, 10);
             harness.bindInMock(harness.create(Harness.pod("nginx1", nginx)), "worker-a");
             // redis1: adds 26 next to nginx1, more than the opening cost of the empty node
-            assertThat(prioritize(harness, Harness.pod("redis1", redis), nodes, true)).containsExactly(9, 10);
+            assertThat(prioritize(harness, Harness.pod("redis1", redis), nodes, true))
+                    .containsExactly(9, 10);
             harness.bindInMock(harness.create(Harness.pod("redis1", redis)), "worker-b");
             // nginx2: adds 0 next to nginx1, 26 next to redis1
-            assertThat(prioritize(harness, Harness.pod("nginx2", nginx), nodes, true)).containsExactly(10, 9);
+            assertThat(prioritize(harness, Harness.pod("nginx2", nginx), nodes, true))
+                    .containsExactly(10, 9);
             harness.bindInMock(harness.create(Harness.pod("nginx2", nginx)), "worker-a");
             // memcached1: adds 66 next to the nginx pair, 47 next to redis1
             assertThat(harness.engine().marginalScores(nodes, memcached)).containsExactly(66L, 47L);
-            assertThat(prioritize(harness, Harness.pod("memcached1", memcached), nodes, true)).containsExactly(9, 10);
+            assertThat(prioritize(harness, Harness.pod("memcached1", memcached), nodes, true))
+                    .containsExactly(9, 10);
             harness.bindInMock(harness.create(Harness.pod("memcached1", memcached)), "worker-b");
-            assertThat(harness.engine().podsPerNode()).containsEntry("worker-a", 2).containsEntry("worker-b", 2);
+            assertThat(harness.engine().podsPerNode())
+                    .containsEntry("worker-a", 2)
+                    .containsEntry("worker-b", 2);
             assertThat(harness.engine().clusterExs()).isEqualTo(47);
         }
     }

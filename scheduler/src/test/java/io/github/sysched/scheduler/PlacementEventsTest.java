@@ -41,7 +41,8 @@ class PlacementEventsTest {
 
     private static List<Event> events(KubernetesClient client) {
         return client.events().v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> PlacementEvents.REASON.equals(e.getReason())).toList();
+                .filter(e -> PlacementEvents.REASON.equals(e.getReason()))
+                .toList();
     }
 
     /** nginx1 on worker-a, counted (no prioritize for it: kube-scheduler's one-node case, or another scheduler). */
@@ -73,15 +74,17 @@ class PlacementEventsTest {
 
             harness.await("one SyschedPlacement Event", () -> events(client).size() == 1);
             Event event = events(client).get(0);
-            assertThat(event.getNote()).isEqualTo("Bound to worker-b: adds ExS 0 there, rank 1 of 2 candidates "
-                    + "(sysched score 10 of 10); best worker-b (ExS 0), worst worker-a (ExS 26)");
+            assertThat(event.getNote())
+                    .isEqualTo("Bound to worker-b: adds ExS 0 there, rank 1 of 2 candidates "
+                            + "(sysched score 10 of 10); best worker-b (ExS 0), worst worker-a (ExS 26)");
             assertThat(event.getType()).isEqualTo("Normal");
             assertThat(event.getAction()).isEqualTo("Binding");
             assertThat(event.getReportingController()).isEqualTo("sysched-extender");
             assertThat(event.getReportingInstance()).startsWith("sysched-extender-");
             assertThat(event.getRegarding().getKind()).isEqualTo("Pod");
             assertThat(event.getRegarding().getName()).isEqualTo("redis1");
-            assertThat(event.getRegarding().getUid()).isEqualTo(redis1.getMetadata().getUid());
+            assertThat(event.getRegarding().getUid())
+                    .isEqualTo(redis1.getMetadata().getUid());
             assertThat(event.getRelated().getKind()).isEqualTo("Node");
             assertThat(event.getRelated().getName()).isEqualTo("worker-b");
 
@@ -90,18 +93,23 @@ class PlacementEventsTest {
             harness.postJson("/prioritize", Harness.argsWithNodeNames(nginx2, NODES));
             harness.bindInMock(nginx2, "worker-b");
             harness.await("the second Event", () -> events(client).size() == 2);
-            assertThat(events(client)).extracting(Event::getNote).contains("Bound to worker-b: adds ExS 26 there, "
-                    + "rank 2 of 2 candidates (sysched score 9 of 10); best worker-a (ExS 0), worst worker-b (ExS 26)");
+            assertThat(events(client))
+                    .extracting(Event::getNote)
+                    .contains(
+                            "Bound to worker-b: adds ExS 26 there, "
+                                    + "rank 2 of 2 candidates (sysched score 9 of 10); best worker-a (ExS 0), worst worker-b (ExS 26)");
 
             // nginx1 and the sentinel were never prioritized: no Event for them
             informerCaughtUp(harness, "sentinel");
             PlacementEvents placementEvents = harness.bean(PlacementEvents.class);
             assertThat(placementEvents.posted()).isEqualTo(2);
             assertThat(placementEvents.remembered()).isZero();
-            assertThat(events(client)).extracting(e -> e.getRegarding().getName()).containsExactlyInAnyOrder(
-                    "redis1", "nginx2");
+            assertThat(events(client))
+                    .extracting(e -> e.getRegarding().getName())
+                    .containsExactlyInAnyOrder("redis1", "nginx2");
             String prometheus = harness.getManagement("/actuator/prometheus").body();
-            assertThat(prometheus).contains("sysched_events_total{outcome=\"sent\"} 2.0")
+            assertThat(prometheus)
+                    .contains("sysched_events_total{outcome=\"sent\"} 2.0")
                     .contains("sysched_events_total{outcome=\"dropped\"} 0.0")
                     .contains("sysched_events_total{outcome=\"failed\"} 0.0")
                     .contains("sysched_events_queued 0.0");
@@ -115,11 +123,14 @@ class PlacementEventsTest {
     void bindAndTheInformerBothSeeingTheBindingStillMakeOneEvent() {
         // CRUD mode plus the pods/binding subresource, which the CRUD dispatcher cannot serve
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
-        server.expect().post().withPath("/api/v1/namespaces/default/pods/memcached1/binding")
-                .andReturn(201, Map.of("kind", "Status", "apiVersion", "v1", "status", "Success", "code", 201)).once();
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/default/pods/memcached1/binding")
+                .andReturn(201, Map.of("kind", "Status", "apiVersion", "v1", "status", "Success", "code", 201))
+                .once();
         KubernetesClient client = server.createClient();
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         try (Harness harness = Harness.start(client, "sysched.scheduler.bind.enabled=true")) {
@@ -140,32 +151,48 @@ class PlacementEventsTest {
             harness.postJson("/filter", args);
             harness.postJson("/prioritize", args);
             String uid = memcached1.getMetadata().getUid();
-            JsonNode bound = harness.postJson("/bind", "{\"PodName\":\"memcached1\",\"PodNamespace\":\"default\","
-                    + "\"PodUID\":\"" + uid + "\",\"Node\":\"worker-b\"}");
+            JsonNode bound = harness.postJson(
+                    "/bind",
+                    "{\"PodName\":\"memcached1\",\"PodNamespace\":\"default\"," + "\"PodUID\":\"" + uid
+                            + "\",\"Node\":\"worker-b\"}");
             assertThat(bound.get("Error").asString()).isEmpty();
             decisions.setLevel(null);
             decisions.detachAppender(lines);
 
             harness.await("the Event from /bind", () -> events(client).size() == 1);
-            assertThat(events(client).get(0).getNote()).isEqualTo("Bound to worker-b: adds ExS 47 there, rank 1 of 2 "
-                    + "candidates (sysched score 10 of 10); best worker-b (ExS 47), worst worker-a (ExS 66)");
+            assertThat(events(client).get(0).getNote())
+                    .isEqualTo("Bound to worker-b: adds ExS 47 there, rank 1 of 2 "
+                            + "candidates (sysched score 10 of 10); best worker-b (ExS 47), worst worker-a (ExS 66)");
 
             // the API server sets spec.nodeName (the mock does not): the informer now sees the binding too
-            client.pods().inNamespace("default").withName("memcached1")
-                    .edit(p -> new PodBuilder(p).editSpec().withNodeName("worker-b").endSpec().build());
+            client.pods()
+                    .inNamespace("default")
+                    .withName("memcached1")
+                    .edit(p -> new PodBuilder(p)
+                            .editSpec()
+                            .withNodeName("worker-b")
+                            .endSpec()
+                            .build());
             informerCaughtUp(harness, "sentinel");
             assertThat(harness.bean(PlacementEvents.class).posted()).isEqualTo(1);
             assertThat(harness.bean(EventRecorder.class).aggregated()).isZero();
             assertThat(events(client)).hasSize(1);
 
-            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).satisfiesExactly(
-                    filter -> assertThat(filter).matches("verb=filter pod=default/memcached1 uid=" + uid
-                            + " candidates=2 failed=0 took=\\d+\\.\\d{3}ms"),
-                    prioritize -> assertThat(prioritize).matches("verb=prioritize pod=default/memcached1 uid=" + uid
-                            + " candidates=2 top=worker-b:exs=47:score=10,worker-a:exs=66:score=9 took=\\d+\\.\\d{3}ms"),
-                    bind -> assertThat(bind).matches("verb=bind pod=default/memcached1 uid=" + uid
-                            + " node=worker-b took=\\d+\\.\\d{3}ms"));
-            assertThat(lines.list).allSatisfy(line -> assertThat(line.getLevel()).isEqualTo(Level.DEBUG));
+            assertThat(lines.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .satisfiesExactly(
+                            filter -> assertThat(filter)
+                                    .matches("verb=filter pod=default/memcached1 uid=" + uid
+                                            + " candidates=2 failed=0 took=\\d+\\.\\d{3}ms"),
+                            prioritize -> assertThat(prioritize)
+                                    .matches(
+                                            "verb=prioritize pod=default/memcached1 uid=" + uid
+                                                    + " candidates=2 top=worker-b:exs=47:score=10,worker-a:exs=66:score=9 took=\\d+\\.\\d{3}ms"),
+                            bind -> assertThat(bind)
+                                    .matches("verb=bind pod=default/memcached1 uid=" + uid
+                                            + " node=worker-b took=\\d+\\.\\d{3}ms"));
+            assertThat(lines.list)
+                    .allSatisfy(line -> assertThat(line.getLevel()).isEqualTo(Level.DEBUG));
         } finally {
             client.close();
             server.destroy();
@@ -179,8 +206,8 @@ class PlacementEventsTest {
         try (Harness harness = Harness.start(client, "sysched.scheduler.events.enabled=false")) {
             assertThat(harness.context().getBeansOfType(PlacementEvents.class)).isEmpty();
             assertThat(harness.context().getBeansOfType(EventRecorder.class)).isEmpty();
-            Pod redis1 = harness.create(Harness.pod("redis1", Harness.profileSet("redis"),
-                    Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")));
+            Pod redis1 = harness.create(Harness.pod(
+                    "redis1", Harness.profileSet("redis"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")));
             harness.postJson("/prioritize", Harness.argsWithNodeNames(redis1, NODES));
             harness.bindInMock(redis1, "worker-b");
             informerCaughtUp(harness, "sentinel");

@@ -32,15 +32,19 @@ class ReadinessGaugeTest {
     void gaugeIsZeroWhileNotReadyAndOneOnceReady() {
         harness = Harness.startWithoutWaiting(client, "sysched.scheduler.spo.scope=auto");
         MeterRegistry registry = harness.bean(MeterRegistry.class);
-        assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(503);
+        assertThat(harness.getManagement("/actuator/health/readiness").statusCode())
+                .isEqualTo(503);
         assertThat(registry.get(ReadinessGauge.METRIC).gauge().value()).isZero();
 
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(InformerStateTest.seccompProfileCrd("Cluster")).create();
-        harness.await("ready once the CRD is there",
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(InformerStateTest.seccompProfileCrd("Cluster"))
+                .create();
+        harness.await(
+                "ready once the CRD is there",
                 () -> harness.getManagement("/actuator/health/readiness").statusCode() == 200);
         assertThat(registry.get(ReadinessGauge.METRIC).gauge().value()).isEqualTo(1.0);
-        assertThat(harness.getManagement("/actuator/prometheus").body())
-                .containsPattern("(?m)^sysched_ready 1\\.0$");
+        assertThat(harness.getManagement("/actuator/prometheus").body()).containsPattern("(?m)^sysched_ready 1\\.0$");
     }
 }

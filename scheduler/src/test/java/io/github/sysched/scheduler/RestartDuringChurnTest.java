@@ -49,7 +49,9 @@ class RestartDuringChurnTest {
         KubernetesMockServer server = Harness.newServer(dispatcher);
         KubernetesClient client = server.createClient();
         try {
-            client.resources(SeccompProfileV1Beta1.class).inNamespace("default").resource(Harness.profile("full"))
+            client.resources(SeccompProfileV1Beta1.class)
+                    .inNamespace("default")
+                    .resource(Harness.profile("full"))
                     .create();
             Churn churn = new Churn(client, new Random(7));
             CompletableFuture<Void> churning;
@@ -57,16 +59,17 @@ class RestartDuringChurnTest {
             Harness second;
             try (Harness first = Harness.start(client)) {
                 churning = CompletableFuture.runAsync(churn);
-                Harness.awaitCondition("churn under the first scheduler",
-                        () -> churn.ops.get() >= 200 || churning.isDone());
+                Harness.awaitCondition(
+                        "churn under the first scheduler", () -> churn.ops.get() >= 200 || churning.isDone());
                 opsAtRestart = churn.ops.get();
             } // the first scheduler's informers stop mid-churn
-            Harness.awaitCondition("churn without a scheduler",
-                    () -> churn.ops.get() >= opsAtRestart + 100 || churning.isDone());
+            Harness.awaitCondition(
+                    "churn without a scheduler", () -> churn.ops.get() >= opsAtRestart + 100 || churning.isDone());
             second = Harness.start(client); // lists and watches while the churn goes on
             try {
                 int opsAtSync = churn.ops.get();
-                Harness.awaitCondition("churn under the second scheduler",
+                Harness.awaitCondition(
+                        "churn under the second scheduler",
                         () -> churn.ops.get() >= opsAtSync + 200 || churning.isDone());
                 churn.stop.set(true);
                 churning.get(60, TimeUnit.SECONDS);
@@ -76,15 +79,27 @@ class RestartDuringChurnTest {
 
                 List<Pod> finalPods = client.pods().inAnyNamespace().list().getItems();
                 List<String> mismatches = compare(second.state(), expectedFrom(finalPods), churn.namesByUid);
-                int nodes = nodeNames(second.engine(), expectedFrom(finalPods).engine).size();
-                System.out.printf("CHURN restart: %d ops (%d before the restart, %d after the new state synced), "
+                int nodes = nodeNames(second.engine(), expectedFrom(finalPods).engine)
+                        .size();
+                System.out.printf(
+                        "CHURN restart: %d ops (%d before the restart, %d after the new state synced), "
                                 + "%d pods created, %d bound, %d deleted, %d finished (%d Succeeded, %d Failed); "
                                 + "final %d pods, %d counted on %d nodes compared (U, k, Σ|S|, ExS, IPP classes), "
                                 + "cluster ExS %d, %d mismatches%n",
-                        churn.ops.get(), opsAtRestart, churn.ops.get() - opsAtSync, churn.created.get(),
-                        churn.bound.get(), churn.deleted.get(), churn.succeeded.get() + churn.failed.get(),
-                        churn.succeeded.get(), churn.failed.get(), finalPods.size(), second.engine().podCount(),
-                        nodes, second.engine().clusterExs(), mismatches.size());
+                        churn.ops.get(),
+                        opsAtRestart,
+                        churn.ops.get() - opsAtSync,
+                        churn.created.get(),
+                        churn.bound.get(),
+                        churn.deleted.get(),
+                        churn.succeeded.get() + churn.failed.get(),
+                        churn.succeeded.get(),
+                        churn.failed.get(),
+                        finalPods.size(),
+                        second.engine().podCount(),
+                        nodes,
+                        second.engine().clusterExs(),
+                        mismatches.size());
                 assertThat(mismatches).isEmpty();
                 assertThat(churn.deleted.get()).isPositive();
                 assertThat(churn.succeeded.get() + churn.failed.get()).isPositive();
@@ -115,14 +130,23 @@ class RestartDuringChurnTest {
             String listed = client.pods().inAnyNamespace().list().getMetadata().getResourceVersion();
             pods.withName("deleted").delete();
             pods.withName("bound-then-finished")
-                    .edit(p -> new PodBuilder(p).editSpec().withNodeName("n1").endSpec().build());
-            pods.withName("bound-then-finished").editStatus(p -> new PodBuilder(p).withNewStatus()
-                    .withPhase("Succeeded").endStatus().build());
+                    .edit(p -> new PodBuilder(p)
+                            .editSpec()
+                            .withNodeName("n1")
+                            .endSpec()
+                            .build());
+            pods.withName("bound-then-finished")
+                    .editStatus(p -> new PodBuilder(p)
+                            .withNewStatus()
+                            .withPhase("Succeeded")
+                            .endStatus()
+                            .build());
             List<String> events = new CopyOnWriteArrayList<>();
             Watcher<Pod> recorder = new Watcher<>() {
                 @Override
                 public void eventReceived(Action action, Pod pod) {
-                    events.add(action + " " + pod.getMetadata().getName() + " " + pod.getSpec().getNodeName() + " "
+                    events.add(action + " " + pod.getMetadata().getName() + " "
+                            + pod.getSpec().getNodeName() + " "
                             + (pod.getStatus() == null ? null : pod.getStatus().getPhase()));
                 }
 
@@ -131,15 +155,22 @@ class RestartDuringChurnTest {
                     // closed by the test
                 }
             };
-            try (Watch watch = client.pods().inAnyNamespace()
+            try (Watch watch = client.pods()
+                    .inAnyNamespace()
                     .watch(new ListOptionsBuilder().withResourceVersion(listed).build(), recorder)) {
                 pods.resource(Harness.pod("created-later", null)).create();
-                Harness.awaitCondition("the last change reported",
+                Harness.awaitCondition(
+                        "the last change reported",
                         () -> events.stream().anyMatch(event -> event.contains("created-later")));
             }
-            System.out.printf("WATCH from the list's resourceVersion %s: %d events %s%n", listed, events.size(), events);
-            assertThat(events).containsExactly("DELETED deleted null null", "MODIFIED bound-then-finished n1 null",
-                    "MODIFIED bound-then-finished n1 Succeeded", "ADDED created-later null null");
+            System.out.printf(
+                    "WATCH from the list's resourceVersion %s: %d events %s%n", listed, events.size(), events);
+            assertThat(events)
+                    .containsExactly(
+                            "DELETED deleted null null",
+                            "MODIFIED bound-then-finished n1 null",
+                            "MODIFIED bound-then-finished n1 Succeeded",
+                            "ADDED created-later null null");
         } finally {
             client.close();
             server.destroy();
@@ -157,6 +188,7 @@ class RestartDuringChurnTest {
         final AtomicInteger failed = new AtomicInteger();
         /** UID → name of every pod created, to name the pods that differ when the states do. */
         final Map<String, String> namesByUid = new ConcurrentHashMap<>();
+
         private final KubernetesClient client;
         private final Random random;
         private final List<String> pending = new ArrayList<>();
@@ -167,8 +199,13 @@ class RestartDuringChurnTest {
         Churn(KubernetesClient client, Random random) {
             this.client = client;
             this.random = random;
-            this.sets = new SyscallSet[] {Harness.profileSet("nginx"), Harness.profileSet("redis"),
-                    Harness.profileSet("memcached"), SyscallSet.of("read", "write", "futex"), null /* unannotated */};
+            this.sets = new SyscallSet[] {
+                Harness.profileSet("nginx"),
+                Harness.profileSet("redis"),
+                Harness.profileSet("memcached"),
+                SyscallSet.of("read", "write", "futex"),
+                null /* unannotated */
+            };
         }
 
         @Override
@@ -198,8 +235,11 @@ class RestartDuringChurnTest {
             int n = created.incrementAndGet();
             String name = "churn-" + n;
             String ippClass = CLASSES[random.nextInt(CLASSES.length)];
-            Pod pod = Harness.pod(name, sets[random.nextInt(sets.length)],
-                    ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of());
+            Pod pod = Harness.pod(
+                    name,
+                    sets[random.nextInt(sets.length)],
+                    ippClass == null ? Map.of() : Map.of("ipp-class", ippClass),
+                    Map.of());
             Pod created = client.pods().inNamespace("default").resource(pod).create();
             namesByUid.put(created.getMetadata().getUid(), name);
             pending.add(name);
@@ -207,16 +247,28 @@ class RestartDuringChurnTest {
 
         private void bind(String name) {
             String node = NODES.get(random.nextInt(NODES.size()));
-            client.pods().inNamespace("default").withName(name)
-                    .edit(p -> new PodBuilder(p).editSpec().withNodeName(node).endSpec().build());
+            client.pods()
+                    .inNamespace("default")
+                    .withName(name)
+                    .edit(p -> new PodBuilder(p)
+                            .editSpec()
+                            .withNodeName(node)
+                            .endSpec()
+                            .build());
             bound.incrementAndGet();
             running.add(name);
         }
 
         private void finish(String name) {
             boolean success = random.nextBoolean();
-            client.pods().inNamespace("default").withName(name).editStatus(p -> new PodBuilder(p).withNewStatus()
-                    .withPhase(success ? "Succeeded" : "Failed").endStatus().build());
+            client.pods()
+                    .inNamespace("default")
+                    .withName(name)
+                    .editStatus(p -> new PodBuilder(p)
+                            .withNewStatus()
+                            .withPhase(success ? "Succeeded" : "Failed")
+                            .endStatus()
+                            .build());
             (success ? succeeded : failed).incrementAndGet();
             finished.add(name);
         }
@@ -238,8 +290,7 @@ class RestartDuringChurnTest {
     }
 
     /** What the documented rule gives for {@code pods}, computed without ClusterState. */
-    record Expected(ExsEngine engine, Map<String, Set<String>> classesByNode) {
-    }
+    record Expected(ExsEngine engine, Map<String, Set<String>> classesByNode) {}
 
     static Expected expectedFrom(List<Pod> pods) {
         ExsEngine engine = new ExsEngine();
@@ -253,8 +304,12 @@ class RestartDuringChurnTest {
             }
             Map<String, String> annotations = pod.getMetadata().getAnnotations();
             String annotation = annotations == null ? null : annotations.get(PlacementAnnotations.SYSCALLS);
-            engine.place(pod.getMetadata().getUid(), node,
-                    annotation == null ? defaultProfile : SyscallAnnotation.decode(annotation).syscalls());
+            engine.place(
+                    pod.getMetadata().getUid(),
+                    node,
+                    annotation == null
+                            ? defaultProfile
+                            : SyscallAnnotation.decode(annotation).syscalls());
             Map<String, String> labels = pod.getMetadata().getLabels();
             String ippClass = labels == null ? null : labels.get("ipp-class");
             if (ippClass != null) {
@@ -295,8 +350,9 @@ class RestartDuringChurnTest {
         }
         namesByUid.forEach((uid, name) -> {
             if (!state.nodeOf(uid).equals(expected.engine.nodeOf(uid))) {
-                mismatches.add("pod " + name + " counted on " + state.nodeOf(uid).orElse("no node") + ", expected on "
-                        + expected.engine.nodeOf(uid).orElse("no node"));
+                mismatches.add(
+                        "pod " + name + " counted on " + state.nodeOf(uid).orElse("no node") + ", expected on "
+                                + expected.engine.nodeOf(uid).orElse("no node"));
             }
         });
         return mismatches;

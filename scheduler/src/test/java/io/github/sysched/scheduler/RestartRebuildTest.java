@@ -23,7 +23,10 @@ class RestartRebuildTest {
         KubernetesMockServer server = Harness.newServer();
         KubernetesClient client = server.createClient();
         try {
-            client.resources(SeccompProfileV1Beta1.class).inNamespace("default").resource(Harness.profile("full")).create();
+            client.resources(SeccompProfileV1Beta1.class)
+                    .inNamespace("default")
+                    .resource(Harness.profile("full"))
+                    .create();
             List<String> nodes = List.of("n1", "n2", "n3");
             String[] profiles = {"nginx", "redis", "memcached", "nginx", "redis"};
             List<NodeSnapshot> before;
@@ -31,8 +34,11 @@ class RestartRebuildTest {
             String ippBefore;
             try (Harness first = Harness.start(client)) {
                 for (int i = 0; i < profiles.length; i++) {
-                    Pod pod = first.create(Harness.pod(profiles[i] + "-" + i, Harness.profileSet(profiles[i]),
-                            i == 0 ? Map.of("ipp-class", "gold") : Map.of(), Map.of()));
+                    Pod pod = first.create(Harness.pod(
+                            profiles[i] + "-" + i,
+                            Harness.profileSet(profiles[i]),
+                            i == 0 ? Map.of("ipp-class", "gold") : Map.of(),
+                            Map.of()));
                     first.bindInMock(pod, nodes.get(i % nodes.size()));
                 }
                 Pod bare = first.create(Harness.pod("bare", null));
@@ -40,37 +46,71 @@ class RestartRebuildTest {
                 // a finished pod on n2 does not count, before or after
                 Pod done = first.create(Harness.pod("done", SyscallSet.of("ptrace")));
                 first.bindInMock(done, "n2");
-                client.pods().inNamespace("default").withName("done")
-                        .editStatus(p -> new PodBuilder(p).withNewStatus().withPhase("Failed").endStatus().build());
+                client.pods()
+                        .inNamespace("default")
+                        .withName("done")
+                        .editStatus(p -> new PodBuilder(p)
+                                .withNewStatus()
+                                .withPhase("Failed")
+                                .endStatus()
+                                .build());
                 first.await("failed pod leaves", () -> first.engine().podCount() == profiles.length + 1);
-                int n3Surface = Harness.profileSet("memcached").union(Harness.profileSet("full")).cardinality();
+                int n3Surface = Harness.profileSet("memcached")
+                        .union(Harness.profileSet("full"))
+                        .cardinality();
                 assertThat(n3Surface).isGreaterThan(333);
-                first.await("default profile applied", () -> first.engine().node("n3").orElseThrow().attackSurface() == n3Surface);
+                first.await(
+                        "default profile applied",
+                        () -> first.engine().node("n3").orElseThrow().attackSurface() == n3Surface);
 
                 before = List.copyOf(first.engine().nodes());
                 for (String p : List.of("nginx", "redis", "memcached")) {
-                    answersBefore.add(first.postJson("/prioritize",
-                            Harness.argsWithNodeNames(Harness.pod("probe-" + p, Harness.profileSet(p)), nodes)).toString());
+                    answersBefore.add(first.postJson(
+                                    "/prioritize",
+                                    Harness.argsWithNodeNames(Harness.pod("probe-" + p, Harness.profileSet(p)), nodes))
+                            .toString());
                 }
-                ippBefore = first.postJson("/filter", Harness.argsWithNodeNames(Harness.pod("silver", SyscallSet.of("read"),
-                        Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "silver")), nodes)).toString();
+                ippBefore = first.postJson(
+                                "/filter",
+                                Harness.argsWithNodeNames(
+                                        Harness.pod(
+                                                "silver",
+                                                SyscallSet.of("read"),
+                                                Map.of(),
+                                                Map.of(PlacementAnnotations.IPP_CLASS, "silver")),
+                                        nodes))
+                        .toString();
             }
             assertThat(before).hasSize(3);
 
             try (Harness second = Harness.start(client)) {
-                second.await("default profile applied after restart",
-                        () -> second.engine().node("n3").map(NodeSnapshot::attackSurface).orElse(0)
+                second.await(
+                        "default profile applied after restart",
+                        () -> second.engine()
+                                        .node("n3")
+                                        .map(NodeSnapshot::attackSurface)
+                                        .orElse(0)
                                 == before.get(2).attackSurface());
                 assertThat(second.engine().nodes()).containsExactlyElementsOf(before);
                 assertThat(second.engine().podCount()).isEqualTo(profiles.length + 1);
                 List<String> answersAfter = new ArrayList<>();
                 for (String p : List.of("nginx", "redis", "memcached")) {
-                    answersAfter.add(second.postJson("/prioritize",
-                            Harness.argsWithNodeNames(Harness.pod("probe-" + p, Harness.profileSet(p)), nodes)).toString());
+                    answersAfter.add(second.postJson(
+                                    "/prioritize",
+                                    Harness.argsWithNodeNames(Harness.pod("probe-" + p, Harness.profileSet(p)), nodes))
+                            .toString());
                 }
                 assertThat(answersAfter).isEqualTo(answersBefore);
-                String ippAfter = second.postJson("/filter", Harness.argsWithNodeNames(Harness.pod("silver", SyscallSet.of("read"),
-                        Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "silver")), nodes)).toString();
+                String ippAfter = second.postJson(
+                                "/filter",
+                                Harness.argsWithNodeNames(
+                                        Harness.pod(
+                                                "silver",
+                                                SyscallSet.of("read"),
+                                                Map.of(),
+                                                Map.of(PlacementAnnotations.IPP_CLASS, "silver")),
+                                        nodes))
+                        .toString();
                 assertThat(ippAfter).isEqualTo(ippBefore).contains("\"FailedNodes\":{\"n1\"");
             }
         } finally {

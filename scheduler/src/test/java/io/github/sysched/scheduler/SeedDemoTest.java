@@ -105,7 +105,8 @@ class SeedDemoTest {
         String prometheus = harness.getManagement("/actuator/prometheus").body();
         assertThat(prometheus).contains("sysched_node_attack_surface{node=\"" + nginxNode + "\"} 98.0");
         assertThat(prometheus).contains("sysched_cluster_exs " + (double) withRedis.exs());
-        assertThat(prometheus).contains("sysched_extender_requests_seconds_count{outcome=\"success\",verb=\"prioritize\"} 4");
+        assertThat(prometheus)
+                .contains("sysched_extender_requests_seconds_count{outcome=\"success\",verb=\"prioritize\"} 4");
     }
 
     private record Step(String chosen, long[] raw, long[] scores) {
@@ -130,13 +131,16 @@ class SeedDemoTest {
         if (nodeCacheCapable) {
             filtered.get("NodeNames").forEach(n -> feasible.add(n.asString()));
         } else {
-            filtered.get("Nodes").get("items").forEach(n -> feasible.add(n.get("metadata").get("name").asString()));
+            filtered.get("Nodes")
+                    .get("items")
+                    .forEach(n -> feasible.add(n.get("metadata").get("name").asString()));
         }
         assertThat(feasible).containsExactlyElementsOf(NODES);
 
         JsonNode priorities = harness.postJson("/prioritize", args);
         Map<String, Long> byHost = new LinkedHashMap<>();
-        priorities.forEach(p -> byHost.put(p.get("Host").asString(), p.get("Score").asLong()));
+        priorities.forEach(
+                p -> byHost.put(p.get("Host").asString(), p.get("Score").asLong()));
         assertThat(byHost.keySet()).containsExactlyElementsOf(NODES);
         long[] scores = NODES.stream().mapToLong(byHost::get).toArray();
         long[] raw = harness.engine().rawScores(NODES, set);

@@ -63,17 +63,22 @@ class SpoScopeReadinessTest {
         harness.await("CRD read again after the first miss", () -> dispatcher.crdReads() >= 2);
 
         HttpResponse<String> readiness = harness.getManagement("/actuator/health/readiness");
-        JsonNode details = Harness.JSON.readTree(readiness.body()).get("components").get("informers").get("details");
+        JsonNode details = Harness.JSON
+                .readTree(readiness.body())
+                .get("components")
+                .get("informers")
+                .get("details");
         assertThat(readiness.statusCode()).isEqualTo(503);
-        assertThat(details.get("reason").asString()).isEqualTo("SPO scope unknown: CRD "
-                + "seccompprofiles.security-profiles-operator.x-k8s.io not found (is SPO installed?)");
+        assertThat(details.get("reason").asString())
+                .isEqualTo("SPO scope unknown: CRD "
+                        + "seccompprofiles.security-profiles-operator.x-k8s.io not found (is SPO installed?)");
         assertThat(details.get("spoScope").asString()).isEqualTo("unknown");
         assertThat(view.scope()).isNull();
         int countedWhileAbsent = harness.state().trackedPods();
         assertThat(countedWhileAbsent).isZero();
 
-        Pod silver = Harness.pod("silver", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS,
-                "silver"));
+        Pod silver = Harness.pod(
+                "silver", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "silver"));
         JsonNode filter = harness.postJson("/filter", Harness.argsWithNodeNames(silver, NODES));
         assertThat(filter.get("Error").asString()).isNotEmpty();
         JsonNode prioritize = harness.postJson("/prioritize", Harness.argsWithNodeNames(silver, NODES));
@@ -82,20 +87,33 @@ class SpoScopeReadinessTest {
         assertThat(scores).containsExactly(0L, 0L, 0L);
         int readsWhileAbsent = dispatcher.crdReads();
 
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(InformerStateTest.seccompProfileCrd("Namespaced")).create();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(InformerStateTest.seccompProfileCrd("Namespaced"))
+                .create();
         var seccompProfiles = client.resources(SeccompProfileV1Beta1.class);
-        seccompProfiles.inNamespace("apps").resource(Harness.profile("apps", "runc-base", null, "futex", "exit_group",
-                "read")).create();
-        seccompProfiles.inNamespace("apps").resource(Harness.profile("apps", "web", "runc-base", "read", "write",
-                "accept4")).create();
+        seccompProfiles
+                .inNamespace("apps")
+                .resource(Harness.profile("apps", "runc-base", null, "futex", "exit_group", "read"))
+                .create();
+        seccompProfiles
+                .inNamespace("apps")
+                .resource(Harness.profile("apps", "web", "runc-base", "read", "write", "accept4"))
+                .create();
         seccompProfiles.inNamespace("default").resource(Harness.profile("full")).create();
 
         harness.await("ready once the CRD is there", harness::podsSynced);
-        harness.await("profiles resolved in the namespaced scope",
-                () -> surface("n1") == 5 && surface("n2") == Harness.profileSet("full").cardinality());
+        harness.await(
+                "profiles resolved in the namespaced scope",
+                () -> surface("n1") == 5
+                        && surface("n2") == Harness.profileSet("full").cardinality());
         HttpResponse<String> ready = harness.getManagement("/actuator/health/readiness");
-        JsonNode readyDetails = Harness.JSON.readTree(ready.body()).get("components").get("informers").get("details");
+        JsonNode readyDetails = Harness.JSON
+                .readTree(ready.body())
+                .get("components")
+                .get("informers")
+                .get("details");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(readyDetails.get("spoScope").asString()).isEqualTo("NAMESPACED");
         assertThat(readyDetails.has("reason")).isFalse();
@@ -104,38 +122,58 @@ class SpoScopeReadinessTest {
         assertThat(filtered.get("Error").asString()).isEmpty();
         assertThat(filtered.get("FailedNodes").has("n3")).isTrue();
 
-        System.out.printf("SCOPE auto, CRD absent at start: %d CRD reads while absent, readiness %d (%s), "
+        System.out.printf(
+                "SCOPE auto, CRD absent at start: %d CRD reads while absent, readiness %d (%s), "
                         + "/filter Error \"%s\", /prioritize %s, %d pods counted; CRD created (Namespaced): ready "
                         + "after %d reads, scope %s, |U| n1=%d (apps/web + base) n2=%d (default/full-seccomp), IPP "
                         + "filter rejects %s%n",
-                readsWhileAbsent, readiness.statusCode(), details.get("reason").asString(),
-                filter.get("Error").asString(), scores, countedWhileAbsent, dispatcher.crdReads(),
+                readsWhileAbsent,
+                readiness.statusCode(),
+                details.get("reason").asString(),
+                filter.get("Error").asString(),
+                scores,
+                countedWhileAbsent,
+                dispatcher.crdReads(),
                 view.scope(),
-                surface("n1"), surface("n2"), filtered.get("FailedNodes").propertyNames());
+                surface("n1"),
+                surface("n2"),
+                filtered.get("FailedNodes").propertyNames());
     }
 
     @Test
     void unreadableCrdDoesNotStopStartupAndIsRetried() {
-        client.apiextensions().v1().customResourceDefinitions()
-                .resource(InformerStateTest.seccompProfileCrd("Cluster")).create();
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(InformerStateTest.seccompProfileCrd("Cluster"))
+                .create();
         dispatcher.failCrdReads(403);
 
         harness = Harness.startWithoutWaiting(client, "sysched.scheduler.spo.scope=auto");
         harness.await("CRD read again after the first failure", () -> dispatcher.crdReads() >= 2);
         HttpResponse<String> readiness = harness.getManagement("/actuator/health/readiness");
-        String reason = Harness.JSON.readTree(readiness.body()).get("components").get("informers").get("details")
-                .get("reason").asString();
+        String reason = Harness.JSON
+                .readTree(readiness.body())
+                .get("components")
+                .get("informers")
+                .get("details")
+                .get("reason")
+                .asString();
         assertThat(readiness.statusCode()).isEqualTo(503);
-        assertThat(reason).startsWith("SPO scope unknown: cannot read CRD "
-                + "seccompprofiles.security-profiles-operator.x-k8s.io: ");
+        assertThat(reason)
+                .startsWith("SPO scope unknown: cannot read CRD "
+                        + "seccompprofiles.security-profiles-operator.x-k8s.io: ");
         int failedReads = dispatcher.crdReads();
 
         dispatcher.failCrdReads(0);
         harness.await("ready once the CRD is readable", harness::podsSynced);
         assertThat(harness.view().scope()).isEqualTo(SpoScope.CLUSTER);
-        assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(200);
-        System.out.printf("SCOPE auto, CRD unreadable (403): %d failed reads, readiness 503 (%s); readable: ready, "
-                + "scope CLUSTER%n", failedReads, reason);
+        assertThat(harness.getManagement("/actuator/health/readiness").statusCode())
+                .isEqualTo(200);
+        System.out.printf(
+                "SCOPE auto, CRD unreadable (403): %d failed reads, readiness 503 (%s); readable: ready, "
+                        + "scope CLUSTER%n",
+                failedReads, reason);
     }
 
     @Test
@@ -143,7 +181,8 @@ class SpoScopeReadinessTest {
         dispatcher.failCrdReads(403);
         harness = Harness.start(client, "sysched.scheduler.spo.scope=namespaced");
         assertThat(harness.view().scope()).isEqualTo(SpoScope.NAMESPACED);
-        assertThat(harness.getManagement("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(harness.getManagement("/actuator/health/readiness").statusCode())
+                .isEqualTo(200);
         assertThat(dispatcher.crdReads()).isZero();
     }
 
@@ -152,7 +191,13 @@ class SpoScopeReadinessTest {
     }
 
     private void bound(Pod pod, String node) {
-        client.pods().inNamespace("default").resource(new PodBuilder(pod).editSpec().withNodeName(node).endSpec()
-                .build()).create();
+        client.pods()
+                .inNamespace("default")
+                .resource(new PodBuilder(pod)
+                        .editSpec()
+                        .withNodeName(node)
+                        .endSpec()
+                        .build())
+                .create();
     }
 }

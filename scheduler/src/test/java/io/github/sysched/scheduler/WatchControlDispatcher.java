@@ -45,19 +45,19 @@ import java.util.function.Consumer;
 public class WatchControlDispatcher extends KubernetesCrudDispatcher {
 
     private static final String PODS = "/api/v1/pods";
-    private static final String CRD = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"
-            + SpoApi.SECCOMP_PROFILE_CRD;
+    private static final String CRD =
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + SpoApi.SECCOMP_PROFILE_CRD;
     private static final String GONE = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
             + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\","
             + "\"code\":410}}";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /** A watch event (JSON) and the resourceVersion it happened at. */
-    private record PodEvent(long resourceVersion, String json) {
-    }
+    private record PodEvent(long resourceVersion, String json) {}
 
     /** Every pod event since the server started, in order; also guards {@link #podWatches} registration. */
     private final List<PodEvent> podEvents = new ArrayList<>();
+
     private final Set<PodWatch> podWatches = ConcurrentHashMap.newKeySet();
     private final AtomicInteger crdReads = new AtomicInteger();
     private volatile int crdReadStatus;
@@ -68,9 +68,11 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
             crdReads.incrementAndGet();
             int status = crdReadStatus;
             if (status != 0) {
-                return new MockResponse().setResponseCode(status).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-                        + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"injected by the test\",\"code\":"
-                        + status + "}");
+                return new MockResponse()
+                        .setResponseCode(status)
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                                + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"injected by the test\",\"code\":"
+                                + status + "}");
             }
         }
         return super.handleGet(path);
@@ -78,15 +80,19 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
 
     /** Every write ends here, under the mock's write lock (so in resourceVersion order): log and route pod events. */
     @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldKey,
-                             GenericKubernetesResource resource, String json) {
+    public void processEvent(
+            String path,
+            AttributeSet pathAttributes,
+            AttributeSet oldKey,
+            GenericKubernetesResource resource,
+            String json) {
         String before = oldKey == null ? null : map.get(oldKey);
         super.processEvent(path, pathAttributes, oldKey, resource, json);
         if (Objects.equals(before, json)) {
             return; // no change, no event (as the mock)
         }
-        GenericKubernetesResource object = SERIALIZATION.unmarshal(json != null ? json : before,
-                GenericKubernetesResource.class);
+        GenericKubernetesResource object =
+                SERIALIZATION.unmarshal(json != null ? json : before, GenericKubernetesResource.class);
         if (!"Pod".equals(object.getKind())) {
             return;
         }
@@ -97,8 +103,8 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
             object.getMetadata().setResourceVersion(String.valueOf(requestResourceVersion()));
             objectJson = SERIALIZATION.asJson(object);
         }
-        PodEvent event = new PodEvent(Long.parseLong(object.getMetadata().getResourceVersion()),
-                watchEvent(type, objectJson));
+        PodEvent event =
+                new PodEvent(Long.parseLong(object.getMetadata().getResourceVersion()), watchEvent(type, objectJson));
         synchronized (podEvents) {
             podEvents.add(event);
             podWatches.forEach(watch -> watch.deliver(event.json()));
@@ -116,13 +122,17 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
         synchronized (podEvents) {
             if (from == null || from.isEmpty() || from.equals("0")) { // "start at most recent": what exists now
                 map.forEach((key, json) -> {
-                    if ("Pod".equals(SERIALIZATION.unmarshal(json, GenericKubernetesResource.class).getKind())) {
+                    if ("Pod"
+                            .equals(SERIALIZATION
+                                    .unmarshal(json, GenericKubernetesResource.class)
+                                    .getKind())) {
                         watch.deliver(watchEvent("ADDED", json));
                     }
                 });
             } else {
                 long after = Long.parseLong(from);
-                podEvents.stream().filter(event -> event.resourceVersion() > after)
+                podEvents.stream()
+                        .filter(event -> event.resourceVersion() > after)
                         .forEach(event -> watch.deliver(event.json()));
             }
             podWatches.add(watch);
@@ -193,6 +203,7 @@ public class WatchControlDispatcher extends KubernetesCrudDispatcher {
             thread.setDaemon(true);
             return thread;
         });
+
         private volatile boolean delivering = true;
 
         /** Queues {@code event} unless the watch is disconnected; never blocks or throws. */

@@ -26,7 +26,8 @@ class WeightsTest {
         assertThat(uniform.rawScores(List.of("n1", "n2"), INCOMING)).containsExactly(2L, 3L);
         assertThat(harnessless(uniform)).containsExactly(3, 0);
         assertThat(io.github.sysched.scoring.ExtenderScoring.DEFAULT.scores(uniform, List.of("n1", "n2"), INCOMING))
-                .as("the default, marginal score").containsExactly(10, 9);
+                .as("the default, marginal score")
+                .containsExactly(10, 9);
 
         KubernetesMockServer server = Harness.newServer();
         KubernetesClient client = server.createClient();
@@ -35,11 +36,15 @@ class WeightsTest {
             harness.bindInMock(harness.create(Harness.pod("a", ON_N1)), "n1");
             harness.bindInMock(harness.create(Harness.pod("b", ON_N2)), "n2");
             // ptrace weighs 1000: n1 now leaves write + ptrace = 1001, n2 still 3
-            assertThat(harness.engine().rawScores(List.of("n1", "n2"), INCOMING)).containsExactly(1001L, 3L);
+            assertThat(harness.engine().rawScores(List.of("n1", "n2"), INCOMING))
+                    .containsExactly(1001L, 3L);
             // the default (marginal) score ranks the cheaper node first: n2 10, n1 9 (uniform weights: the reverse)
-            assertThat(harness.engine().marginalScores(List.of("n1", "n2"), INCOMING)).containsExactly(1001L, 3L);
-            String scores = harness.postJson("/prioritize",
-                    Harness.argsWithNodeNames(Harness.pod("incoming", INCOMING), List.of("n1", "n2"))).toString();
+            assertThat(harness.engine().marginalScores(List.of("n1", "n2"), INCOMING))
+                    .containsExactly(1001L, 3L);
+            String scores = harness.postJson(
+                            "/prioritize",
+                            Harness.argsWithNodeNames(Harness.pod("incoming", INCOMING), List.of("n1", "n2")))
+                    .toString();
             assertThat(scores).isEqualTo("[{\"Host\":\"n1\",\"Score\":9},{\"Host\":\"n2\",\"Score\":10}]");
         } finally {
             client.close();
@@ -48,8 +53,8 @@ class WeightsTest {
     }
 
     private static int[] harnessless(ExsEngine engine) {
-        int[] normalized = io.github.sysched.scoring.ExsNormalizer.normalize(
-                engine.rawScores(List.of("n1", "n2"), INCOMING));
+        int[] normalized =
+                io.github.sysched.scoring.ExsNormalizer.normalize(engine.rawScores(List.of("n1", "n2"), INCOMING));
         int[] scores = new int[normalized.length];
         for (int i = 0; i < normalized.length; i++) {
             scores[i] = io.github.sysched.scoring.ExsNormalizer.toExtenderScore(normalized[i]);

@@ -58,8 +58,9 @@ public record ClusterSpec(List<SimNode> nodes) {
 
     /** The same nodes with {@code allocatable} CPU and memory each. */
     public ClusterSpec withAllocatable(SimNode.NodeAllocatable allocatable) {
-        return new ClusterSpec(nodes.stream().map(n -> new SimNode(n.name(), n.podLimit(), allocatable, n.zone(),
-                n.preferNoScheduleTaints())).toList());
+        return new ClusterSpec(nodes.stream()
+                .map(n -> new SimNode(n.name(), n.podLimit(), allocatable, n.zone(), n.preferNoScheduleTaints()))
+                .toList());
     }
 
     public List<String> nodeNames() {

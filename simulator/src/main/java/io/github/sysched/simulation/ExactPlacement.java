@@ -22,8 +22,7 @@ public final class ExactPlacement {
     public static final int MAX_PODS = 12;
 
     /** The optimum: its cluster ExS and one placement reaching it (pod index → node index). */
-    public record Optimum(long clusterExs, int[] nodeOfPod) {
-    }
+    public record Optimum(long clusterExs, int[] nodeOfPod) {}
 
     private final List<SimPod> pods;
     private final int nodes;
@@ -41,12 +40,17 @@ public final class ExactPlacement {
     private long best = Long.MAX_VALUE;
     private int[] bestAssignment;
 
-    private ExactPlacement(List<SimPod> pods, ClusterSpec cluster, boolean guarded, ReplicaSpreadGuard guard,
-            SyscallWeights weights) {
+    private ExactPlacement(
+            List<SimPod> pods, ClusterSpec cluster, boolean guarded, ReplicaSpreadGuard guard, SyscallWeights weights) {
         if (pods.size() > MAX_PODS) {
             throw new IllegalArgumentException("exact search is for at most " + MAX_PODS + " pods, got " + pods.size());
         }
-        if (!cluster.zones().isEmpty() || cluster.nodes().stream().mapToInt(SimNode::podLimit).distinct().count() > 1) {
+        if (!cluster.zones().isEmpty()
+                || cluster.nodes().stream()
+                                .mapToInt(SimNode::podLimit)
+                                .distinct()
+                                .count()
+                        > 1) {
             throw new IllegalArgumentException("exact search needs interchangeable nodes (one pod limit, no zones)");
         }
         this.pods = List.copyOf(pods);
@@ -82,8 +86,8 @@ public final class ExactPlacement {
      *
      * @throws IllegalArgumentException when no placement puts every pod on a node
      */
-    public static Optimum minimize(List<SimPod> pods, ClusterSpec cluster, boolean guarded, ReplicaSpreadGuard guard,
-            SyscallWeights weights) {
+    public static Optimum minimize(
+            List<SimPod> pods, ClusterSpec cluster, boolean guarded, ReplicaSpreadGuard guard, SyscallWeights weights) {
         ExactPlacement search = new ExactPlacement(pods, cluster, guarded, guard, weights);
         search.search(0, 0, 0);
         if (search.bestAssignment == null) {
@@ -135,7 +139,8 @@ public final class ExactPlacement {
     public static Map<Integer, List<SimPod>> byNode(List<SimPod> pods, Optimum optimum) {
         Map<Integer, List<SimPod>> byNode = new HashMap<>();
         for (int p = 0; p < pods.size(); p++) {
-            byNode.computeIfAbsent(optimum.nodeOfPod()[p], k -> new ArrayList<>()).add(pods.get(p));
+            byNode.computeIfAbsent(optimum.nodeOfPod()[p], k -> new ArrayList<>())
+                    .add(pods.get(p));
         }
         return byNode;
     }

@@ -37,8 +37,7 @@ final class KubeSchedulerModel {
     static final int SYSTEM_DEFAULT_ZONE_SKEW = 3;
 
     /** A soft spreading constraint over one topology. */
-    record SoftConstraint(boolean zone, int maxSkew) {
-    }
+    record SoftConstraint(boolean zone, int maxSkew) {}
 
     private final SimulationState state;
 
@@ -69,8 +68,8 @@ final class KubeSchedulerModel {
     long leastAllocated(SimPod pod, int node) {
         SimNode.NodeAllocatable allocatable = state.node(node).allocatable();
         long cpu = leastRequested(state.nonZeroCpu(node) + pod.requests().nonZeroCpuMilli(), allocatable.cpuMilli());
-        long memory = leastRequested(state.nonZeroMemory(node) + pod.requests().nonZeroMemoryBytes(),
-                allocatable.memoryBytes());
+        long memory = leastRequested(
+                state.nonZeroMemory(node) + pod.requests().nonZeroMemoryBytes(), allocatable.memoryBytes());
         return (cpu + memory) / 2;
     }
 
@@ -84,14 +83,14 @@ final class KubeSchedulerModel {
     long balancedAllocation(SimPod pod, int node) {
         SimNode.NodeAllocatable allocatable = state.node(node).allocatable();
         double cpu = Math.min(1, (double) (state.cpu(node) + pod.requests().cpuMilli()) / allocatable.cpuMilli());
-        double memory = Math.min(1,
-                (double) (state.memory(node) + pod.requests().memoryBytes()) / allocatable.memoryBytes());
+        double memory =
+                Math.min(1, (double) (state.memory(node) + pod.requests().memoryBytes()) / allocatable.memoryBytes());
         double std = Math.abs((cpu - memory) / 2);
         return (long) ((1 - std) * MAX_NODE_SCORE);
     }
 
-    long[] podTopologySpread(SimPod pod, int[] candidates, int count, List<SoftConstraint> constraints,
-            boolean requireAllTopologies) {
+    long[] podTopologySpread(
+            SimPod pod, int[] candidates, int count, List<SoftConstraint> constraints, boolean requireAllTopologies) {
         String controller = pod.controller().orElseThrow();
         boolean zones = !state.cluster().zones().isEmpty();
         boolean[] ignored = new boolean[count];

@@ -1,10 +1,10 @@
 package io.github.sysched.simulation;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -39,8 +39,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <p>Kept: Pods, Deployments, StatefulSets, Nodes, Namespaces, SPO SeccompProfiles and ProfileBindings. Every
  * other kind is counted in {@link #ignoredKinds()} and otherwise left alone.
  */
-public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, List<Namespace> namespaces,
-        List<SeccompProfile> profiles, List<ProfileBinding> bindings, Map<String, Integer> ignoredKinds) {
+public record KubernetesInput(
+        List<HasMetadata> workloads,
+        List<Node> nodes,
+        List<Namespace> namespaces,
+        List<SeccompProfile> profiles,
+        List<ProfileBinding> bindings,
+        Map<String, Integer> ignoredKinds) {
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     /** Replicas one Deployment or StatefulSet may ask for: each becomes a simulated pod. */
@@ -94,8 +99,12 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
                 }
             }
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw new IllegalArgumentException(
+                    "not valid YAML: " + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line " + e.getLocation().getLineNr() + ")"),
+                    e);
         }
         return documents;
     }
@@ -109,7 +118,8 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
         }
         try (Stream<Path> walk = Files.walk(path)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")
+                    .filter(p -> p.toString().endsWith(".yaml")
+                            || p.toString().endsWith(".yml")
                             || p.toString().endsWith(".json"))
                     .sorted()
                     .toList();
@@ -165,7 +175,9 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
                 Object items = object.getAdditionalProperties().get("items");
                 if (items instanceof List<?> list) {
                     for (int i = 0; i < list.size(); i++) {
-                        add(Serialization.unmarshal(Serialization.asJson(list.get(i)), GenericKubernetesResource.class),
+                        add(
+                                Serialization.unmarshal(
+                                        Serialization.asJson(list.get(i)), GenericKubernetesResource.class),
                                 where + " item " + i);
                     }
                 }
@@ -183,14 +195,26 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
                 case "Deployment" -> {
                     Deployment deployment = named(as(object, Deployment.class, where), where);
                     workloads.add(deployment);
-                    controller(deployment.getSpec() == null ? null : deployment.getSpec().getReplicas(),
-                            deployment.getSpec() == null ? null : deployment.getSpec().getTemplate(), where);
+                    controller(
+                            deployment.getSpec() == null
+                                    ? null
+                                    : deployment.getSpec().getReplicas(),
+                            deployment.getSpec() == null
+                                    ? null
+                                    : deployment.getSpec().getTemplate(),
+                            where);
                 }
                 case "StatefulSet" -> {
                     StatefulSet statefulSet = named(as(object, StatefulSet.class, where), where);
                     workloads.add(statefulSet);
-                    controller(statefulSet.getSpec() == null ? null : statefulSet.getSpec().getReplicas(),
-                            statefulSet.getSpec() == null ? null : statefulSet.getSpec().getTemplate(), where);
+                    controller(
+                            statefulSet.getSpec() == null
+                                    ? null
+                                    : statefulSet.getSpec().getReplicas(),
+                            statefulSet.getSpec() == null
+                                    ? null
+                                    : statefulSet.getSpec().getTemplate(),
+                            where);
                 }
                 case "Node" -> nodes.add(named(as(object, Node.class, where), where));
                 case "Namespace" -> namespaces.add(named(as(object, Namespace.class, where), where));
@@ -218,7 +242,8 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
 
         /** Every object the API server would store has a name; ours are looked up and reported by it. */
         private static <T extends HasMetadata> T named(T object, String where) {
-            if (object.getMetadata() == null || object.getMetadata().getName() == null
+            if (object.getMetadata() == null
+                    || object.getMetadata().getName() == null
                     || object.getMetadata().getName().isEmpty()) {
                 throw new IllegalArgumentException(where + ": " + object.getKind() + " without metadata.name");
             }
@@ -231,9 +256,11 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
                 return;
             }
             for (String list : List.of("containers", "initContainers")) {
-                List<Container> containers = list.equals("containers") ? spec.getContainers() : spec.getInitContainers();
+                List<Container> containers =
+                        list.equals("containers") ? spec.getContainers() : spec.getInitContainers();
                 for (int i = 0; containers != null && i < containers.size(); i++) {
-                    if (containers.get(i) == null || containers.get(i).getName() == null
+                    if (containers.get(i) == null
+                            || containers.get(i).getName() == null
                             || containers.get(i).getName().isEmpty()) {
                         throw new IllegalArgumentException(where + ": " + list + "[" + i + "] without a name");
                     }
@@ -248,8 +275,8 @@ public record KubernetesInput(List<HasMetadata> workloads, List<Node> nodes, Lis
             }
             containersNamed(template.getSpec(), where);
             if (replicas != null && (replicas < 0 || replicas > MAX_REPLICAS)) {
-                throw new IllegalArgumentException(where + ": spec.replicas " + replicas + " is not between 0 and "
-                        + MAX_REPLICAS);
+                throw new IllegalArgumentException(
+                        where + ": spec.replicas " + replicas + " is not between 0 and " + MAX_REPLICAS);
             }
         }
 

@@ -1,7 +1,6 @@
 package io.github.sysched.simulation;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -79,27 +78,34 @@ public final class ManifestWorkload {
         }
     }
 
-    private ManifestWorkload() {
-    }
+    private ManifestWorkload() {}
 
     public static Result build(KubernetesInput input, Options options) {
         List<String> notes = new ArrayList<>();
         SpoScope scope = options.scope().orElseGet(() -> scopeOf(input.profiles()));
         ProfileLookup lookup = SpoProfiles.lookup(input.profiles(), scope);
-        ProfileKey defaultProfile = ProfileKey.inScope(scope, options.defaultProfile().isClusterScoped()
-                ? "default" : options.defaultProfile().namespace(), options.defaultProfile().name());
+        ProfileKey defaultProfile = ProfileKey.inScope(
+                scope,
+                options.defaultProfile().isClusterScoped()
+                        ? "default"
+                        : options.defaultProfile().namespace(),
+                options.defaultProfile().name());
         PodSyscallResolver resolver = PodSyscallResolver.forSpoProfiles(lookup, defaultProfile);
-        BindingResolver bindings = new BindingResolver(scope, key -> lookup.find(key).isPresent(), BindingPolicy.spoV1());
+        BindingResolver bindings =
+                new BindingResolver(scope, key -> lookup.find(key).isPresent(), BindingPolicy.spoV1());
         List<Binding> allBindings = input.bindings().stream().map(Binding::from).toList();
         Set<String> optedIn = input.namespaces().stream()
                 .filter(ns -> labels(ns.getMetadata()).containsKey(options.optInLabel()))
                 .map(ns -> ns.getMetadata().getName())
                 .collect(Collectors.toSet());
         Map<String, Map<String, String>> namespaceLabels = input.namespaces().stream()
-                .collect(Collectors.toMap(ns -> ns.getMetadata().getName(), ns -> labels(ns.getMetadata()), (a, b) -> a));
+                .collect(Collectors.toMap(
+                        ns -> ns.getMetadata().getName(), ns -> labels(ns.getMetadata()), (a, b) -> a));
 
         boolean snapshot = input.workloads().stream()
-                .anyMatch(o -> o instanceof Pod p && p.getMetadata() != null && owners(p.getMetadata()).size() > 0);
+                .anyMatch(o -> o instanceof Pod p
+                        && p.getMetadata() != null
+                        && owners(p.getMetadata()).size() > 0);
         List<Pod> pods = new ArrayList<>();
         int finished = 0;
         int daemonSetPods = 0;
@@ -107,7 +113,9 @@ public final class ManifestWorkload {
         for (HasMetadata object : input.workloads()) {
             if (object instanceof Pod pod) {
                 String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-                if ("Succeeded".equals(phase) || "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null) {
+                if ("Succeeded".equals(phase)
+                        || "Failed".equals(phase)
+                        || pod.getMetadata().getDeletionTimestamp() != null) {
                     finished++;
                 } else if (owners(pod.getMetadata()).stream().anyMatch(o -> "DaemonSet".equals(o.getKind()))) {
                     daemonSetPods++;
@@ -117,10 +125,16 @@ public final class ManifestWorkload {
             } else if (snapshot) {
                 controllersNotExpanded++;
             } else if (object instanceof Deployment deployment) {
-                pods.addAll(expand(deployment.getMetadata(), "ReplicaSet", deployment.getSpec().getReplicas(),
+                pods.addAll(expand(
+                        deployment.getMetadata(),
+                        "ReplicaSet",
+                        deployment.getSpec().getReplicas(),
                         deployment.getSpec().getTemplate()));
             } else if (object instanceof StatefulSet statefulSet) {
-                pods.addAll(expand(statefulSet.getMetadata(), "StatefulSet", statefulSet.getSpec().getReplicas(),
+                pods.addAll(expand(
+                        statefulSet.getMetadata(),
+                        "StatefulSet",
+                        statefulSet.getSpec().getReplicas(),
                         statefulSet.getSpec().getTemplate()));
             }
         }
@@ -143,12 +157,16 @@ public final class ManifestWorkload {
             Optional<SyscallAnnotation> annotation = annotationOf(pod, name, notes);
             if (annotation.isPresent()) {
                 annotated++;
-                simPods.add(simPod(pod, name, String.join("+", annotation.get().sources()), annotation.get().syscalls(),
+                simPods.add(simPod(
+                        pod,
+                        name,
+                        String.join("+", annotation.get().sources()),
+                        annotation.get().syscalls(),
                         namespaceLabels.getOrDefault(namespace, Map.of())));
                 continue;
             }
-            BindingPlan plan = optedIn.contains(namespace)
-                    ? bindings.plan(pod, namespace, allBindings) : BindingPlan.empty();
+            BindingPlan plan =
+                    optedIn.contains(namespace) ? bindings.plan(pod, namespace, allBindings) : BindingPlan.empty();
             plan.warnings().forEach(w -> notes.add(name + ": " + w));
             PodSyscalls resolved;
             try {
@@ -157,11 +175,16 @@ public final class ManifestWorkload {
                 throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
             }
             resolved.warnings().forEach(w -> notes.add(name + ": " + w));
-            simPods.add(simPod(pod, name, resolved.profiles().stream().map(ProfileKey::toString)
-                    .collect(Collectors.joining("+")), resolved.syscalls(), namespaceLabels.getOrDefault(namespace, Map.of())));
+            simPods.add(simPod(
+                    pod,
+                    name,
+                    resolved.profiles().stream().map(ProfileKey::toString).collect(Collectors.joining("+")),
+                    resolved.syscalls(),
+                    namespaceLabels.getOrDefault(namespace, Map.of())));
         }
         notes.add(simPods.size() + " pods: " + annotated + " with the " + PlacementAnnotations.SYSCALLS
-                + " annotation, " + (simPods.size() - annotated) + " resolved from " + input.profiles().size()
+                + " annotation, " + (simPods.size() - annotated) + " resolved from "
+                + input.profiles().size()
                 + " SeccompProfiles (" + scope.name().toLowerCase(java.util.Locale.ROOT) + " scope) and "
                 + input.bindings().size() + " ProfileBindings");
         return new Result(new Workload(simPods), scope, notes);
@@ -169,7 +192,9 @@ public final class ManifestWorkload {
 
     /** Namespaced when every profile has a namespace, cluster-scoped when none has; mixed input is an error. */
     static SpoScope scopeOf(List<SeccompProfile> profiles) {
-        long namespaced = profiles.stream().filter(p -> p.getMetadata().getNamespace() != null).count();
+        long namespaced = profiles.stream()
+                .filter(p -> p.getMetadata().getNamespace() != null)
+                .count();
         if (namespaced == profiles.size()) {
             return SpoScope.NAMESPACED;
         }
@@ -181,7 +206,8 @@ public final class ManifestWorkload {
     }
 
     private static Optional<SyscallAnnotation> annotationOf(Pod pod, String name, List<String> notes) {
-        String value = pod.getMetadata().getAnnotations() == null ? null
+        String value = pod.getMetadata().getAnnotations() == null
+                ? null
                 : pod.getMetadata().getAnnotations().get(PlacementAnnotations.SYSCALLS);
         if (value == null) {
             return Optional.empty();
@@ -196,7 +222,11 @@ public final class ManifestWorkload {
     }
 
     /** A pod's simulated form: its controller, whether the replica-spread guard covers it, its requests. */
-    private static SimPod simPod(Pod pod, String name, String profile, io.github.sysched.syscall.SyscallSet syscalls,
+    private static SimPod simPod(
+            Pod pod,
+            String name,
+            String profile,
+            io.github.sysched.syscall.SyscallSet syscalls,
             Map<String, String> namespaceLabels) {
         String namespace = Objects.requireNonNullElse(pod.getMetadata().getNamespace(), "default");
         Optional<String> controller = ReplicaSpreadGuard.controllerOf(pod)
@@ -209,12 +239,17 @@ public final class ManifestWorkload {
      * {@code replicas} pods ({@code name-1 .. name-n}) from the template, owned by a controller of {@code ownerKind} as
      * the ReplicaSet or StatefulSet controller creates them (a Deployment's pods belong to its ReplicaSet).
      */
-    private static List<Pod> expand(ObjectMeta controller, String ownerKind, Integer replicas, PodTemplateSpec template) {
+    private static List<Pod> expand(
+            ObjectMeta controller, String ownerKind, Integer replicas, PodTemplateSpec template) {
         int count = replicas == null ? 1 : replicas;
         String namespace = Objects.requireNonNullElse(controller.getNamespace(), "default");
-        OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind(ownerKind)
-                .withName(controller.getName()).withUid(namespace + "/" + ownerKind + "/" + controller.getName())
-                .withController(true).build();
+        OwnerReference owner = new OwnerReferenceBuilder()
+                .withApiVersion("apps/v1")
+                .withKind(ownerKind)
+                .withName(controller.getName())
+                .withUid(namespace + "/" + ownerKind + "/" + controller.getName())
+                .withController(true)
+                .build();
         List<Pod> pods = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             pods.add(new PodBuilder()

@@ -17,8 +17,7 @@ import java.util.SplittableRandom;
  */
 public final class OptimalityGap {
 
-    private OptimalityGap() {
-    }
+    private OptimalityGap() {}
 
     /**
      * Per strategy: Σ its cluster ExS (mean over its runs) and Σ the optimum over the instances, how many instances it
@@ -35,23 +34,46 @@ public final class OptimalityGap {
     public record Report(int instances, int runs, List<Row> rows) {
 
         public String table() {
-            StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+            StringBuilder out = new StringBuilder(String.format(
+                    Locale.ROOT,
                     "%d instances of 6..12 pods (3..5 profiles, 1..4 replicas each) on 3..4 nodes of 4 pods; %d run(s)"
-                            + " per strategy%n%n", instances, runs));
-            out.append(String.format(Locale.ROOT, "%-28s %12s %12s %8s %10s %14s%n", "strategy", "sum_exs",
-                    "sum_optimum", "gap", "optimal", "worst_excess"));
+                            + " per strategy%n%n",
+                    instances,
+                    runs));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-28s %12s %12s %8s %10s %14s%n",
+                    "strategy",
+                    "sum_exs",
+                    "sum_optimum",
+                    "gap",
+                    "optimal",
+                    "worst_excess"));
             for (Row row : rows) {
-                out.append(String.format(Locale.ROOT, "%-28s %12.1f %12d %7.1f%% %5d/%-4d %14.1f%n", row.strategy,
-                        row.exs, row.optimum, 100 * row.gap(), row.optimal, instances, row.worstExcess));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-28s %12.1f %12d %7.1f%% %5d/%-4d %14.1f%n",
+                        row.strategy,
+                        row.exs,
+                        row.optimum,
+                        100 * row.gap(),
+                        row.optimal,
+                        instances,
+                        row.worstExcess));
             }
             return out.toString();
         }
     }
 
-    public static Report study(Map<String, SyscallSet> profiles, List<Strategy> strategies,
-            PlacementSimulator.Settings settings, int instances, int runs) {
+    public static Report study(
+            Map<String, SyscallSet> profiles,
+            List<Strategy> strategies,
+            PlacementSimulator.Settings settings,
+            int instances,
+            int runs) {
         if (profiles.size() < 3) {
-            throw new IllegalArgumentException("small instances need at least 3 distinct profiles, got " + profiles.size());
+            throw new IllegalArgumentException(
+                    "small instances need at least 3 distinct profiles, got " + profiles.size());
         }
         List<String> names = new ArrayList<>(profiles.keySet());
         double[] exs = new double[strategies.size()];
@@ -62,10 +84,20 @@ public final class OptimalityGap {
             SplittableRandom random = new SplittableRandom(1_000_003L * (i + 1));
             Workload workload = instance(names, profiles, random);
             ClusterSpec cluster = ClusterSpec.of(3 + random.nextInt(2), 4);
-            long guardedOptimum = ExactPlacement.minimize(workload.pods(), cluster, true, settings.guard(),
-                    io.github.sysched.syscall.SyscallWeights.uniform()).clusterExs();
-            long freeOptimum = ExactPlacement.minimize(workload.pods(), cluster, false, settings.guard(),
-                    io.github.sysched.syscall.SyscallWeights.uniform()).clusterExs();
+            long guardedOptimum = ExactPlacement.minimize(
+                            workload.pods(),
+                            cluster,
+                            true,
+                            settings.guard(),
+                            io.github.sysched.syscall.SyscallWeights.uniform())
+                    .clusterExs();
+            long freeOptimum = ExactPlacement.minimize(
+                            workload.pods(),
+                            cluster,
+                            false,
+                            settings.guard(),
+                            io.github.sysched.syscall.SyscallWeights.uniform())
+                    .clusterExs();
             PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
             List<StrategyRuns> all = simulator.runAll(workload, strategies, SyscallSet.empty(), runs);
             for (int s = 0; s < strategies.size(); s++) {

@@ -43,19 +43,43 @@ import java.util.Map;
  * @param nodesUsed       occupied nodes
  * @param vulnerableCount |V|
  */
-public record PlacementMetrics(String label, int pods, int unscheduled, int nodes, int nodesUsed, long clusterExs,
-        long weightedExs, double meanAttackSurface, int maxAttackSurface, int vulnerableCount, int victimNodes,
-        int victimPods, double victimNodesPerSyscall, double victimPodsPerSyscall, double maxReplicaShare,
-        int stackedWorkloads, int replicasOverGuard) {
+public record PlacementMetrics(
+        String label,
+        int pods,
+        int unscheduled,
+        int nodes,
+        int nodesUsed,
+        long clusterExs,
+        long weightedExs,
+        double meanAttackSurface,
+        int maxAttackSurface,
+        int vulnerableCount,
+        int victimNodes,
+        int victimPods,
+        double victimNodesPerSyscall,
+        double victimPodsPerSyscall,
+        double maxReplicaShare,
+        int stackedWorkloads,
+        int replicasOverGuard) {
 
     public int placed() {
         return pods - unscheduled;
     }
 
     /** {@link #measure(String, List, Map, int, SyscallSet, SyscallWeights, ReplicaSpreadGuard)}, uniform weights. */
-    public static PlacementMetrics measure(String label, List<String> nodeNames, Map<String, List<SimPod>> podsByNode,
-            int unscheduled, SyscallSet vulnerable) {
-        return measure(label, nodeNames, podsByNode, unscheduled, vulnerable, SyscallWeights.uniform(),
+    public static PlacementMetrics measure(
+            String label,
+            List<String> nodeNames,
+            Map<String, List<SimPod>> podsByNode,
+            int unscheduled,
+            SyscallSet vulnerable) {
+        return measure(
+                label,
+                nodeNames,
+                podsByNode,
+                unscheduled,
+                vulnerable,
+                SyscallWeights.uniform(),
                 ReplicaSpreadGuard.DEFAULT);
     }
 
@@ -69,8 +93,14 @@ public record PlacementMetrics(String label, int pods, int unscheduled, int node
      * @param weights     the weights of {@code weightedExs}
      * @param guard       the bound of {@code replicasOverGuard}
      */
-    public static PlacementMetrics measure(String label, List<String> nodeNames, Map<String, List<SimPod>> podsByNode,
-            int unscheduled, SyscallSet vulnerable, SyscallWeights weights, ReplicaSpreadGuard guard) {
+    public static PlacementMetrics measure(
+            String label,
+            List<String> nodeNames,
+            Map<String, List<SimPod>> podsByNode,
+            int unscheduled,
+            SyscallSet vulnerable,
+            SyscallWeights weights,
+            ReplicaSpreadGuard guard) {
         ExsEngine plain = new ExsEngine();
         ExsEngine weighted = new ExsEngine(weights);
         List<String> vulnerableNames = vulnerable.names();
@@ -93,7 +123,9 @@ public record PlacementMetrics(String label, int pods, int unscheduled, int node
                 plain.place(pod.name(), node, pod.syscalls());
                 weighted.place(pod.name(), node, pod.syscalls());
                 union = union.union(pod.syscalls());
-                pod.controller().ifPresent(c -> replicas.computeIfAbsent(c, k -> new HashMap<>()).merge(node, 1, Integer::sum));
+                pod.controller()
+                        .ifPresent(c -> replicas.computeIfAbsent(c, k -> new HashMap<>())
+                                .merge(node, 1, Integer::sum));
             }
             placed += pods.size();
             nodesUsed++;
@@ -132,16 +164,31 @@ public record PlacementMetrics(String label, int pods, int unscheduled, int node
             for (int onNode : onNodes.values()) {
                 overGuard += Math.max(0, onNode - cap);
             }
-            int largest = onNodes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            int largest =
+                    onNodes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             maxShare = Math.max(maxShare, (double) largest / total);
             if (onNodes.size() == 1) {
                 stacked++;
             }
         }
-        return new PlacementMetrics(label, placed + unscheduled, unscheduled, nodeNames.size(), nodesUsed,
-                plain.clusterExs(), weighted.clusterExs(), nodesUsed == 0 ? 0 : (double) surfaceSum / nodesUsed,
-                surfaceMax, vulnerable.cardinality(), victimNodes, victimPods, mean(exposingNodes),
-                mean(victimsOfSyscall), maxShare, stacked, overGuard);
+        return new PlacementMetrics(
+                label,
+                placed + unscheduled,
+                unscheduled,
+                nodeNames.size(),
+                nodesUsed,
+                plain.clusterExs(),
+                weighted.clusterExs(),
+                nodesUsed == 0 ? 0 : (double) surfaceSum / nodesUsed,
+                surfaceMax,
+                vulnerable.cardinality(),
+                victimNodes,
+                victimPods,
+                mean(exposingNodes),
+                mean(victimsOfSyscall),
+                maxShare,
+                stacked,
+                overGuard);
     }
 
     private static double mean(int[] values) {

@@ -62,7 +62,8 @@ public final class PlacementSimulator {
         }
 
         public static Settings defaults() {
-            return new Settings(SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, MarginalExs.DEFAULT_OPENING_COST, 0);
+            return new Settings(
+                    SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, MarginalExs.DEFAULT_OPENING_COST, 0);
         }
 
         public Settings withWeights(SyscallWeights newWeights) {
@@ -140,6 +141,7 @@ public final class PlacementSimulator {
         private final ExsEngine extender;
         /** The cluster as it is (unweighted), for the decision statistics. */
         private final ExsEngine truth = new ExsEngine();
+
         private final Map<String, int[]> extenderReplicas = new HashMap<>();
         private final Map<String, int[]> extenderZoneReplicas = new HashMap<>();
         private final Deque<Placed> unseen = new ArrayDeque<>();
@@ -152,8 +154,7 @@ public final class PlacementSimulator {
         private final List<Integer> extenderTopTieSizes = new ArrayList<>();
         private int openedBesideIdentical;
 
-        private record Placed(SimPod pod, int node) {
-        }
+        private record Placed(SimPod pod, int node) {}
 
         Run(Workload workload, Strategy strategy) {
             this.workload = workload;
@@ -187,8 +188,8 @@ public final class PlacementSimulator {
                     seen.pod.controller().ifPresent(c -> {
                         extenderReplicas.computeIfAbsent(c, k -> new int[n])[seen.node]++;
                         if (state.zoneOf(seen.node) >= 0) {
-                            extenderZoneReplicas.computeIfAbsent(c, k -> new int[state.zoneCount()])
-                                    [state.zoneOf(seen.node)]++;
+                            extenderZoneReplicas
+                                    .computeIfAbsent(c, k -> new int[state.zoneCount()])[state.zoneOf(seen.node)]++;
                         }
                     });
                 }
@@ -201,11 +202,23 @@ public final class PlacementSimulator {
                     byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(pod);
                 }
             }
-            PlacementMetrics metrics = PlacementMetrics.measure(strategy.label(), nodes, byNode, unscheduled.size(),
-                    vulnerable, settings.weights(), settings.guard());
-            return new SimulationResult(strategy, cluster, workload, nodeOfPod, unscheduled, metrics,
-                    new SimulationResult.Decisions(tiedPods, extenderTopTies, extenderTopTieSizes,
-                            openedBesideIdentical));
+            PlacementMetrics metrics = PlacementMetrics.measure(
+                    strategy.label(),
+                    nodes,
+                    byNode,
+                    unscheduled.size(),
+                    vulnerable,
+                    settings.weights(),
+                    settings.guard());
+            return new SimulationResult(
+                    strategy,
+                    cluster,
+                    workload,
+                    nodeOfPod,
+                    unscheduled,
+                    metrics,
+                    new SimulationResult.Decisions(
+                            tiedPods, extenderTopTies, extenderTopTieSizes, openedBesideIdentical));
         }
 
         /** Fills {@link #candidates} with the nodes that pass every filter; returns how many. */
@@ -303,8 +316,12 @@ public final class PlacementSimulator {
                     }
                 }
                 case KUBE -> {
-                    total = kube.scores(pod, candidates, count, spreadConstraints(pod), strategy.has(Strategy.Rule.SPREAD_SOFT)
-                            && pod.guarded());
+                    total = kube.scores(
+                            pod,
+                            candidates,
+                            count,
+                            spreadConstraints(pod),
+                            strategy.has(Strategy.Rule.SPREAD_SOFT) && pod.guarded());
                     if (extenderScores != null) {
                         long scale = (long) strategy.extenderWeight()
                                 * (ExsNormalizer.MAX_NODE_SCORE / ExsNormalizer.MAX_EXTENDER_PRIORITY);
@@ -353,18 +370,23 @@ public final class PlacementSimulator {
             boolean zoned = state.zoneCount() > 0;
             if (pod.guarded() && strategy.has(Strategy.Rule.SPREAD_SOFT)) {
                 int skew = settings.guard().maxSkew();
-                return zoned ? List.of(new KubeSchedulerModel.SoftConstraint(false, skew),
-                        new KubeSchedulerModel.SoftConstraint(true, skew))
+                return zoned
+                        ? List.of(
+                                new KubeSchedulerModel.SoftConstraint(false, skew),
+                                new KubeSchedulerModel.SoftConstraint(true, skew))
                         : List.of(new KubeSchedulerModel.SoftConstraint(false, skew));
             }
             if (pod.guarded() && strategy.has(Strategy.Rule.SPREAD_HARD)) {
                 return List.of(); // only DoNotSchedule constraints: no score, and no system defaults either
             }
-            if (!pod.controller().map(SimPod::controllerKind).map(ReplicaSpreadGuard.REPLICA_CONTROLLERS::contains)
+            if (!pod.controller()
+                    .map(SimPod::controllerKind)
+                    .map(ReplicaSpreadGuard.REPLICA_CONTROLLERS::contains)
                     .orElse(false)) {
                 return List.of();
             }
-            return List.of(new KubeSchedulerModel.SoftConstraint(true, KubeSchedulerModel.SYSTEM_DEFAULT_ZONE_SKEW),
+            return List.of(
+                    new KubeSchedulerModel.SoftConstraint(true, KubeSchedulerModel.SYSTEM_DEFAULT_ZONE_SKEW),
                     new KubeSchedulerModel.SoftConstraint(false, KubeSchedulerModel.SYSTEM_DEFAULT_HOSTNAME_SKEW));
         }
 

@@ -59,24 +59,36 @@ public record PodRequests(long cpuMilli, long memoryBytes, long nonZeroCpuMilli,
     }
 
     private static long[] containerRequests(Container container) {
-        Map<String, Quantity> requests = container.getResources() == null ? null : container.getResources().getRequests();
+        Map<String, Quantity> requests = container.getResources() == null
+                ? null
+                : container.getResources().getRequests();
         Quantity cpu = requests == null ? null : requests.get("cpu");
         Quantity memory = requests == null ? null : requests.get("memory");
         long cpuMilli = milliCpu(cpu);
         long memoryBytes = bytes(memory);
-        return new long[] {cpuMilli, memoryBytes, cpu == null ? DEFAULT_MILLI_CPU : cpuMilli,
-            memory == null ? DEFAULT_MEMORY : memoryBytes};
+        return new long[] {
+            cpuMilli,
+            memoryBytes,
+            cpu == null ? DEFAULT_MILLI_CPU : cpuMilli,
+            memory == null ? DEFAULT_MEMORY : memoryBytes
+        };
     }
 
     static long milliCpu(Quantity quantity) {
-        return quantity == null ? 0
-                : quantity.getNumericalAmount().multiply(java.math.BigDecimal.valueOf(1000))
-                        .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return quantity == null
+                ? 0
+                : quantity.getNumericalAmount()
+                        .multiply(java.math.BigDecimal.valueOf(1000))
+                        .setScale(0, java.math.RoundingMode.CEILING)
+                        .longValueExact();
     }
 
     static long bytes(Quantity quantity) {
-        return quantity == null ? 0
-                : quantity.getNumericalAmount().setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        return quantity == null
+                ? 0
+                : quantity.getNumericalAmount()
+                        .setScale(0, java.math.RoundingMode.CEILING)
+                        .longValueExact();
     }
 
     private static <T> List<T> list(List<T> list) {

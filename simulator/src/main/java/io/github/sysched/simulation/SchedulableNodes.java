@@ -22,8 +22,8 @@ import java.util.OptionalInt;
  *                           the kubelet's default, when absent), CPU and memory ({@link SimNode.NodeAllocatable#DEFAULT}
  *                           when absent), the {@value ReplicaSpreadGuard#ZONE_LABEL} label, PreferNoSchedule taints
  */
-public record SchedulableNodes(List<String> names, List<String> excluded, OptionalInt allocatablePods,
-        List<SimNode> nodes) {
+public record SchedulableNodes(
+        List<String> names, List<String> excluded, OptionalInt allocatablePods, List<SimNode> nodes) {
 
     /** The kubelet's default {@code maxPods}. */
     public static final int KUBELET_DEFAULT_MAX_PODS = 110;
@@ -46,17 +46,21 @@ public record SchedulableNodes(List<String> names, List<String> excluded, Option
                 continue;
             }
             List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null
-                    ? List.of() : node.getSpec().getTaints();
+                    ? List.of()
+                    : node.getSpec().getTaints();
             Taint blocking = taints.stream()
                     .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             if (blocking != null) {
                 excluded.add(name + ": taint " + blocking.getKey() + ":" + blocking.getEffect());
                 continue;
             }
             names.add(name);
-            Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
-                    ? Map.of() : node.getStatus().getAllocatable();
+            Map<String, Quantity> allocatable =
+                    node.getStatus() == null || node.getStatus().getAllocatable() == null
+                            ? Map.of()
+                            : node.getStatus().getAllocatable();
             Quantity pods = allocatable.get("pods");
             int podLimit = KUBELET_DEFAULT_MAX_PODS;
             if (pods != null) {
@@ -68,12 +72,23 @@ public record SchedulableNodes(List<String> names, List<String> excluded, Option
             SimNode.NodeAllocatable resources = new SimNode.NodeAllocatable(
                     cpu == null ? SimNode.NodeAllocatable.DEFAULT.cpuMilli() : PodRequests.milliCpu(cpu),
                     memory == null ? SimNode.NodeAllocatable.DEFAULT.memoryBytes() : PodRequests.bytes(memory));
-            Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-            int preferNoSchedule = (int) taints.stream().filter(t -> "PreferNoSchedule".equals(t.getEffect())).count();
-            simNodes.add(new SimNode(name, Math.max(1, podLimit), resources,
-                    Optional.ofNullable(labels.get(ReplicaSpreadGuard.ZONE_LABEL)), preferNoSchedule));
+            Map<String, String> labels = node.getMetadata().getLabels() == null
+                    ? Map.of()
+                    : node.getMetadata().getLabels();
+            int preferNoSchedule = (int) taints.stream()
+                    .filter(t -> "PreferNoSchedule".equals(t.getEffect()))
+                    .count();
+            simNodes.add(new SimNode(
+                    name,
+                    Math.max(1, podLimit),
+                    resources,
+                    Optional.ofNullable(labels.get(ReplicaSpreadGuard.ZONE_LABEL)),
+                    preferNoSchedule));
         }
-        return new SchedulableNodes(names, excluded,
-                minPods == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(minPods), simNodes);
+        return new SchedulableNodes(
+                names,
+                excluded,
+                minPods == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(minPods),
+                simNodes);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
  *                               TaintToleration score counts those a pod does not tolerate; simulated pods tolerate
  *                               none)
  */
-public record SimNode(String name, int podLimit, NodeAllocatable allocatable, Optional<String> zone,
-        int preferNoScheduleTaints) {
+public record SimNode(
+        String name, int podLimit, NodeAllocatable allocatable, Optional<String> zone, int preferNoScheduleTaints) {
 
     public SimNode {
         Objects.requireNonNull(name, "name");

@@ -16,7 +16,12 @@ import java.util.Optional;
  * @param guarded    whether the replica-spread guard applies ({@code ReplicaSpreadGuard.workloadOf} is present)
  * @param requests   the pod's resource requests as kube-scheduler counts them
  */
-public record SimPod(String name, String profile, SyscallSet syscalls, Optional<String> controller, boolean guarded,
+public record SimPod(
+        String name,
+        String profile,
+        SyscallSet syscalls,
+        Optional<String> controller,
+        boolean guarded,
         PodRequests requests) {
 
     public SimPod {

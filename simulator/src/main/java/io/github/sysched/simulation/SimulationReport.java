@@ -12,8 +12,7 @@ import java.util.function.ToDoubleFunction;
 public final class SimulationReport {
 
     /** One column: its CSV name, whether the text table shows it, the value, and whether it is a count. */
-    private record Column(String name, boolean inTable, ToDoubleFunction<StrategyRuns> value, boolean count) {
-    }
+    private record Column(String name, boolean inTable, ToDoubleFunction<StrategyRuns> value, boolean count) {}
 
     private static ToDoubleFunction<StrategyRuns> mean(ToDoubleFunction<SimulationResult> value) {
         return runs -> runs.mean(value);
@@ -31,8 +30,10 @@ public final class SimulationReport {
             new Column("nodes", false, metric(PlacementMetrics::nodes), true),
             new Column("nodes_used", true, metric(PlacementMetrics::nodesUsed), true),
             new Column("cluster_exs", true, metric(PlacementMetrics::clusterExs), true),
-            new Column("cluster_exs_min", false, runs -> runs.min(r -> r.metrics().clusterExs()), true),
-            new Column("cluster_exs_max", false, runs -> runs.max(r -> r.metrics().clusterExs()), true),
+            new Column(
+                    "cluster_exs_min", false, runs -> runs.min(r -> r.metrics().clusterExs()), true),
+            new Column(
+                    "cluster_exs_max", false, runs -> runs.max(r -> r.metrics().clusterExs()), true),
             new Column("weighted_exs", true, metric(PlacementMetrics::weightedExs), true),
             new Column("mean_attack_surface", true, metric(PlacementMetrics::meanAttackSurface), false),
             new Column("max_attack_surface", true, metric(PlacementMetrics::maxAttackSurface), true),
@@ -49,8 +50,7 @@ public final class SimulationReport {
             new Column("median_extender_top_tie", false, mean(r -> r.decisions().medianExtenderTopTie()), false),
             new Column("opened_beside_identical", false, mean(r -> r.decisions().openedBesideIdentical()), true));
 
-    private SimulationReport() {
-    }
+    private SimulationReport() {}
 
     /** Column names of {@link #csv}, in order. */
     public static List<String> csvColumns() {
@@ -84,7 +84,9 @@ public final class SimulationReport {
 
     /** Each result as its own one-run strategy. */
     public static List<StrategyRuns> single(List<SimulationResult> results) {
-        return results.stream().map(r -> new StrategyRuns(r.strategy(), List.of(r))).toList();
+        return results.stream()
+                .map(r -> new StrategyRuns(r.strategy(), List.of(r)))
+                .toList();
     }
 
     /** Fixed-width columns (the main ones): the strategy left-aligned, numbers right-aligned, one line each. */
@@ -140,11 +142,11 @@ public final class SimulationReport {
         return value;
     }
 
-    private record Panel(String title, ToDoubleFunction<StrategyRuns> value, boolean integer) {
-    }
+    private record Panel(String title, ToDoubleFunction<StrategyRuns> value, boolean integer) {}
 
-    private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
-        "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+    private static final String[] PALETTE = {
+        "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"
+    };
 
     /**
      * An SVG bar chart: one panel per metric (cluster ExS, mean |U|, victim nodes and pods per vulnerable syscall,
@@ -169,12 +171,20 @@ public final class SimulationReport {
         int width = left * 2 + panels.size() * panelWidth + (panels.size() - 1) * panelGap;
         int height = legendTop + 20 * bars + 20;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
+        svg.append(String.format(
+                Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
+                        + "font-family=\"sans-serif\" font-size=\"12\">%n",
+                width,
+                height,
+                width,
+                height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%s</text>%n",
-                left, escape(title)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">%s</text>%n",
+                left,
+                escape(title)));
         for (int p = 0; p < panels.size(); p++) {
             Panel panel = panels.get(p);
             int x0 = left + p * (panelWidth + panelGap);
@@ -182,40 +192,71 @@ public final class SimulationReport {
             for (StrategyRuns m : strategies) {
                 max = Math.max(max, panel.value.applyAsDouble(m));
             }
-            svg.append(String.format(Locale.ROOT, "<g class=\"panel\">%n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
-                    + "font-weight=\"bold\">%s</text>%n", x0 + panelWidth / 2, top - 8, escape(panel.title)));
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
-                    x0, top + plotHeight, x0 + panelWidth, top + plotHeight));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<g class=\"panel\">%n<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+                            + "font-weight=\"bold\">%s</text>%n",
+                    x0 + panelWidth / 2,
+                    top - 8,
+                    escape(panel.title)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>%n",
+                    x0,
+                    top + plotHeight,
+                    x0 + panelWidth,
+                    top + plotHeight));
             for (int b = 0; b < strategies.size(); b++) {
                 double value = panel.value.applyAsDouble(strategies.get(b));
                 double h = max == 0 ? 0 : (plotHeight - 20) * value / max;
                 double x = x0 + gap + b * (barWidth + gap);
                 double y = top + plotHeight - h;
                 String shown = format(value, panel.integer && strategies.get(b).count() == 1);
-                svg.append(String.format(Locale.ROOT,
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s: %s</title></rect>%n",
-                        x, y, barWidth, h, PALETTE[b % PALETTE.length], escape(strategies.get(b).label()), shown));
-                svg.append(String.format(Locale.ROOT,
+                        x,
+                        y,
+                        barWidth,
+                        h,
+                        PALETTE[b % PALETTE.length],
+                        escape(strategies.get(b).label()),
+                        shown));
+                svg.append(String.format(
+                        Locale.ROOT,
                         "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"10\">%s</text>%n",
-                        x + barWidth / 2.0, y - 4, shown));
+                        x + barWidth / 2.0,
+                        y - 4,
+                        shown));
             }
             svg.append("</g>\n");
         }
         for (int b = 0; b < strategies.size(); b++) {
             int y = legendTop + 20 * b;
-            svg.append(String.format(Locale.ROOT,
+            svg.append(String.format(
+                    Locale.ROOT,
                     "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    left, y, PALETTE[b % PALETTE.length], left + 18, y + 11, escape(strategies.get(b).label())));
+                    left,
+                    y,
+                    PALETTE[b % PALETTE.length],
+                    left + 18,
+                    y + 11,
+                    escape(strategies.get(b).label())));
         }
         svg.append("</svg>\n");
         return svg.toString();
     }
 
     private static String format(double value, boolean integer) {
-        return integer ? String.valueOf(Math.round(value)) : String.format(Locale.ROOT, value >= 10 ? "%.1f" : "%.2f", value);
+        return integer
+                ? String.valueOf(Math.round(value))
+                : String.format(Locale.ROOT, value >= 10 ? "%.1f" : "%.2f", value);
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

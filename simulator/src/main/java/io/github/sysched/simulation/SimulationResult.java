@@ -12,8 +12,14 @@ import java.util.Map;
  * @param unscheduled pods no feasible node could take, in arrival order
  * @param decisions   how the choices were made (ties)
  */
-public record SimulationResult(Strategy strategy, ClusterSpec cluster, Workload workload, Map<String, String> nodeOfPod,
-        List<String> unscheduled, PlacementMetrics metrics, Decisions decisions) {
+public record SimulationResult(
+        Strategy strategy,
+        ClusterSpec cluster,
+        Workload workload,
+        Map<String, String> nodeOfPod,
+        List<String> unscheduled,
+        PlacementMetrics metrics,
+        Decisions decisions) {
 
     public SimulationResult {
         nodeOfPod = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodeOfPod));
@@ -31,8 +37,8 @@ public record SimulationResult(Strategy strategy, ClusterSpec cluster, Workload 
      * @param openedBesideIdentical pods placed on an empty node while a candidate node held only pods with the
      *                           pod's own syscall set (a raw ExS of 0 there too)
      */
-    public record Decisions(int tiedPods, int extenderTopTies, List<Integer> extenderTopTieSizes,
-            int openedBesideIdentical) {
+    public record Decisions(
+            int tiedPods, int extenderTopTies, List<Integer> extenderTopTieSizes, int openedBesideIdentical) {
 
         public Decisions {
             extenderTopTieSizes = List.copyOf(extenderTopTieSizes);

@@ -30,7 +30,10 @@ final class SimulationState {
         nonZeroMemory = new long[n];
         zoneOfNode = new int[n];
         for (int i = 0; i < n; i++) {
-            zoneOfNode[i] = nodes.get(i).zone().map(z -> zoneIndex.computeIfAbsent(z, k -> zoneIndex.size())).orElse(-1);
+            zoneOfNode[i] = nodes.get(i)
+                    .zone()
+                    .map(z -> zoneIndex.computeIfAbsent(z, k -> zoneIndex.size()))
+                    .orElse(-1);
         }
     }
 

@@ -36,12 +36,15 @@ import java.util.Set;
  * @param weighted       the extender scores with the configured syscall weights
  * @param seed           seed of the tie-breaking random generator
  */
-public record Strategy(Base base, Optional<Scorer> scorer, int extenderWeight, Set<Rule> rules, boolean weighted,
-        long seed) {
+public record Strategy(
+        Base base, Optional<Scorer> scorer, int extenderWeight, Set<Rule> rules, boolean weighted, long seed) {
 
     /** What ranks the feasible nodes. */
     public enum Base {
-        SPREAD("spread"), RANDOM("random"), EXTENDER(""), KUBE("kube");
+        SPREAD("spread"),
+        RANDOM("random"),
+        EXTENDER(""),
+        KUBE("kube");
 
         private final String token;
 
@@ -181,8 +184,8 @@ public record Strategy(Base base, Optional<Scorer> scorer, int extenderWeight, S
         String head = parts[0];
         if (head.startsWith("spread:") || head.startsWith("random:")) {
             if (parts.length > 1 || at >= 0) {
-                throw new IllegalArgumentException("strategy '" + text + "': write " + head.substring(0, 6)
-                        + "@SEED with rules");
+                throw new IllegalArgumentException(
+                        "strategy '" + text + "': write " + head.substring(0, 6) + "@SEED with rules");
             }
             seed = seed(head.substring(7), text);
             head = head.substring(0, 6);
@@ -228,8 +231,8 @@ public record Strategy(Base base, Optional<Scorer> scorer, int extenderWeight, S
             }
             if (rule == null) {
                 throw new IllegalArgumentException("strategy '" + text + "': unknown part '" + part
-                        + "' (guard, tsc, tsc-soft, weighted" + (base == Base.KUBE ? ", or exs:W / marginal:W right after"
-                        + " kube" : "") + ")");
+                        + "' (guard, tsc, tsc-soft, weighted"
+                        + (base == Base.KUBE ? ", or exs:W / marginal:W right after" + " kube" : "") + ")");
             }
             rules.add(rule);
         }
@@ -258,8 +261,8 @@ public record Strategy(Base base, Optional<Scorer> scorer, int extenderWeight, S
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("strategy '" + text + "': the extender weight must be a whole number >= 1,"
-                + " got '" + value + "'");
+        throw new IllegalArgumentException(
+                "strategy '" + text + "': the extender weight must be a whole number >= 1," + " got '" + value + "'");
     }
 
     private static long seed(String value, String text) {

@@ -64,7 +64,9 @@ public record Workload(List<SimPod> pods) {
         }
         Map<String, List<SimPod>> byWorkload = new LinkedHashMap<>();
         for (SimPod pod : pods) {
-            byWorkload.computeIfAbsent(pod.controller().orElse(pod.name()), p -> new ArrayList<>()).add(pod);
+            byWorkload
+                    .computeIfAbsent(pod.controller().orElse(pod.name()), p -> new ArrayList<>())
+                    .add(pod);
         }
         java.util.Deque<List<SimPod>> waiting = new java.util.ArrayDeque<>(byWorkload.values());
         List<List<SimPod>> active = new ArrayList<>();

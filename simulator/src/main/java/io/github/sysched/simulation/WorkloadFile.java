@@ -17,8 +17,15 @@ import java.util.OptionalInt;
  * @param replicas    image → replica count, in file order
  * @param profiles    image → allowed syscall set, in file order
  */
-public record WorkloadFile(Workload workload, Workload listed, Path profileDir, SyscallSet universe, OptionalInt nodes,
-        OptionalInt podsPerNode, Map<String, Integer> replicas, Map<String, SyscallSet> profiles) {
+public record WorkloadFile(
+        Workload workload,
+        Workload listed,
+        Path profileDir,
+        SyscallSet universe,
+        OptionalInt nodes,
+        OptionalInt podsPerNode,
+        Map<String, Integer> replicas,
+        Map<String, SyscallSet> profiles) {
 
     public WorkloadFile {
         replicas = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(replicas));

@@ -47,8 +47,7 @@ public final class WorkloadLoader {
 
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    private WorkloadLoader() {
-    }
+    private WorkloadLoader() {}
 
     public static WorkloadFile load(Path workloadFile) {
         return load(workloadFile, java.util.Optional.empty());
@@ -74,15 +73,17 @@ public final class WorkloadLoader {
                 String key = line.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 String value = line.substring(eq + 1).trim();
                 switch (key) {
-                    case "universe" -> universe = value.equalsIgnoreCase("all")
-                            ? SyscallTable.x86_64().allSyscalls()
-                            : SyscallTable.x86_64().syscallsNumberedUpTo(positive(value, where, true));
+                    case "universe" ->
+                        universe = value.equalsIgnoreCase("all")
+                                ? SyscallTable.x86_64().allSyscalls()
+                                : SyscallTable.x86_64().syscallsNumberedUpTo(positive(value, where, true));
                     case "profiles" -> profiles = value;
                     case "nodes" -> nodes = OptionalInt.of(positive(value, where, false));
                     case "pods-per-node" -> podsPerNode = OptionalInt.of(positive(value, where, false));
                     case "order" -> order = value;
-                    default -> throw new IllegalArgumentException(where + ": unknown setting '" + key
-                            + "' (universe, profiles, nodes, pods-per-node, order)");
+                    default ->
+                        throw new IllegalArgumentException(where + ": unknown setting '" + key
+                                + "' (universe, profiles, nodes, pods-per-node, order)");
                 }
                 continue;
             }
@@ -157,8 +158,8 @@ public final class WorkloadLoader {
                 return readSpoProfile(yaml).allowedSyscalls(universe);
             }
         }
-        throw new IllegalArgumentException("no profile for image '" + image + "' in " + profileDir
-                + " (" + image + ".json, .yaml or .yml)");
+        throw new IllegalArgumentException(
+                "no profile for image '" + image + "' in " + profileDir + " (" + image + ".json, .yaml or .yml)");
     }
 
     private static SeccompPolicy readSpoProfile(Path yaml) {
@@ -183,8 +184,8 @@ public final class WorkloadLoader {
             }
             for (String name : line.split("\\s+")) {
                 if (SyscallTable.x86_64().syscallNumber(name).isEmpty()) {
-                    throw new IllegalArgumentException(file + ":" + (i + 1) + ": '" + name
-                            + "' is not an x86_64 syscall");
+                    throw new IllegalArgumentException(
+                            file + ":" + (i + 1) + ": '" + name + "' is not an x86_64 syscall");
                 }
                 names.add(name);
             }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class ExactPlacementTest {
 
-    private static final List<String> NAMES = SyscallTable.x86_64().allSyscalls().names().subList(0, 30);
+    private static final List<String> NAMES =
+            SyscallTable.x86_64().allSyscalls().names().subList(0, 30);
 
     /** Every assignment of pods to nodes, checked and measured naively. */
     private static long bruteForce(List<SimPod> pods, int nodes, int limit, boolean guarded) {
@@ -49,7 +50,9 @@ class ExactPlacementTest {
                 Map<String, Integer> perWorkload = new HashMap<>();
                 on.forEach(p -> perWorkload.merge(p.controller().orElseThrow(), 1, Integer::sum));
                 for (Map.Entry<String, Integer> e : perWorkload.entrySet()) {
-                    if (guarded && e.getValue() > ReplicaSpreadGuard.DEFAULT.maxPerDomain(replicas.get(e.getKey()), nodes)) {
+                    if (guarded
+                            && e.getValue()
+                                    > ReplicaSpreadGuard.DEFAULT.maxPerDomain(replicas.get(e.getKey()), nodes)) {
                         ok = false;
                     }
                 }
@@ -91,30 +94,43 @@ class ExactPlacementTest {
             boolean guarded = round % 2 == 0;
             long expected = bruteForce(pods, nodes, limit, guarded);
             if (expected == Long.MAX_VALUE) {
-                assertThatThrownBy(() -> ExactPlacement.minimize(pods, ClusterSpec.of(nodes, limit), guarded,
-                        ReplicaSpreadGuard.DEFAULT, SyscallWeights.uniform())).hasMessageContaining("no placement");
+                assertThatThrownBy(() -> ExactPlacement.minimize(
+                                pods,
+                                ClusterSpec.of(nodes, limit),
+                                guarded,
+                                ReplicaSpreadGuard.DEFAULT,
+                                SyscallWeights.uniform()))
+                        .hasMessageContaining("no placement");
                 continue;
             }
-            ExactPlacement.Optimum optimum = ExactPlacement.minimize(pods, ClusterSpec.of(nodes, limit), guarded,
-                    ReplicaSpreadGuard.DEFAULT, SyscallWeights.uniform());
+            ExactPlacement.Optimum optimum = ExactPlacement.minimize(
+                    pods, ClusterSpec.of(nodes, limit), guarded, ReplicaSpreadGuard.DEFAULT, SyscallWeights.uniform());
             assertThat(optimum.clusterExs()).as("round " + round).isEqualTo(expected);
             // the placement it returns reaches that value
             Map<String, List<SimPod>> byNode = new HashMap<>();
             ExactPlacement.byNode(pods, optimum).forEach((node, on) -> byNode.put("n" + node, on));
             assertThat(PlacementMetrics.measure("opt", List.of("n0", "n1", "n2"), byNode, 0, SyscallSet.empty())
-                    .clusterExs()).isEqualTo(expected);
+                            .clusterExs())
+                    .isEqualTo(expected);
         }
     }
 
     @Test
     void refusesWhatItCannotSolveExactly() {
         List<SimPod> pods = randomPods(new Random(1), ExactPlacement.MAX_PODS + 1);
-        assertThatThrownBy(() -> ExactPlacement.minimize(pods, ClusterSpec.of(3, 10), true, ReplicaSpreadGuard.DEFAULT,
-                SyscallWeights.uniform())).hasMessageContaining("at most 12");
-        List<SimNode> zoned = List.of(new SimNode("a", 4, SimNode.NodeAllocatable.DEFAULT, java.util.Optional.of("z"), 0),
+        assertThatThrownBy(() -> ExactPlacement.minimize(
+                        pods, ClusterSpec.of(3, 10), true, ReplicaSpreadGuard.DEFAULT, SyscallWeights.uniform()))
+                .hasMessageContaining("at most 12");
+        List<SimNode> zoned = List.of(
+                new SimNode("a", 4, SimNode.NodeAllocatable.DEFAULT, java.util.Optional.of("z"), 0),
                 new SimNode("b", 4));
-        assertThatThrownBy(() -> ExactPlacement.minimize(pods.subList(0, 3), new ClusterSpec(zoned), true,
-                ReplicaSpreadGuard.DEFAULT, SyscallWeights.uniform())).hasMessageContaining("interchangeable");
+        assertThatThrownBy(() -> ExactPlacement.minimize(
+                        pods.subList(0, 3),
+                        new ClusterSpec(zoned),
+                        true,
+                        ReplicaSpreadGuard.DEFAULT,
+                        SyscallWeights.uniform()))
+                .hasMessageContaining("interchangeable");
     }
 
     @Test
@@ -128,9 +144,12 @@ class ExactPlacementTest {
             }
             profiles.put("img" + i, SyscallSet.of(names));
         }
-        OptimalityGap.Report report = OptimalityGap.study(profiles,
+        OptimalityGap.Report report = OptimalityGap.study(
+                profiles,
                 List.of(Strategy.spread(), Strategy.parse("marginal+guard"), Strategy.parse("exs")),
-                PlacementSimulator.Settings.defaults(), 4, 2);
+                PlacementSimulator.Settings.defaults(),
+                4,
+                2);
         assertThat(report.rows()).hasSize(3);
         for (OptimalityGap.Row row : report.rows()) {
             assertThat(row.exs()).as(row.strategy()).isGreaterThanOrEqualTo(row.optimum());
@@ -138,6 +157,9 @@ class ExactPlacementTest {
         }
         assertThat(report.table()).contains("marginal+guard").contains("4 instances");
         assertThat(OptimalityGap.study(profiles, List.of(Strategy.exs()), PlacementSimulator.Settings.defaults(), 4, 2)
-                .rows().get(0).optimum()).isEqualTo(report.rows().get(2).optimum());
+                        .rows()
+                        .get(0)
+                        .optimum())
+                .isEqualTo(report.rows().get(2).optimum());
     }
 }

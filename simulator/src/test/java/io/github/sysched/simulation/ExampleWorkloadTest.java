@@ -28,22 +28,37 @@ class ExampleWorkloadTest {
         assertThat(file.cluster(1, 1)).isEqualTo(ClusterSpec.of(50, 8));
         assertThat(vulnerable.cardinality()).isEqualTo(20);
 
-        List<StrategyRuns> runs = new PlacementSimulator(file.cluster(1, 1)).runAll(file.workload(),
-                List.of(Strategy.spread(), Strategy.exs(), Strategy.parse("marginal+guard"),
-                        Strategy.parse("kube+marginal:3+tsc")), vulnerable, 5);
+        List<StrategyRuns> runs = new PlacementSimulator(file.cluster(1, 1))
+                .runAll(
+                        file.workload(),
+                        List.of(
+                                Strategy.spread(),
+                                Strategy.exs(),
+                                Strategy.parse("marginal+guard"),
+                                Strategy.parse("kube+marginal:3+tsc")),
+                        vulnerable,
+                        5);
         StrategyRuns spread = runs.get(0);
         StrategyRuns exs = runs.get(1);
         double spreadExs = spread.mean(r -> r.metrics().clusterExs());
         // Pure ExS stacks whole workloads on single nodes.
         assertThat(exs.mean(r -> r.metrics().stackedWorkloads())).isGreaterThan(5);
         for (StrategyRuns guarded : runs.subList(2, 4)) {
-            assertThat(guarded.max(r -> r.metrics().stackedWorkloads())).as(guarded.label()).isZero();
-            assertThat(guarded.max(r -> r.metrics().replicasOverGuard())).as(guarded.label()).isZero();
+            assertThat(guarded.max(r -> r.metrics().stackedWorkloads()))
+                    .as(guarded.label())
+                    .isZero();
+            assertThat(guarded.max(r -> r.metrics().replicasOverGuard()))
+                    .as(guarded.label())
+                    .isZero();
             // about 49 % below spreading (docs/PLACEMENT.md)
-            assertThat(guarded.mean(r -> r.metrics().clusterExs())).as(guarded.label()).isLessThan(0.53 * spreadExs);
-            assertThat(guarded.mean(r -> r.metrics().victimPodsPerSyscall())).as(guarded.label())
+            assertThat(guarded.mean(r -> r.metrics().clusterExs()))
+                    .as(guarded.label())
+                    .isLessThan(0.53 * spreadExs);
+            assertThat(guarded.mean(r -> r.metrics().victimPodsPerSyscall()))
+                    .as(guarded.label())
                     .isLessThan(0.75 * spread.mean(r -> r.metrics().victimPodsPerSyscall()));
-            assertThat(guarded.mean(r -> r.metrics().meanAttackSurface())).as(guarded.label())
+            assertThat(guarded.mean(r -> r.metrics().meanAttackSurface()))
+                    .as(guarded.label())
                     .isLessThan(0.9 * spread.mean(r -> r.metrics().meanAttackSurface()));
         }
     }
@@ -57,12 +72,14 @@ class ExampleWorkloadTest {
         assertThat(five.listed().keySet()).isEqualTo(java.util.Set.copyOf(vulnerable.names()));
         java.util.Map<String, Long> fifty = new java.util.HashMap<>();
         vulnerable.names().forEach(name -> fifty.put(name, 50L));
-        List<Strategy> strategies = List.of(Strategy.parse("marginal+guard"), Strategy.parse("marginal+guard+weighted"));
+        List<Strategy> strategies =
+                List.of(Strategy.parse("marginal+guard"), Strategy.parse("marginal+guard+weighted"));
 
-        List<StrategyRuns> byFive = new PlacementSimulator(file.cluster(1, 1), five)
+        List<StrategyRuns> byFive =
+                new PlacementSimulator(file.cluster(1, 1), five).runAll(file.workload(), strategies, vulnerable, 3);
+        List<StrategyRuns> byFifty = new PlacementSimulator(
+                        file.cluster(1, 1), io.github.sysched.syscall.SyscallWeights.of(1, fifty))
                 .runAll(file.workload(), strategies, vulnerable, 3);
-        List<StrategyRuns> byFifty = new PlacementSimulator(file.cluster(1, 1),
-                io.github.sysched.syscall.SyscallWeights.of(1, fifty)).runAll(file.workload(), strategies, vulnerable, 3);
         double plainVictims = byFive.get(0).mean(r -> r.metrics().victimPodsPerSyscall());
         double plainExs = byFive.get(0).mean(r -> r.metrics().clusterExs());
         // weight 5: about a quarter fewer victims for about 1 % more plain ExS (docs/PLACEMENT.md)

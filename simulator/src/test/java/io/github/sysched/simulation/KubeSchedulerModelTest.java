@@ -24,7 +24,8 @@ class KubeSchedulerModelTest {
         state.place(pod("b", Optional.empty(), PodRequests.NONE), 0);
         KubeSchedulerModel kube = new KubeSchedulerModel(state);
         // CPU (4000 − 300)·100/4000 = 92; memory (16384 − 600)·100/16384 = 96 (MiB); mean (92 + 96)/2 = 94.
-        assertThat(kube.leastAllocated(pod("c", Optional.empty(), PodRequests.NONE), 0)).isEqualTo(94);
+        assertThat(kube.leastAllocated(pod("c", Optional.empty(), PodRequests.NONE), 0))
+                .isEqualTo(94);
     }
 
     @Test
@@ -33,11 +34,13 @@ class KubeSchedulerModelTest {
         state.place(pod("a", Optional.empty(), new PodRequests(1000, 1024 * MI, 1000, 1024 * MI)), 0);
         KubeSchedulerModel kube = new KubeSchedulerModel(state);
         // CPU 1500/4000 = 0.375, memory 3 GiB/16 GiB = 0.1875: (1 − 0.09375)·100 = 90.6 → 90.
-        assertThat(kube.balancedAllocation(pod("b", Optional.empty(), new PodRequests(500, 2048 * MI, 500, 2048 * MI)),
-                0)).isEqualTo(90);
+        assertThat(kube.balancedAllocation(
+                        pod("b", Optional.empty(), new PodRequests(500, 2048 * MI, 500, 2048 * MI)), 0))
+                .isEqualTo(90);
         // a pod without requests on an empty node: both fractions 0, perfectly balanced
         assertThat(new KubeSchedulerModel(new SimulationState(ClusterSpec.of(1, 10)))
-                .balancedAllocation(pod("c", Optional.empty(), PodRequests.NONE), 0)).isEqualTo(100);
+                        .balancedAllocation(pod("c", Optional.empty(), PodRequests.NONE), 0))
+                .isEqualTo(100);
     }
 
     @Test
@@ -90,21 +93,26 @@ class KubeSchedulerModelTest {
         // Node 1 holds a pod with P's own set but half the CPU; node 2 a dissimilar pod without requests.
         // kube-scheduler prefers node 2 by 49 points (LeastAllocated 72 vs 96, Balanced 75 vs 100); the marginal
         // score puts node 1 one level up: 10 points at weight 1, 50 at weight 5.
-        SimPod heavy = new SimPod("heavy", "a", READ, Optional.empty(), false,
+        SimPod heavy = new SimPod(
+                "heavy",
+                "a",
+                READ,
+                Optional.empty(),
+                false,
                 new PodRequests(2000, 0, 2000, PodRequests.DEFAULT_MEMORY));
-        SimPod other = new SimPod("other", "b", SyscallSet.of("read", "write", "openat"), Optional.empty(), false,
-                PodRequests.NONE);
+        SimPod other = new SimPod(
+                "other", "b", SyscallSet.of("read", "write", "openat"), Optional.empty(), false, PodRequests.NONE);
         SimPod incoming = new SimPod("p", "a", READ, Optional.empty(), false, PodRequests.NONE);
         Workload workload = Workload.of(heavy, other, incoming);
         ClusterSpec cluster = ClusterSpec.of(2, 10);
         for (long seed = 1; seed <= 10; seed++) {
             // heavy and other open one node each (marginal: other adds 2 next to heavy, opening costs 0 here)
-            PlacementSimulator simulator = new PlacementSimulator(cluster, PlacementSimulator.Settings.defaults()
-                    .withOpeningCost(0));
-            SimulationResult light = simulator.run(workload, Strategy.parse("kube+marginal:1").withSeed(seed),
-                    SyscallSet.empty());
-            SimulationResult strong = simulator.run(workload, Strategy.parse("kube+marginal:5").withSeed(seed),
-                    SyscallSet.empty());
+            PlacementSimulator simulator = new PlacementSimulator(
+                    cluster, PlacementSimulator.Settings.defaults().withOpeningCost(0));
+            SimulationResult light =
+                    simulator.run(workload, Strategy.parse("kube+marginal:1").withSeed(seed), SyscallSet.empty());
+            SimulationResult strong =
+                    simulator.run(workload, Strategy.parse("kube+marginal:5").withSeed(seed), SyscallSet.empty());
             assertThat(light.nodeOfPod().get("p")).isEqualTo(light.nodeOfPod().get("other"));
             assertThat(strong.nodeOfPod().get("p")).isEqualTo(strong.nodeOfPod().get("heavy"));
         }

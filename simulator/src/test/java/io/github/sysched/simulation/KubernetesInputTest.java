@@ -60,9 +60,12 @@ class KubernetesInputTest {
     void invalidYamlIsAnErrorNamingFileAndLine(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, "apiVersion: v1\nkind: Pod\n---\nmetadata: {name: [x\n");
-        assertThatThrownBy(() -> KubernetesInput.read(List.of(file))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("broken.yaml").hasMessageContaining("line");
-        assertThatThrownBy(() -> KubernetesInput.yamlDocuments("a: [1,\n")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KubernetesInput.read(List.of(file)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining("line");
+        assertThatThrownBy(() -> KubernetesInput.yamlDocuments("a: [1,\n"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not valid YAML");
     }
 
@@ -76,15 +79,22 @@ class KubernetesInputTest {
                 spec: {replicas: %s%s}
                 """;
         assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("1", ""), "d.yaml"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d.yaml: without spec.template.spec");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("d.yaml: without spec.template.spec");
         String template = ", template: {spec: {containers: [{name: c, image: nginx}]}}";
         assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("2000000000", template), "d.yaml"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec.replicas 2000000000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spec.replicas 2000000000");
         assertThatThrownBy(() -> KubernetesInput.parse("apiVersion: v1\nkind: Pod\nmetadata: {}\n", "p.yaml"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Pod without metadata.name");
-        assertThatThrownBy(() -> KubernetesInput.parse(deployment.formatted("1", template.replace("name: c, ", "")),
-                "d.yaml")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("containers[0] without a name");
-        assertThat(KubernetesInput.parse(deployment.formatted("3", template), "d.yaml").workloads()).hasSize(1);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Pod without metadata.name");
+        assertThatThrownBy(() ->
+                        KubernetesInput.parse(deployment.formatted("1", template.replace("name: c, ", "")), "d.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("containers[0] without a name");
+        assertThat(KubernetesInput.parse(deployment.formatted("3", template), "d.yaml")
+                        .workloads())
+                .hasSize(1);
     }
 
     @Test

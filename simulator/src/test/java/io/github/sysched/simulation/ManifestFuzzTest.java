@@ -22,11 +22,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ManifestFuzzTest {
 
-    private static final List<String> DEMO = List.of("00-namespace.yaml", "profiles/nginx.profile.yaml",
-            "profiles/full.profile.yaml", "bindings/nginx.binding.yaml", "workloads/1-nginx1.yaml");
+    private static final List<String> DEMO = List.of(
+            "00-namespace.yaml",
+            "profiles/nginx.profile.yaml",
+            "profiles/full.profile.yaml",
+            "bindings/nginx.binding.yaml",
+            "workloads/1-nginx1.yaml");
 
     static Stream<String> manifest() {
-        String all = String.join("---\n", DEMO.stream().map(ManifestFuzzTest::demo).toList());
+        String all =
+                String.join("---\n", DEMO.stream().map(ManifestFuzzTest::demo).toList());
         return Stream.concat(DEMO.stream().map(ManifestFuzzTest::demo), Stream.of(all));
     }
 

@@ -23,19 +23,26 @@ class ManifestWorkloadTest {
 
     @Test
     void theSeedDemoManifestsGiveTheUpstreamPlacementAndClusterExs() {
-        ManifestWorkload.Result result = ManifestWorkload.build(KubernetesInput.read(List.of(SEED_DEMO)),
-                ManifestWorkload.Options.defaults());
+        ManifestWorkload.Result result =
+                ManifestWorkload.build(KubernetesInput.read(List.of(SEED_DEMO)), ManifestWorkload.Options.defaults());
 
-        assertThat(result.workload().pods()).extracting(SimPod::name)
+        assertThat(result.workload().pods())
+                .extracting(SimPod::name)
                 .containsExactly("default/nginx1-1", "default/redis1-1", "default/nginx2-1", "default/memcached1-1");
-        assertThat(result.workload().pods()).extracting(SimPod::profile)
-                .containsExactly("default/nginx-seccomp", "default/redis-seccomp", "default/nginx-seccomp",
+        assertThat(result.workload().pods())
+                .extracting(SimPod::profile)
+                .containsExactly(
+                        "default/nginx-seccomp",
+                        "default/redis-seccomp",
+                        "default/nginx-seccomp",
                         "default/memcached-seccomp");
         SimulationResult exs = new PlacementSimulator(ClusterSpec.of(2, 110))
                 .run(result.workload(), Strategy.exs(), SyscallSet.empty());
         assertThat(Set.copyOf(exs.podsByNode().values().stream()
-                .map(pods -> Set.copyOf(pods.stream().map(SimPod::name).toList())).toList()))
-                .isEqualTo(Set.of(Set.of("default/nginx1-1", "default/nginx2-1"),
+                        .map(pods -> Set.copyOf(pods.stream().map(SimPod::name).toList()))
+                        .toList()))
+                .isEqualTo(Set.of(
+                        Set.of("default/nginx1-1", "default/nginx2-1"),
                         Set.of("default/redis1-1", "default/memcached1-1")));
         assertThat(exs.metrics().clusterExs()).isEqualTo(47);
     }
@@ -51,13 +58,14 @@ class ManifestWorkloadTest {
                 }
             }
         }
-        ManifestWorkload.Result result = ManifestWorkload.build(KubernetesInput.read(List.of(dir)),
-                ManifestWorkload.Options.defaults());
+        ManifestWorkload.Result result =
+                ManifestWorkload.build(KubernetesInput.read(List.of(dir)), ManifestWorkload.Options.defaults());
 
         // No opt-in label: no binding applies and every pod gets the default profile, as at admission.
         assertThat(result.workload().pods()).extracting(SimPod::profile).containsOnly("default/full-seccomp");
-        assertThat(result.workload().pods()).extracting(SimPod::syscalls).containsOnly(
-                result.workload().pods().get(0).syscalls());
+        assertThat(result.workload().pods())
+                .extracting(SimPod::syscalls)
+                .containsOnly(result.workload().pods().get(0).syscalls());
     }
 
     @Test
@@ -88,15 +96,16 @@ class ManifestWorkloadTest {
                 ]}
                 """.formatted(annotated));
 
-        ManifestWorkload.Result result = ManifestWorkload.build(KubernetesInput.read(List.of(pods)),
-                ManifestWorkload.Options.defaults());
+        ManifestWorkload.Result result =
+                ManifestWorkload.build(KubernetesInput.read(List.of(pods)), ManifestWorkload.Options.defaults());
 
         assertThat(result.workload().pods()).extracting(SimPod::name).containsExactly("shop/web-1", "shop/broken");
         assertThat(result.workload().pods().get(0).syscalls()).isEqualTo(SyscallSet.of("read", "write"));
         // A malformed annotation falls back to the pod's own profile, as the scheduler does.
-        assertThat(result.workload().pods().get(1).syscalls()).isEqualTo(
-                io.github.sysched.profile.RuntimeDefaultProfile.syscalls());
-        assertThat(result.notes()).anySatisfy(n -> assertThat(n).contains("1 finished"))
+        assertThat(result.workload().pods().get(1).syscalls())
+                .isEqualTo(io.github.sysched.profile.RuntimeDefaultProfile.syscalls());
+        assertThat(result.notes())
+                .anySatisfy(n -> assertThat(n).contains("1 finished"))
                 .anySatisfy(n -> assertThat(n).contains("1 DaemonSet pods left out"))
                 .anySatisfy(n -> assertThat(n).contains("1 Deployments/StatefulSets not expanded"))
                 .anySatisfy(n -> assertThat(n).contains("shop/broken: malformed"));
@@ -119,14 +128,18 @@ class ManifestWorkloadTest {
                 ]}
                 """);
 
-        SchedulableNodes schedulable = SchedulableNodes.of(KubernetesInput.read(List.of(nodes)).nodes());
+        SchedulableNodes schedulable =
+                SchedulableNodes.of(KubernetesInput.read(List.of(nodes)).nodes());
 
         assertThat(schedulable.names()).containsExactly("w1", "w3");
-        assertThat(schedulable.excluded()).containsExactly(
-                "cp: taint node-role.kubernetes.io/control-plane:NoSchedule", "w2: unschedulable (cordoned)");
+        assertThat(schedulable.excluded())
+                .containsExactly(
+                        "cp: taint node-role.kubernetes.io/control-plane:NoSchedule", "w2: unschedulable (cordoned)");
         assertThat(schedulable.allocatablePods()).hasValue(20);
-        assertThat(schedulable.nodes()).extracting(SimNode::name, SimNode::podLimit, SimNode::preferNoScheduleTaints)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("w1", 30, 1),
+        assertThat(schedulable.nodes())
+                .extracting(SimNode::name, SimNode::podLimit, SimNode::preferNoScheduleTaints)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("w1", 30, 1),
                         org.assertj.core.groups.Tuple.tuple("w3", 20, 0));
     }
 
@@ -146,11 +159,19 @@ class ManifestWorkloadTest {
                 kind: Node
                 metadata: {name: w2}
                 """);
-        List<SimNode> read = SchedulableNodes.of(KubernetesInput.read(List.of(nodes)).nodes()).nodes();
-        assertThat(read.get(0)).isEqualTo(new SimNode("w1", 16, new SimNode.NodeAllocatable(3500, 8L << 30),
-                java.util.Optional.of("eu-1a"), 0));
-        assertThat(read.get(1)).isEqualTo(new SimNode("w2", SchedulableNodes.KUBELET_DEFAULT_MAX_PODS,
-                SimNode.NodeAllocatable.DEFAULT, java.util.Optional.empty(), 0));
+        List<SimNode> read = SchedulableNodes.of(
+                        KubernetesInput.read(List.of(nodes)).nodes())
+                .nodes();
+        assertThat(read.get(0))
+                .isEqualTo(new SimNode(
+                        "w1", 16, new SimNode.NodeAllocatable(3500, 8L << 30), java.util.Optional.of("eu-1a"), 0));
+        assertThat(read.get(1))
+                .isEqualTo(new SimNode(
+                        "w2",
+                        SchedulableNodes.KUBELET_DEFAULT_MAX_PODS,
+                        SimNode.NodeAllocatable.DEFAULT,
+                        java.util.Optional.empty(),
+                        0));
     }
 
     @Test
@@ -206,8 +227,9 @@ class ManifestWorkloadTest {
                 spec: {containers: [{name: c, image: busybox}]}
                 """);
         // Controllers expanded from a manifest; the bare pod has no owner, so this is not a snapshot.
-        Workload workload = ManifestWorkload.build(KubernetesInput.read(List.of(manifests)),
-                ManifestWorkload.Options.defaults()).workload();
+        Workload workload = ManifestWorkload.build(
+                        KubernetesInput.read(List.of(manifests)), ManifestWorkload.Options.defaults())
+                .workload();
         java.util.Map<String, SimPod> byName = new java.util.HashMap<>();
         workload.pods().forEach(p -> byName.put(p.name(), p));
         SimPod web = byName.get("shop/web-1");
@@ -216,8 +238,12 @@ class ManifestWorkloadTest {
         // containers 250m + (none: 0, non-zero 100m); the init container's 2 CPUs dominate; memory 64Mi (+200Mi)
         assertThat(web.requests()).isEqualTo(new PodRequests(2000, 64L << 20, 2000, (64L << 20) + (200L << 20)));
         assertThat(byName.get("shop/db-1").controller()).contains("StatefulSet shop/db");
-        assertThat(byName.get("shop/db-1").guarded()).as("its own spread constraint").isFalse();
-        assertThat(byName.get("batch/jobs-1").guarded()).as("namespace opted out").isFalse();
+        assertThat(byName.get("shop/db-1").guarded())
+                .as("its own spread constraint")
+                .isFalse();
+        assertThat(byName.get("batch/jobs-1").guarded())
+                .as("namespace opted out")
+                .isFalse();
         assertThat(byName.get("shop/bare").controller()).isEmpty();
         assertThat(byName.get("shop/bare").requests()).isEqualTo(PodRequests.NONE);
     }
@@ -227,9 +253,11 @@ class ManifestWorkloadTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "kind: [unclosed\n");
         assertThatThrownBy(() -> KubernetesInput.read(List.of(bad)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.yaml");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bad.yaml");
         assertThatThrownBy(() -> KubernetesInput.read(List.of(dir.resolve("missing"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -248,6 +276,7 @@ class ManifestWorkloadTest {
                 """);
         KubernetesInput input = KubernetesInput.read(List.of(profiles));
         assertThatThrownBy(() -> ManifestWorkload.build(input, ManifestWorkload.Options.defaults()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scope");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scope");
     }
 }

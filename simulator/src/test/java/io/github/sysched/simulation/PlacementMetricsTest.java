@@ -23,8 +23,7 @@ class PlacementMetricsTest {
         SimPod p1 = pod("p1", "read", "write", "ptrace");
         SimPod p2 = pod("p2", "read", "openat");
         SimPod p3 = pod("p3", "read");
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of("a", List.of(p1, p2), "b", List.of(p3)), 2,
-                V);
+        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of("a", List.of(p1, p2), "b", List.of(p3)), 2, V);
 
         assertThat(m.pods()).isEqualTo(5);
         assertThat(m.placed()).isEqualTo(3);
@@ -48,9 +47,12 @@ class PlacementMetricsTest {
         SimPod bpfUser = pod("bpf", "read", "bpf");
         SimPod both = pod("both", "read", "ptrace", "bpf");
         SimPod plain = pod("plain", "read");
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES,
+        PlacementMetrics m = PlacementMetrics.measure(
+                "x",
+                NODES,
                 Map.of("a", List.of(tracer, bpfUser, both), "b", List.of(plain), "c", List.of(pod("alone", "ptrace"))),
-                0, V);
+                0,
+                V);
 
         // a: tracer misses bpf, bpfUser misses ptrace, both misses nothing; b: no V; c: V but nobody else.
         assertThat(m.victimPods()).isEqualTo(2);
@@ -65,8 +67,14 @@ class PlacementMetricsTest {
     void weightsApplyToWeightedExsOnly() {
         SimPod p1 = pod("p1", "read", "ptrace");
         SimPod p2 = pod("p2", "read");
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of("a", List.of(p1, p2)), 0, V,
-                SyscallWeights.of(1, Map.of("ptrace", 10L)), ReplicaSpreadGuard.DEFAULT);
+        PlacementMetrics m = PlacementMetrics.measure(
+                "x",
+                NODES,
+                Map.of("a", List.of(p1, p2)),
+                0,
+                V,
+                SyscallWeights.of(1, Map.of("ptrace", 10L)),
+                ReplicaSpreadGuard.DEFAULT);
 
         assertThat(m.weightedExs()).isEqualTo(10); // p2 is exposed to ptrace, weight 10
         assertThat(m.clusterExs()).isEqualTo(1); // plain ExS stays unweighted
@@ -80,7 +88,8 @@ class PlacementMetricsTest {
                 .containsOnly(0);
         assertThat(m.meanAttackSurface()).isZero();
         assertThat(m.clusterExs()).isZero();
-        assertThat(List.of(m.victimNodesPerSyscall(), m.victimPodsPerSyscall(), m.maxReplicaShare())).containsOnly(0.0);
+        assertThat(List.of(m.victimNodesPerSyscall(), m.victimPodsPerSyscall(), m.maxReplicaShare()))
+                .containsOnly(0.0);
         assertThat(m.stackedWorkloads()).isZero();
     }
 
@@ -90,10 +99,15 @@ class PlacementMetricsTest {
         SimPod tracer = pod("tracer", "read", "ptrace");
         SimPod bpfUser = pod("bpf", "read", "bpf");
         SimPod plain = pod("plain", "read");
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(
-                "a", List.of(tracer, bpfUser, plain),
-                "b", List.of(pod("tracer2", "read", "ptrace"), pod("plain2", "read")),
-                "c", List.of(pod("plain3", "read"))), 0, V);
+        PlacementMetrics m = PlacementMetrics.measure(
+                "x",
+                NODES,
+                Map.of(
+                        "a", List.of(tracer, bpfUser, plain),
+                        "b", List.of(pod("tracer2", "read", "ptrace"), pod("plain2", "read")),
+                        "c", List.of(pod("plain3", "read"))),
+                0,
+                V);
 
         // ptrace: exposed on a and b (2 nodes), victims bpf, plain, plain2 (3 pods);
         // bpf: exposed on a (1 node), victims tracer, plain (2 pods).
@@ -112,8 +126,8 @@ class PlacementMetricsTest {
         SimPod b1 = SimPod.replica("b-1", "default/b", "b", SyscallSet.of("write"));
         SimPod b2 = SimPod.replica("b-2", "default/b", "b", SyscallSet.of("write"));
         SimPod single = SimPod.replica("c-1", "default/c", "c", SyscallSet.of("read"));
-        PlacementMetrics m = PlacementMetrics.measure("x", NODES, Map.of(
-                "a", List.of(a1, a2, b1, b2, single), "b", List.of(a3)), 0, V);
+        PlacementMetrics m = PlacementMetrics.measure(
+                "x", NODES, Map.of("a", List.of(a1, a2, b1, b2, single), "b", List.of(a3)), 0, V);
 
         // a: 2 of 3 on node a; b: 2 of 2 on node a (stacked); c has one replica and does not count.
         assertThat(m.maxReplicaShare()).isEqualTo(1.0);

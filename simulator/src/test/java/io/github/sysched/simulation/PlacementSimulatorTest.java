@@ -7,10 +7,10 @@ import io.github.sysched.profile.SpoProfiles;
 import io.github.sysched.scoring.MarginalExs;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
-import io.github.sysched.testsupport.TestResources;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.syscall.SyscallWeights;
+import io.github.sysched.testsupport.TestResources;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +34,10 @@ class PlacementSimulatorTest {
     }
 
     private static SyscallSet seedProfile(String file) {
-        SeccompProfileV1Beta1 profile = TestResources.read("/sysched-examples/" + file, "SeccompProfile",
-                SeccompProfileV1Beta1.class);
-        return SpoProfiles.policyOf(profile).allowedSyscalls(SyscallTable.x86_64().allSyscalls());
+        SeccompProfileV1Beta1 profile =
+                TestResources.read("/sysched-examples/" + file, "SeccompProfile", SeccompProfileV1Beta1.class);
+        return SpoProfiles.policyOf(profile)
+                .allowedSyscalls(SyscallTable.x86_64().allSyscalls());
     }
 
     /** The pods sharing a node with {@code pod}, itself included. */
@@ -57,18 +58,21 @@ class PlacementSimulatorTest {
         SyscallSet redis = seedProfile("redis.profile.yaml");
         SyscallSet memcached = seedProfile("memcached.profile.yaml");
         // Four Deployments of one replica each, as in the demo's manifests: the guard has nothing to spread.
-        Workload workload = Workload.of(SimPod.replica("nginx1", "default/nginx1", "nginx", nginx),
+        Workload workload = Workload.of(
+                SimPod.replica("nginx1", "default/nginx1", "nginx", nginx),
                 SimPod.replica("redis1", "default/redis1", "redis", redis),
                 SimPod.replica("nginx2", "default/nginx2", "nginx", nginx),
                 SimPod.replica("memcached1", "default/memcached1", "memcached", memcached));
 
-        for (String strategy : List.of("exs", "marginal", "marginal+guard", "kube+exs:1", "kube+marginal:1+tsc",
-                "kube+marginal:3+guard")) {
+        for (String strategy : List.of(
+                "exs", "marginal", "marginal+guard", "kube+exs:1", "kube+marginal:1+tsc", "kube+marginal:3+guard")) {
             for (long seed = 1; seed <= 20; seed++) {
                 SimulationResult result = new PlacementSimulator(ClusterSpec.of(2, ClusterSpec.UNLIMITED))
                         .run(workload, Strategy.parse(strategy).withSeed(seed), NONE);
                 assertThat(together(result, "nginx1")).as(strategy + "@" + seed).containsExactly("nginx1", "nginx2");
-                assertThat(together(result, "redis1")).as(strategy + "@" + seed).containsExactly("memcached1", "redis1");
+                assertThat(together(result, "redis1"))
+                        .as(strategy + "@" + seed)
+                        .containsExactly("memcached1", "redis1");
                 // raw(memcached | redis) was 47 (SeedDemoScoresTest); nginx×2 adds 0.
                 assertThat(result.metrics().clusterExs()).isEqualTo(47);
             }
@@ -80,8 +84,10 @@ class PlacementSimulatorTest {
         Workload workload = Workload.of(pod("a1", "read", "write"));
         Set<String> first = new TreeSet<>();
         for (long seed = 1; seed <= 60; seed++) {
-            first.add(new PlacementSimulator(ClusterSpec.of(3, 10)).run(workload, Strategy.exs().withSeed(seed), NONE)
-                    .nodeOfPod().get("a1"));
+            first.add(new PlacementSimulator(ClusterSpec.of(3, 10))
+                    .run(workload, Strategy.exs().withSeed(seed), NONE)
+                    .nodeOfPod()
+                    .get("a1"));
         }
         assertThat(first).containsExactly("node-01", "node-02", "node-03");
     }
@@ -91,14 +97,18 @@ class PlacementSimulatorTest {
         // a2 is a different workload with a1's exact set: upstream scores the a1 node and the empty nodes alike
         // (raw 0), marginal prefers the a1 node (adds 0) to an empty one (opening cost).
         SyscallSet far = SyscallTable.x86_64().syscallsNumberedUpTo(40).difference(SyscallSet.of("read", "write"));
-        Workload workload = Workload.of(replica("a", 1, "read", "write"),
-                SimPod.replica("b-1", "default/b", "b", far), replica("c", 1, "read", "write"));
+        Workload workload = Workload.of(
+                replica("a", 1, "read", "write"),
+                SimPod.replica("b-1", "default/b", "b", far),
+                replica("c", 1, "read", "write"));
         int upstreamJoined = 0;
         for (long seed = 1; seed <= 40; seed++) {
             PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(4, 10));
-            assertThat(together(simulator.run(workload, Strategy.parse("marginal").withSeed(seed), NONE), "a-1"))
+            assertThat(together(
+                            simulator.run(workload, Strategy.parse("marginal").withSeed(seed), NONE), "a-1"))
                     .containsExactly("a-1", "c-1");
-            if (together(simulator.run(workload, Strategy.exs().withSeed(seed), NONE), "a-1").contains("c-1")) {
+            if (together(simulator.run(workload, Strategy.exs().withSeed(seed), NONE), "a-1")
+                    .contains("c-1")) {
                 upstreamJoined++;
             }
         }
@@ -116,15 +126,24 @@ class PlacementSimulatorTest {
         Workload workload = new Workload(pods);
         PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(4, 10));
 
-        for (String strategy : List.of("exs+guard", "marginal+guard", "marginal+tsc", "kube+marginal:1+tsc",
-                "kube+exs:10+guard", "spread+guard")) {
+        for (String strategy : List.of(
+                "exs+guard",
+                "marginal+guard",
+                "marginal+tsc",
+                "kube+marginal:1+tsc",
+                "kube+exs:10+guard",
+                "spread+guard")) {
             SimulationResult result = simulator.run(workload, Strategy.parse(strategy), NONE);
             assertThat(result.metrics().stackedWorkloads()).as(strategy).isZero();
             assertThat(result.metrics().replicasOverGuard()).as(strategy).isZero();
             assertThat(result.metrics().maxReplicaShare()).as(strategy).isEqualTo(0.25);
         }
         // With the guard, web and db pair up on every node: identical node contents, minimal ExS (1 per node).
-        assertThat(simulator.run(workload, Strategy.parse("marginal+guard"), NONE).metrics().clusterExs()).isEqualTo(4);
+        assertThat(simulator
+                        .run(workload, Strategy.parse("marginal+guard"), NONE)
+                        .metrics()
+                        .clusterExs())
+                .isEqualTo(4);
     }
 
     @Test
@@ -136,12 +155,14 @@ class PlacementSimulatorTest {
         Workload workload = new Workload(pods);
         // 7 replicas on 3 nodes: ⌈7/3⌉ = 3 per node with maxSkew 1, 4 with maxSkew 2.
         for (int maxSkew : new int[] {1, 2}) {
-            PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(3, 10), new PlacementSimulator.Settings(
-                    SyscallWeights.uniform(), new ReplicaSpreadGuard(maxSkew), 20, 0));
+            PlacementSimulator simulator = new PlacementSimulator(
+                    ClusterSpec.of(3, 10),
+                    new PlacementSimulator.Settings(SyscallWeights.uniform(), new ReplicaSpreadGuard(maxSkew), 20, 0));
             for (long seed = 1; seed <= 10; seed++) {
-                SimulationResult result = simulator.run(workload, Strategy.parse("exs+guard").withSeed(seed), NONE);
-                assertThat(result.podsByNode().values()).allSatisfy(onNode -> assertThat(onNode.size())
-                        .isLessThanOrEqualTo(3 + maxSkew - 1));
+                SimulationResult result =
+                        simulator.run(workload, Strategy.parse("exs+guard").withSeed(seed), NONE);
+                assertThat(result.podsByNode().values())
+                        .allSatisfy(onNode -> assertThat(onNode.size()).isLessThanOrEqualTo(3 + maxSkew - 1));
                 assertThat(result.unscheduled()).isEmpty();
             }
         }
@@ -174,7 +195,8 @@ class PlacementSimulatorTest {
 
     @Test
     void softSpreadIsAScoreOnlyForKube() {
-        assertThatThrownBy(() -> Strategy.parse("marginal+tsc-soft")).hasMessageContaining("tsc-soft")
+        assertThatThrownBy(() -> Strategy.parse("marginal+tsc-soft"))
+                .hasMessageContaining("tsc-soft")
                 .hasMessageContaining("kube");
         assertThatThrownBy(() -> Strategy.parse("kube+tsc+tsc-soft")).hasMessageContaining("pick one");
     }
@@ -193,7 +215,9 @@ class PlacementSimulatorTest {
             for (long seed = 1; seed <= 10; seed++) {
                 SimulationResult result = new PlacementSimulator(new ClusterSpec(nodes))
                         .run(new Workload(pods), Strategy.parse(strategy).withSeed(seed), NONE);
-                long inA = result.nodeOfPod().values().stream().filter(n -> n.equals("n1") || n.equals("n2")).count();
+                long inA = result.nodeOfPod().values().stream()
+                        .filter(n -> n.equals("n1") || n.equals("n2"))
+                        .count();
                 // ⌈4/2⌉ = 2 per zone; the zone with 2 nodes may not take 3.
                 assertThat(inA).as(strategy).isEqualTo(2);
             }
@@ -211,8 +235,10 @@ class PlacementSimulatorTest {
         Set<String> firstChoices = new TreeSet<>();
         for (long seed = 1; seed <= 200; seed++) {
             SimulationResult result = simulator.run(workload, Strategy.spread(seed), NONE);
-            assertThat(result.podsByNode().values()).allSatisfy(onNode -> assertThat(onNode).hasSize(2));
-            assertThat(simulator.run(workload, Strategy.spread(seed), NONE).nodeOfPod()).isEqualTo(result.nodeOfPod());
+            assertThat(result.podsByNode().values())
+                    .allSatisfy(onNode -> assertThat(onNode).hasSize(2));
+            assertThat(simulator.run(workload, Strategy.spread(seed), NONE).nodeOfPod())
+                    .isEqualTo(result.nodeOfPod());
             firstChoices.add(result.nodeOfPod().get("p1"));
         }
         assertThat(firstChoices).containsExactly("node-01", "node-02", "node-03");
@@ -220,7 +246,8 @@ class PlacementSimulatorTest {
 
     @Test
     void tiesAreBrokenAsKubeSchedulersSelectHostDoesReservoirSamplingInNodeOrder() {
-        // Spreading over 4 empty nodes, one pod: the draws are SplittableRandom(seed).nextInt(2), nextInt(3), nextInt(4).
+        // Spreading over 4 empty nodes, one pod: the draws are SplittableRandom(seed).nextInt(2), nextInt(3),
+        // nextInt(4).
         for (long seed = 1; seed <= 50; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             int chosen = 0;
@@ -239,8 +266,13 @@ class PlacementSimulatorTest {
     @Test
     void podsBeyondCapacityAreUnscheduledAndTheRestStillPlaced() {
         Workload workload = Workload.of(pod("p1", "read"), pod("p2", "read"), pod("p3", "read"));
-        for (Strategy strategy : List.of(Strategy.exs(), Strategy.spread(), Strategy.spread(5), Strategy.random(3),
-                Strategy.parse("kube+marginal:2"), Strategy.parse("marginal"))) {
+        for (Strategy strategy : List.of(
+                Strategy.exs(),
+                Strategy.spread(),
+                Strategy.spread(5),
+                Strategy.random(3),
+                Strategy.parse("kube+marginal:2"),
+                Strategy.parse("marginal"))) {
             SimulationResult result = new PlacementSimulator(ClusterSpec.of(2, 1)).run(workload, strategy, NONE);
             assertThat(result.unscheduled()).as(strategy.label()).containsExactly("p3");
             assertThat(result.metrics().unscheduled()).isEqualTo(1);
@@ -271,7 +303,8 @@ class PlacementSimulatorTest {
         Workload workload = new Workload(pods);
         PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(4, 3));
         SimulationResult result = simulator.run(workload, Strategy.random(42), NONE);
-        assertThat(simulator.run(workload, Strategy.random(42), NONE).nodeOfPod()).isEqualTo(result.nodeOfPod());
+        assertThat(simulator.run(workload, Strategy.random(42), NONE).nodeOfPod())
+                .isEqualTo(result.nodeOfPod());
         assertThat(result.podsByNode().values()).allMatch(list -> list.size() == 3);
         // every choice among two or more feasible nodes is a tie; the last pod has one node left
         assertThat(result.decisions().tiedPods()).isBetween(9, 11);
@@ -284,16 +317,23 @@ class PlacementSimulatorTest {
             pods.add(replica("web", i, "read"));
         }
         Workload workload = new Workload(pods);
-        PlacementSimulator late = new PlacementSimulator(ClusterSpec.of(3, 10),
+        PlacementSimulator late = new PlacementSimulator(
+                ClusterSpec.of(3, 10),
                 new PlacementSimulator.Settings(SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, 20, 2));
         int stacked = 0;
         for (long seed = 1; seed <= 20; seed++) {
             // kube-scheduler's own filter sees every placement: never stacked.
-            assertThat(late.run(workload, Strategy.parse("marginal+tsc").withSeed(seed), NONE).metrics()
-                    .replicasOverGuard()).isZero();
+            assertThat(late.run(workload, Strategy.parse("marginal+tsc").withSeed(seed), NONE)
+                            .metrics()
+                            .replicasOverGuard())
+                    .isZero();
             // The extender's guard counts only what it has seen: with 2 placements unseen it cannot keep them apart.
-            stacked += late.run(workload, Strategy.parse("marginal+guard").withSeed(seed), NONE).metrics()
-                    .replicasOverGuard() > 0 ? 1 : 0;
+            stacked += late.run(workload, Strategy.parse("marginal+guard").withSeed(seed), NONE)
+                                    .metrics()
+                                    .replicasOverGuard()
+                            > 0
+                    ? 1
+                    : 0;
         }
         assertThat(stacked).isPositive();
     }
@@ -329,11 +369,14 @@ class PlacementSimulatorTest {
     @Test
     void workloadOrders() {
         Workload workload = Workload.of(pod("a1"), pod("a2"), pod("a3"), pod("b1"), pod("c1"), pod("c2"));
-        assertThat(workload.interleaved().pods()).extracting(SimPod::name)
+        assertThat(workload.interleaved().pods())
+                .extracting(SimPod::name)
                 .containsExactly("a1", "b1", "c1", "a2", "c2", "a3");
-        assertThat(workload.shuffled(5).pods()).extracting(SimPod::name)
+        assertThat(workload.shuffled(5).pods())
+                .extracting(SimPod::name)
                 .containsExactlyInAnyOrder("a1", "a2", "a3", "b1", "c1", "c2")
-                .containsExactlyElementsOf(workload.shuffled(5).pods().stream().map(SimPod::name).toList());
+                .containsExactlyElementsOf(
+                        workload.shuffled(5).pods().stream().map(SimPod::name).toList());
     }
 
     @Test
@@ -348,22 +391,28 @@ class PlacementSimulatorTest {
         pods.add(replica("c", 1, "read"));
         Workload workload = new Workload(pods);
         // Two workers: a and b in batches 1, 2, 4; c starts when b is done.
-        assertThat(workload.rolledOut(2).pods()).extracting(SimPod::name).containsExactly(
-                "a-1", "b-1", "a-2", "a-3", "b-2", "b-3", "a-4", "a-5", "a-6", "a-7", "c-1");
-        assertThat(workload.rolledOut(1).pods()).extracting(SimPod::name)
+        assertThat(workload.rolledOut(2).pods())
+                .extracting(SimPod::name)
+                .containsExactly("a-1", "b-1", "a-2", "a-3", "b-2", "b-3", "a-4", "a-5", "a-6", "a-7", "c-1");
+        assertThat(workload.rolledOut(1).pods())
+                .extracting(SimPod::name)
                 .containsExactlyElementsOf(pods.stream().map(SimPod::name).toList());
     }
 
     @Test
     void marginalOpeningCostDecidesBetweenJoiningAndOpening() {
         // b differs from a by 2 names (marginal 2 on a's node): joins with opening cost 3, opens with cost 1.
-        Workload workload = Workload.of(replica("a", 1, "read", "write"), replica("b", 1, "read", "write", "fsync",
-                "sync"));
+        Workload workload =
+                Workload.of(replica("a", 1, "read", "write"), replica("b", 1, "read", "write", "fsync", "sync"));
         for (long cost : new long[] {1, 3}) {
-            SimulationResult result = new PlacementSimulator(ClusterSpec.of(3, 10), new PlacementSimulator.Settings(
-                    SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, cost, 0))
+            SimulationResult result = new PlacementSimulator(
+                            ClusterSpec.of(3, 10),
+                            new PlacementSimulator.Settings(
+                                    SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, cost, 0))
                     .run(workload, Strategy.parse("marginal"), NONE);
-            assertThat(together(result, "a-1").contains("b-1")).as("opening cost " + cost).isEqualTo(cost > 2);
+            assertThat(together(result, "a-1").contains("b-1"))
+                    .as("opening cost " + cost)
+                    .isEqualTo(cost > 2);
         }
         assertThat(MarginalExs.DEFAULT_OPENING_COST).isPositive();
     }
@@ -372,14 +421,20 @@ class PlacementSimulatorTest {
     void weightedStrategiesScoreWithTheWeights() {
         // Two nodes, opening cost 0: a and b open one each. c differs from a by ptrace (1 name) and from b by 3
         // names: unweighted it joins a; with ptrace weighing 10 it joins b.
-        Workload workload = Workload.of(replica("a", 1, "read", "ptrace"), replica("b", 1, "read", "write", "fsync",
-                "sync"), replica("c", 1, "read"));
-        PlacementSimulator simulator = new PlacementSimulator(ClusterSpec.of(2, 10), new PlacementSimulator.Settings(
-                SyscallWeights.of(1, Map.of("ptrace", 10L)), ReplicaSpreadGuard.DEFAULT, 0, 0));
+        Workload workload = Workload.of(
+                replica("a", 1, "read", "ptrace"),
+                replica("b", 1, "read", "write", "fsync", "sync"),
+                replica("c", 1, "read"));
+        PlacementSimulator simulator = new PlacementSimulator(
+                ClusterSpec.of(2, 10),
+                new PlacementSimulator.Settings(
+                        SyscallWeights.of(1, Map.of("ptrace", 10L)), ReplicaSpreadGuard.DEFAULT, 0, 0));
         for (long seed = 1; seed <= 5; seed++) {
-            assertThat(together(simulator.run(workload, Strategy.parse("marginal").withSeed(seed), NONE), "c-1"))
+            assertThat(together(
+                            simulator.run(workload, Strategy.parse("marginal").withSeed(seed), NONE), "c-1"))
                     .containsExactly("a-1", "c-1");
-            SimulationResult weighted = simulator.run(workload, Strategy.parse("marginal+weighted").withSeed(seed), NONE);
+            SimulationResult weighted =
+                    simulator.run(workload, Strategy.parse("marginal+weighted").withSeed(seed), NONE);
             assertThat(together(weighted, "c-1")).containsExactly("b-1", "c-1");
             // weighted_exs measures with the weights whatever the strategy: c is exposed to 3 names of weight 1,
             // b to none, a alone.

@@ -30,8 +30,13 @@ class SimulationReportTest {
         String table = SimulationReport.table(runs(1));
         List<String> lines = table.lines().toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).startsWith("strategy        ").contains("cluster_exs").contains("victim_pods_per_syscall")
-                .contains("stacked_workloads").contains("replicas_over_guard").doesNotContain("cluster_exs_min");
+        assertThat(lines.get(0))
+                .startsWith("strategy        ")
+                .contains("cluster_exs")
+                .contains("victim_pods_per_syscall")
+                .contains("stacked_workloads")
+                .contains("replicas_over_guard")
+                .doesNotContain("cluster_exs_min");
         assertThat(lines.get(1)).matches("-+( +-+)+");
         assertThat(lines.get(2)).startsWith("exs ");
         assertThat(lines.get(3)).startsWith("marginal+guard ");
@@ -42,9 +47,20 @@ class SimulationReportTest {
         String csv = SimulationReport.csv(runs(4));
         List<String> lines = csv.lines().toList();
         assertThat(lines.get(0)).isEqualTo(String.join(",", SimulationReport.csvColumns()));
-        assertThat(SimulationReport.csvColumns()).contains("cluster_exs", "mean_attack_surface", "max_replica_share",
-                "stacked_workloads", "victim_nodes_per_syscall", "victim_pods_per_syscall", "victim_nodes",
-                "victim_pods", "weighted_exs", "tied_pods", "cluster_exs_min", "cluster_exs_max");
+        assertThat(SimulationReport.csvColumns())
+                .contains(
+                        "cluster_exs",
+                        "mean_attack_surface",
+                        "max_replica_share",
+                        "stacked_workloads",
+                        "victim_nodes_per_syscall",
+                        "victim_pods_per_syscall",
+                        "victim_nodes",
+                        "victim_pods",
+                        "weighted_exs",
+                        "tied_pods",
+                        "cluster_exs_min",
+                        "cluster_exs_max");
         String[] guarded = lines.get(2).split(",");
         List<String> columns = SimulationReport.csvColumns();
         assertThat(guarded[0]).isEqualTo("marginal+guard@1..4");
@@ -65,7 +81,8 @@ class SimulationReportTest {
     void svgIsWellFormedWithOneBarPerStrategyAndPanel() throws Exception {
         String svg = SimulationReport.svg(runs(1), "ExS vs guard <2 nodes>");
         Document doc = DocumentBuilderFactory.newInstance()
-                .newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+                .newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
         // background + 5 panels × 2 bars + 2 legend swatches

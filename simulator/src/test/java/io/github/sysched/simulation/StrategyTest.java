@@ -10,9 +10,21 @@ class StrategyTest {
 
     @Test
     void parsesAndSpellsBackEveryForm() {
-        for (String spec : List.of("spread", "random@7", "exs", "marginal", "marginal+guard", "marginal+guard+weighted",
-                "exs+tsc@3", "kube", "kube+tsc", "kube+exs:1", "kube+exs:10+guard", "kube+marginal:3+tsc",
-                "kube+marginal:2+tsc-soft+weighted@9", "spread+guard")) {
+        for (String spec : List.of(
+                "spread",
+                "random@7",
+                "exs",
+                "marginal",
+                "marginal+guard",
+                "marginal+guard+weighted",
+                "exs+tsc@3",
+                "kube",
+                "kube+tsc",
+                "kube+exs:1",
+                "kube+exs:10+guard",
+                "kube+marginal:3+tsc",
+                "kube+marginal:2+tsc-soft+weighted@9",
+                "spread+guard")) {
             Strategy strategy = Strategy.parse(spec);
             assertThat(strategy.label()).isEqualTo(spec);
             assertThat(Strategy.parse(strategy.label())).isEqualTo(strategy);

@@ -3,8 +3,8 @@ package io.github.sysched.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.sysched.testsupport.TestResources;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.testsupport.TestResources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,15 +51,20 @@ class WorkloadLoaderTest {
         assertThat(file.podsPerNode()).hasValue(4);
         assertThat(file.cluster(50, 10)).isEqualTo(ClusterSpec.of(5, 4));
         assertThat(file.universe().cardinality()).isEqualTo(333);
-        assertThat(file.replicas()).containsExactly(java.util.Map.entry("nginx", 3), java.util.Map.entry("redis", 2),
-                java.util.Map.entry("memcached-spo", 1));
+        assertThat(file.replicas())
+                .containsExactly(
+                        java.util.Map.entry("nginx", 3),
+                        java.util.Map.entry("redis", 2),
+                        java.util.Map.entry("memcached-spo", 1));
         // Confine deny-lists against 0..332 (ConfineProfilesTest); the SPO allow-list profile as upstream counts it.
         assertThat(file.profiles().get("nginx").cardinality()).isEqualTo(162);
         assertThat(file.profiles().get("redis").cardinality()).isEqualTo(159);
         assertThat(file.profiles().get("memcached-spo").cardinality()).isEqualTo(53);
-        assertThat(file.workload().pods()).extracting(SimPod::name)
+        assertThat(file.workload().pods())
+                .extracting(SimPod::name)
                 .containsExactly("nginx-1", "nginx-2", "nginx-3", "redis-1", "redis-2", "memcached-spo-1");
-        assertThat(file.workload().pods().get(4).syscalls()).isSameAs(file.profiles().get("redis"));
+        assertThat(file.workload().pods().get(4).syscalls())
+                .isSameAs(file.profiles().get("redis"));
         assertThat(file.profileDir()).isEqualTo(dir.resolve("profiles"));
     }
 
@@ -74,21 +79,34 @@ class WorkloadLoaderTest {
 
         Path shuffled = dir.resolve("shuffled.txt");
         Files.writeString(shuffled, "nginx 5\nredis 5\norder = shuffled 3\n");
-        List<String> names = WorkloadLoader.load(shuffled).workload().pods().stream().map(SimPod::name).toList();
-        assertThat(names).hasSize(10).isEqualTo(
-                new Workload(WorkloadLoader.load(shuffled).workload().pods()).pods().stream().map(SimPod::name).toList())
-                .isNotEqualTo(List.of("nginx-1", "nginx-2", "nginx-3", "nginx-4", "nginx-5", "redis-1", "redis-2",
-                        "redis-3", "redis-4", "redis-5"));
+        List<String> names = WorkloadLoader.load(shuffled).workload().pods().stream()
+                .map(SimPod::name)
+                .toList();
+        assertThat(names)
+                .hasSize(10)
+                .isEqualTo(new Workload(WorkloadLoader.load(shuffled).workload().pods())
+                        .pods().stream().map(SimPod::name).toList())
+                .isNotEqualTo(List.of(
+                        "nginx-1", "nginx-2", "nginx-3", "nginx-4", "nginx-5", "redis-1", "redis-2", "redis-3",
+                        "redis-4", "redis-5"));
     }
 
     @Test
     void rejectsMistakes() throws IOException {
         assertThatThrownBy(() -> WorkloadLoader.load(workload("nginx\n")))
-                .hasMessageContaining("workload.txt:1").hasMessageContaining("image replicas");
+                .hasMessageContaining("workload.txt:1")
+                .hasMessageContaining("image replicas");
         Files.delete(dir.resolve("workload.txt"));
         assertThatThrownBy(() -> WorkloadLoader.load(dir.resolve("none.txt"))).hasMessageContaining("cannot read");
-        for (String bad : List.of("../nginx 1", "nginx x", "nginx -1", "nodes = 0", "colour = blue", "order = sorted",
-                "nginx 1\nnginx 2", "absent 1")) {
+        for (String bad : List.of(
+                "../nginx 1",
+                "nginx x",
+                "nginx -1",
+                "nodes = 0",
+                "colour = blue",
+                "order = sorted",
+                "nginx 1\nnginx 2",
+                "absent 1")) {
             Path file = dir.resolve("bad.txt");
             Files.writeString(file, bad + "\n");
             assertThatThrownBy(() -> WorkloadLoader.load(file)).as(bad).isInstanceOf(IllegalArgumentException.class);
@@ -105,21 +123,27 @@ class WorkloadLoaderTest {
         assertThat(read.weigh(SyscallSet.of("ptrace", "read"))).isEqualTo(52);
         for (String bad : List.of("ptrace\n", "ptrace x\n", "ptrace -1\n", "procexit 3\n", "ptrace 1\nptrace 2\n")) {
             Files.writeString(weights, bad);
-            assertThatThrownBy(() -> WorkloadLoader.readWeights(weights)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weights.txt:");
+            assertThatThrownBy(() -> WorkloadLoader.readWeights(weights))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("weights.txt:");
         }
     }
 
     @Test
     void imagesAreGuardedReplicasOfOneReplicaSetAndRolloutOrdersThem() throws IOException {
         WorkloadFile file = WorkloadLoader.load(workload("nginx 3\nredis 2\norder = rollout 2\n"));
-        assertThat(file.workload().pods()).allSatisfy(p -> assertThat(p.guarded()).isTrue());
+        assertThat(file.workload().pods())
+                .allSatisfy(p -> assertThat(p.guarded()).isTrue());
         assertThat(file.workload().pods().get(0).controller()).contains("ReplicaSet default/nginx");
-        assertThat(file.workload().pods()).extracting(SimPod::name)
+        assertThat(file.workload().pods())
+                .extracting(SimPod::name)
                 .containsExactly("nginx-1", "redis-1", "nginx-2", "nginx-3", "redis-2");
-        assertThat(file.listed().pods()).extracting(SimPod::name)
+        assertThat(file.listed().pods())
+                .extracting(SimPod::name)
                 .containsExactly("nginx-1", "nginx-2", "nginx-3", "redis-1", "redis-2");
-        assertThat(WorkloadLoader.arrange(file.listed(), "rollout", "x").pods()).extracting(SimPod::name)
+        assertThat(WorkloadLoader.arrange(file.listed(), "rollout", "x").pods())
+                .extracting(SimPod::name)
                 .containsExactly("nginx-1", "redis-1", "nginx-2", "nginx-3", "redis-2");
         assertThatThrownBy(() -> WorkloadLoader.arrange(file.listed(), "rollout 0", "x"))
                 .isInstanceOf(IllegalArgumentException.class);

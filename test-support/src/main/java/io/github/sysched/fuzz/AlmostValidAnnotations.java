@@ -19,8 +19,7 @@ public final class AlmostValidAnnotations {
 
     private static final String[] OTHER_NAMES = {"procexit", "signaldeliver", "container", "fuzz_other"};
 
-    private AlmostValidAnnotations() {
-    }
+    private AlmostValidAnnotations() {}
 
     public static String next(SplittableRandom random) {
         String valid = new SyscallAnnotation(randomSet(random), List.of("default/fuzz")).encode();
@@ -33,11 +32,13 @@ public final class AlmostValidAnnotations {
             case 4 -> "v1;" + fields[1] + "+/=" + ";" + fields[2] + ";" + fields[3];
             case 5 -> "v1;" + Base64.getUrlEncoder().withoutPadding().encodeToString(ff(60)) + ";;";
             case 6 -> "v1;" + fields[1] + ";read," + fields[2] + ";" + fields[3];
-            case 7 -> "v1;" + fields[1] + ";" + List.of("%G1", "%", "%4", "a%")
-                    .get(random.nextInt(4)) + ";" + fields[3];
-            case 8 -> "v1;" + fields[1] + ";" + List.of("a b", "é", "a\"b", "a\nb").get(random.nextInt(4)) + ";x";
+            case 7 ->
+                "v1;" + fields[1] + ";" + List.of("%G1", "%", "%4", "a%").get(random.nextInt(4)) + ";" + fields[3];
+            case 8 ->
+                "v1;" + fields[1] + ";" + List.of("a b", "é", "a\"b", "a\nb").get(random.nextInt(4)) + ";x";
             case 9 -> "v1;" + fields[1] + ";procexit,,container;x";
-            case 10 -> "v1;" + fields[1] + ";" + List.of("%C3%28", "%FF", "%ED%A0%80").get(random.nextInt(3)) + ";x";
+            case 10 ->
+                "v1;" + fields[1] + ";" + List.of("%C3%28", "%FF", "%ED%A0%80").get(random.nextInt(3)) + ";x";
             case 11 -> "v1;" + "A".repeat(SyscallAnnotation.MAX_LENGTH) + ";;";
             case 12 -> "v1;;;"; // valid: the empty set, the smallest claim there is
             case 13 -> "v1;AQ;;forged"; // valid: {read}

@@ -37,17 +37,63 @@ public final class FuzzInputs {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Stands in for raw text the tree model cannot hold (too deep, invalid escapes); replaced after writing. */
     private static final String RAW = "__fuzz_raw_placeholder__";
+
     private static final byte[][] INVALID_UTF8 = {
-        {(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xFE, (byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF},
-        {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-        {(byte) 0xE2, (byte) 0x82}, {(byte) 0x80}, {0x00}};
-    private static final String[] BAD_ESCAPES = {"\\ud800", "\\udfff\\ud800", "\\u0000", "\\uZZZZ", "\\x41", "\\",
-        "\\u12"};
-    private static final String[] NOT_OBJECTS = {"", " ", "null", "[]", "[{}]", "\"x\"", "1", "true", "{}",
-        "{\"apiVersion\":null}", "\uFEFF{}", "{}{}", "{\"a\":1}garbage"};
-    private static final String[] STRING_SWAPS = {"", " ", "null", "0", "-1", "true", "v1", "CREATE", "UPDATE",
-        "DELETE", "create", "Pod", "AdmissionReview", "admission.k8s.io/v1beta1", "admission.k8s.io/v2",
-        "\u0000", "\u202e", "é", "🦀", "default", "kube-system", "*", "../", "%00", "a/b~c"};
+        {(byte) 0xC3, 0x28},
+        {(byte) 0xFF},
+        {(byte) 0xFE, (byte) 0xFF},
+        {(byte) 0xC0, (byte) 0xAF},
+        {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+        {(byte) 0xE2, (byte) 0x82},
+        {(byte) 0x80},
+        {0x00}
+    };
+    private static final String[] BAD_ESCAPES = {
+        "\\ud800", "\\udfff\\ud800", "\\u0000", "\\uZZZZ", "\\x41", "\\", "\\u12"
+    };
+    private static final String[] NOT_OBJECTS = {
+        "",
+        " ",
+        "null",
+        "[]",
+        "[{}]",
+        "\"x\"",
+        "1",
+        "true",
+        "{}",
+        "{\"apiVersion\":null}",
+        "\uFEFF{}",
+        "{}{}",
+        "{\"a\":1}garbage"
+    };
+    private static final String[] STRING_SWAPS = {
+        "",
+        " ",
+        "null",
+        "0",
+        "-1",
+        "true",
+        "v1",
+        "CREATE",
+        "UPDATE",
+        "DELETE",
+        "create",
+        "Pod",
+        "AdmissionReview",
+        "admission.k8s.io/v1beta1",
+        "admission.k8s.io/v2",
+        "\u0000",
+        "\u202e",
+        "é",
+        "🦀",
+        "default",
+        "kube-system",
+        "*",
+        "../",
+        "%00",
+        "a/b~c"
+    };
 
     private final SplittableRandom random;
     private final List<JsonNode> seeds;
@@ -64,8 +110,12 @@ public final class FuzzInputs {
      * @param annotationKeys    annotation keys to write there
      * @param maxBytes          upper bound for grown inputs (huge arrays and strings stay below it)
      */
-    public FuzzInputs(long seed, List<? extends JsonNode> seeds, List<String> annotationTargets,
-                      List<String> annotationKeys, int maxBytes) {
+    public FuzzInputs(
+            long seed,
+            List<? extends JsonNode> seeds,
+            List<String> annotationTargets,
+            List<String> annotationKeys,
+            int maxBytes) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("need at least one seed document");
         }
@@ -138,11 +188,15 @@ public final class FuzzInputs {
             return new Input(i, "big-number", replaceRandomNode(seed, bigNumber()));
         }
         if (pick < 88) {
-            return new Input(i, "bad-escape", rawAtRandomNode(seed, "\"" + BAD_ESCAPES[random.nextInt(BAD_ESCAPES.length)]
-                    + "\""));
+            return new Input(
+                    i,
+                    "bad-escape",
+                    rawAtRandomNode(seed, "\"" + BAD_ESCAPES[random.nextInt(BAD_ESCAPES.length)] + "\""));
         }
         if (pick < 93) {
-            return new Input(i, "not-an-object",
+            return new Input(
+                    i,
+                    "not-an-object",
                     NOT_OBJECTS[random.nextInt(NOT_OBJECTS.length)].getBytes(StandardCharsets.UTF_8));
         }
         if (pick < 97) {
@@ -166,7 +220,9 @@ public final class FuzzInputs {
         inputs.add(new Input(index++, "deep-nesting", "{\"a\":".repeat(100_000).getBytes(StandardCharsets.UTF_8)));
         inputs.add(new Input(index++, "deep-nesting", rawAtRandomNode(seed, "[".repeat(50_000) + "]".repeat(50_000))));
         inputs.add(new Input(index++, "huge-array", replaceRandomNode(seed, hugeArray(new int[] {400_000}))));
-        inputs.add(new Input(index++, "huge-string",
+        inputs.add(new Input(
+                index++,
+                "huge-string",
                 replaceRandomNode(seed, NODES.stringNode("x".repeat(Math.max(1, maxBytes / 2))))));
         inputs.add(padded(index++, maxBytes));
         return inputs;
@@ -368,7 +424,8 @@ public final class FuzzInputs {
 
     private byte[] almostValidAnnotation(JsonNode seed) {
         JsonNode root = seed.deepCopy();
-        List<String> present = annotationTargets.stream().filter(p -> root.at(p).isObject()).toList();
+        List<String> present =
+                annotationTargets.stream().filter(p -> root.at(p).isObject()).toList();
         if (present.isEmpty()) {
             return write(root);
         }
@@ -376,8 +433,8 @@ public final class FuzzInputs {
         ObjectNode annotations = target.withObjectProperty("metadata").withObjectProperty("annotations");
         int keys = 1 + random.nextInt(annotationKeys.size());
         for (int k = 0; k < keys; k++) {
-            annotations.put(annotationKeys.get(random.nextInt(annotationKeys.size())),
-                    AlmostValidAnnotations.next(random));
+            annotations.put(
+                    annotationKeys.get(random.nextInt(annotationKeys.size())), AlmostValidAnnotations.next(random));
         }
         return write(root);
     }

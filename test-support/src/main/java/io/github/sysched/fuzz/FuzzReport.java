@@ -61,7 +61,10 @@ public final class FuzzReport {
     }
 
     public synchronized int serverErrors() {
-        return statuses.entrySet().stream().filter(e -> e.getKey() >= 500).mapToInt(Map.Entry::getValue).sum();
+        return statuses.entrySet().stream()
+                .filter(e -> e.getKey() >= 500)
+                .mapToInt(Map.Entry::getValue)
+                .sum();
     }
 
     public synchronized int count(int status) {
@@ -78,10 +81,23 @@ public final class FuzzReport {
 
     /** One line: {@code FUZZ <endpoint>: seed S, N inputs, status {...}, K 5xx, max latency M ms (input), ...}. */
     public synchronized String summary() {
-        StringBuilder line = new StringBuilder("FUZZ ").append(endpoint).append(": seed ").append(seed).append(", ")
-                .append(inputs).append(" inputs, status ").append(statuses).append(", ").append(serverErrors())
-                .append(" 5xx, max latency ").append(maxNanos / 1_000_000).append(" ms (").append(slowest).append(')');
-        counters.forEach((name, value) -> line.append(", ").append(name).append(' ').append(value));
+        StringBuilder line = new StringBuilder("FUZZ ")
+                .append(endpoint)
+                .append(": seed ")
+                .append(seed)
+                .append(", ")
+                .append(inputs)
+                .append(" inputs, status ")
+                .append(statuses)
+                .append(", ")
+                .append(serverErrors())
+                .append(" 5xx, max latency ")
+                .append(maxNanos / 1_000_000)
+                .append(" ms (")
+                .append(slowest)
+                .append(')');
+        counters.forEach(
+                (name, value) -> line.append(", ").append(name).append(' ').append(value));
         return line.append(", ").append(problemCount).append(" problems").toString();
     }
 }

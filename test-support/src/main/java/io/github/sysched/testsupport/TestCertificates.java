@@ -66,8 +66,7 @@ public final class TestCertificates {
         }
     }
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     /** A self-signed CA valid for a day. */
     public static Issued authority(String commonName) {
@@ -78,7 +77,8 @@ public final class TestCertificates {
             X509v3CertificateBuilder builder = builder(subject, subject, keys, Duration.ofDays(1))
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             return new Issued(sign(builder, keys.getPrivate()), keys.getPrivate());
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -95,7 +95,12 @@ public final class TestCertificates {
 
     /** A client certificate (kube-scheduler's, in the tests). */
     public static Issued client(Issued ca, String commonName) {
-        return leaf(ca, commonName, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of(), List.of(),
+        return leaf(
+                ca,
+                commonName,
+                new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth},
+                List.of(),
+                List.of(),
                 Duration.ofDays(1));
     }
 
@@ -144,27 +149,40 @@ public final class TestCertificates {
         }
     }
 
-    private static Issued leaf(Issued ca, String commonName, KeyPurposeId[] usages, List<String> dnsNames,
-                               List<String> ipAddresses, Duration validity) {
+    private static Issued leaf(
+            Issued ca,
+            String commonName,
+            KeyPurposeId[] usages,
+            List<String> dnsNames,
+            List<String> ipAddresses,
+            Duration validity) {
         KeyPair keys = keyPair();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(
-                    new X500Name(ca.certificate().getSubjectX500Principal().getName()), new X500Name("CN=" + commonName),
-                    keys, validity)
+                            new X500Name(
+                                    ca.certificate().getSubjectX500Principal().getName()),
+                            new X500Name("CN=" + commonName),
+                            keys,
+                            validity)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
+                    .addExtension(
+                            Extension.keyUsage,
+                            true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             ext.createAuthorityKeyIdentifier(ca.certificate()));
             List<GeneralName> names = new ArrayList<>();
             dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
             if (!names.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             return new Issued(sign(builder, ca.key()), keys.getPrivate());
         } catch (IOException | GeneralSecurityException e) {
@@ -172,10 +190,16 @@ public final class TestCertificates {
         }
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration validity) {
+    private static X509v3CertificateBuilder builder(
+            X500Name issuer, X500Name subject, KeyPair keys, Duration validity) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, keys.getPublic());
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(validity)),
+                subject,
+                keys.getPublic());
     }
 
     private static KeyPair keyPair() {
@@ -188,7 +212,8 @@ public final class TestCertificates {
         }
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+            throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));

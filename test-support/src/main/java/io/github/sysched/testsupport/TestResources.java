@@ -15,8 +15,7 @@ public final class TestResources {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private TestResources() {
-    }
+    private TestResources() {}
 
     public static InputStream stream(String resource) {
         InputStream in = TestResources.class.getResourceAsStream(resource);

@@ -50,8 +50,8 @@ class AdmissionProtocolTest extends WebhookTestBase {
         ObjectNode configMap = Reviews.json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
                 + "\"metadata\":{\"name\":\"cm\",\"namespace\":\"default\"},\"data\":{\"a\":\"b\"}}");
         for (String path : new String[] {"/mutate", "/validate"}) {
-            ObjectNode review = Reviews.review("", "v1", "ConfigMap", "configmaps", "CREATE", "default", configMap,
-                    null, "alice");
+            ObjectNode review =
+                    Reviews.review("", "v1", "ConfigMap", "configmaps", "CREATE", "default", configMap, null, "alice");
 
             JsonNode response = admit(path, review);
 
@@ -88,7 +88,8 @@ class AdmissionProtocolTest extends WebhookTestBase {
 
         String metrics = management("/actuator/prometheus").body();
 
-        assertThat(metrics).contains("sysched_admission_seconds_count{")
+        assertThat(metrics)
+                .contains("sysched_admission_seconds_count{")
                 .containsPattern("sysched_admission_seconds_count\\{[^}]*endpoint=\"mutate\"[^}]*outcome=\"patched\"")
                 .contains("sysched_cache_size{")
                 .containsPattern("sysched_cache_size\\{[^}]*resource=\"profilebindings\"[^}]*} [1-9]");

@@ -12,8 +12,11 @@ class ClassPathTest {
 
     @Test
     void theSimulatorAndTheSchedulerAreNotOnTheWebhooksClassPath() {
-        for (String absent : new String[] {"io.github.sysched.simulation.PlacementSimulator",
-            "io.github.sysched.scheduler.simulate.SimulateCommand", "io.github.sysched.scheduler.SchedulerApplication"}) {
+        for (String absent : new String[] {
+            "io.github.sysched.simulation.PlacementSimulator",
+            "io.github.sysched.scheduler.simulate.SimulateCommand",
+            "io.github.sysched.scheduler.SchedulerApplication"
+        }) {
             assertThatThrownBy(() -> Class.forName(absent)).as(absent).isInstanceOf(ClassNotFoundException.class);
         }
     }

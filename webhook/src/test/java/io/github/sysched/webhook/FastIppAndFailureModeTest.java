@@ -19,9 +19,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** P4 fast mode; internal errors and the request deadline under failure-mode deny. */
-@TestPropertySource(properties = {"sysched.webhook.ipp.mode=fast", "sysched.webhook.failure-mode=deny",
-        "sysched.webhook.request-deadline=3s", "sysched.webhook.sandbox.enabled=true",
-        "sysched.webhook.sandbox.ipp-class=untrusted"})
+@TestPropertySource(
+        properties = {
+            "sysched.webhook.ipp.mode=fast",
+            "sysched.webhook.failure-mode=deny",
+            "sysched.webhook.request-deadline=3s",
+            "sysched.webhook.sandbox.enabled=true",
+            "sysched.webhook.sandbox.ipp-class=untrusted"
+        })
 @Import(FastIppAndFailureModeTest.Faulty.class)
 class FastIppAndFailureModeTest extends WebhookTestBase {
 
@@ -33,7 +38,8 @@ class FastIppAndFailureModeTest extends WebhookTestBase {
             return new PodMutator() {
                 @Override
                 public boolean supports(AdmissionContext request) {
-                    return request.namespace().equals("boom") || request.namespace().equals("slow");
+                    return request.namespace().equals("boom")
+                            || request.namespace().equals("slow");
                 }
 
                 @Override
@@ -65,7 +71,9 @@ class FastIppAndFailureModeTest extends WebhookTestBase {
 
         JsonNode result = patched(review, admit("/mutate", review));
 
-        assertThat(result.at("/metadata/annotations").path(PlacementAnnotations.IPP_CLASS).asString())
+        assertThat(result.at("/metadata/annotations")
+                        .path(PlacementAnnotations.IPP_CLASS)
+                        .asString())
                 .isEqualTo("gold");
         assertThat(result.at("/spec/tolerations/0/key").asString()).isEqualTo("ipp");
         assertThat(result.at("/spec/affinity/nodeAffinity").isMissingNode()).isFalse();
@@ -79,14 +87,21 @@ class FastIppAndFailureModeTest extends WebhookTestBase {
         JsonNode result = patched(review, admit("/mutate", review));
 
         assertThat(result.at("/metadata/labels/ipp-class").asString()).isEqualTo("untrusted");
-        assertThat(result.at("/metadata/annotations").path(PlacementAnnotations.IPP_CLASS).asString())
+        assertThat(result.at("/metadata/annotations")
+                        .path(PlacementAnnotations.IPP_CLASS)
+                        .asString())
                 .isEqualTo("untrusted");
         assertThat(result.at("/spec/tolerations/0/key").asString()).isEqualTo("ipp");
-        assertThat(result.at("/spec/runtimeClassName").isMissingNode()).as("no runtime class configured").isTrue();
+        assertThat(result.at("/spec/runtimeClassName").isMissingNode())
+                .as("no runtime class configured")
+                .isTrue();
 
         ObjectNode bound = Reviews.podCreate("default", Reviews.pod("web-", "default", "nginx:1.16"));
-        assertThat(patched(bound, admit("/mutate", bound)).at("/metadata/labels/ipp-class").isMissingNode())
-                .as("a pod bound to a profile is confined: no sandbox class").isTrue();
+        assertThat(patched(bound, admit("/mutate", bound))
+                        .at("/metadata/labels/ipp-class")
+                        .isMissingNode())
+                .as("a pod bound to a profile is confined: no sandbox class")
+                .isTrue();
     }
 
     @Test

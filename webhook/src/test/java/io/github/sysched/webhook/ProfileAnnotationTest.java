@@ -47,8 +47,8 @@ class ProfileAnnotationTest extends WebhookTestBase {
         assertThat(response.path("allowed").asBoolean()).isTrue();
         JsonNode pod = patched(review, response);
         SyscallAnnotation decoded = SyscallAnnotation.decode(annotation(pod, PlacementAnnotations.SYSCALLS));
-        SyscallSet expected = profileNames(MockKube.load("/sysched-examples/nginx.profile.yaml",
-                SeccompProfileV1Beta1.class));
+        SyscallSet expected =
+                profileNames(MockKube.load("/sysched-examples/nginx.profile.yaml", SeccompProfileV1Beta1.class));
         assertThat(expected.cardinality()).isEqualTo(98);
         assertThat(decoded.syscalls()).isEqualTo(expected);
         assertThat(decoded.sources()).contains("default/nginx-seccomp");
@@ -71,12 +71,24 @@ class ProfileAnnotationTest extends WebhookTestBase {
         MockKube.namespace(ns, true);
         SeccompProfileV1Beta1 base = profile(ns, "base", null, "read", "write", "exit_group");
         SeccompProfileV1Beta1 child = profile(ns, "child", "base", "openat", "close");
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(base).create();
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(child).create();
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "b", "app:1", "child"))
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(base)
                 .create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(ns).size() == 1
-                && cache.profiles().stream().filter(p -> ns.equals(p.getMetadata().getNamespace())).count() == 2);
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(child)
+                .create();
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(ns)
+                .resource(binding(ns, "b", "app:1", "child"))
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.bindings(ns).size() == 1
+                        && cache.profiles().stream()
+                                        .filter(p -> ns.equals(p.getMetadata().getNamespace()))
+                                        .count()
+                                == 2);
 
         ObjectNode review = Reviews.podCreate(ns, Reviews.pod("app-", ns, "app:1"));
         JsonNode pod = patched(review, admit("/mutate", review));
@@ -96,23 +108,30 @@ class ProfileAnnotationTest extends WebhookTestBase {
 
         JsonNode response = admit("/mutate", review);
         JsonNode patched = patched(review, response);
-        
 
         assertThat(annotation(patched, "example.com/a~b")).isEqualTo("kept");
-        assertThat(SyscallAnnotation.decode(annotation(patched, PlacementAnnotations.SYSCALLS)).syscalls()
-                .cardinality()).isEqualTo(98);
-        assertThat(patched.path("metadata").path("annotations").has(PlacementAnnotations.IPP_CLASS)).isFalse();
+        assertThat(SyscallAnnotation.decode(annotation(patched, PlacementAnnotations.SYSCALLS))
+                        .syscalls()
+                        .cardinality())
+                .isEqualTo(98);
+        assertThat(patched.path("metadata").path("annotations").has(PlacementAnnotations.IPP_CLASS))
+                .isFalse();
         List<String> paths = new ArrayList<>();
-        patchOf(response).forEach(op -> paths.add(op.path("op").asString() + " " + op.path("path").asString()));
-        assertThat(paths).contains("replace /metadata/annotations/exs.sysched.io~1syscalls",
-                "add /metadata/annotations/exs.sysched.io~1profiles",
-                "remove /metadata/annotations/exs.sysched.io~1ipp-class");
+        patchOf(response)
+                .forEach(op -> paths.add(
+                        op.path("op").asString() + " " + op.path("path").asString()));
+        assertThat(paths)
+                .contains(
+                        "replace /metadata/annotations/exs.sysched.io~1syscalls",
+                        "add /metadata/annotations/exs.sysched.io~1profiles",
+                        "remove /metadata/annotations/exs.sysched.io~1ipp-class");
     }
 
     @Test
     void podInANamespaceThatDidNotOptInIsAllowedWithoutPatch() {
         MockKube.namespace("plain", false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.namespace("plain").isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.namespace("plain").isPresent());
         ObjectNode review = Reviews.podCreate("plain", Reviews.pod("nginx-", "plain", "nginx:1.16"));
 
         JsonNode response = admit("/mutate", review);
@@ -129,9 +148,10 @@ class ProfileAnnotationTest extends WebhookTestBase {
         JsonNode response = admit("/mutate", review);
         JsonNode pod = patched(review, response);
 
-        SyscallSet full = profileNames(MockKube.load("/sysched-examples/full.profile.yaml",
-                SeccompProfileV1Beta1.class));
-        assertThat(SyscallAnnotation.decode(annotation(pod, PlacementAnnotations.SYSCALLS)).syscalls())
+        SyscallSet full =
+                profileNames(MockKube.load("/sysched-examples/full.profile.yaml", SeccompProfileV1Beta1.class));
+        assertThat(SyscallAnnotation.decode(annotation(pod, PlacementAnnotations.SYSCALLS))
+                        .syscalls())
                 .isEqualTo(full);
         assertThat(annotation(pod, PlacementAnnotations.PROFILES)).isEqualTo("c0=default/full-seccomp (default)");
         assertThat(response.path("warnings").toString()).contains("default profile");
@@ -141,10 +161,13 @@ class ProfileAnnotationTest extends WebhookTestBase {
     void bindingToAMissingProfileIsAWarning() {
         String ns = "missing";
         MockKube.namespace(ns, true);
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns)
-                .resource(binding(ns, "dangling", "redis:7", "does-not-exist")).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(ns).size() == 1
-                && cache.namespace(ns).isPresent());
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(ns)
+                .resource(binding(ns, "dangling", "redis:7", "does-not-exist"))
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        cache.bindings(ns).size() == 1 && cache.namespace(ns).isPresent());
 
         JsonNode response = admit("/mutate", Reviews.podCreate(ns, Reviews.pod("redis-", ns, "redis:7")));
 
@@ -164,21 +187,35 @@ class ProfileAnnotationTest extends WebhookTestBase {
         MockKube.namespace(ns, true);
         SeccompProfileV1Beta1 disabled = profile(ns, "off", null, "read");
         disabled.getSpec().setDisabled(true);
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(profile(ns, "fresh", null, "read"))
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(profile(ns, "fresh", null, "read"))
                 .create();
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns).resource(disabled).create();
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "b1", "app:1", "fresh"))
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(disabled)
                 .create();
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "b2", "app:2", "off"))
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(ns)
+                .resource(binding(ns, "b1", "app:1", "fresh"))
                 .create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(ns).size() == 2
-                && cache.profiles().stream().filter(p -> ns.equals(p.getMetadata().getNamespace())).count() == 2);
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(ns)
+                .resource(binding(ns, "b2", "app:2", "off"))
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.bindings(ns).size() == 2
+                        && cache.profiles().stream()
+                                        .filter(p -> ns.equals(p.getMetadata().getNamespace()))
+                                        .count()
+                                == 2);
 
         ObjectNode review = Reviews.podCreate(ns, Reviews.pod("app-", ns, "app:1", "app:2"));
         JsonNode response = admit("/mutate", review);
 
         assertThat(SyscallAnnotation.decode(annotation(patched(review, response), PlacementAnnotations.SYSCALLS))
-                .syscalls()).isEqualTo(SyscallSet.of("read"));
+                        .syscalls())
+                .isEqualTo(SyscallSet.of("read"));
         assertThat(response.path("warnings").toString())
                 .contains("SeccompProfile uninstalled/fresh has no status yet (not installed)")
                 .contains("SeccompProfile uninstalled/off is disabled");
@@ -187,8 +224,10 @@ class ProfileAnnotationTest extends WebhookTestBase {
     @Test
     void explicitProfileThatDoesNotExistIsAWarningAndNoSyscallAnnotation() {
         ObjectNode pod = Reviews.pod("custom-", "default", "custom:1");
-        ((ObjectNode) pod.path("spec").path("containers").get(0)).putObject("securityContext")
-                .putObject("seccompProfile").put("type", "Localhost")
+        ((ObjectNode) pod.path("spec").path("containers").get(0))
+                .putObject("securityContext")
+                .putObject("seccompProfile")
+                .put("type", "Localhost")
                 .put("localhostProfile", "operator/default/not-installed.json");
         ObjectNode review = Reviews.podCreate("default", pod);
 
@@ -196,8 +235,11 @@ class ProfileAnnotationTest extends WebhookTestBase {
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.path("warnings").toString()).contains("not-installed");
-        assertThat(patched(review, response).path("metadata").path("annotations")
-                .has(PlacementAnnotations.SYSCALLS)).isFalse();
+        assertThat(patched(review, response)
+                        .path("metadata")
+                        .path("annotations")
+                        .has(PlacementAnnotations.SYSCALLS))
+                .isFalse();
     }
 
     @Test
@@ -208,8 +250,11 @@ class ProfileAnnotationTest extends WebhookTestBase {
 
         JsonNode response = admit("/mutate", review);
 
-        assertThat(patched(review, response).path("metadata").path("annotations")
-                .has(PlacementAnnotations.SYSCALLS)).isTrue();
+        assertThat(patched(review, response)
+                        .path("metadata")
+                        .path("annotations")
+                        .has(PlacementAnnotations.SYSCALLS))
+                .isTrue();
         String after = management("/actuator/prometheus").body();
         assertThat(resolutions(after, "BINDING")).isEqualTo(resolutions(before, "BINDING"));
         admit("/mutate", Reviews.fixture("/admission/pod-create-nginx-generatename.json"));
@@ -218,9 +263,11 @@ class ProfileAnnotationTest extends WebhookTestBase {
     }
 
     private static double resolutions(String prometheus, String outcome) {
-        return prometheus.lines().filter(l -> l.startsWith("sysched_resolutions_total{")
-                        && l.contains("outcome=\"" + outcome + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return prometheus
+                .lines()
+                .filter(l -> l.startsWith("sysched_resolutions_total{") && l.contains("outcome=\"" + outcome + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     static SeccompProfileV1Beta1 profile(String ns, String name, String base, String... allowed) {

@@ -31,9 +31,15 @@ class ReplicaSpreadTest extends WebhookTestBase {
     }
 
     private static void node(String name, String zone) {
-        kube().nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).addToLabels("topology.kubernetes.io/zone", zone)
-                .endMetadata().build()).create();
+        kube().nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .addToLabels("kubernetes.io/hostname", name)
+                        .addToLabels("topology.kubernetes.io/zone", zone)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private JsonNode admitted(ObjectNode review) {
@@ -56,7 +62,9 @@ class ReplicaSpreadTest extends WebhookTestBase {
         assertThat(hostname.path("whenUnsatisfiable").asString()).isEqualTo("DoNotSchedule");
         assertThat(hostname.path("nodeTaintsPolicy").asString()).isEqualTo("Honor");
         assertThat(hostname.path("labelSelector")).isEqualTo(selector);
-        assertThat(pod.at("/metadata/annotations").path(PlacementAnnotations.REPLICA_SPREAD).asString())
+        assertThat(pod.at("/metadata/annotations")
+                        .path(PlacementAnnotations.REPLICA_SPREAD)
+                        .asString())
                 .isEqualTo("kubernetes.io/hostname");
 
         node("spread-n1", "zone-a");
@@ -68,7 +76,9 @@ class ReplicaSpreadTest extends WebhookTestBase {
         assertThat(zoned.at("/spec/topologySpreadConstraints/1/topologyKey").asString())
                 .isEqualTo("topology.kubernetes.io/zone");
         assertThat(zoned.at("/spec/topologySpreadConstraints/1/labelSelector")).isEqualTo(selector);
-        assertThat(zoned.at("/metadata/annotations").path(PlacementAnnotations.REPLICA_SPREAD).asString())
+        assertThat(zoned.at("/metadata/annotations")
+                        .path(PlacementAnnotations.REPLICA_SPREAD)
+                        .asString())
                 .isEqualTo("kubernetes.io/hostname,topology.kubernetes.io/zone");
     }
 
@@ -85,6 +95,9 @@ class ReplicaSpreadTest extends WebhookTestBase {
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.at("/status/message").asString()).contains(PlacementAnnotations.REPLICA_SPREAD);
         assertThat(admit("/validate", Reviews.podUpdate("default", stored.deepCopy(), stored, "alice"))
-                .path("allowed").asBoolean()).as("an UPDATE that leaves it alone").isTrue();
+                        .path("allowed")
+                        .asBoolean())
+                .as("an UPDATE that leaves it alone")
+                .isTrue();
     }
 }

@@ -29,38 +29,66 @@ class ValidationTest extends WebhookTestBase {
 
     @Test
     void changingOurAnnotationOnUpdateIsDeniedForOrdinaryUsers() {
-        JsonNode response = admit("/validate", Reviews.podUpdate("default", annotatedPod("v1;AQ;;x"),
-                annotatedPod("v1;Ag;;y"), "alice"));
+        JsonNode response = admit(
+                "/validate", Reviews.podUpdate("default", annotatedPod("v1;AQ;;x"), annotatedPod("v1;Ag;;y"), "alice"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
-        assertThat(response.path("status").path("message").asString()).contains(PlacementAnnotations.SYSCALLS)
+        assertThat(response.path("status").path("message").asString())
+                .contains(PlacementAnnotations.SYSCALLS)
                 .contains("alice");
     }
 
     @Test
     void addingOrRemovingOurAnnotationIsDeniedToo() {
-        assertThat(admit("/validate", Reviews.podUpdate("default", annotatedPod("v1;AQ;;x"), annotatedPod(null),
-                "alice")).path("allowed").asBoolean()).isFalse();
-        assertThat(admit("/validate", Reviews.podUpdate("default", annotatedPod(null), annotatedPod("v1;AQ;;x"),
-                "alice")).path("allowed").asBoolean()).isFalse();
+        assertThat(admit(
+                                "/validate",
+                                Reviews.podUpdate("default", annotatedPod("v1;AQ;;x"), annotatedPod(null), "alice"))
+                        .path("allowed")
+                        .asBoolean())
+                .isFalse();
+        assertThat(admit(
+                                "/validate",
+                                Reviews.podUpdate("default", annotatedPod(null), annotatedPod("v1;AQ;;x"), "alice"))
+                        .path("allowed")
+                        .asBoolean())
+                .isFalse();
     }
 
     @Test
     void configuredWritersAndUnrelatedUpdatesAreAllowed() {
-        assertThat(admit("/validate", Reviews.podUpdate("default", annotatedPod("v1;AQ;;x"),
-                annotatedPod("v1;Ag;;y"), "system:serviceaccount:sysched-system:rewriter"))
-                .path("allowed").asBoolean()).isTrue();
+        assertThat(admit(
+                                "/validate",
+                                Reviews.podUpdate(
+                                        "default",
+                                        annotatedPod("v1;AQ;;x"),
+                                        annotatedPod("v1;Ag;;y"),
+                                        "system:serviceaccount:sysched-system:rewriter"))
+                        .path("allowed")
+                        .asBoolean())
+                .isTrue();
         ObjectNode relabelled = annotatedPod("v1;AQ;;x");
         ((ObjectNode) relabelled.path("metadata").path("labels")).put("tier", "web");
         assertThat(admit("/validate", Reviews.podUpdate("default", relabelled, annotatedPod("v1;AQ;;x"), "alice"))
-                .path("allowed").asBoolean()).isTrue();
+                        .path("allowed")
+                        .asBoolean())
+                .isTrue();
     }
 
     private JsonNode validateBinding(String ns, ProfileBindingV1Alpha1 binding) {
         JsonNode object = Reviews.JSON.valueToTree(binding);
-        return admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1alpha1", "ProfileBinding",
-                "profilebindings", "CREATE", ns, object, null, "alice"));
+        return admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1alpha1",
+                        "ProfileBinding",
+                        "profilebindings",
+                        "CREATE",
+                        ns,
+                        object,
+                        null,
+                        "alice"));
     }
 
     @Test
@@ -72,7 +100,10 @@ class ValidationTest extends WebhookTestBase {
         assertThat(response.path("status").path("message").asString()).contains("profileRef.kind 'ConfigMap'");
 
         ProfileBindingV1Alpha1 noImage = ProfileAnnotationTest.binding("default", "no-image", "", "nginx-seccomp");
-        assertThat(validateBinding("default", noImage).path("status").path("message").asString())
+        assertThat(validateBinding("default", noImage)
+                        .path("status")
+                        .path("message")
+                        .asString())
                 .contains("spec.image must not be empty");
     }
 
@@ -82,16 +113,31 @@ class ValidationTest extends WebhookTestBase {
      */
     @Test
     void bindingWithAnInvalidPodSelectorIsDenied() {
-        ProfileBindingV1Alpha1 binding = ProfileAnnotationTest.binding("default", "bad-selector", "x:1",
-                "nginx-seccomp");
-        binding.getSpec().setPodSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-                .addNewMatchExpression().withKey("app").withOperator("Exists").withValues("web").endMatchExpression()
-                .build());
+        ProfileBindingV1Alpha1 binding =
+                ProfileAnnotationTest.binding("default", "bad-selector", "x:1", "nginx-seccomp");
+        binding.getSpec()
+                .setPodSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("app")
+                        .withOperator("Exists")
+                        .withValues("web")
+                        .endMatchExpression()
+                        .build());
         JsonNode object = Reviews.JSON.valueToTree(binding);
         ((ObjectNode) object).put("apiVersion", "security-profiles-operator.x-k8s.io/v1");
 
-        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1",
-                "ProfileBinding", "profilebindings", "CREATE", "default", object, null, "alice"));
+        JsonNode response = admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1",
+                        "ProfileBinding",
+                        "profilebindings",
+                        "CREATE",
+                        "default",
+                        object,
+                        null,
+                        "alice"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString())
@@ -100,8 +146,8 @@ class ValidationTest extends WebhookTestBase {
 
     @Test
     void bindingToAMissingProfileIsAllowedWithAWarning() {
-        JsonNode response = validateBinding("default",
-                ProfileAnnotationTest.binding("default", "later", "later:1", "not-yet"));
+        JsonNode response =
+                validateBinding("default", ProfileAnnotationTest.binding("default", "later", "later:1", "not-yet"));
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.path("warnings").toString()).contains("default/not-yet does not exist");
@@ -110,18 +156,24 @@ class ValidationTest extends WebhookTestBase {
     @Test
     void secondBindingForTheSameImageAndSelectorIsDenied() {
         // the demo's nginx-binding binds nginx:1.16 in default
-        JsonNode response = validateBinding("default",
-                ProfileAnnotationTest.binding("default", "nginx-binding-2", "nginx:1.16", "full-seccomp"));
+        JsonNode response = validateBinding(
+                "default", ProfileAnnotationTest.binding("default", "nginx-binding-2", "nginx:1.16", "full-seccomp"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
-        assertThat(response.path("status").path("message").asString()).contains("ambiguous")
+        assertThat(response.path("status").path("message").asString())
+                .contains("ambiguous")
                 .contains("nginx-binding");
         // the same image written out in full is the same image (SPO compares normalized references)
-        assertThat(validateBinding("default", ProfileAnnotationTest.binding("default", "nginx-binding-3",
-                "docker.io/library/nginx:1.16", "full-seccomp")).path("allowed").asBoolean()).isFalse();
+        assertThat(validateBinding(
+                                "default",
+                                ProfileAnnotationTest.binding(
+                                        "default", "nginx-binding-3", "docker.io/library/nginx:1.16", "full-seccomp"))
+                        .path("allowed")
+                        .asBoolean())
+                .isFalse();
         // an update of the existing binding itself is not a duplicate
-        JsonNode same = validateBinding("default",
-                ProfileAnnotationTest.binding("default", "nginx-binding", "nginx:1.16", "nginx-seccomp"));
+        JsonNode same = validateBinding(
+                "default", ProfileAnnotationTest.binding("default", "nginx-binding", "nginx:1.16", "nginx-seccomp"));
         assertThat(same.path("allowed").asBoolean()).isTrue();
     }
 
@@ -135,13 +187,15 @@ class ValidationTest extends WebhookTestBase {
     @Test
     void bindingsOfOtherKindsForTheSameImageAndSelectorAreAllowed() {
         for (String kind : new String[] {"SelinuxProfile", "AppArmorProfile"}) {
-            ProfileBindingV1Alpha1 other = ProfileAnnotationTest.binding("default", "nginx-" + kind.toLowerCase(),
-                    "nginx:1.16", "nginx-policy");
+            ProfileBindingV1Alpha1 other = ProfileAnnotationTest.binding(
+                    "default", "nginx-" + kind.toLowerCase(), "nginx:1.16", "nginx-policy");
             other.getSpec().getProfileRef().setKind(kind);
 
             JsonNode response = validateBinding("default", other);
 
-            assertThat(response.path("allowed").asBoolean()).as(kind + ": " + response).isTrue();
+            assertThat(response.path("allowed").asBoolean())
+                    .as(kind + ": " + response)
+                    .isTrue();
         }
     }
 
@@ -149,21 +203,44 @@ class ValidationTest extends WebhookTestBase {
     void seccompProfileWithABaseProfileCycleIsDenied() {
         String ns = "cycle";
         MockKube.namespace(ns, false);
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns)
-                .resource(ProfileAnnotationTest.profile(ns, "a", "b", "read")).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.profiles().stream()
-                .anyMatch(p -> ns.equals(p.getMetadata().getNamespace())));
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(ProfileAnnotationTest.profile(ns, "a", "b", "read"))
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.profiles().stream()
+                        .anyMatch(p -> ns.equals(p.getMetadata().getNamespace())));
         SeccompProfileV1Beta1 b = ProfileAnnotationTest.profile(ns, "b", "a", "write");
 
-        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
-                "SeccompProfile", "seccompprofiles", "CREATE", ns, Reviews.JSON.valueToTree(b), null, "alice"));
+        JsonNode response = admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1beta1",
+                        "SeccompProfile",
+                        "seccompprofiles",
+                        "CREATE",
+                        ns,
+                        Reviews.JSON.valueToTree(b),
+                        null,
+                        "alice"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString()).contains("cycle");
 
         SeccompProfileV1Beta1 fine = ProfileAnnotationTest.profile(ns, "c", "a", "write");
-        JsonNode ok = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
-                "SeccompProfile", "seccompprofiles", "CREATE", ns, Reviews.JSON.valueToTree(fine), null, "alice"));
+        JsonNode ok = admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1beta1",
+                        "SeccompProfile",
+                        "seccompprofiles",
+                        "CREATE",
+                        ns,
+                        Reviews.JSON.valueToTree(fine),
+                        null,
+                        "alice"));
         assertThat(ok.path("allowed").asBoolean()).isTrue();
         assertThat(ok.path("warnings").toString()).contains("cycle/b"); // a's base b is missing: a warning
     }
@@ -174,11 +251,21 @@ class ValidationTest extends WebhookTestBase {
      */
     @Test
     void seccompProfileWithAnImpossibleBaseNameIsDenied() {
-        SeccompProfileV1Beta1 profile = ProfileAnnotationTest.profile("default", "via-localhost", "localhost/runc", "read");
+        SeccompProfileV1Beta1 profile =
+                ProfileAnnotationTest.profile("default", "via-localhost", "localhost/runc", "read");
 
-        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
-                "SeccompProfile", "seccompprofiles", "CREATE", "default", Reviews.JSON.valueToTree(profile), null,
-                "alice"));
+        JsonNode response = admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1beta1",
+                        "SeccompProfile",
+                        "seccompprofiles",
+                        "CREATE",
+                        "default",
+                        Reviews.JSON.valueToTree(profile),
+                        null,
+                        "alice"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString())

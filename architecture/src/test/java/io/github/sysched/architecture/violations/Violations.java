@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** Deliberate violations of the module boundaries, one per rule: the rules must reject each. */
 public final class Violations {
 
-    private Violations() {
-    }
+    private Violations() {}
 
     public static final class UsesSpring {
         public static void check(Object value) {
@@ -48,8 +47,9 @@ public final class Violations {
 
     public static final class CallsHttp {
         public static String get(String url) throws Exception {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
     }
 

@@ -40,7 +40,8 @@ public class InformersHealthIndicator implements HealthIndicator {
             }
         }
         String problem = view.problem();
-        Health.Builder health = problem.isEmpty() ? Health.up() : Health.outOfService().withDetail("reason", problem);
+        Health.Builder health =
+                problem.isEmpty() ? Health.up() : Health.outOfService().withDetail("reason", problem);
         SpoScope scope = view.scope();
         health.withDetail("spoScope", scope == null ? "unknown" : scope.name())
                 .withDetail("spoVersion", view.version().seccompProfileVersion());

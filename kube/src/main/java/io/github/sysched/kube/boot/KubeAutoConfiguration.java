@@ -46,14 +46,14 @@ public class KubeAutoConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnBean(ClusterView.class)
     NotReadyEvents notReadyEvents(KubernetesClient client, ClusterView view, Environment environment) {
-        return NotReadyEvents.forThisPod(client, environment.getProperty("spring.application.name", "sysched"),
-                view::problem);
+        return NotReadyEvents.forThisPod(
+                client, environment.getProperty("spring.application.name", "sysched"), view::problem);
     }
 
     @Bean("informers")
     @ConditionalOnBean(ClusterView.class)
-    InformersHealthIndicator informersHealthIndicator(ClusterView view,
-                                                      ObjectProvider<ReadinessContributor> contributors) {
+    InformersHealthIndicator informersHealthIndicator(
+            ClusterView view, ObjectProvider<ReadinessContributor> contributors) {
         return new InformersHealthIndicator(view, contributors.orderedStream().toList());
     }
 
@@ -68,7 +68,8 @@ public class KubeAutoConfiguration {
                 for (ClusterView.Resource resource : view.resources()) {
                     Gauge.builder("sysched.cache.size", view, v -> v.size(resource))
                             .tag("resource", resource.apiName())
-                            .description("Objects in the informer caches").register(registry);
+                            .description("Objects in the informer caches")
+                            .register(registry);
                 }
             };
         }

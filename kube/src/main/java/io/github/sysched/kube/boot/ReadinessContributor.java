@@ -9,8 +9,7 @@ public interface ReadinessContributor {
      * Runs once, the first time readiness finds the view synced, before it reports UP (e.g. a warm-up of the
      * request path, so that class loading and JIT do not eat the first request's deadline).
      */
-    default void onSynced() {
-    }
+    default void onSynced() {}
 
     /** Details added to every health answer (e.g. how many pods the state counts). */
     default Map<String, Object> details() {

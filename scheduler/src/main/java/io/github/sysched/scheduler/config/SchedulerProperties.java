@@ -71,9 +71,9 @@ public record SchedulerProperties(
      * @param name      name of the default SeccompProfile (default {@code full-seccomp})
      * @param namespace its namespace (default {@code default}; not used when SeccompProfiles are cluster-scoped)
      */
-    public record DefaultProfile(@DefaultValue("default") @NotBlank String namespace,
-                                 @DefaultValue("full-seccomp") @NotBlank String name) {
-    }
+    public record DefaultProfile(
+            @DefaultValue("default") @NotBlank String namespace,
+            @DefaultValue("full-seccomp") @NotBlank String name) {}
 
     /**
      * The extender's score (docs/PLACEMENT.md §2).
@@ -84,8 +84,9 @@ public record SchedulerProperties(
      * @param openingCost the marginal score's cost of an empty node, in (weighted) syscalls (default 20): a node whose
      *                    pods make the pod add less than this beats an empty one
      */
-    public record Scoring(@DefaultValue("marginal") @NotNull ExtenderScoring.Mode mode,
-                          @DefaultValue("20") @Min(0) long openingCost) {
+    public record Scoring(
+            @DefaultValue("marginal") @NotNull ExtenderScoring.Mode mode,
+            @DefaultValue("20") @Min(0) long openingCost) {
 
         public ExtenderScoring extenderScoring() {
             return new ExtenderScoring(mode, openingCost);
@@ -96,12 +97,10 @@ public record SchedulerProperties(
      * @param classLabel pod label that carries the isolation class when the {@code exs.sysched.io/ipp-class}
      *                   annotation is absent (default {@code ipp-class})
      */
-    public record Ipp(@DefaultValue("ipp-class") @NotBlank String classLabel) {
-    }
+    public record Ipp(@DefaultValue("ipp-class") @NotBlank String classLabel) {}
 
     /** @param enabled serve {@code POST /bind} (default false) */
-    public record Bind(@DefaultValue("false") boolean enabled) {
-    }
+    public record Bind(@DefaultValue("false") boolean enabled) {}
 
     /**
      * Pods seen in {@code /filter} or {@code /prioritize} whose node the extender does not know yet (docs/SCHEDULING.md).
@@ -112,12 +111,14 @@ public record SchedulerProperties(
      * @param ttl     how long an undecided pod counts as in flight (default 30s): after a bind, a count by the informer,
      *                a retry or a deletion it stops at once; a pod whose scheduling failed silently stops after this
      */
-    public record InFlight(@DefaultValue("100ms") @NotNull Duration maxWait,
-                           @DefaultValue("30s") @NotNull Duration ttl) {
+    public record InFlight(
+            @DefaultValue("100ms") @NotNull Duration maxWait,
+            @DefaultValue("30s") @NotNull Duration ttl) {
 
         public InFlight {
             if (maxWait != null && maxWait.isNegative()) {
-                throw new IllegalArgumentException("sysched.scheduler.in-flight.max-wait must not be negative: " + maxWait);
+                throw new IllegalArgumentException(
+                        "sysched.scheduler.in-flight.max-wait must not be negative: " + maxWait);
             }
             if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
                 throw new IllegalArgumentException("sysched.scheduler.in-flight.ttl must be positive: " + ttl);
@@ -143,20 +144,25 @@ public record SchedulerProperties(
      * @param serviceName   the selector-less Service the leader routes to itself ("" = write no EndpointSlice)
      * @param address       this replica's IP in the EndpointSlice (default: {@code POD_IP})
      */
-    public record LeaderElection(@DefaultValue("false") boolean enabled,
-                                 @DefaultValue("sysched-extender") @NotBlank String leaseName,
-                                 @DefaultValue("") @NotNull String namespace,
-                                 @DefaultValue("") @NotNull String identity,
-                                 @DefaultValue("15s") @NotNull Duration leaseDuration,
-                                 @DefaultValue("10s") @NotNull Duration renewDeadline,
-                                 @DefaultValue("2s") @NotNull Duration retryPeriod,
-                                 @DefaultValue("") @NotNull String serviceName,
-                                 @DefaultValue("") @NotNull String address) {
+    public record LeaderElection(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("sysched-extender") @NotBlank String leaseName,
+            @DefaultValue("") @NotNull String namespace,
+            @DefaultValue("") @NotNull String identity,
+            @DefaultValue("15s") @NotNull Duration leaseDuration,
+            @DefaultValue("10s") @NotNull Duration renewDeadline,
+            @DefaultValue("2s") @NotNull Duration retryPeriod,
+            @DefaultValue("") @NotNull String serviceName,
+            @DefaultValue("") @NotNull String address) {
 
         public LeaderElection {
-            if (leaseDuration != null && renewDeadline != null && retryPeriod != null
-                    && (renewDeadline.compareTo(leaseDuration) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0
-                    || retryPeriod.isNegative() || retryPeriod.isZero())) {
+            if (leaseDuration != null
+                    && renewDeadline != null
+                    && retryPeriod != null
+                    && (renewDeadline.compareTo(leaseDuration) >= 0
+                            || retryPeriod.compareTo(renewDeadline) >= 0
+                            || retryPeriod.isNegative()
+                            || retryPeriod.isZero())) {
                 throw new IllegalArgumentException("sysched.scheduler.leader-election: need 0 < retry-period < "
                         + "renew-deadline < lease-duration, got " + retryPeriod + " / " + renewDeadline + " / "
                         + leaseDuration);
@@ -174,10 +180,10 @@ public record SchedulerProperties(
      *                           is believed
      * @param keyCheckInterval   how often the key files are re-read (default 10s)
      */
-    public record Annotations(@DefaultValue("signed") @NotNull io.github.sysched.scheduler.state.AnnotationTrust.Mode trust,
-                              @DefaultValue("") @NotNull String keyDir,
-                              @DefaultValue("10s") @NotNull Duration keyCheckInterval) {
-    }
+    public record Annotations(
+            @DefaultValue("signed") @NotNull io.github.sysched.scheduler.state.AnnotationTrust.Mode trust,
+            @DefaultValue("") @NotNull String keyDir,
+            @DefaultValue("10s") @NotNull Duration keyCheckInterval) {}
 
     /**
      * @param scope   whether SeccompProfiles are namespaced or cluster-scoped: {@code auto} (default: read
@@ -188,11 +194,14 @@ public record SchedulerProperties(
      * @param version the SeccompProfile API version the informer reads: {@code v1beta1} (default, SPO up to v0.10)
      *                or {@code v1} (SPO v1.0+)
      */
-    public record Spo(@DefaultValue("auto") @NotNull Scope scope,
-                      @DefaultValue("v1beta1") @NotNull SpoApiVersion version) {
+    public record Spo(
+            @DefaultValue("auto") @NotNull Scope scope,
+            @DefaultValue("v1beta1") @NotNull SpoApiVersion version) {
 
         public enum Scope {
-            AUTO, NAMESPACED, CLUSTER;
+            AUTO,
+            NAMESPACED,
+            CLUSTER;
 
             /** The configured scope; null for {@code auto} (read from the CRD). */
             public SpoScope configured() {
@@ -205,8 +214,7 @@ public record SchedulerProperties(
      * @param profileWait how long the pod informer waits for the SeccompProfile informer to sync before it starts
      *                    anyway (default 10s)
      */
-    public record Informer(@DefaultValue("10s") @NotNull Duration profileWait) {
-    }
+    public record Informer(@DefaultValue("10s") @NotNull Duration profileWait) {}
 
     /**
      * When a pod the extender scored is bound (through {@code /bind}, or seen with {@code spec.nodeName} by the pod
@@ -221,12 +229,12 @@ public record SchedulerProperties(
      * @param scoresKeptFor how long the scores of a pod are kept for its Event after its last prioritize (default
      *                      10m); a pod bound later gets no Event
      */
-    public record Events(@DefaultValue("true") boolean enabled,
-                         @DefaultValue("10") @Positive double perSecond,
-                         @DefaultValue("100") @Positive int burst,
-                         @DefaultValue("1000") @Positive int queueCapacity,
-                         @DefaultValue("10m") @NotNull Duration scoresKeptFor) {
-    }
+    public record Events(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("10") @Positive double perSecond,
+            @DefaultValue("100") @Positive int burst,
+            @DefaultValue("1000") @Positive int queueCapacity,
+            @DefaultValue("10m") @NotNull Duration scoresKeptFor) {}
 
     /**
      * common's {@link ContainerPolicy}; SECURITY.md argues the defaults.
@@ -236,8 +244,9 @@ public record SchedulerProperties(
      *                   (upstream SySched: left out)
      * @param init       init containers that run to completion: {@code count} (default) or {@code ignore}
      */
-    public record Containers(@DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
-                             @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
+    public record Containers(
+            @DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
+            @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
 
         public ContainerPolicy policy() {
             return new ContainerPolicy(unprofiled, init);

@@ -33,8 +33,13 @@ public final class DecisionLog implements ExtenderObserver {
     @Override
     public void filtered(PodRef pod, int candidates, Map<String, String> failed, long nanos) {
         if (log.isDebugEnabled()) {
-            log.debug("verb=filter pod={} uid={} candidates={} failed={} took={}", pod, pod.uid(), candidates,
-                    failed.size(), millis(nanos));
+            log.debug(
+                    "verb=filter pod={} uid={} candidates={} failed={} took={}",
+                    pod,
+                    pod.uid(),
+                    candidates,
+                    failed.size(),
+                    millis(nanos));
         }
     }
 
@@ -45,8 +50,13 @@ public final class DecisionLog implements ExtenderObserver {
             for (int i : scores.top(TOP)) {
                 top.add(scores.nodes().get(i) + ":exs=" + scores.exs()[i] + ":score=" + scores.scores()[i]);
             }
-            log.debug("verb=prioritize pod={} uid={} candidates={} top={} took={}", pod, pod.uid(), scores.size(),
-                    top, millis(nanos));
+            log.debug(
+                    "verb=prioritize pod={} uid={} candidates={} top={} took={}",
+                    pod,
+                    pod.uid(),
+                    scores.size(),
+                    top,
+                    millis(nanos));
         }
     }
 

@@ -31,29 +31,50 @@ public class DecisionsConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    @ConditionalOnProperty(prefix = "sysched.scheduler.events", name = "enabled", havingValue = "true",
+    @ConditionalOnProperty(
+            prefix = "sysched.scheduler.events",
+            name = "enabled",
+            havingValue = "true",
             matchIfMissing = true)
-    EventRecorder placementEventRecorder(KubernetesClient client, SchedulerProperties properties,
-                                         MeterRegistry registry) {
+    EventRecorder placementEventRecorder(
+            KubernetesClient client, SchedulerProperties properties, MeterRegistry registry) {
         SchedulerProperties.Events events = properties.events();
-        EventRecorder recorder = new EventRecorder(client, REPORTING_CONTROLLER, reportingInstance(System.getenv()),
-                new EventRecorder.Settings(events.perSecond(), events.burst(), events.queueCapacity(),
-                        EventRecorder.Settings.DEFAULT.seriesWindow(), EventRecorder.Settings.DEFAULT.seriesFlush()),
+        EventRecorder recorder = new EventRecorder(
+                client,
+                REPORTING_CONTROLLER,
+                reportingInstance(System.getenv()),
+                new EventRecorder.Settings(
+                        events.perSecond(),
+                        events.burst(),
+                        events.queueCapacity(),
+                        EventRecorder.Settings.DEFAULT.seriesWindow(),
+                        EventRecorder.Settings.DEFAULT.seriesFlush()),
                 Clock.systemUTC());
         Map<String, ToDoubleFunction<EventRecorder>> outcomes = Map.of(
-                "sent", EventRecorder::sent, "aggregated", EventRecorder::aggregated,
-                "dropped", EventRecorder::dropped, "failed", EventRecorder::failed);
+                "sent",
+                EventRecorder::sent,
+                "aggregated",
+                EventRecorder::aggregated,
+                "dropped",
+                EventRecorder::dropped,
+                "failed",
+                EventRecorder::failed);
         outcomes.forEach((outcome, count) -> FunctionCounter.builder("sysched.events", recorder, count)
                 .description("SyschedPlacement Events: created (sent), counted into an existing Event's series "
                         + "(aggregated), dropped with the queue full, failed API calls")
-                .tag("outcome", outcome).register(registry));
+                .tag("outcome", outcome)
+                .register(registry));
         Gauge.builder("sysched.events.queued", recorder, EventRecorder::queued)
-                .description("Events waiting to be sent").register(registry);
+                .description("Events waiting to be sent")
+                .register(registry);
         return recorder;
     }
 
     @Bean
-    @ConditionalOnProperty(prefix = "sysched.scheduler.events", name = "enabled", havingValue = "true",
+    @ConditionalOnProperty(
+            prefix = "sysched.scheduler.events",
+            name = "enabled",
+            havingValue = "true",
             matchIfMissing = true)
     PlacementEvents placementEvents(EventRecorder placementEventRecorder, SchedulerProperties properties) {
         return new PlacementEvents(placementEventRecorder, properties.events().scoresKeptFor());

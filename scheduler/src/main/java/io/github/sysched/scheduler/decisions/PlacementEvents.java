@@ -34,8 +34,7 @@ public final class PlacementEvents implements ExtenderObserver, ClusterView.PodL
     /** Bounds the memory: ~40 bytes per candidate (name, ExS, score), about 8 MB. */
     public static final long MAX_CANDIDATES_KEPT = 200_000;
 
-    private record Scored(NodeScores scores) {
-    }
+    private record Scored(NodeScores scores) {}
 
     private final EventRecorder recorder;
     private final Cache<String, Scored> lastScores;
@@ -68,7 +67,10 @@ public final class PlacementEvents implements ExtenderObserver, ClusterView.PodL
     @Override
     public void podChanged(Pod pod) {
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty() && pod.getMetadata() != null && pod.getMetadata().getUid() != null) {
+        if (node != null
+                && !node.isEmpty()
+                && pod.getMetadata() != null
+                && pod.getMetadata().getUid() != null) {
             post(reference(PodRef.of(pod)), node);
         }
     }
@@ -97,14 +99,27 @@ public final class PlacementEvents implements ExtenderObserver, ClusterView.PodL
             return;
         }
         posted.incrementAndGet();
-        recorder.post(new EventRecorder.Occurrence(pod,
-                new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node).build(),
-                "Normal", REASON, ACTION, note(node, scored.scores())));
+        recorder.post(new EventRecorder.Occurrence(
+                pod,
+                new ObjectReferenceBuilder()
+                        .withApiVersion("v1")
+                        .withKind("Node")
+                        .withName(node)
+                        .build(),
+                "Normal",
+                REASON,
+                ACTION,
+                note(node, scored.scores())));
     }
 
     private static ObjectReference reference(PodRef pod) {
-        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(pod.namespace())
-                .withName(pod.name()).withUid(pod.uid()).build();
+        return new ObjectReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("Pod")
+                .withNamespace(pod.namespace())
+                .withName(pod.name())
+                .withUid(pod.uid())
+                .build();
     }
 
     /** The Event's note: where the pod went, what it adds there, and how that compares with the other candidates. */

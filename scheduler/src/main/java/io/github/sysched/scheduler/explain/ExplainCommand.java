@@ -62,84 +62,131 @@ import tools.jackson.databind.json.JsonMapper;
  * choose. Nothing is written to the cluster (a manifest's pod is created with a server-side dry run only).
  * Exit codes: 0 explained, 1 the cluster or the input could not be read (the message says why), 2 bad options.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true, versionProvider = ExplainCommand.Version.class,
-        sortOptions = false, usageHelpWidth = 110,
-        description = {"Explains where sysched would place a pod, and why: for each node the ExS the pod would add "
-                + "there (what the extender's score ranks, lower is better; with the marginal score an empty node counts as "
-                + "the opening cost), the extender's score (0..10), the node's "
-                + "attack surface |U| now and after, the syscalls that would become extraneous (those of the node's "
-                + "pods the pod may not make, and those of the pod the node's pods may not make), and the node sysched "
-                + "would choose.",
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        versionProvider = ExplainCommand.Version.class,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Explains where sysched would place a pod, and why: for each node the ExS the pod would add "
+                    + "there (what the extender's score ranks, lower is better; with the marginal score an empty node counts as "
+                    + "the opening cost), the extender's score (0..10), the node's "
+                    + "attack surface |U| now and after, the syscalls that would become extraneous (those of the node's "
+                    + "pods the pod may not make, and those of the pod the node's pods may not make), and the node sysched "
+                    + "would choose.",
             "",
             "The cluster is read as the extender reads it (same informers, same resolution of pods without the "
-                + "exs.sysched.io/syscalls annotation, same score). kube-scheduler adds the extender's score x weight "
-                + "x 10 to its own plugins' scores and filters on more than explain models (cordons, taints, "
-                + "sysched's IPP classes): the node it picks can differ."},
-        footer = {"", "Examples:",
+                    + "exs.sysched.io/syscalls annotation, same score). kube-scheduler adds the extender's score x weight "
+                    + "x 10 to its own plugins' scores and filters on more than explain models (cordons, taints, "
+                    + "sysched's IPP classes): the node it picks can differ."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  explain default/redis1-846ca16-163z",
             "  explain -n shop -f deploy/web.yaml -o json",
             "  kubectl get deploy web -o yaml | explain -f -",
-            "  explain default/web-0 --context prod --config extender.yaml   # the chart's application.yaml"})
+            "  explain default/web-0 --context prod --config extender.yaml   # the chart's application.yaml"
+        })
 public final class ExplainCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger log = LoggerFactory.getLogger(ExplainCommand.class);
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "POD",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "POD",
             description = "a pod of the cluster: NAMESPACE/NAME, or NAME in -n's namespace")
     String podName;
 
-    @Option(names = {"-f", "--filename"}, paramLabel = "FILE",
+    @Option(
+            names = {"-f", "--filename"},
+            paramLabel = "FILE",
             description = "a manifest (YAML or JSON) of one Pod or one workload with a pod template (Deployment, "
                     + "StatefulSet, Job, ...); - reads standard input")
     String file;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS",
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
             description = "namespace of POD or of a manifest that names none (default: the context's, else default)")
     String namespace;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig file (default: $KUBECONFIG, "
-            + "else ~/.kube/config, else the in-cluster service account)")
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description = "kubeconfig file (default: $KUBECONFIG, "
+                    + "else ~/.kube/config, else the in-cluster service account)")
     Path kubeconfig;
 
     @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context (default: the current one)")
     String context;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE})")
     Format output;
 
-    @Option(names = "--nodes", paramLabel = "NODE", split = ",",
+    @Option(
+            names = "--nodes",
+            paramLabel = "NODE",
+            split = ",",
             description = "consider only these nodes (default: every node of the cluster)")
     List<String> nodes;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the extender's configuration (application.yaml "
-            + "or .properties, e.g. the chart's ConfigMap), for its sysched.scheduler.* settings. Repeatable.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "the extender's configuration (application.yaml "
+                    + "or .properties, e.g. the chart's ConfigMap), for its sysched.scheduler.* settings. Repeatable.")
     List<Path> configFiles = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "one sysched.scheduler.* setting, e.g. "
-            + "--set sysched.scheduler.containers.unprofiled=ignore (wins over --config). Repeatable.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "one sysched.scheduler.* setting, e.g. "
+                    + "--set sysched.scheduler.containers.unprofiled=ignore (wins over --config). Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Option(names = "--admission", paramLabel = "MODE", defaultValue = "dry-run", description = "how a manifest's pod "
-            + "is admitted before it is explained: dry-run (a server-side dry-run create, so the sysched webhook "
-            + "annotates it as it would; nothing is stored) or none (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--admission",
+            paramLabel = "MODE",
+            defaultValue = "dry-run",
+            description = "how a manifest's pod "
+                    + "is admitted before it is explained: dry-run (a server-side dry-run create, so the sysched webhook "
+                    + "annotates it as it would; nothing is stored) or none (default: ${DEFAULT-VALUE})")
     String admission;
 
-    @Option(names = "--syscalls", paramLabel = "N", defaultValue = "6",
+    @Option(
+            names = "--syscalls",
+            paramLabel = "N",
+            defaultValue = "6",
             description = "syscall names shown per table cell (default: ${DEFAULT-VALUE}; json lists all)")
     int namesShown;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
             description = "how long to wait for the cluster view (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
-    @Option(names = {"-v", "--verbose"}, description = "log what explain does (to standard error)")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "log what explain does (to standard error)")
     boolean verbose;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    enum Format { table, json }
+    enum Format {
+        table,
+        json
+    }
 
     private PrintStream out;
     private InputStream stdin;
@@ -175,36 +222,42 @@ public final class ExplainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give a POD (NAMESPACE/NAME) or -f FILE");
         }
         if (!Set.of("dry-run", "none").contains(admission)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--admission must be dry-run or none, not '" + admission + "'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--admission must be dry-run or none, not '" + admission + "'");
         }
         logToStandardError(verbose ? Level.INFO : Level.ERROR);
         log.info("reading the extender's settings");
         SchedulerProperties properties = properties();
         Config config = clientConfig();
         log.info("connecting to {}", config.getMasterUrl());
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        try (KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config).build()) {
             Target target = file != null ? fromManifest(client, config) : fromCluster(client, config);
             log.info("pod {}/{} read", target.pod().getMetadata().getNamespace(), nameOf(target.pod()));
             List<Node> clusterNodes = nodes(client);
             log.info("{} nodes; starting the extender's informers", clusterNodes.size());
             ExtenderState extender = ExtenderState.create(client, properties, new SimpleMeterRegistry());
             awaitSynced(extender.view());
-            log.info("cluster view synced and stopped: {} pods counted", extender.state().trackedPods());
+            log.info(
+                    "cluster view synced and stopped: {} pods counted",
+                    extender.state().trackedPods());
             Pod pod = target.pod();
             String uid = pod.getMetadata().getUid();
-            String currentNode = uid == null ? null : extender.state().nodeOf(uid).orElse(null);
+            String currentNode =
+                    uid == null ? null : extender.state().nodeOf(uid).orElse(null);
             if (currentNode != null) {
                 extender.state().remove(uid); // explained as if it were being scheduled now
             }
             PodSetResolver.Resolution resolution = extender.resolver().resolve(pod, PodSetResolver.Source.REQUEST);
             List<String> notes = new ArrayList<>(target.notes());
             if (resolution.fallback()) {
-                notes.add("the pod has " + switch (resolution.origin()) {
-                    case MALFORMED -> "a malformed";
-                    case UNTRUSTED -> "an unsigned (untrusted)";
-                    default -> "no";
-                } + " exs.sysched.io/syscalls annotation: its set is resolved from its own seccomp "
+                notes.add("the pod has "
+                        + switch (resolution.origin()) {
+                            case MALFORMED -> "a malformed";
+                            case UNTRUSTED -> "an unsigned (untrusted)";
+                            default -> "no";
+                        }
+                        + " exs.sysched.io/syscalls annotation: its set is resolved from its own seccomp "
                         + "profiles, as the extender resolves such a pod (the webhook resolves ProfileBindings too)");
             }
             if (!ExtenderState.verifiesSignatures(properties)) {
@@ -212,19 +265,32 @@ public final class ExplainCommand implements Callable<Integer> {
                         + "sysched.scheduler.annotations.key-dir here); the extender believes only signed ones");
             }
             if (!properties.weights().isEmpty()) {
-                notes.add("ExS is weighted (sysched.scheduler.weights: " + properties.weights().size()
-                        + " syscalls); |U| and the syscall lists count names");
+                notes.add("ExS is weighted (sysched.scheduler.weights: "
+                        + properties.weights().size() + " syscalls); |U| and the syscall lists count names");
             }
-            Explanation.PodFacts facts = new Explanation.PodFacts(pod.getMetadata().getNamespace(),
-                    nameOf(pod), uid, resolution.syscalls().cardinality(),
-                    resolution.origin().name().toLowerCase(), currentNode, target.from(), target.admission());
-            ExtenderService service = new ExtenderService(extender.state(), extender.view(), ExtenderState.inFlight(
-                    extender.resolver(), extender.state(), properties, new SimpleMeterRegistry()), Leadership.ALWAYS,
-                    properties.scoring().extenderScoring(), ExtenderObserver.NONE);
-            Explanation explanation = Explanation.of(facts, pod, resolution, clusterNodes, service, extender.state(),
-                    notes);
+            Explanation.PodFacts facts = new Explanation.PodFacts(
+                    pod.getMetadata().getNamespace(),
+                    nameOf(pod),
+                    uid,
+                    resolution.syscalls().cardinality(),
+                    resolution.origin().name().toLowerCase(),
+                    currentNode,
+                    target.from(),
+                    target.admission());
+            ExtenderService service = new ExtenderService(
+                    extender.state(),
+                    extender.view(),
+                    ExtenderState.inFlight(
+                            extender.resolver(), extender.state(), properties, new SimpleMeterRegistry()),
+                    Leadership.ALWAYS,
+                    properties.scoring().extenderScoring(),
+                    ExtenderObserver.NONE);
+            Explanation explanation =
+                    Explanation.of(facts, pod, resolution, clusterNodes, service, extender.state(), notes);
             if (output == Format.json) {
-                out.println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+                out.println(JsonMapper.builder()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .build()
                         .writeValueAsString(explanation));
             } else {
                 new ExplanationTable(namesShown).print(explanation, out);
@@ -236,8 +302,7 @@ public final class ExplainCommand implements Callable<Integer> {
     // ---- input ----------------------------------------------------------------------------------------------
 
     /** The pod to explain and what the reader should know about how it was obtained. */
-    private record Target(Pod pod, String from, String admission, List<String> notes) {
-    }
+    private record Target(Pod pod, String from, String admission, List<String> notes) {}
 
     private Target fromCluster(KubernetesClient client, Config config) {
         String ns = namespace;
@@ -251,8 +316,8 @@ public final class ExplainCommand implements Callable<Integer> {
             ns = defaultNamespace(config);
         }
         if (name.isEmpty() || name.contains("/")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "POD is NAMESPACE/NAME or NAME, not '"
-                    + podName + "'");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "POD is NAMESPACE/NAME or NAME, not '" + podName + "'");
         }
         Pod pod;
         try {
@@ -270,7 +335,8 @@ public final class ExplainCommand implements Callable<Integer> {
         String text;
         String where = file.equals("-") ? "standard input" : file;
         try {
-            text = file.equals("-") ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
+            text = file.equals("-")
+                    ? new String(stdin.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ExplainException("cannot read " + where + ": no such file");
@@ -289,13 +355,20 @@ public final class ExplainCommand implements Callable<Integer> {
             return new Target(pod, manifest.from(), "none", List.of());
         }
         try {
-            Pod admitted = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).dryRun().create();
+            Pod admitted = client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .resource(pod)
+                    .dryRun()
+                    .create();
             return new Target(admitted, manifest.from(), "dry-run", List.of());
         } catch (KubernetesClientException e) {
             if (e.getCode() <= 0) {
                 throw new ExplainException(apiProblem("create a dry-run pod", config, e), e);
             }
-            return new Target(pod, manifest.from(), "none (the server-side dry run was refused: " + e.getCode() + ")",
+            return new Target(
+                    pod,
+                    manifest.from(),
+                    "none (the server-side dry run was refused: " + e.getCode() + ")",
                     List.of("the server-side dry run was refused (" + e.getCode() + ": " + message(e)
                             + "): the pod is explained as written, without admission (--admission none)"));
         }
@@ -311,12 +384,13 @@ public final class ExplainCommand implements Callable<Integer> {
         if (nodes == null || nodes.isEmpty()) {
             return all;
         }
-        Map<String, Node> byName = all.stream().collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n,
-                (a, b) -> a, LinkedHashMap::new));
-        List<String> unknown = nodes.stream().filter(n -> !byName.containsKey(n)).toList();
+        Map<String, Node> byName = all.stream()
+                .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> a, LinkedHashMap::new));
+        List<String> unknown =
+                nodes.stream().filter(n -> !byName.containsKey(n)).toList();
         if (!unknown.isEmpty()) {
-            throw new ExplainException("no such node: " + String.join(", ", unknown) + " (the cluster has "
-                    + byName.size() + " nodes)");
+            throw new ExplainException(
+                    "no such node: " + String.join(", ", unknown) + " (the cluster has " + byName.size() + " nodes)");
         }
         return nodes.stream().distinct().map(byName::get).toList();
     }
@@ -328,13 +402,14 @@ public final class ExplainCommand implements Callable<Integer> {
             // watching too: stopped right after its list, an informer would abandon its watch half opened
             while (!view.synced() || !view.watching()) {
                 if (System.nanoTime() > deadline) {
-                    throw new ExplainException("the cluster view did not sync within " + timeout + ": "
-                            + view.problem());
+                    throw new ExplainException(
+                            "the cluster view did not sync within " + timeout + ": " + view.problem());
                 }
                 Thread.sleep(50);
             }
         } finally {
-            view.stopAndWait(Duration.ofSeconds(2)); // the figures are of this moment: later events must not change them
+            view.stopAndWait(
+                    Duration.ofSeconds(2)); // the figures are of this moment: later events must not change them
         }
     }
 
@@ -351,15 +426,17 @@ public final class ExplainCommand implements Callable<Integer> {
             }
             try {
                 String name = path.getFileName().toString();
-                sources.addAll(name.endsWith(".yaml") || name.endsWith(".yml")
-                        ? new YamlPropertySourceLoader().load(path.toString(), new FileSystemResource(path))
-                        : new PropertiesPropertySourceLoader().load(path.toString(), new FileSystemResource(path)));
+                sources.addAll(
+                        name.endsWith(".yaml") || name.endsWith(".yml")
+                                ? new YamlPropertySourceLoader().load(path.toString(), new FileSystemResource(path))
+                                : new PropertiesPropertySourceLoader()
+                                        .load(path.toString(), new FileSystemResource(path)));
             } catch (IOException | RuntimeException e) {
                 throw new ExplainException("cannot read --config " + path + ": " + message(e));
             }
         }
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources), null,
-                ApplicationConversionService.getSharedInstance());
+        Binder binder = new Binder(
+                ConfigurationPropertySources.from(sources), null, ApplicationConversionService.getSharedInstance());
         try {
             return binder.bindOrCreate("sysched.scheduler", SchedulerProperties.class);
         } catch (BindException e) {
@@ -381,16 +458,22 @@ public final class ExplainCommand implements Callable<Integer> {
         } catch (ExplainException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ExplainException("cannot load the kubeconfig" + (context == null ? "" : " context " + context)
-                    + ": " + message(e));
+            throw new ExplainException(
+                    "cannot load the kubeconfig" + (context == null ? "" : " context " + context) + ": " + message(e));
         }
-        if (context != null && !context.equals(config.getCurrentContext() == null ? null
-                : config.getCurrentContext().getName())) {
+        if (context != null
+                && !context.equals(
+                        config.getCurrentContext() == null
+                                ? null
+                                : config.getCurrentContext().getName())) {
             throw new ExplainException("no context " + context + " in the kubeconfig");
         }
         // a command fails fast: no retries of refused connections, bounded waits
-        return new ConfigBuilder(config).withRequestRetryBackoffLimit(0).withConnectionTimeout(5_000)
-                .withRequestTimeout(20_000).build();
+        return new ConfigBuilder(config)
+                .withRequestRetryBackoffLimit(0)
+                .withConnectionTimeout(5_000)
+                .withRequestTimeout(20_000)
+                .build();
     }
 
     private static String defaultNamespace(Config config) {
@@ -401,14 +484,18 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static String apiProblem(String what, Config config, KubernetesClientException e) {
         Throwable cause = rootCause(e);
-        if (e.getCode() <= 0 && (cause instanceof ConnectException || cause instanceof UnknownHostException
-                || cause instanceof java.net.SocketTimeoutException || cause instanceof java.io.IOException)) {
+        if (e.getCode() <= 0
+                && (cause instanceof ConnectException
+                        || cause instanceof UnknownHostException
+                        || cause instanceof java.net.SocketTimeoutException
+                        || cause instanceof java.io.IOException)) {
             return "cannot reach the Kubernetes API at " + config.getMasterUrl() + " to " + what + ": "
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
         }
         if (e.getCode() == 401 || e.getCode() == 403) {
             return "the Kubernetes API refused to " + what + " (" + e.getCode() + "): "
-                    + (e.getStatus() == null || e.getStatus().getMessage() == null ? message(e)
+                    + (e.getStatus() == null || e.getStatus().getMessage() == null
+                            ? message(e)
                             : e.getStatus().getMessage());
         }
         return "cannot " + what + ": " + message(e);

@@ -31,8 +31,8 @@ import java.util.Optional;
  * @param notes  what the figures leave out
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chosen, Integer chosenScore,
-                          List<String> notes) {
+public record Explanation(
+        PodFacts pod, List<NodeFacts> nodes, List<String> chosen, Integer chosenScore, List<String> notes) {
 
     /**
      * @param syscalls     |P|, the pod's syscall set's size
@@ -43,9 +43,15 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
      * @param admission    how the manifest's pod was admitted ({@code dry-run}, or why not)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PodFacts(String namespace, String name, String uid, int syscalls, String source, String currentNode,
-                           String from, String admission) {
-    }
+    public record PodFacts(
+            String namespace,
+            String name,
+            String uid,
+            int syscalls,
+            String source,
+            String currentNode,
+            String from,
+            String admission) {}
 
     /**
      * One node. {@code status} {@code scored}: every figure is set; {@code filtered} (sysched's IPP filter) and
@@ -62,9 +68,18 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
      *                            each of them ({@code pods} of them)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record NodeFacts(String name, String status, String reason, Integer pods, Long exs, Integer score,
-                            Integer rank, Integer attackSurfaceBefore, Integer attackSurfaceAfter,
-                            List<String> extraneousForPod, List<String> newForNodePods) {
+    public record NodeFacts(
+            String name,
+            String status,
+            String reason,
+            Integer pods,
+            Long exs,
+            Integer score,
+            Integer rank,
+            Integer attackSurfaceBefore,
+            Integer attackSurfaceAfter,
+            List<String> extraneousForPod,
+            List<String> newForNodePods) {
 
         static NodeFacts notCandidate(String name, String status, String reason) {
             return new NodeFacts(name, status, reason, null, null, null, null, null, null, null, null);
@@ -77,8 +92,14 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
      * @param nodes       the cluster's nodes (in the order to print them)
      * @param state       the extender's state, without the pod itself
      */
-    static Explanation of(PodFacts facts, Pod pod, PodSetResolver.Resolution resolution, List<Node> nodes,
-                          ExtenderService service, ClusterState state, List<String> notes) {
+    static Explanation of(
+            PodFacts facts,
+            Pod pod,
+            PodSetResolver.Resolution resolution,
+            List<Node> nodes,
+            ExtenderService service,
+            ClusterState state,
+            List<String> notes) {
         SyscallSet incoming = resolution.syscalls();
         List<NodeFacts> leftOut = new ArrayList<>();
         List<String> candidates = new ArrayList<>();
@@ -105,8 +126,17 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
             String name = scores.nodes().get(i);
             SyscallSet union = engine.attackSurface(name);
             int pods = engine.node(name).map(NodeSnapshot::podCount).orElse(0);
-            rows.add(new NodeFacts(name, "scored", null, pods, scores.exs()[i], scores.scores()[i], scores.rank(i),
-                    union.cardinality(), union.union(incoming).cardinality(), union.difference(incoming).names(),
+            rows.add(new NodeFacts(
+                    name,
+                    "scored",
+                    null,
+                    pods,
+                    scores.exs()[i],
+                    scores.scores()[i],
+                    scores.rank(i),
+                    union.cardinality(),
+                    union.union(incoming).cardinality(),
+                    union.difference(incoming).names(),
                     pods == 0 ? List.of() : incoming.difference(union).names()));
         }
         Map<String, String> failedInOrder = new LinkedHashMap<>();
@@ -114,7 +144,8 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
         failedInOrder.forEach((name, reason) -> rows.add(NodeFacts.notCandidate(name, "filtered", reason)));
         rows.addAll(leftOut);
         List<String> chosen = scores.chosen().stream().map(scores.nodes()::get).toList();
-        Integer chosenScore = chosen.isEmpty() ? null : scores.scores()[scores.chosen().get(0)];
+        Integer chosenScore =
+                chosen.isEmpty() ? null : scores.scores()[scores.chosen().get(0)];
         return new Explanation(facts, rows, chosen, chosenScore, notes);
     }
 
@@ -130,8 +161,11 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
             return Optional.of("unschedulable (cordoned)");
         }
         List<Toleration> tolerations = pod.getSpec() == null || pod.getSpec().getTolerations() == null
-                ? List.of() : pod.getSpec().getTolerations();
-        for (Taint taint : node.getSpec().getTaints() == null ? List.<Taint>of() : node.getSpec().getTaints()) {
+                ? List.of()
+                : pod.getSpec().getTolerations();
+        for (Taint taint : node.getSpec().getTaints() == null
+                ? List.<Taint>of()
+                : node.getSpec().getTaints()) {
             boolean blocking = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
             if (blocking && tolerations.stream().noneMatch(t -> tolerates(t, taint))) {
                 return Optional.of("taint " + taint.getKey() + (taint.getValue() == null ? "" : "=" + taint.getValue())
@@ -143,11 +177,14 @@ public record Explanation(PodFacts pod, List<NodeFacts> nodes, List<String> chos
 
     /** kube-scheduler's {@code Toleration.ToleratesTaint}. */
     static boolean tolerates(Toleration toleration, Taint taint) {
-        if (toleration.getEffect() != null && !toleration.getEffect().isEmpty()
+        if (toleration.getEffect() != null
+                && !toleration.getEffect().isEmpty()
                 && !toleration.getEffect().equals(taint.getEffect())) {
             return false;
         }
-        if (toleration.getKey() != null && !toleration.getKey().isEmpty() && !toleration.getKey().equals(taint.getKey())) {
+        if (toleration.getKey() != null
+                && !toleration.getKey().isEmpty()
+                && !toleration.getKey().equals(taint.getKey())) {
             return false;
         }
         String operator = toleration.getOperator() == null ? "" : toleration.getOperator();

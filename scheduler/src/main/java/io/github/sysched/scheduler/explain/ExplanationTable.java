@@ -7,8 +7,15 @@ import java.util.List;
 /** {@code explain}'s default output: a few lines about the pod, a table of nodes, the choice, notes. */
 final class ExplanationTable {
 
-    private static final List<String> HEADER = List.of("NODE", "PODS", "ExS", "SCORE", "RANK", "|U| NOW->AFTER",
-            "EXTRANEOUS FOR THE POD (U\\P)", "NEW FOR THE NODE'S PODS (P\\U)");
+    private static final List<String> HEADER = List.of(
+            "NODE",
+            "PODS",
+            "ExS",
+            "SCORE",
+            "RANK",
+            "|U| NOW->AFTER",
+            "EXTRANEOUS FOR THE POD (U\\P)",
+            "NEW FOR THE NODE'S PODS (P\\U)");
 
     private final int namesShown;
 
@@ -18,13 +25,14 @@ final class ExplanationTable {
 
     void print(Explanation explanation, PrintStream out) {
         Explanation.PodFacts pod = explanation.pod();
-        out.println("pod " + pod.namespace() + "/" + pod.name() + (pod.from() == null ? "" : " (from " + pod.from()
-                + ", admission: " + pod.admission() + ")"));
-        out.println("  syscalls: " + pod.syscalls() + ", from " + switch (pod.source()) {
-            case "annotation" -> "its exs.sysched.io/syscalls annotation";
-            case "malformed" -> "its own profiles (the exs.sysched.io/syscalls annotation is malformed)";
-            default -> "its own profiles (no exs.sysched.io/syscalls annotation)";
-        });
+        out.println("pod " + pod.namespace() + "/" + pod.name()
+                + (pod.from() == null ? "" : " (from " + pod.from() + ", admission: " + pod.admission() + ")"));
+        out.println("  syscalls: " + pod.syscalls() + ", from "
+                + switch (pod.source()) {
+                    case "annotation" -> "its exs.sysched.io/syscalls annotation";
+                    case "malformed" -> "its own profiles (the exs.sysched.io/syscalls annotation is malformed)";
+                    default -> "its own profiles (no exs.sysched.io/syscalls annotation)";
+                });
         if (pod.currentNode() != null) {
             out.println("  runs on " + pod.currentNode() + " now: explained as if it were being scheduled (its own "
                     + "syscalls left out of " + pod.currentNode() + "'s figures)");
@@ -38,13 +46,20 @@ final class ExplanationTable {
                 others.add(node.name() + ": " + node.status() + ", " + node.reason());
                 continue;
             }
-            rows.add(List.of(node.name(), String.valueOf(node.pods()), String.valueOf(node.exs()),
-                    String.valueOf(node.score()), String.valueOf(node.rank()),
+            rows.add(List.of(
+                    node.name(),
+                    String.valueOf(node.pods()),
+                    String.valueOf(node.exs()),
+                    String.valueOf(node.score()),
+                    String.valueOf(node.rank()),
                     node.attackSurfaceBefore() + "->" + node.attackSurfaceAfter(),
                     names(node.extraneousForPod()),
-                    node.pods() == 0 ? "-" : names(node.newForNodePods())
-                            + (node.newForNodePods().isEmpty() ? "" : " (x" + node.pods()
-                            + (node.pods() == 1 ? " pod)" : " pods)"))));
+                    node.pods() == 0
+                            ? "-"
+                            : names(node.newForNodePods())
+                                    + (node.newForNodePods().isEmpty()
+                                            ? ""
+                                            : " (x" + node.pods() + (node.pods() == 1 ? " pod)" : " pods)"))));
         }
         if (rows.size() > 1) {
             printAligned(rows, out);
@@ -59,10 +74,12 @@ final class ExplanationTable {
         if (chosen.isEmpty()) {
             out.println("sysched has no node to choose for this pod");
         } else if (chosen.size() == 1) {
-            Explanation.NodeFacts node = explanation.nodes().stream().filter(n -> n.name().equals(chosen.get(0)))
-                    .findFirst().orElseThrow();
-            out.println("sysched would choose " + node.name() + " (score " + node.score() + " of 10, ExS "
-                    + node.exs() + ")");
+            Explanation.NodeFacts node = explanation.nodes().stream()
+                    .filter(n -> n.name().equals(chosen.get(0)))
+                    .findFirst()
+                    .orElseThrow();
+            out.println("sysched would choose " + node.name() + " (score " + node.score() + " of 10, ExS " + node.exs()
+                    + ")");
         } else {
             out.println("sysched scores " + String.join(", ", chosen) + " alike (" + explanation.chosenScore()
                     + " of 10): kube-scheduler's own scores and its random tie-break decide");

@@ -69,13 +69,18 @@ record ManifestPod(Pod pod, String from) {
     private static ManifestPod podOf(GenericKubernetesResource object, String at, String defaultNamespace) {
         String kind = object.getKind();
         ObjectMeta meta = object.getMetadata() == null ? new ObjectMeta() : object.getMetadata();
-        String namespace = meta.getNamespace() == null || meta.getNamespace().isEmpty()
-                ? defaultNamespace : meta.getNamespace();
+        String namespace =
+                meta.getNamespace() == null || meta.getNamespace().isEmpty() ? defaultNamespace : meta.getNamespace();
         String name = meta.getName() == null ? "" : meta.getName();
         if (kind.equals("Pod")) {
             Pod pod = convert(object, Pod.class, at);
-            return new ManifestPod(new PodBuilder(pod).editOrNewMetadata().withNamespace(namespace).endMetadata()
-                    .build(), "Pod " + name);
+            return new ManifestPod(
+                    new PodBuilder(pod)
+                            .editOrNewMetadata()
+                            .withNamespace(namespace)
+                            .endMetadata()
+                            .build(),
+                    "Pod " + name);
         }
         Object template = path(object.getAdditionalProperties(), "spec", "template");
         if (template == null) {
@@ -90,8 +95,11 @@ record ManifestPod(Pod pod, String from) {
         }
         ObjectMeta templateMeta = spec.getMetadata() == null ? new ObjectMeta() : spec.getMetadata();
         Pod pod = new PodBuilder()
-                .withMetadata(new ObjectMetaBuilder(templateMeta).withName(null).withNamespace(namespace)
-                        .withGenerateName(name.isEmpty() ? null : name + "-").build())
+                .withMetadata(new ObjectMetaBuilder(templateMeta)
+                        .withName(null)
+                        .withNamespace(namespace)
+                        .withGenerateName(name.isEmpty() ? null : name + "-")
+                        .build())
                 .withSpec(spec.getSpec())
                 .build();
         return new ManifestPod(pod, kind + " " + name);

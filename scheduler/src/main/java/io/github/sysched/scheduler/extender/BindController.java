@@ -56,8 +56,14 @@ public class BindController {
     private final String apiBase;
     private final ExtenderObserver observer;
 
-    public BindController(KubernetesClient client, ClusterState state, ClusterView view, InFlightPods inFlight,
-                          Leadership leadership, MeterRegistry registry, ObjectProvider<ExtenderObserver> observers) {
+    public BindController(
+            KubernetesClient client,
+            ClusterState state,
+            ClusterView view,
+            InFlightPods inFlight,
+            Leadership leadership,
+            MeterRegistry registry,
+            ObjectProvider<ExtenderObserver> observers) {
         this.leadership = leadership;
         this.client = client;
         this.state = state;
@@ -65,7 +71,8 @@ public class BindController {
         this.inFlight = inFlight;
         this.apiCalls = Timer.builder("sysched.extender.bind.api")
                 .description("The pods/binding API call of /bind (the API server's part of a bind)")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentileHistogram()
+                .register(registry);
         this.apiBase = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/";
         this.observer = ExtenderObserver.all(observers.orderedStream().toList());
     }
@@ -90,7 +97,11 @@ public class BindController {
             ClusterState.Reservation reservation = state.reserve(known.uid, args.node(), known.resolved, known.pod);
             inFlight.settle(known.uid); // decided: requests waiting for this pod go on
             if (!reservation.reserved()) {
-                log.info("refusing to bind {}/{} to {}: {}", args.podNamespace(), args.podName(), args.node(),
+                log.info(
+                        "refusing to bind {}/{} to {}: {}",
+                        args.podNamespace(),
+                        args.podName(),
+                        args.node(),
                         reservation.refusal());
                 return new ExtenderBindingResult(reservation.refusal());
             }
@@ -103,20 +114,24 @@ public class BindController {
             log.info("binding {}/{} to {} failed: {}", args.podNamespace(), args.podName(), args.node(), failure);
             return new ExtenderBindingResult("binding failed: " + failure);
         }
-        observer.bound(new ExtenderObserver.PodRef(args.podNamespace(), args.podName(),
-                known != null ? known.uid : uid), args.node(), System.nanoTime() - started);
+        observer.bound(
+                new ExtenderObserver.PodRef(args.podNamespace(), args.podName(), known != null ? known.uid : uid),
+                args.node(),
+                System.nanoTime() - started);
         return new ExtenderBindingResult("");
     }
 
     /** What the extender knows of the pod: its in-flight attempt, else the informer's cached pod; null: nothing. */
     private Known known(ExtenderBindingArgs args, String uid) {
         InFlightPods.Attempt attempt = inFlight.attempt(uid).orElse(null);
-        if (attempt != null && args.podNamespace().equals(attempt.pod().namespace())
+        if (attempt != null
+                && args.podNamespace().equals(attempt.pod().namespace())
                 && args.podName().equals(attempt.pod().name())) {
             return new Known(attempt.uid(), attempt.resolved(), attempt.pod());
         }
         Pod cached = view.pod(args.podNamespace(), args.podName());
-        if (cached == null || cached.getMetadata().getUid() == null
+        if (cached == null
+                || cached.getMetadata().getUid() == null
                 || (uid != null && !uid.equals(cached.getMetadata().getUid()))) {
             return null;
         }
@@ -124,8 +139,7 @@ public class BindController {
         return new Known(pod.uid(), inFlight.resolve(pod), pod);
     }
 
-    private record Known(String uid, InFlightPods.Resolved resolved, ScoringPod pod) {
-    }
+    private record Known(String uid, InFlightPods.Resolved resolved, ScoringPod pod) {}
 
     /** The one API call: {@code POST .../pods/NAME/binding}; null on success, else why it failed. */
     private String postBinding(ExtenderBindingArgs args, String uid) {
@@ -134,14 +148,16 @@ public class BindController {
         String body = "{\"kind\":\"Binding\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"" + args.podName()
                 + "\",\"namespace\":\"" + args.podNamespace() + "\"" + (uid == null ? "" : ",\"uid\":\"" + uid + "\"")
                 + "},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"" + args.node() + "\"}}";
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
+        HttpRequest request = client.getHttpClient()
+                .newHttpRequestBuilder()
                 .uri(apiBase + args.podNamespace() + "/pods/" + args.podName() + "/binding")
                 .post("application/json", body.getBytes(StandardCharsets.UTF_8))
                 .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build();
         long started = System.nanoTime();
         try {
-            HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get();
+            HttpResponse<String> response =
+                    client.getHttpClient().sendAsync(request, String.class).get();
             if (response.isSuccessful()) {
                 return null;
             }

@@ -20,7 +20,8 @@ import tools.jackson.core.json.JsonFactory;
 final class ExtenderAnswerWriter {
 
     private static final SerializableString FAILED_NODES = new SerializedString("FailedNodes");
-    private static final SerializableString FAILED_AND_UNRESOLVABLE = new SerializedString("FailedAndUnresolvableNodes");
+    private static final SerializableString FAILED_AND_UNRESOLVABLE =
+            new SerializedString("FailedAndUnresolvableNodes");
     private static final SerializableString ERROR = new SerializedString("Error");
     private static final SerializableString HOST = new SerializedString("Host");
     private static final SerializableString SCORE = new SerializedString("Score");

@@ -11,5 +11,4 @@ public record ExtenderBindingArgs(
         @JsonProperty("PodName") String podName,
         @JsonProperty("PodNamespace") String podNamespace,
         @JsonProperty("PodUID") String podUid,
-        @JsonProperty("Node") String node) {
-}
+        @JsonProperty("Node") String node) {}

@@ -29,10 +29,19 @@ public class ExtenderConfiguration {
 
     /** Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions). */
     @Bean
-    ExtenderService extenderService(ClusterState state, ClusterView view, InFlightPods inFlight,
-                                    Leadership leadership, SchedulerProperties properties,
-                                    ObjectProvider<ExtenderObserver> observers) {
-        return new ExtenderService(state, view, inFlight, leadership, properties.scoring().extenderScoring(),
+    ExtenderService extenderService(
+            ClusterState state,
+            ClusterView view,
+            InFlightPods inFlight,
+            Leadership leadership,
+            SchedulerProperties properties,
+            ObjectProvider<ExtenderObserver> observers) {
+        return new ExtenderService(
+                state,
+                view,
+                inFlight,
+                leadership,
+                properties.scoring().extenderScoring(),
                 ExtenderObserver.all(observers.orderedStream().toList()));
     }
 
@@ -47,24 +56,44 @@ public class ExtenderConfiguration {
     }
 
     @Bean
-    ExtenderWarmUp extenderWarmUp(ExsEngine engine, KubernetesClient client, ServerProperties server,
-                                  ObjectProvider<SslBundles> bundles, ApplicationContext context) {
+    ExtenderWarmUp extenderWarmUp(
+            ExsEngine engine,
+            KubernetesClient client,
+            ServerProperties server,
+            ObjectProvider<SslBundles> bundles,
+            ApplicationContext context) {
         Ssl ssl = server.getSsl();
         Supplier<SSLContext> tls = null;
         if (Ssl.isEnabled(ssl) && ssl.getBundle() != null) {
             String bundle = ssl.getBundle();
             tls = () -> bundles.getObject().getBundle(bundle).createSslContext();
         }
-        return new ExtenderWarmUp(engine, client.getKubernetesSerialization(), new ExtenderWarmUp.Port(
-                server.getAddress(), () -> ((WebServerApplicationContext) context).getWebServer().getPort(), tls));
+        return new ExtenderWarmUp(
+                engine,
+                client.getKubernetesSerialization(),
+                new ExtenderWarmUp.Port(
+                        server.getAddress(),
+                        () -> ((WebServerApplicationContext) context)
+                                .getWebServer()
+                                .getPort(),
+                        tls));
     }
 
     @Bean
-    ServletRegistrationBean<ExtenderServlet> extenderServlet(ExtenderRequestReader reader, ExtenderService service,
-                                                             ObjectProvider<BindController> binder,
-                                                             ExtenderMetrics metrics, ExtenderWarmUp warmUp) {
-        ExtenderServlet servlet = new ExtenderServlet(reader, new ExtenderRequestDecoder(new NodeNameTable()),
-                new ExtenderAnswerWriter(), service, binder.getIfAvailable(), metrics, warmUp);
+    ServletRegistrationBean<ExtenderServlet> extenderServlet(
+            ExtenderRequestReader reader,
+            ExtenderService service,
+            ObjectProvider<BindController> binder,
+            ExtenderMetrics metrics,
+            ExtenderWarmUp warmUp) {
+        ExtenderServlet servlet = new ExtenderServlet(
+                reader,
+                new ExtenderRequestDecoder(new NodeNameTable()),
+                new ExtenderAnswerWriter(),
+                service,
+                binder.getIfAvailable(),
+                metrics,
+                warmUp);
         warmUp.use(servlet);
         ServletRegistrationBean<ExtenderServlet> registration =
                 new ServletRegistrationBean<>(servlet, "/filter", "/prioritize", "/preempt", "/bind", "/noop");

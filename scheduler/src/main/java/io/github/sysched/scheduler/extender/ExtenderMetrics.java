@@ -21,7 +21,11 @@ public final class ExtenderMetrics {
 
     /** The verbs, as the {@code verb} tag spells them. */
     public enum Verb {
-        FILTER, PRIORITIZE, PREEMPT, BIND, NOOP;
+        FILTER,
+        PRIORITIZE,
+        PREEMPT,
+        BIND,
+        NOOP;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -37,13 +41,19 @@ public final class ExtenderMetrics {
         for (Verb verb : Verb.values()) {
             successes.put(verb, timer(registry, verb, "success"));
             errors.put(verb, timer(registry, verb, "error"));
-            cold.put(verb, Counter.builder("sysched.extender.requests.cold")
-                    .description("Extender requests answered before the request path was warmed up")
-                    .tag("verb", verb.tag()).register(registry));
+            cold.put(
+                    verb,
+                    Counter.builder("sysched.extender.requests.cold")
+                            .description("Extender requests answered before the request path was warmed up")
+                            .tag("verb", verb.tag())
+                            .register(registry));
             if (verb == Verb.FILTER || verb == Verb.PRIORITIZE || verb == Verb.PREEMPT) {
-                nodes.put(verb, DistributionSummary.builder("sysched.extender.request.nodes")
-                        .description("Candidate nodes per extender request")
-                        .tag("verb", verb.tag()).register(registry));
+                nodes.put(
+                        verb,
+                        DistributionSummary.builder("sysched.extender.request.nodes")
+                                .description("Candidate nodes per extender request")
+                                .tag("verb", verb.tag())
+                                .register(registry));
             }
         }
     }
@@ -51,7 +61,8 @@ public final class ExtenderMetrics {
     private static Timer timer(MeterRegistry registry, Verb verb, String outcome) {
         return Timer.builder("sysched.extender.requests")
                 .description("Extender request latency inside the extender (body read to answer written)")
-                .tag("verb", verb.tag()).tag("outcome", outcome)
+                .tag("verb", verb.tag())
+                .tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry);
     }

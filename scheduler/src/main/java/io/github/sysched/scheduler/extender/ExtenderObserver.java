@@ -15,20 +15,16 @@ import org.slf4j.LoggerFactory;
 public interface ExtenderObserver {
 
     /** Observes nothing. */
-    ExtenderObserver NONE = new ExtenderObserver() {
-    };
+    ExtenderObserver NONE = new ExtenderObserver() {};
 
     /** {@code /filter} answered: {@code failed} nodes of {@code candidates} did not pass (node → reason). */
-    default void filtered(PodRef pod, int candidates, Map<String, String> failed, long nanos) {
-    }
+    default void filtered(PodRef pod, int candidates, Map<String, String> failed, long nanos) {}
 
     /** {@code /prioritize} answered {@code scores} (candidates in request order, their ExS and scores). */
-    default void prioritized(PodRef pod, NodeScores scores, long nanos) {
-    }
+    default void prioritized(PodRef pod, NodeScores scores, long nanos) {}
 
     /** {@code /bind} bound the pod to {@code node}. */
-    default void bound(PodRef pod, String node, long nanos) {
-    }
+    default void bound(PodRef pod, String node, long nanos) {}
 
     /** The pod a decision was about; {@code uid} may be null when the request did not carry it. */
     record PodRef(String namespace, String name, String uid) {
@@ -37,7 +33,9 @@ public interface ExtenderObserver {
             if (pod == null || pod.getMetadata() == null) {
                 return new PodRef(null, null, null);
             }
-            return new PodRef(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+            return new PodRef(
+                    pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(),
                     pod.getMetadata().getUid());
         }
 

@@ -27,11 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ExtenderPreemption {
 
     private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxTokenCount(ExtenderRequestReader.MAX_TOKENS).build()).build()).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxTokenCount(ExtenderRequestReader.MAX_TOKENS)
+                            .build())
+                    .build())
+            .build();
 
-    private ExtenderPreemption() {
-    }
+    private ExtenderPreemption() {}
 
     /** Decodes {@code ExtenderPreemptionArgs}; a body without a Pod or not of that shape is a bad request. */
     static Args decode(byte[] body) {
@@ -39,8 +41,8 @@ public final class ExtenderPreemption {
         try {
             args = JSON.readValue(body, Args.class);
         } catch (JacksonException e) {
-            throw new BadExtenderRequestException("body is not a valid ExtenderPreemptionArgs: " + e.getOriginalMessage(),
-                    e);
+            throw new BadExtenderRequestException(
+                    "body is not a valid ExtenderPreemptionArgs: " + e.getOriginalMessage(), e);
         }
         if (args == null || args.pod() == null) {
             throw new BadExtenderRequestException("preemption request without a Pod");
@@ -66,22 +68,29 @@ public final class ExtenderPreemption {
     /** {@code ExtenderPreemptionArgs}. */
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Args(@JsonProperty("Pod") Pod pod,
-                      @JsonProperty("NodeNameToVictims") Map<String, Victims> nodeNameToVictims,
-                      @JsonProperty("NodeNameToMetaVictims") Map<String, MetaVictims> nodeNameToMetaVictims) {
+    public record Args(
+            @JsonProperty("Pod") Pod pod,
+            @JsonProperty("NodeNameToVictims") Map<String, Victims> nodeNameToVictims,
+            @JsonProperty("NodeNameToMetaVictims") Map<String, MetaVictims> nodeNameToMetaVictims) {
 
         /** The candidates as meta victims, whichever form kube-scheduler sent (meta when it sent both). */
         Map<String, MetaVictims> metaVictims() {
             Map<String, MetaVictims> result = new LinkedHashMap<>();
             if (nodeNameToMetaVictims != null) {
-                nodeNameToMetaVictims.forEach((node, victims) -> result.put(node, victims == null
-                        ? new MetaVictims(List.of(), 0) : victims));
+                nodeNameToMetaVictims.forEach(
+                        (node, victims) -> result.put(node, victims == null ? new MetaVictims(List.of(), 0) : victims));
             } else if (nodeNameToVictims != null) {
                 nodeNameToVictims.forEach((node, victims) -> {
-                    List<MetaPod> pods = victims == null || victims.pods() == null ? List.of()
-                            : victims.pods().stream().filter(Objects::nonNull)
-                                    .map(p -> p.getMetadata() == null ? null : p.getMetadata().getUid())
-                                    .filter(Objects::nonNull).map(MetaPod::new).toList();
+                    List<MetaPod> pods = victims == null || victims.pods() == null
+                            ? List.of()
+                            : victims.pods().stream()
+                                    .filter(Objects::nonNull)
+                                    .map(p -> p.getMetadata() == null
+                                            ? null
+                                            : p.getMetadata().getUid())
+                                    .filter(Objects::nonNull)
+                                    .map(MetaPod::new)
+                                    .toList();
                     result.put(node, new MetaVictims(pods, victims == null ? 0 : victims.numPdbViolations()));
                 });
             }
@@ -92,20 +101,25 @@ public final class ExtenderPreemption {
     /** {@code Victims}: whole pods. */
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Victims(@JsonProperty("Pods") List<Pod> pods,
-                          @JsonProperty("NumPDBViolations") long numPdbViolations) {
-    }
+    public record Victims(
+            @JsonProperty("Pods") List<Pod> pods,
+            @JsonProperty("NumPDBViolations") long numPdbViolations) {}
 
     /** {@code MetaVictims}: pods by UID. */
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MetaVictims(@JsonProperty("Pods") List<MetaPod> pods,
-                              @JsonProperty("NumPDBViolations") long numPdbViolations) {
+    public record MetaVictims(
+            @JsonProperty("Pods") List<MetaPod> pods,
+            @JsonProperty("NumPDBViolations") long numPdbViolations) {
 
         Set<String> uids() {
             Set<String> uids = new LinkedHashSet<>();
             if (pods != null) {
-                pods.stream().filter(Objects::nonNull).map(MetaPod::uid).filter(Objects::nonNull).forEach(uids::add);
+                pods.stream()
+                        .filter(Objects::nonNull)
+                        .map(MetaPod::uid)
+                        .filter(Objects::nonNull)
+                        .forEach(uids::add);
             }
             return uids;
         }
@@ -113,10 +127,9 @@ public final class ExtenderPreemption {
 
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record MetaPod(@JsonProperty("UID") String uid) {
-    }
+    public record MetaPod(@JsonProperty("UID") String uid) {}
 
     /** {@code ExtenderPreemptionResult}. */
-    public record Result(@JsonProperty("NodeNameToMetaVictims") Map<String, MetaVictims> nodeNameToMetaVictims) {
-    }
+    public record Result(
+            @JsonProperty("NodeNameToMetaVictims") Map<String, MetaVictims> nodeNameToMetaVictims) {}
 }

@@ -21,8 +21,7 @@ import java.util.RandomAccess;
 record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> nodeItems) {
 
     /** One element of {@code Nodes.items}: {@code metadata.name} (null if it has none) and its JSON text. */
-    record NodeItem(String name, String json) {
-    }
+    record NodeItem(String name, String json) {}
 
     /** The candidates: {@code NodeNames} when present, else the names of {@code Nodes.items} (nameless left out). */
     List<String> candidates() {

@@ -35,7 +35,10 @@ final class ExtenderRequestDecoder {
     private static final String BINDING_ARGS = "ExtenderBindingArgs";
 
     private final JsonFactory json = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(ExtenderRequestReader.MAX_TOKENS).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxTokenCount(ExtenderRequestReader.MAX_TOKENS)
+                    .build())
+            .build();
     private final NodeNameTable names;
 
     ExtenderRequestDecoder(NodeNameTable names) {
@@ -140,8 +143,21 @@ final class ExtenderRequestDecoder {
         List<String> ephemeralContainers = List.of();
 
         ScoringPod build() {
-            return new ScoringPod(namespace, name, uid, resourceVersion, deletionTimestamp, owners, labels,
-                    annotations, nodeName, phase, podSeccomp, initContainers, containers, ephemeralContainers);
+            return new ScoringPod(
+                    namespace,
+                    name,
+                    uid,
+                    resourceVersion,
+                    deletionTimestamp,
+                    owners,
+                    labels,
+                    annotations,
+                    nodeName,
+                    phase,
+                    podSeccomp,
+                    initContainers,
+                    containers,
+                    ephemeralContainers);
         }
     }
 
@@ -173,8 +189,8 @@ final class ExtenderRequestDecoder {
                 case "resourceVersion" -> pod.resourceVersion = string(p, "Pod.metadata.resourceVersion");
                 case "deletionTimestamp" -> pod.deletionTimestamp = string(p, "Pod.metadata.deletionTimestamp");
                 case "labels" -> pod.labels = stringMap(p, "Pod.metadata.labels", k -> true);
-                case "annotations" -> pod.annotations = stringMap(p, "Pod.metadata.annotations",
-                        ScoringPod::readsAnnotation);
+                case "annotations" ->
+                    pod.annotations = stringMap(p, "Pod.metadata.annotations", ScoringPod::readsAnnotation);
                 case "ownerReferences" -> pod.owners = owners(p);
                 default -> p.skipChildren();
             }

@@ -2,10 +2,10 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.ipp.IppClass;
 import io.github.sysched.kube.ClusterView;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
-import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
@@ -43,8 +43,7 @@ import java.util.Set;
 public class ExtenderService {
 
     /** What filter decided: the passing nodes in request order, and a reason for each failing one. */
-    public record FilterOutcome(List<String> passing, Map<String, String> failed) {
-    }
+    public record FilterOutcome(List<String> passing, Map<String, String> failed) {}
 
     private final ClusterState state;
     private final ExsEngine engine;
@@ -58,8 +57,13 @@ public class ExtenderService {
      * {@code scoring} is what {@code /prioritize} answers ({@code sysched.scheduler.scoring.*}); {@code observer}
      * hears of every answer (the debug log line, the placement Events).
      */
-    public ExtenderService(ClusterState state, ClusterView view, InFlightPods inFlight, Leadership leadership,
-                           ExtenderScoring scoring, ExtenderObserver observer) {
+    public ExtenderService(
+            ClusterState state,
+            ClusterView view,
+            InFlightPods inFlight,
+            Leadership leadership,
+            ExtenderScoring scoring,
+            ExtenderObserver observer) {
         this.state = state;
         this.engine = state.engine();
         this.view = view;
@@ -101,9 +105,13 @@ public class ExtenderService {
         InFlightPods.Attempt attempt = inFlight ? begin(() -> this.inFlight.beginAtFilter(pod)) : null;
         InFlightPods.Resolved resolved = attempt != null ? attempt.resolved() : begin(() -> this.inFlight.resolve(pod));
         String podClass = resolved.ippClass();
-        List<InFlightPods.Attempt> doubts = podClass == null || attempt == null ? List.of()
-                : this.inFlight.awaitEarlier(attempt, nodes,
-                        other -> other.ippClass() != null && !other.ippClass().equals(podClass), "filter");
+        List<InFlightPods.Attempt> doubts = podClass == null || attempt == null
+                ? List.of()
+                : this.inFlight.awaitEarlier(
+                        attempt,
+                        nodes,
+                        other -> other.ippClass() != null && !other.ippClass().equals(podClass),
+                        "filter");
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> passing = new ArrayList<>(nodes.size());
         for (String node : nodes) {
@@ -205,7 +213,8 @@ public class ExtenderService {
         try {
             return begin.get();
         } catch (RuntimeException e) {
-            // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's fault
+            // the request's own pod (not one the informer vetted): anything the resolver cannot take is the request's
+            // fault
             throw new BadExtenderRequestException("the Pod's syscall set cannot be resolved: " + e, e);
         }
     }

@@ -39,8 +39,14 @@ final class ExtenderServlet extends HttpServlet {
     private final transient ExtenderMetrics metrics;
     private final transient ExtenderWarmUp warmUp;
 
-    ExtenderServlet(ExtenderRequestReader reader, ExtenderRequestDecoder decoder, ExtenderAnswerWriter writer,
-                    ExtenderService service, BindController binder, ExtenderMetrics metrics, ExtenderWarmUp warmUp) {
+    ExtenderServlet(
+            ExtenderRequestReader reader,
+            ExtenderRequestDecoder decoder,
+            ExtenderAnswerWriter writer,
+            ExtenderService service,
+            BindController binder,
+            ExtenderMetrics metrics,
+            ExtenderWarmUp warmUp) {
         this.reader = reader;
         this.decoder = decoder;
         this.writer = writer;
@@ -105,7 +111,10 @@ final class ExtenderServlet extends HttpServlet {
                     writer.filterError(answer, refusal);
                     return false;
                 }
-                writer.filter(answer, request, service.filterNodes(request.pod(), candidates, inFlight).failed());
+                writer.filter(
+                        answer,
+                        request,
+                        service.filterNodes(request.pod(), candidates, inFlight).failed());
                 return true;
             }
             case PRIORITIZE -> {
@@ -123,7 +132,8 @@ final class ExtenderServlet extends HttpServlet {
                 return true;
             }
             case BIND -> {
-                String error = binder.bind(decoder.decodeBindingArgs(body, body.length)).error();
+                String error = binder.bind(decoder.decodeBindingArgs(body, body.length))
+                        .error();
                 writer.bind(answer, error);
                 return error.isEmpty();
             }

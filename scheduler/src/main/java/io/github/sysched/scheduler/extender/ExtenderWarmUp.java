@@ -67,8 +67,7 @@ public final class ExtenderWarmUp implements ReadinessContributor {
     private static final Logger log = LoggerFactory.getLogger(ExtenderWarmUp.class);
 
     /** Where the extender's port is, and the TLS context to reach it with (null: plain HTTP). */
-    record Port(InetAddress address, IntSupplier port, Supplier<SSLContext> tls) {
-    }
+    record Port(InetAddress address, IntSupplier port, Supplier<SSLContext> tls) {}
 
     private final String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final ExsEngine engine;
@@ -145,20 +144,42 @@ public final class ExtenderWarmUp implements ReadinessContributor {
     }
 
     private static Pod pod(String name, String ippClass) {
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("sysched-warm-up")
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("sysched-warm-up")
                 .withUid("00000000-0000-0000-0000-00000000000" + name.charAt(name.length() - 1))
                 .addToLabels("app", name)
-                .addToAnnotations(PlacementAnnotations.SYSCALLS,
+                .addToAnnotations(
+                        PlacementAnnotations.SYSCALLS,
                         new SyscallAnnotation(RuntimeDefaultProfile.syscalls(), List.of("RuntimeDefault")).encode())
-                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(name)
-                .withUid("00000000-0000-0000-0000-0000000000ff").withController(true).endOwnerReference()
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName(name)
+                .withUid("00000000-0000-0000-0000-0000000000ff")
+                .withController(true)
+                .endOwnerReference()
                 .endMetadata()
-                .withNewSpec().addNewContainer().withName(name).withImage("registry.example/" + name + ":1")
-                .withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .endSecurityContext().endContainer().withSchedulerName("sysched-scheduler").endSpec()
-                .withNewStatus().withPhase("Pending").endStatus();
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage("registry.example/" + name + ":1")
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endContainer()
+                .withSchedulerName("sysched-scheduler")
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus();
         if (ippClass != null) {
-            pod.editMetadata().addToAnnotations(PlacementAnnotations.IPP_CLASS, ippClass).endMetadata();
+            pod.editMetadata()
+                    .addToAnnotations(PlacementAnnotations.IPP_CLASS, ippClass)
+                    .endMetadata();
         }
         return pod.build();
     }
@@ -204,14 +225,17 @@ public final class ExtenderWarmUp implements ReadinessContributor {
         Connection(Port port, String token) throws IOException {
             this.token = token;
             InetAddress address = port.address() == null || port.address().isAnyLocalAddress()
-                    ? InetAddress.getLoopbackAddress() : port.address();
+                    ? InetAddress.getLoopbackAddress()
+                    : port.address();
             Socket raw = new Socket();
             raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(address, port.port().getAsInt()), 2_000);
             raw.setSoTimeout(5_000);
             if (port.tls() != null) {
                 // our own certificate: its name is the Service's, not the loopback address; its chain is checked
-                SSLSocket tls = (SSLSocket) port.tls().get().getSocketFactory()
+                SSLSocket tls = (SSLSocket) port.tls()
+                        .get()
+                        .getSocketFactory()
                         .createSocket(raw, address.getHostAddress(), raw.getPort(), true);
                 tls.startHandshake();
                 socket = tls;
@@ -223,8 +247,8 @@ public final class ExtenderWarmUp implements ReadinessContributor {
         }
 
         int post(String path, byte[] body) throws IOException {
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + HEADER + ": " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + HEADER
+                            + ": " + token + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
@@ -233,7 +257,8 @@ public final class ExtenderWarmUp implements ReadinessContributor {
             for (String header = line(); !header.isEmpty(); header = line()) {
                 String lower = header.toLowerCase(Locale.ROOT);
                 if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(lower.substring("content-length:".length()).trim());
+                    length = Long.parseLong(
+                            lower.substring("content-length:".length()).trim());
                 }
             }
             if (length < 0) {

@@ -20,8 +20,7 @@ import tools.jackson.core.io.JsonStringEncoder;
 final class NodeNameTable {
 
     /** A node name, and its JSON string literal (escaped, in quotes) as UTF-8. */
-    record NodeName(String name, byte[] json) {
-    }
+    record NodeName(String name, byte[] json) {}
 
     static final int MAX_NAMES = 1 << 16;
     private static final int INITIAL_SLOTS = 1 << 10;

@@ -68,12 +68,16 @@ public record NodeScores(List<String> nodes, long[] exs, int[] scores) {
     /** The indices of the highest extender score: where sysched would send the pod (kube-scheduler breaks ties). */
     public List<Integer> chosen() {
         int max = Arrays.stream(scores).max().orElse(-1);
-        return IntStream.range(0, scores.length).filter(i -> scores[i] == max).boxed().toList();
+        return IntStream.range(0, scores.length)
+                .filter(i -> scores[i] == max)
+                .boxed()
+                .toList();
     }
 
     /** At most {@code n} indices, highest score first, then lowest ExS, then request order. */
     public List<Integer> top(int n) {
-        List<Integer> order = new ArrayList<>(IntStream.range(0, nodes.size()).boxed().toList());
+        List<Integer> order =
+                new ArrayList<>(IntStream.range(0, nodes.size()).boxed().toList());
         order.sort(Comparator.<Integer>comparingInt(i -> -scores[i]).thenComparingLong(i -> exs[i]));
         return order.subList(0, Math.min(n, order.size()));
     }

@@ -10,10 +10,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -24,15 +24,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class LeaderConfiguration {
 
     @Bean
-    Leadership leadership(SchedulerProperties properties, KubernetesClient client, ClusterView view,
-                          Environment environment, ServerProperties server) {
+    Leadership leadership(
+            SchedulerProperties properties,
+            KubernetesClient client,
+            ClusterView view,
+            Environment environment,
+            ServerProperties server) {
         if (!properties.leaderElection().enabled()) {
             return Leadership.ALWAYS;
         }
-        return new LeaderElection(client, view, properties.leaderElection(), System.getenv(),
+        return new LeaderElection(
+                client,
+                view,
+                properties.leaderElection(),
+                System.getenv(),
                 () -> environment.getProperty("local.server.port", Integer.class, 8888),
                 Ssl.isEnabled(server.getSsl()) ? "https" : "http",
-                () -> environment.getProperty("local.management.port", Integer.class,
+                () -> environment.getProperty(
+                        "local.management.port",
+                        Integer.class,
                         environment.getProperty("local.server.port", Integer.class, 8888)));
     }
 
@@ -72,7 +82,8 @@ public class LeaderConfiguration {
         return new ReadinessContributor() {
             @Override
             public Map<String, Object> details() {
-                return leadership == Leadership.ALWAYS ? Map.of()
+                return leadership == Leadership.ALWAYS
+                        ? Map.of()
                         : Map.of("leader", leadership.leading(), "leaderIdentity", leadership.leader());
             }
         };
@@ -84,11 +95,12 @@ public class LeaderConfiguration {
      */
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> closeConnectionsToFollowers(Leadership leadership) {
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
-                new OncePerRequestFilter() {
+        FilterRegistrationBean<OncePerRequestFilter> registration =
+                new FilterRegistrationBean<>(new OncePerRequestFilter() {
                     @Override
-                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-                                                    FilterChain chain) throws ServletException, IOException {
+                    protected void doFilterInternal(
+                            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                            throws ServletException, IOException {
                         if (!leadership.leading()) {
                             response.setHeader("Connection", "close");
                         }

@@ -64,9 +64,14 @@ public final class LeaderElection implements Leadership {
      * @param serverPortName the name of the Service's extender port, which the slice's port must carry for the Service
      *                       to route to it: {@code https} with the extender's TLS, else {@code http} (the chart's)
      */
-    public LeaderElection(KubernetesClient client, ClusterView view, SchedulerProperties.LeaderElection settings,
-                          Map<String, String> environment, IntSupplier serverPort, String serverPortName,
-                          IntSupplier managementPort) {
+    public LeaderElection(
+            KubernetesClient client,
+            ClusterView view,
+            SchedulerProperties.LeaderElection settings,
+            Map<String, String> environment,
+            IntSupplier serverPort,
+            String serverPortName,
+            IntSupplier managementPort) {
         this.client = client;
         this.view = view;
         this.settings = settings;
@@ -74,10 +79,14 @@ public final class LeaderElection implements Leadership {
         this.serverPort = serverPort;
         this.serverPortName = serverPortName;
         this.managementPort = managementPort;
-        this.namespace = !settings.namespace().isEmpty() ? settings.namespace()
+        this.namespace = !settings.namespace().isEmpty()
+                ? settings.namespace()
                 : environment.getOrDefault("POD_NAMESPACE", "default");
-        this.identity = !settings.identity().isEmpty() ? settings.identity()
-                : environment.getOrDefault("POD_NAME", hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        this.identity = !settings.identity().isEmpty()
+                ? settings.identity()
+                : environment.getOrDefault(
+                        "POD_NAME",
+                        hostName() + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     @Override
@@ -127,16 +136,19 @@ public final class LeaderElection implements Leadership {
                 Thread.sleep(100); // a replica that cannot answer yet must not take the Lease
             }
             while (running) {
-                term = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                        .withName("sysched-extender")
-                        .withLock(new LeaseLock(namespace, settings.leaseName(), identity))
-                        .withLeaseDuration(settings.leaseDuration())
-                        .withRenewDeadline(settings.renewDeadline())
-                        .withRetryPeriod(settings.retryPeriod())
-                        .withReleaseOnCancel(true)
-                        .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, this::stoppedLeading,
-                                this::newLeader))
-                        .build()).build().start();
+                term = client.leaderElector()
+                        .withConfig(new LeaderElectionConfigBuilder()
+                                .withName("sysched-extender")
+                                .withLock(new LeaseLock(namespace, settings.leaseName(), identity))
+                                .withLeaseDuration(settings.leaseDuration())
+                                .withRenewDeadline(settings.renewDeadline())
+                                .withRetryPeriod(settings.retryPeriod())
+                                .withReleaseOnCancel(true)
+                                .withLeaderCallbacks(new LeaderCallbacks(
+                                        this::startedLeading, this::stoppedLeading, this::newLeader))
+                                .build())
+                        .build()
+                        .start();
                 try {
                     term.get();
                 } catch (CancellationException | ExecutionException e) {
@@ -175,16 +187,26 @@ public final class LeaderElection implements Leadership {
         }
         String address = !settings.address().isEmpty() ? settings.address() : environment.getOrDefault("POD_IP", "");
         if (address.isEmpty()) {
-            log.warn("leader {} has no address (sysched.scheduler.leader-election.address or POD_IP): the Service {} "
-                    + "is not pointed at it", identity, settings.serviceName());
+            log.warn(
+                    "leader {} has no address (sysched.scheduler.leader-election.address or POD_IP): the Service {} "
+                            + "is not pointed at it",
+                    identity,
+                    settings.serviceName());
             return;
         }
         try {
             writeSlice(address);
-            log.info("Service {}/{} now routes to the leader {} ({})", namespace, settings.serviceName(), identity,
+            log.info(
+                    "Service {}/{} now routes to the leader {} ({})",
+                    namespace,
+                    settings.serviceName(),
+                    identity,
                     address);
         } catch (KubernetesClientException e) {
-            log.warn("cannot write EndpointSlice {}/{}-leader: {}; retrying", namespace, settings.serviceName(),
+            log.warn(
+                    "cannot write EndpointSlice {}/{}-leader: {}; retrying",
+                    namespace,
+                    settings.serviceName(),
                     e.getMessage());
             publisher.schedule(this::publish, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -193,23 +215,47 @@ public final class LeaderElection implements Leadership {
     private void writeSlice(String address) {
         String name = settings.serviceName() + "-leader";
         EndpointSliceBuilder slice = new EndpointSliceBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
                 .addToLabels("kubernetes.io/service-name", settings.serviceName())
                 .addToLabels("endpointslice.kubernetes.io/managed-by", MANAGED_BY)
                 .endMetadata()
                 .withAddressType(address.contains(":") ? "IPv6" : "IPv4")
-                .addNewPort().withName(serverPortName).withPort(serverPort.getAsInt()).withProtocol("TCP").endPort()
-                .addNewPort().withName("metrics").withPort(managementPort.getAsInt()).withProtocol("TCP").endPort();
+                .addNewPort()
+                .withName(serverPortName)
+                .withPort(serverPort.getAsInt())
+                .withProtocol("TCP")
+                .endPort()
+                .addNewPort()
+                .withName("metrics")
+                .withPort(managementPort.getAsInt())
+                .withProtocol("TCP")
+                .endPort();
         String podName = environment.getOrDefault("POD_NAME", "");
         if (podName.isEmpty()) {
-            slice.addNewEndpoint().withAddresses(address)
-                    .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
+            slice.addNewEndpoint()
+                    .withAddresses(address)
+                    .withNewConditions()
+                    .withReady(true)
+                    .withServing(true)
+                    .withTerminating(false)
+                    .endConditions()
                     .endEndpoint();
         } else {
-            slice.addNewEndpoint().withAddresses(address)
-                    .withNewConditions().withReady(true).withServing(true).withTerminating(false).endConditions()
-                    .withNewTargetRef().withKind("Pod").withNamespace(namespace).withName(podName)
-                    .withUid(environment.get("POD_UID")).endTargetRef()
+            slice.addNewEndpoint()
+                    .withAddresses(address)
+                    .withNewConditions()
+                    .withReady(true)
+                    .withServing(true)
+                    .withTerminating(false)
+                    .endConditions()
+                    .withNewTargetRef()
+                    .withKind("Pod")
+                    .withNamespace(namespace)
+                    .withName(podName)
+                    .withUid(environment.get("POD_UID"))
+                    .endTargetRef()
                     .endEndpoint();
         }
         var slices = client.discovery().v1().endpointSlices().inNamespace(namespace);

@@ -28,7 +28,7 @@ public interface Leadership {
             return "";
         }
         String leader = leader();
-        return "sysched extender: this replica is not the leader" + (leader.isEmpty() ? "" : " (the leader is "
-                + leader + ")") + "; reconnect to the Service";
+        return "sysched extender: this replica is not the leader"
+                + (leader.isEmpty() ? "" : " (the leader is " + leader + ")") + "; reconnect to the Service";
     }
 }

@@ -45,8 +45,11 @@ public final class AnnotationTrust {
         if (meta == null) {
             return AnnotationSignature.Verdict.ABSENT;
         }
-        return AnnotationSignature.verify(keys == null ? null : keys.keys().orElse(null), meta.getNamespace(),
-                meta.getName(), meta.getAnnotations());
+        return AnnotationSignature.verify(
+                keys == null ? null : keys.keys().orElse(null),
+                meta.getNamespace(),
+                meta.getName(),
+                meta.getAnnotations());
     }
 
     /** {@code listener} runs when the keys change (pods signed with a newly known key verify now). */

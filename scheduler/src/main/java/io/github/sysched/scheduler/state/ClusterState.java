@@ -42,6 +42,7 @@ public class ClusterState implements ClusterView.PodListener {
     private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
     /** node → (class → pods of that class on the node); inner maps are immutable, replaced on change. */
     private final Map<String, Map<String, Integer>> classesByNode = new ConcurrentHashMap<>();
+
     private final Map<String, Gauge> surfaceGauges = new HashMap<>();
     private final Map<String, Gauge> nodeExsGauges = new HashMap<>();
     private volatile int fallbackPods;
@@ -67,14 +68,23 @@ public class ClusterState implements ClusterView.PodListener {
         }
     }
 
-    public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
-                        String classLabel, MeterRegistry registry) {
+    public ClusterState(
+            ExsEngine engine,
+            PodSetResolver resolver,
+            UnannotatedPodResolver fallback,
+            String classLabel,
+            MeterRegistry registry) {
         this(engine, resolver, fallback, classLabel, registry, System::nanoTime);
     }
 
     /** With the clock that ages assumptions ({@link System#nanoTime()} by default). */
-    public ClusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
-                        String classLabel, MeterRegistry registry, java.util.function.LongSupplier clock) {
+    public ClusterState(
+            ExsEngine engine,
+            PodSetResolver resolver,
+            UnannotatedPodResolver fallback,
+            String classLabel,
+            MeterRegistry registry,
+            java.util.function.LongSupplier clock) {
         this.clock = clock;
         this.engine = engine;
         this.resolver = resolver;
@@ -85,7 +95,8 @@ public class ClusterState implements ClusterView.PodListener {
                 .description("Sum over nodes of each node's own ExS (extraneous syscalls the placement leaves)")
                 .register(registry);
         Gauge.builder("sysched.pods.tracked", engine, ExsEngine::podCount)
-                .description("Pods counted on nodes").register(registry);
+                .description("Pods counted on nodes")
+                .register(registry);
         Gauge.builder("sysched.pods.unannotated", this, s -> s.fallbackPods)
                 .description("Counted pods without a valid exs.sysched.io/syscalls annotation (fallback set)")
                 .register(registry);
@@ -114,8 +125,13 @@ public class ClusterState implements ClusterView.PodListener {
             return;
         }
         PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
-        place(uid, node, resolution, ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
-                resolution.fallback() ? ScoringPod.of(pod) : null, 0);
+        place(
+                uid,
+                node,
+                resolution,
+                ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
+                resolution.fallback() ? ScoringPod.of(pod) : null,
+                0);
     }
 
     @Override
@@ -150,9 +166,16 @@ public class ClusterState implements ClusterView.PodListener {
             }
         }
         long now = clock.getAsLong();
-        place(uid, node, new PodSetResolver.Resolution(resolved.syscalls(),
-                        resolved.fallback() ? PodSetResolver.Origin.MISSING : PodSetResolver.Origin.ANNOTATION, null),
-                resolved.ippClass(), resolved.fallback() ? pod : null, now == 0 ? 1 : now);
+        place(
+                uid,
+                node,
+                new PodSetResolver.Resolution(
+                        resolved.syscalls(),
+                        resolved.fallback() ? PodSetResolver.Origin.MISSING : PodSetResolver.Origin.ANNOTATION,
+                        null),
+                resolved.ippClass(),
+                resolved.fallback() ? pod : null,
+                now == 0 ? 1 : now);
         return new Reservation(null);
     }
 
@@ -175,18 +198,27 @@ public class ClusterState implements ClusterView.PodListener {
         long ttl = ASSUMPTION_TTL.toNanos();
         for (Map.Entry<String, Tracked> entry : pods.entrySet()) {
             if (entry.getValue().assumed() && now - entry.getValue().assumedAt > ttl) {
-                log.warn("pod {} was bound through /bind {} ago but the informer never reported it on {}; "
-                        + "no longer counted", entry.getKey(), ASSUMPTION_TTL, entry.getValue().node);
+                log.warn(
+                        "pod {} was bound through /bind {} ago but the informer never reported it on {}; "
+                                + "no longer counted",
+                        entry.getKey(),
+                        ASSUMPTION_TTL,
+                        entry.getValue().node);
                 remove(entry.getKey());
             }
         }
     }
 
-    private void place(String uid, String node, PodSetResolver.Resolution resolution, String ippClass,
-                       ScoringPod fallbackPod, long assumedAt) {
+    private void place(
+            String uid,
+            String node,
+            PodSetResolver.Resolution resolution,
+            String ippClass,
+            ScoringPod fallbackPod,
+            long assumedAt) {
         Tracked before = pods.get(uid);
-        Tracked after = new Tracked(node, ippClass, resolution.fallback(), resolution.fallback() ? fallbackPod : null,
-                assumedAt);
+        Tracked after = new Tracked(
+                node, ippClass, resolution.fallback(), resolution.fallback() ? fallbackPod : null, assumedAt);
         engine.place(uid, node, resolution.syscalls());
         pods.put(uid, after);
         if (before != null) {
@@ -218,8 +250,13 @@ public class ClusterState implements ClusterView.PodListener {
             if (tracked.fallback) {
                 Pod pod = tracked.pod.toPod();
                 PodSetResolver.Resolution resolution = resolver.resolve(pod, PodSetResolver.Source.INFORMER);
-                place(e.getKey(), tracked.node, resolution, ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
-                        tracked.pod, tracked.assumedAt);
+                place(
+                        e.getKey(),
+                        tracked.node,
+                        resolution,
+                        ippClassOf(resolution.ippClassAnnotation(), labels(pod)),
+                        tracked.pod,
+                        tracked.assumedAt);
                 count++;
             }
         }
@@ -358,14 +395,26 @@ public class ClusterState implements ClusterView.PodListener {
     private void refreshNodeMeters(String node) {
         Optional<NodeSnapshot> snapshot = engine.node(node);
         if (snapshot.isPresent()) {
-            surfaceGauges.computeIfAbsent(node, n -> Gauge.builder("sysched.node.attack.surface", engine,
-                            e -> e.node(n).map(NodeSnapshot::attackSurface).orElse(0))
-                    .description("|U|: syscalls some pod on the node may make")
-                    .tags(Tags.of("node", n)).register(registry));
-            nodeExsGauges.computeIfAbsent(node, n -> Gauge.builder("sysched.node.exs", engine,
-                            e -> e.node(n).map(NodeSnapshot::exs).orElse(0L))
-                    .description("The node's own ExS: sum over its pods of |U \\ S_i|")
-                    .tags(Tags.of("node", n)).register(registry));
+            surfaceGauges.computeIfAbsent(
+                    node,
+                    n -> Gauge.builder(
+                                    "sysched.node.attack.surface",
+                                    engine,
+                                    e -> e.node(n)
+                                            .map(NodeSnapshot::attackSurface)
+                                            .orElse(0))
+                            .description("|U|: syscalls some pod on the node may make")
+                            .tags(Tags.of("node", n))
+                            .register(registry));
+            nodeExsGauges.computeIfAbsent(
+                    node,
+                    n -> Gauge.builder(
+                                    "sysched.node.exs",
+                                    engine,
+                                    e -> e.node(n).map(NodeSnapshot::exs).orElse(0L))
+                            .description("The node's own ExS: sum over its pods of |U \\ S_i|")
+                            .tags(Tags.of("node", n))
+                            .register(registry));
         } else {
             Gauge surface = surfaceGauges.remove(node);
             if (surface != null) {

@@ -23,25 +23,42 @@ import java.util.stream.Stream;
 public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, ClusterState state, ClusterView view) {
 
     /** The whole state over {@code client}, not started; {@code view} calls {@code state}, then {@code more}. */
-    public static ExtenderState create(KubernetesClient client, SchedulerProperties properties, MeterRegistry registry,
-                                       ClusterView.PodListener... more) {
+    public static ExtenderState create(
+            KubernetesClient client,
+            SchedulerProperties properties,
+            MeterRegistry registry,
+            ClusterView.PodListener... more) {
         SpoPodResolver profiles = profiles(properties);
         PodSetResolver resolver = new PodSetResolver(profiles, snapshotTrust(properties), registry);
-        ClusterState state = new ClusterState(new ExsEngine(properties.syscallWeights()), resolver, profiles,
-                properties.ipp().classLabel(), registry);
-        ClusterView view = view(client, properties, profiles,
+        ClusterState state = new ClusterState(
+                new ExsEngine(properties.syscallWeights()),
+                resolver,
+                profiles,
+                properties.ipp().classLabel(),
+                registry);
+        ClusterView view = view(
+                client,
+                properties,
+                profiles,
                 Stream.concat(Stream.of(state), Stream.of(more)).toArray(ClusterView.PodListener[]::new));
         return new ExtenderState(profiles, resolver, state, view);
     }
 
     /** Pods kube-scheduler is deciding; their syscall set (from the request's pod) and class are resolved once. */
-    public static InFlightPods inFlight(PodSetResolver resolver, ClusterState state, SchedulerProperties properties,
-                                        MeterRegistry registry) {
-        return new InFlightPods(pod -> {
-            PodSetResolver.Resolution resolution = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST);
-            return new InFlightPods.Resolved(resolution.syscalls(), resolution.fallback(),
-                    state.ippClassOf(resolution.ippClassAnnotation(), pod.labels()));
-        }, properties.inFlight().maxWait(), properties.inFlight().ttl(), System::nanoTime, registry);
+    public static InFlightPods inFlight(
+            PodSetResolver resolver, ClusterState state, SchedulerProperties properties, MeterRegistry registry) {
+        return new InFlightPods(
+                pod -> {
+                    PodSetResolver.Resolution resolution = resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST);
+                    return new InFlightPods.Resolved(
+                            resolution.syscalls(),
+                            resolution.fallback(),
+                            state.ippClassOf(resolution.ippClassAnnotation(), pod.labels()));
+                },
+                properties.inFlight().maxWait(),
+                properties.inFlight().ttl(),
+                System::nanoTime,
+                registry);
     }
 
     /**
@@ -69,12 +86,15 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
     /** The shared annotation keys ({@code sysched.scheduler.annotations.key-dir}), not read yet. */
     public static AnnotationKeyDirectory keys(SchedulerProperties properties) {
         String dir = properties.annotations().keyDir();
-        return new AnnotationKeyDirectory(dir.isEmpty() ? null : Path.of(dir), properties.annotations().keyCheckInterval());
+        return new AnnotationKeyDirectory(
+                dir.isEmpty() ? null : Path.of(dir), properties.annotations().keyCheckInterval());
     }
 
     /** The resolver of pods without a valid {@code exs.sysched.io/syscalls} annotation. */
     public static SpoPodResolver profiles(SchedulerProperties properties) {
-        return new SpoPodResolver(properties.defaultProfile().namespace(), properties.defaultProfile().name(),
+        return new SpoPodResolver(
+                properties.defaultProfile().namespace(),
+                properties.defaultProfile().name(),
                 properties.containers().policy());
     }
 
@@ -84,8 +104,11 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
      * {@code sysched.scheduler.spo.scope=auto} reads the scope from the CRD in the background, retrying until it is
      * readable.
      */
-    public static ClusterView view(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                                   ClusterView.PodListener... podListeners) {
+    public static ClusterView view(
+            KubernetesClient client,
+            SchedulerProperties properties,
+            SpoPodResolver profiles,
+            ClusterView.PodListener... podListeners) {
         ClusterView view = new ClusterView(ClusterView.settings(client)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
                 .version(properties.spo().version())

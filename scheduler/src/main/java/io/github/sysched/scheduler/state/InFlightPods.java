@@ -43,8 +43,7 @@ public final class InFlightPods {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InFlightPods.class);
 
     /** What the extender resolves for a pod once per attempt. */
-    public record Resolved(SyscallSet syscalls, boolean fallback, String ippClass) {
-    }
+    public record Resolved(SyscallSet syscalls, boolean fallback, String ippClass) {}
 
     /** One scheduling attempt of one pod, as far as the extender has seen it. */
     public static final class Attempt {
@@ -130,8 +129,12 @@ public final class InFlightPods {
      * @param resolver the pod's syscall set and class (called once per attempt, and not again for a retry of an
      *                 unchanged pod)
      */
-    public InFlightPods(Function<ScoringPod, Resolved> resolver, Duration wait, Duration ttl, LongSupplier clock,
-                        MeterRegistry registry) {
+    public InFlightPods(
+            Function<ScoringPod, Resolved> resolver,
+            Duration wait,
+            Duration ttl,
+            LongSupplier clock,
+            MeterRegistry registry) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.waitNanos = wait.toNanos();
         this.ttlNanos = ttl.toNanos();
@@ -203,7 +206,9 @@ public final class InFlightPods {
         List<Attempt> pending = new ArrayList<>();
         List<Attempt> doubts = new ArrayList<>();
         for (Attempt other : attempts.values()) {
-            if (other.sequence < attempt.sequence && !other.isSettled() && relevant.test(other)
+            if (other.sequence < attempt.sequence
+                    && !other.isSettled()
+                    && relevant.test(other)
                     && other.mayLandOn(nodes)) {
                 (other.overdue ? doubts : pending).add(other);
             }
@@ -222,7 +227,8 @@ public final class InFlightPods {
             Thread.currentThread().interrupt();
             outcome = "interrupted";
         } catch (ExecutionException e) {
-            throw new IllegalStateException("an in-flight attempt ended exceptionally", e); // never: only complete(null)
+            throw new IllegalStateException(
+                    "an in-flight attempt ended exceptionally", e); // never: only complete(null)
         }
         for (Attempt other : pending) {
             if (!other.isSettled()) {
@@ -232,7 +238,8 @@ public final class InFlightPods {
         }
         Timer.builder("sysched.inflight.waits")
                 .description("Requests that waited for earlier pods' decisions (outcome: decided or timeout)")
-                .tag("verb", verb).tag("outcome", outcome)
+                .tag("verb", verb)
+                .tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(clock.getAsLong() - started, TimeUnit.NANOSECONDS);
@@ -267,8 +274,10 @@ public final class InFlightPods {
 
     /** The resolution of a retry can be reused when what it reads is unchanged. */
     private static boolean sameInputs(ScoringPod a, ScoringPod b) {
-        return a.annotations().equals(b.annotations()) && a.labels().equals(b.labels())
-                && Objects.equals(a.podSeccomp(), b.podSeccomp()) && a.initContainers().equals(b.initContainers())
+        return a.annotations().equals(b.annotations())
+                && a.labels().equals(b.labels())
+                && Objects.equals(a.podSeccomp(), b.podSeccomp())
+                && a.initContainers().equals(b.initContainers())
                 && a.containers().equals(b.containers());
     }
 }

@@ -24,7 +24,12 @@ public class PodSetResolver {
 
     private static final Logger log = LoggerFactory.getLogger(PodSetResolver.class);
 
-    public enum Origin { ANNOTATION, MISSING, MALFORMED, UNTRUSTED }
+    public enum Origin {
+        ANNOTATION,
+        MISSING,
+        MALFORMED,
+        UNTRUSTED
+    }
 
     /**
      * @param ippClassAnnotation the trusted {@code exs.sysched.io/ipp-class} value, or null (absent or untrusted)
@@ -36,7 +41,10 @@ public class PodSetResolver {
     }
 
     /** Where a resolution happens: the informer (pods already placed) or a request (the incoming pod). */
-    public enum Source { INFORMER, REQUEST }
+    public enum Source {
+        INFORMER,
+        REQUEST
+    }
 
     private final UnannotatedPodResolver fallback;
     private final AnnotationTrust trust;
@@ -65,15 +73,19 @@ public class PodSetResolver {
     }
 
     public Resolution resolve(Pod pod, Source source) {
-        Map<String, String> annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(PlacementAnnotations.SYSCALLS);
         String ippClass = annotations == null ? null : annotations.get(PlacementAnnotations.IPP_CLASS);
         Origin origin = Origin.MISSING;
         if (value != null || ippClass != null) {
             AnnotationSignature.Verdict verdict = trust.verify(pod);
             if (!verdict.trusted()) {
-                log.debug("pod {}/{}: annotations not trusted ({}); resolving it from its spec",
-                        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), verdict);
+                log.debug(
+                        "pod {}/{}: annotations not trusted ({}); resolving it from its spec",
+                        pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(),
+                        verdict);
                 origin = value == null ? Origin.MISSING : Origin.UNTRUSTED;
                 ippClass = null;
                 value = null;
@@ -84,9 +96,12 @@ public class PodSetResolver {
                 return new Resolution(SyscallAnnotation.decode(value).syscalls(), Origin.ANNOTATION, ippClass);
             } catch (MalformedAnnotationException e) {
                 origin = Origin.MALFORMED;
-                log.warn("pod {}/{}: malformed {} annotation ({}); using the fallback set",
-                        pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                        PlacementAnnotations.SYSCALLS, e.getMessage());
+                log.warn(
+                        "pod {}/{}: malformed {} annotation ({}); using the fallback set",
+                        pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(),
+                        PlacementAnnotations.SYSCALLS,
+                        e.getMessage());
             }
         }
         counters[source.ordinal()][origin.ordinal()].increment();

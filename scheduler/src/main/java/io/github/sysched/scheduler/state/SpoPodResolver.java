@@ -57,8 +57,7 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     private volatile boolean defaultMissingLogged;
 
     /** One consistent view of the SeccompProfiles, valid while {@code generation} is current. */
-    private record Snapshot(long generation, PodSyscallResolver resolver) {
-    }
+    private record Snapshot(long generation, PodSyscallResolver resolver) {}
 
     /**
      * A resolver whose SPO scope is not known yet ({@link #useScope} comes once it is detected): until then
@@ -156,7 +155,10 @@ public class SpoPodResolver implements UnannotatedPodResolver {
             }
             return result;
         } catch (ProfileResolutionException e) {
-            log.warn("pod {}: {}; counting it with the full x86_64 table ({} syscalls)", name(pod), e.getMessage(),
+            log.warn(
+                    "pod {}: {}; counting it with the full x86_64 table ({} syscalls)",
+                    name(pod),
+                    e.getMessage(),
                     UNIVERSE.cardinality());
             return new PodSyscalls(UNIVERSE, List.of(), List.of(e.getMessage()));
         }
@@ -186,16 +188,26 @@ public class SpoPodResolver implements UnannotatedPodResolver {
                 SpoProfiles.keyOf(profile, scope);
                 usable.add(profile);
             } catch (RuntimeException e) {
-                log.warn("SeccompProfile {} cannot be keyed in scope {}: {}; ignored",
-                        profile.getMetadata() == null ? "?" : profile.getMetadata().getName(), scope, e.getMessage());
+                log.warn(
+                        "SeccompProfile {} cannot be keyed in scope {}: {}; ignored",
+                        profile.getMetadata() == null
+                                ? "?"
+                                : profile.getMetadata().getName(),
+                        scope,
+                        e.getMessage());
             }
         }
         ProfileLookup lookup = SpoProfiles.lookup(usable, scope, policies);
         ProfileResolver resolver = new ProfileResolver(lookup, UNIVERSE);
         boolean defaultExists = resolver.exists(defaultProfile);
         if (!defaultExists && !defaultMissingLogged) {
-            log.warn("default SeccompProfile {} not found ({} profiles, scope {}): pods without a profile count with "
-                    + "the full x86_64 table ({} syscalls)", defaultProfile, usable.size(), scope, UNIVERSE.cardinality());
+            log.warn(
+                    "default SeccompProfile {} not found ({} profiles, scope {}): pods without a profile count with "
+                            + "the full x86_64 table ({} syscalls)",
+                    defaultProfile,
+                    usable.size(),
+                    scope,
+                    UNIVERSE.cardinality());
         } else if (defaultExists && defaultMissingLogged) {
             log.info("default SeccompProfile {} found", defaultProfile);
         }
@@ -204,6 +216,8 @@ public class SpoPodResolver implements UnannotatedPodResolver {
     }
 
     private static String name(Pod pod) {
-        return pod.getMetadata() == null ? "?" : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        return pod.getMetadata() == null
+                ? "?"
+                : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
     }
 }

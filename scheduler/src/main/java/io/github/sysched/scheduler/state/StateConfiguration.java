@@ -47,15 +47,19 @@ public class StateConfiguration {
     }
 
     @Bean
-    ClusterState clusterState(ExsEngine engine, PodSetResolver resolver, UnannotatedPodResolver fallback,
-                              SchedulerProperties properties, MeterRegistry registry) {
+    ClusterState clusterState(
+            ExsEngine engine,
+            PodSetResolver resolver,
+            UnannotatedPodResolver fallback,
+            SchedulerProperties properties,
+            MeterRegistry registry) {
         return new ClusterState(engine, resolver, fallback, properties.ipp().classLabel(), registry);
     }
 
     /** Pods kube-scheduler is deciding; their syscall set (from the request's pod) and class are resolved once. */
     @Bean
-    InFlightPods inFlightPods(PodSetResolver resolver, ClusterState state, SchedulerProperties properties,
-                              MeterRegistry registry) {
+    InFlightPods inFlightPods(
+            PodSetResolver resolver, ClusterState state, SchedulerProperties properties, MeterRegistry registry) {
         return ExtenderState.inFlight(resolver, state, properties, registry);
     }
 
@@ -64,9 +68,14 @@ public class StateConfiguration {
      * settles the pod's in-flight attempt, then the other listeners (the placement Events).
      */
     @Bean
-    ClusterView clusterView(KubernetesClient client, SchedulerProperties properties, SpoPodResolver profiles,
-                            ClusterState state, InFlightPods inFlight, AnnotationTrust trust,
-                            ObjectProvider<ClusterView.PodListener> listeners) {
+    ClusterView clusterView(
+            KubernetesClient client,
+            SchedulerProperties properties,
+            SpoPodResolver profiles,
+            ClusterState state,
+            InFlightPods inFlight,
+            AnnotationTrust trust,
+            ObjectProvider<ClusterView.PodListener> listeners) {
         ClusterView.PodListener stateThenInFlight = new ClusterView.PodListener() {
             @Override
             public void podChanged(Pod pod) {
@@ -79,11 +88,17 @@ public class StateConfiguration {
             @Override
             public void podDeleted(Pod pod, boolean finalStateUnknown) {
                 state.podDeleted(pod, finalStateUnknown);
-                inFlight.settle(pod.getMetadata() == null ? null : pod.getMetadata().getUid());
+                inFlight.settle(
+                        pod.getMetadata() == null ? null : pod.getMetadata().getUid());
             }
         };
-        ClusterView view = ExtenderState.view(client, properties, profiles,
-                Stream.concat(Stream.of(stateThenInFlight), listeners.orderedStream().filter(l -> l != state))
+        ClusterView view = ExtenderState.view(
+                client,
+                properties,
+                profiles,
+                Stream.concat(
+                                Stream.of(stateThenInFlight),
+                                listeners.orderedStream().filter(l -> l != state))
                         .toArray(ClusterView.PodListener[]::new));
         // new keys can make any pod's annotations trusted or untrusted: every cached pod is evaluated again
         trust.onChange(() -> view.forEachPod(pod -> {

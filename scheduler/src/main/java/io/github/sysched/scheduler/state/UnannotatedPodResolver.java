@@ -14,6 +14,5 @@ public interface UnannotatedPodResolver {
     SyscallSet resolve(Pod pod);
 
     /** Called whenever answers may have changed (e.g. a SeccompProfile appeared, was edited or deleted). */
-    default void onChange(Runnable listener) {
-    }
+    default void onChange(Runnable listener) {}
 }

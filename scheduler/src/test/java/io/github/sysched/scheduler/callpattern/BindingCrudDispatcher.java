@@ -55,17 +55,26 @@ public class BindingCrudDispatcher extends KubernetesCrudDispatcher {
             Pod pod = SERIALIZATION.unmarshal(current.getBody().readUtf8(), Pod.class);
             String uid = body.getMetadata() == null ? null : body.getMetadata().getUid();
             if (uid != null && !uid.isEmpty() && !uid.equals(pod.getMetadata().getUid())) {
-                return status(409, "Conflict", "Precondition failed: UID in precondition: " + uid
-                        + ", UID in object meta: " + pod.getMetadata().getUid());
+                return status(
+                        409,
+                        "Conflict",
+                        "Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                                + pod.getMetadata().getUid());
             }
             String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
             if (node != null && !node.isEmpty()) {
                 return status(409, "Conflict", "pod " + name + " is already assigned to node \"" + node + "\"");
             }
-            MockResponse patched = handlePatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, podPath,
-                    Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
-                    new Buffer().writeUtf8("{\"spec\":{\"nodeName\":" + SERIALIZATION.asJson(body.getTarget().getName())
-                            + "}}")));
+            MockResponse patched = handlePatch(new RecordedRequest(
+                    "HTTP/1.1",
+                    HttpMethod.PATCH,
+                    podPath,
+                    Headers.builder()
+                            .add("Content-Type", "application/merge-patch+json")
+                            .build(),
+                    new Buffer()
+                            .writeUtf8("{\"spec\":{\"nodeName\":"
+                                    + SERIALIZATION.asJson(body.getTarget().getName()) + "}}")));
             if (patched.code() / 100 != 2) {
                 return patched;
             }

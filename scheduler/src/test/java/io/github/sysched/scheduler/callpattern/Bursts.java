@@ -20,8 +20,8 @@ import java.util.Random;
 final class Bursts {
 
     /** The workload kube-scheduler sees: the Deployments of a burst. */
-    record Deployment(String namespace, String app, String ippClass, SyscallSet syscalls, long cpuMilli, int replicas) {
-    }
+    record Deployment(
+            String namespace, String app, String ippClass, SyscallSet syscalls, long cpuMilli, int replicas) {}
 
     record Burst(long seed, List<KubeSchedulerLoop.Node> nodes, List<Deployment> deployments) {
 
@@ -31,15 +31,16 @@ final class Bursts {
 
         /** The same burst on nodes named for run {@code tag}. */
         List<KubeSchedulerLoop.Node> nodesFor(String tag) {
-            return nodes.stream().map(n -> new KubeSchedulerLoop.Node(tag + "-" + n.name(), n.cpuMilli())).toList();
+            return nodes.stream()
+                    .map(n -> new KubeSchedulerLoop.Node(tag + "-" + n.name(), n.cpuMilli()))
+                    .toList();
         }
     }
 
     private static final String[] TENANTS = {"tenant-a", "tenant-b", "tenant-c"};
     private static final String[] TENANT_APPS = {"web", "cache", "queue"};
 
-    private Bursts() {
-    }
+    private Bursts() {}
 
     /**
      * examples/ipp with random sizes: tenant-a's {@code web} (nginx) and tenant-b's {@code cache} (redis), 1..5
@@ -52,7 +53,12 @@ final class Bursts {
         int nodeCount = classes + random.nextInt(6 - classes);
         List<Deployment> deployments = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            deployments.add(new Deployment(TENANTS[c], TENANT_APPS[c], TENANTS[c], sets[c], 50 + 50L * random.nextInt(4),
+            deployments.add(new Deployment(
+                    TENANTS[c],
+                    TENANT_APPS[c],
+                    TENANTS[c],
+                    sets[c],
+                    50 + 50L * random.nextInt(4),
                     1 + random.nextInt(c < 2 ? 5 : 3)));
         }
         return new Burst(seed, nodes(nodeCount, 2000), deployments);
@@ -67,8 +73,8 @@ final class Bursts {
         SyscallSet nginx = Harness.profileSet("nginx");
         SyscallSet redis = Harness.profileSet("redis");
         SyscallSet memcached = Harness.profileSet("memcached");
-        SyscallSet[] pool = {nginx, redis, memcached, nginx.union(redis), redis.union(memcached),
-                nginx.union(memcached)};
+        SyscallSet[] pool = {nginx, redis, memcached, nginx.union(redis), redis.union(memcached), nginx.union(memcached)
+        };
         String[] names = {"nginx", "redis", "memcached", "nginx-redis", "redis-memcached", "nginx-memcached"};
         List<Integer> chosen = new ArrayList<>();
         int count = 2 + random.nextInt(3);
@@ -80,8 +86,8 @@ final class Bursts {
         }
         List<Deployment> deployments = new ArrayList<>();
         for (int pick : chosen) {
-            deployments.add(new Deployment("apps", names[pick], null, pool[pick], 100 + 100L * random.nextInt(3),
-                    2 + random.nextInt(4)));
+            deployments.add(new Deployment(
+                    "apps", names[pick], null, pool[pick], 100 + 100L * random.nextInt(3), 2 + random.nextInt(4)));
         }
         return new Burst(seed, nodes(3 + random.nextInt(3), 4000), deployments);
     }
@@ -128,26 +134,42 @@ final class Bursts {
         labels.put("app", deployment.app());
         labels.put("run", tag);
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(PlacementAnnotations.SYSCALLS,
+        annotations.put(
+                PlacementAnnotations.SYSCALLS,
                 Harness.annotation(deployment.syscalls(), deployment.namespace() + "/" + deployment.app()));
         if (deployment.ippClass() != null) {
             labels.put("ipp-class", deployment.ippClass());
             annotations.put(PlacementAnnotations.IPP_CLASS, deployment.ippClass());
         }
         return Harness.signed(new PodBuilder()
-                .withNewMetadata().withNamespace(deployment.namespace())
+                .withNewMetadata()
+                .withNamespace(deployment.namespace())
                 .withName(deployment.app() + "-" + tag + "-" + replica)
-                .withLabels(labels).withAnnotations(annotations).endMetadata()
-                .withNewSpec().withSchedulerName("sysched-scheduler")
-                .addNewContainer().withName(deployment.app()).withImage("example/" + deployment.app())
-                .withNewResources().addToRequests("cpu", new Quantity(deployment.cpuMilli() + "m")).endResources()
-                .endContainer().endSpec()
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName("sysched-scheduler")
+                .addNewContainer()
+                .withName(deployment.app())
+                .withImage("example/" + deployment.app())
+                .withNewResources()
+                .addToRequests("cpu", new Quantity(deployment.cpuMilli() + "m"))
+                .endResources()
+                .endContainer()
+                .endSpec()
                 .build());
     }
 
     static long cpuMilli(Pod pod) {
-        return Quantity.getAmountInBytes(pod.getSpec().getContainers().get(0).getResources().getRequests().get("cpu"))
-                .multiply(java.math.BigDecimal.valueOf(1000)).longValue();
+        return Quantity.getAmountInBytes(pod.getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getRequests()
+                        .get("cpu"))
+                .multiply(java.math.BigDecimal.valueOf(1000))
+                .longValue();
     }
 
     static String ippClass(Pod pod) {

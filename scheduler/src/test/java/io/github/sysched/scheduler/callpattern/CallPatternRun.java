@@ -36,7 +36,10 @@ final class CallPatternRun implements AutoCloseable {
         props.add("sysched.scheduler.bind.enabled=" + settings.bindVerb());
         props.add("logging.level.io.fabric8.mockwebserver=warn"); // a line per API request otherwise
         harness = Harness.start(client, props.toArray(String[]::new));
-        loop = new KubeSchedulerLoop(settings, harness.port(), client,
+        loop = new KubeSchedulerLoop(
+                settings,
+                harness.port(),
+                client,
                 (uid, node) -> harness.engine().nodeOf(uid).filter(node::equals).isPresent());
     }
 
@@ -53,7 +56,8 @@ final class CallPatternRun implements AutoCloseable {
         long count = 0;
         long timeouts = 0;
         for (io.micrometer.core.instrument.Timer timer : harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
-                .find("sysched.inflight.waits").timers()) {
+                .find("sysched.inflight.waits")
+                .timers()) {
             nanos += (long) timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
             count += timer.count();
             if ("timeout".equals(timer.getId().getTag("outcome"))) {
@@ -66,19 +70,22 @@ final class CallPatternRun implements AutoCloseable {
     /** The API server's part of {@code /bind} ({@code sysched.extender.bind.api}): mean and count, or "n/a". */
     String bindApiCalls() {
         io.micrometer.core.instrument.Timer timer = harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
-                .find("sysched.extender.bind.api").timer();
+                .find("sysched.extender.bind.api")
+                .timer();
         if (timer == null || timer.count() == 0) {
             return "n/a";
         }
-        return String.format("mean %.2f ms (n=%d)", timer.mean(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6,
-                timer.count());
+        return String.format(
+                "mean %.2f ms (n=%d)", timer.mean(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6, timer.count());
     }
 
     record Waits(long nanos, long count, long timeouts) {
         /** Mean added latency per pod, in ms, over {@code pods} scheduled pods. */
         String perPod(int pods) {
-            return String.format("in-flight waits: %d requests waited (%d timed out), %.3f ms added per pod on average "
-                    + "(%.1f ms total over %d pods)", count, timeouts, pods == 0 ? 0 : nanos / 1e6 / pods, nanos / 1e6, pods);
+            return String.format(
+                    "in-flight waits: %d requests waited (%d timed out), %.3f ms added per pod on average "
+                            + "(%.1f ms total over %d pods)",
+                    count, timeouts, pods == 0 ? 0 : nanos / 1e6 / pods, nanos / 1e6, pods);
         }
     }
 
@@ -87,7 +94,10 @@ final class CallPatternRun implements AutoCloseable {
         List<KubeSchedulerLoop.QueuedPod> queue = new ArrayList<>();
         for (Pod pod : Bursts.pods(burst, tag)) {
             namespaces.add(pod.getMetadata().getNamespace());
-            Pod created = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+            Pod created = client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .resource(pod)
+                    .create();
             queue.add(new KubeSchedulerLoop.QueuedPod(created, Bursts.cpuMilli(created)));
         }
         List<KubeSchedulerLoop.Node> nodes = burst.nodesFor(tag);
@@ -111,12 +121,15 @@ final class CallPatternRun implements AutoCloseable {
     }
 
     /** The pods of a burst and what kube-scheduler's loop did with them. */
-    record Outcome(List<KubeSchedulerLoop.Node> nodes, List<KubeSchedulerLoop.QueuedPod> pods,
-                   KubeSchedulerLoop.Result result) {
+    record Outcome(
+            List<KubeSchedulerLoop.Node> nodes,
+            List<KubeSchedulerLoop.QueuedPod> pods,
+            KubeSchedulerLoop.Result result) {
 
         /** Nodes that ended up hosting pods of more than one isolation class. */
         int classViolations() {
-            return (int) classesByNode().values().stream().filter(c -> c.size() > 1).count();
+            return (int)
+                    classesByNode().values().stream().filter(c -> c.size() > 1).count();
         }
 
         /**
@@ -165,8 +178,14 @@ final class CallPatternRun implements AutoCloseable {
             for (KubeSchedulerLoop.QueuedPod pod : pods) {
                 String node = result.placements().get(pod.uid());
                 if (node != null) {
-                    engine.place(pod.uid(), node, SyscallAnnotation.decode(
-                            pod.pod().getMetadata().getAnnotations().get(PlacementAnnotations.SYSCALLS)).syscalls());
+                    engine.place(
+                            pod.uid(),
+                            node,
+                            SyscallAnnotation.decode(pod.pod()
+                                            .getMetadata()
+                                            .getAnnotations()
+                                            .get(PlacementAnnotations.SYSCALLS))
+                                    .syscalls());
                 }
             }
             return engine.clusterExs();
@@ -180,8 +199,9 @@ final class CallPatternRun implements AutoCloseable {
         }
         long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
         double mean = nanos.stream().mapToLong(Long::longValue).average().orElse(0);
-        return String.format("p50 %.2f ms, p99 %.2f ms, mean %.2f ms (n=%d)", ms(percentile(sorted, 0.50)),
-                ms(percentile(sorted, 0.99)), mean / 1e6, sorted.length);
+        return String.format(
+                "p50 %.2f ms, p99 %.2f ms, mean %.2f ms (n=%d)",
+                ms(percentile(sorted, 0.50)), ms(percentile(sorted, 0.99)), mean / 1e6, sorted.length);
     }
 
     static long percentile(long[] sorted, double p) {

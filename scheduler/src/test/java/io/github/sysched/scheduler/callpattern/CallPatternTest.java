@@ -28,21 +28,29 @@ class CallPatternTest {
     @Test
     void ippFastWithBindVerb() {
         IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, true, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
-        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isZero();
-        assertThat(figures.starved).as("pods left unscheduled although a node had room for them").isZero();
+        assertThat(figures.violatingBursts)
+                .as("bursts with two classes on a node")
+                .isZero();
+        assertThat(figures.starved)
+                .as("pods left unscheduled although a node had room for them")
+                .isZero();
     }
 
     @Test
     void ippFastWithApiBinding() {
         IppFigures figures = ipp(new KubeSchedulerLoop.Settings(true, false, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY));
-        assertThat(figures.violatingBursts).as("bursts with two classes on a node").isZero();
-        assertThat(figures.starved).as("pods left unscheduled although a node had room for them").isZero();
+        assertThat(figures.violatingBursts)
+                .as("bursts with two classes on a node")
+                .isZero();
+        assertThat(figures.starved)
+                .as("pods left unscheduled although a node had room for them")
+                .isZero();
     }
 
     @Test
     void burstExsAgainstOneAtATime() {
-        KubeSchedulerLoop.Settings settings = new KubeSchedulerLoop.Settings(false, true, WEIGHT, MIN_BIND_DELAY,
-                MAX_BIND_DELAY);
+        KubeSchedulerLoop.Settings settings =
+                new KubeSchedulerLoop.Settings(false, true, WEIGHT, MIN_BIND_DELAY, MAX_BIND_DELAY);
         long burstExs = 0;
         long sequentialExs = 0;
         int worse = 0;
@@ -71,11 +79,20 @@ class CallPatternTest {
             waits = run.waits(); // one at a time never waits: every earlier pod is counted before the next is scheduled
         }
         double gap = sequentialExs == 0 ? 0 : 100.0 * (burstExs - sequentialExs) / sequentialExs;
-        System.out.printf("call-pattern: ExS, %d bursts (bindVerb, bind delay %d..%d ms): cluster ExS burst %d vs one at "
+        System.out.printf(
+                "call-pattern: ExS, %d bursts (bindVerb, bind delay %d..%d ms): cluster ExS burst %d vs one at "
                         + "a time %d: %+.1f %%; %d bursts more than 5 %% worse; extender per pod in bursts %s, one at a "
-                        + "time %s; %s%n", EXS_BURSTS,
-                MIN_BIND_DELAY.toMillis(), MAX_BIND_DELAY.toMillis(), burstExs, sequentialExs, gap, worse,
-                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(sequentialNanos), waits.perPod(burstPods));
+                        + "time %s; %s%n",
+                EXS_BURSTS,
+                MIN_BIND_DELAY.toMillis(),
+                MAX_BIND_DELAY.toMillis(),
+                burstExs,
+                sequentialExs,
+                gap,
+                worse,
+                CallPatternRun.millis(extenderNanos),
+                CallPatternRun.millis(sequentialNanos),
+                waits.perPod(burstPods));
         assertThat(gap).as("burst ExS gap over one-at-a-time, %").isLessThanOrEqualTo(5.0);
     }
 
@@ -104,14 +121,23 @@ class CallPatternTest {
             waits = run.waits();
             bindApi = run.bindApiCalls();
         }
-        System.out.printf("call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
+        System.out.printf(
+                "call-pattern: IPP fast, %d bursts, %d pods (%s, bind delay %d..%d ms): %d bursts with classes "
                         + "sharing a node (%d nodes); %d failed attempts; %d pods unscheduled (%d of them with room left); "
-                        + "extender per pod %s; /bind %s, of which the pods/binding API call %s; %s%n", IPP_BURSTS,
+                        + "extender per pod %s; /bind %s, of which the pods/binding API call %s; %s%n",
+                IPP_BURSTS,
                 figures.pods,
-                settings.bindVerb() ? "bindVerb" : "API binding", settings.minBindDelay().toMillis(),
-                settings.maxBindDelay().toMillis(), figures.violatingBursts, figures.violatingNodes,
-                figures.failedAttempts, figures.unscheduled, figures.starved,
-                CallPatternRun.millis(extenderNanos), CallPatternRun.millis(bindNanos), bindApi,
+                settings.bindVerb() ? "bindVerb" : "API binding",
+                settings.minBindDelay().toMillis(),
+                settings.maxBindDelay().toMillis(),
+                figures.violatingBursts,
+                figures.violatingNodes,
+                figures.failedAttempts,
+                figures.unscheduled,
+                figures.starved,
+                CallPatternRun.millis(extenderNanos),
+                CallPatternRun.millis(bindNanos),
+                bindApi,
                 waits.perPod(figures.pods));
         return figures;
     }

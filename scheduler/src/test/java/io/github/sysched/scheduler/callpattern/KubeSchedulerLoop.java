@@ -49,13 +49,14 @@ import tools.jackson.databind.JsonNode;
 final class KubeSchedulerLoop implements AutoCloseable {
 
     /** How kube-scheduler is configured and how long its binding cycles take. */
-    record Settings(boolean filterVerb, boolean bindVerb, int weight, Duration minBindDelay, Duration maxBindDelay) {
+    record Settings(boolean filterVerb, boolean bindVerb, int weight, Duration minBindDelay, Duration maxBindDelay) {}
+
+    enum Pace {
+        BURST,
+        ONE_AT_A_TIME
     }
 
-    enum Pace { BURST, ONE_AT_A_TIME }
-
-    record Node(String name, long cpuMilli) {
-    }
+    record Node(String name, long cpuMilli) {}
 
     /** A pod to schedule and its CPU request. */
     record QueuedPod(Pod pod, long cpuMilli) {
@@ -79,9 +80,12 @@ final class KubeSchedulerLoop implements AutoCloseable {
      *                            one entry per attempt that called the extender
      * @param bindNanos           client-observed time of each {@code /bind} call
      */
-    record Result(Map<String, String> placements, List<QueuedPod> unscheduled, int failedAttempts,
-                  List<Long> extenderNanosPerPod, List<Long> bindNanos) {
-    }
+    record Result(
+            Map<String, String> placements,
+            List<QueuedPod> unscheduled,
+            int failedAttempts,
+            List<Long> extenderNanosPerPod,
+            List<Long> bindNanos) {}
 
     private static final int MAX_ATTEMPTS = 6;
 
@@ -89,8 +93,10 @@ final class KubeSchedulerLoop implements AutoCloseable {
     private final URI extender;
     private final KubernetesClient api;
     private final BiPredicate<String, String> observed;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final ScheduledExecutorService binder = Executors.newScheduledThreadPool(4, task -> {
         Thread thread = new Thread(task, "binding-cycle");
         thread.setDaemon(true);
@@ -153,8 +159,8 @@ final class KubeSchedulerLoop implements AutoCloseable {
                 if (pace == Pace.ONE_AT_A_TIME) {
                     bindingCycle.run();
                     if (placements.containsKey(pod.uid())) {
-                        Harness.awaitCondition("extender counts " + pod.key() + " on " + host,
-                                () -> observed.test(pod.uid(), host));
+                        Harness.awaitCondition(
+                                "extender counts " + pod.key() + " on " + host, () -> observed.test(pod.uid(), host));
                     }
                 } else {
                     long delay = delayNanos(random);
@@ -176,8 +182,12 @@ final class KubeSchedulerLoop implements AutoCloseable {
     }
 
     /** One scheduling cycle: the host, or null when the attempt fails. */
-    private String scheduleOne(QueuedPod pod, Map<String, Long> capacity, Map<String, Long> requested, Random random,
-                               List<Long> extenderNanos) {
+    private String scheduleOne(
+            QueuedPod pod,
+            Map<String, Long> capacity,
+            Map<String, Long> requested,
+            Random random,
+            List<Long> extenderNanos) {
         List<String> feasible = new ArrayList<>();
         capacity.forEach((node, cpu) -> {
             if (requested.getOrDefault(node, 0L) + pod.cpuMilli() <= cpu) {
@@ -214,7 +224,8 @@ final class KubeSchedulerLoop implements AutoCloseable {
             }
             Map<String, Long> extenderScores = new HashMap<>();
             JsonNode priorities = post("/prioritize", Harness.argsWithNodeNames(pod.pod(), feasible));
-            priorities.forEach(entry -> extenderScores.put(entry.get("Host").asString(), entry.get("Score").asLong()));
+            priorities.forEach(entry -> extenderScores.put(
+                    entry.get("Host").asString(), entry.get("Score").asLong()));
             String host = null;
             long best = Long.MIN_VALUE;
             int ties = 0;
@@ -254,14 +265,24 @@ final class KubeSchedulerLoop implements AutoCloseable {
             return text(result.get("Error")).isEmpty();
         }
         Binding binding = new BindingBuilder()
-                .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace())
-                .withUid(pod.getMetadata().getUid()).endMetadata()
-                .withNewTarget().withApiVersion("v1").withKind("Node").withName(host).endTarget()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withUid(pod.getMetadata().getUid())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(host)
+                .endTarget()
                 .build();
         try {
-            api.raw(api.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
-                    + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + "/binding",
-                    "POST", binding);
+            api.raw(
+                    api.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
+                            + pod.getMetadata().getNamespace() + "/pods/"
+                            + pod.getMetadata().getName() + "/binding",
+                    "POST",
+                    binding);
             return true;
         } catch (KubernetesClientException e) {
             return false;
@@ -271,7 +292,9 @@ final class KubeSchedulerLoop implements AutoCloseable {
     private JsonNode post(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(extender.resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(10))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -54,7 +54,8 @@ class PreemptionTest {
         KubernetesClient client = server.createClient();
         try (Harness harness = Harness.start(client)) {
             Map<String, Placed> cache = new LinkedHashMap<>(); // kube-scheduler's view: uid -> placed pod
-            // n1, n2: two class-a pods each (one eviction frees room, the other stays); n3: one pod, the only useful victim
+            // n1, n2: two class-a pods each (one eviction frees room, the other stays); n3: one pod, the only useful
+            // victim
             place(harness, cache, "a1", "n1", 500);
             place(harness, cache, "a2", "n1", 500);
             place(harness, cache, "a3", "n2", 500);
@@ -90,15 +91,22 @@ class PreemptionTest {
                 if (preemptVerb) {
                     candidates.keySet().retainAll(preempt(harness, preemptor, candidates));
                 }
-                var best = candidates.entrySet().stream().min(Comparator.comparingInt(
-                        (Map.Entry<String, List<Placed>> e) -> e.getValue().size()).thenComparing(Map.Entry::getKey));
+                var best = candidates.entrySet().stream()
+                        .min(Comparator.comparingInt((Map.Entry<String, List<Placed>> e) ->
+                                        e.getValue().size())
+                                .thenComparing(Map.Entry::getKey));
                 if (best.isEmpty()) {
                     continue; // nothing to preempt: the pod waits (retried on cluster events)
                 }
                 for (Placed victim : best.get().getValue()) {
-                    client.pods().inNamespace("default").withName(victim.pod().getMetadata().getName()).delete();
+                    client.pods()
+                            .inNamespace("default")
+                            .withName(victim.pod().getMetadata().getName())
+                            .delete();
                     cache.remove(victim.uid());
-                    harness.await("victim " + victim.uid() + " gone", () -> harness.engine().nodeOf(victim.uid()).isEmpty());
+                    harness.await(
+                            "victim " + victim.uid() + " gone",
+                            () -> harness.engine().nodeOf(victim.uid()).isEmpty());
                     evictions++;
                 }
             }
@@ -108,8 +116,9 @@ class PreemptionTest {
             for (String node : List.of("n1", "n2")) {
                 assertThat(harness.state().ippClassesOn(node)).as(node).containsExactly("a");
             }
-            System.out.printf("call-pattern: preemption (preemptVerb %s): the class-b pod landed on %s after %d "
-                    + "evictions of class-a pods (%d of them on nodes it could not use); no node shared by classes%n",
+            System.out.printf(
+                    "call-pattern: preemption (preemptVerb %s): the class-b pod landed on %s after %d "
+                            + "evictions of class-a pods (%d of them on nodes it could not use); no node shared by classes%n",
                     preemptVerb, landed, evictions, evictions - 1);
             assertThat(evictions).as("evictions").isEqualTo(preemptVerb ? 1 : 3);
         } finally {
@@ -120,9 +129,13 @@ class PreemptionTest {
 
     /** kube-scheduler's SelectVictimsOnNode on CPU: null when even all lower-priority pods do not make room. */
     static List<Placed> victims(Map<String, Placed> cache, String node, long cpu, int priority) {
-        List<Placed> lower = cache.values().stream().filter(p -> p.node().equals(node) && p.priority() < priority)
-                .sorted(Comparator.comparingInt(Placed::priority).reversed()).toList();
-        long free = NODE_CPU - used(cache, node) + lower.stream().mapToLong(Placed::cpuMilli).sum();
+        List<Placed> lower = cache.values().stream()
+                .filter(p -> p.node().equals(node) && p.priority() < priority)
+                .sorted(Comparator.comparingInt(Placed::priority).reversed())
+                .toList();
+        long free = NODE_CPU
+                - used(cache, node)
+                + lower.stream().mapToLong(Placed::cpuMilli).sum();
         if (free < cpu) {
             return null;
         }
@@ -140,8 +153,9 @@ class PreemptionTest {
     /** {@code /preempt} as a nodeCacheCapable extender gets it: the kept nodes. */
     static Set<String> preempt(Harness harness, Pod pod, Map<String, List<Placed>> candidates) {
         Map<String, Object> metaVictims = new LinkedHashMap<>();
-        candidates.forEach((node, victims) -> metaVictims.put(node, Map.of(
-                "Pods", victims.stream().map(v -> Map.of("UID", v.uid())).toList(), "NumPDBViolations", 0)));
+        candidates.forEach((node, victims) -> metaVictims.put(
+                node,
+                Map.of("Pods", victims.stream().map(v -> Map.of("UID", v.uid())).toList(), "NumPDBViolations", 0)));
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("Pod", pod);
         args.put("NodeNameToVictims", null);
@@ -150,18 +164,25 @@ class PreemptionTest {
         Set<String> kept = new TreeSet<>();
         result.get("NodeNameToMetaVictims").properties().forEach(e -> {
             // kube-scheduler rejects a kept node without victims: they come back as sent
-            assertThat(e.getValue().get("Pods")).hasSize(candidates.get(e.getKey()).size());
+            assertThat(e.getValue().get("Pods"))
+                    .hasSize(candidates.get(e.getKey()).size());
             kept.add(e.getKey());
         });
         return kept;
     }
 
     static long used(Map<String, Placed> cache, String node) {
-        return cache.values().stream().filter(p -> p.node().equals(node)).mapToLong(Placed::cpuMilli).sum();
+        return cache.values().stream()
+                .filter(p -> p.node().equals(node))
+                .mapToLong(Placed::cpuMilli)
+                .sum();
     }
 
     static Pod classed(String name, String ippClass) {
-        return Harness.pod(name, SyscallSet.of("read", "write"), Map.of("ipp-class", ippClass),
+        return Harness.pod(
+                name,
+                SyscallSet.of("read", "write"),
+                Map.of("ipp-class", ippClass),
                 Map.of(PlacementAnnotations.IPP_CLASS, ippClass));
     }
 

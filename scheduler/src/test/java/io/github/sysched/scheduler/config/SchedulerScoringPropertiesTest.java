@@ -16,8 +16,7 @@ class SchedulerScoringPropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(SchedulerProperties.class)
-    static class Config {
-    }
+    static class Config {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -25,7 +24,8 @@ class SchedulerScoringPropertiesTest {
 
     @Test
     void theMarginalScoreWithTheSweptOpeningCostIsTheDefault() {
-        runner.run(context -> assertThat(context.getBean(SchedulerProperties.class).scoring().extenderScoring())
+        runner.run(context -> assertThat(
+                        context.getBean(SchedulerProperties.class).scoring().extenderScoring())
                 .isEqualTo(ExtenderScoring.DEFAULT)
                 .isEqualTo(new ExtenderScoring(ExtenderScoring.Mode.MARGINAL, MarginalExs.DEFAULT_OPENING_COST)));
     }
@@ -33,16 +33,22 @@ class SchedulerScoringPropertiesTest {
     @Test
     void contractSpellingsBind() {
         runner.withPropertyValues("sysched.scheduler.scoring.mode=upstream", "sysched.scheduler.scoring.opening-cost=0")
-                .run(context -> assertThat(context.getBean(SchedulerProperties.class).scoring().extenderScoring())
+                .run(context -> assertThat(context.getBean(SchedulerProperties.class)
+                                .scoring()
+                                .extenderScoring())
                         .isEqualTo(new ExtenderScoring(ExtenderScoring.Mode.UPSTREAM, 0)));
     }
 
     @Test
     void anUnknownModeOrANegativeOpeningCostFailsAtStartupNamingTheProperty() {
         // Spring Boot's failure analyzer then lists the valid values (MARGINAL, UPSTREAM) under the property's name
-        runner.withPropertyValues("sysched.scheduler.scoring.mode=exs").run(context -> assertThat(context)
-                .hasFailed().getFailure().hasStackTraceContaining("sysched.scheduler.scoring.mode"));
-        runner.withPropertyValues("sysched.scheduler.scoring.opening-cost=-1").run(context -> assertThat(context)
-                .hasFailed().getFailure().hasStackTraceContaining("scoring.openingCost"));
+        runner.withPropertyValues("sysched.scheduler.scoring.mode=exs")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("sysched.scheduler.scoring.mode"));
+        runner.withPropertyValues("sysched.scheduler.scoring.opening-cost=-1")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().hasStackTraceContaining("scoring.openingCost"));
     }
 }

@@ -2,10 +2,10 @@ package io.github.sysched.scheduler.explain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.Harness;
@@ -54,24 +54,57 @@ class ExplainCommandTest {
         final Path kubeconfig;
 
         Cluster(Pod... pods) throws IOException {
-            client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(SpoApi.SECCOMP_PROFILE_CRD).endMetadata()
-                    .withNewSpec().withGroup(SpoApi.GROUP).withScope("Namespaced")
-                    .withNewNames().withKind(SpoApi.SECCOMP_PROFILE_KIND).withPlural(SpoApi.SECCOMP_PROFILE_PLURAL)
-                    .withSingular("seccompprofile").endNames()
-                    .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).endVersion()
-                    .endSpec().build()).create();
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .resource(new CustomResourceDefinitionBuilder()
+                            .withNewMetadata()
+                            .withName(SpoApi.SECCOMP_PROFILE_CRD)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withGroup(SpoApi.GROUP)
+                            .withScope("Namespaced")
+                            .withNewNames()
+                            .withKind(SpoApi.SECCOMP_PROFILE_KIND)
+                            .withPlural(SpoApi.SECCOMP_PROFILE_PLURAL)
+                            .withSingular("seccompprofile")
+                            .endNames()
+                            .addNewVersion()
+                            .withName("v1beta1")
+                            .withServed(true)
+                            .withStorage(true)
+                            .endVersion()
+                            .endSpec()
+                            .build())
+                    .create();
             for (String profile : List.of("nginx", "redis", "memcached", "full")) {
-                client.resources(SeccompProfileV1Beta1.class).inNamespace("default")
-                        .resource(Harness.profile(profile)).create();
-            }
-            for (String worker : List.of("worker-a", "worker-b")) {
-                client.nodes().resource(new NodeBuilder().withNewMetadata().withName(worker).endMetadata().build())
+                client.resources(SeccompProfileV1Beta1.class)
+                        .inNamespace("default")
+                        .resource(Harness.profile(profile))
                         .create();
             }
-            client.nodes().resource(new NodeBuilder().withNewMetadata().withName("control-plane").endMetadata()
-                    .withNewSpec().addNewTaint().withKey("node-role.kubernetes.io/control-plane")
-                    .withEffect("NoSchedule").endTaint().endSpec().build()).create();
+            for (String worker : List.of("worker-a", "worker-b")) {
+                client.nodes()
+                        .resource(new NodeBuilder()
+                                .withNewMetadata()
+                                .withName(worker)
+                                .endMetadata()
+                                .build())
+                        .create();
+            }
+            client.nodes()
+                    .resource(new NodeBuilder()
+                            .withNewMetadata()
+                            .withName("control-plane")
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewTaint()
+                            .withKey("node-role.kubernetes.io/control-plane")
+                            .withEffect("NoSchedule")
+                            .endTaint()
+                            .endSpec()
+                            .build())
+                    .create();
             for (Pod pod : pods) {
                 client.pods().inNamespace("default").resource(pod).create();
             }
@@ -160,7 +193,11 @@ class ExplainCommandTest {
         /** A failure a user can act on: one message on standard error, nothing on standard output, no stack trace. */
         void failedCleanly(String message) {
             assertThat(exit).as(err).isNotZero();
-            assertThat(err).startsWith("explain: ").contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(err)
+                    .startsWith("explain: ")
+                    .contains(message)
+                    .doesNotContain("\tat ")
+                    .doesNotContain("Exception");
             assertThat(out).isEmpty();
         }
     }
@@ -170,8 +207,11 @@ class ExplainCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        int exit = ExplainCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), in);
+        int exit = ExplainCommand.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                in);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -184,7 +224,11 @@ class ExplainCommandTest {
     }
 
     static Pod on(String node, String name, SyscallSet set) {
-        return new PodBuilder(Harness.pod(name, set)).editSpec().withNodeName(node).endSpec().build();
+        return new PodBuilder(Harness.pod(name, set))
+                .editSpec()
+                .withNodeName(node)
+                .endSpec()
+                .build();
     }
 
     @Test
@@ -209,11 +253,15 @@ class ExplainCommandTest {
             assertThat(nextToNginx.get("pods").asInt()).isEqualTo(1);
             assertThat(nextToNginx.get("rank").asInt()).isEqualTo(2);
             assertThat(nextToNginx.get("attackSurfaceBefore").asInt()).isEqualTo(98);
-            assertThat(nextToNginx.get("attackSurfaceAfter").asInt()).isEqualTo(NGINX.union(REDIS).cardinality());
-            assertThat(names(nextToNginx.get("extraneousForPod"))).isEqualTo(NGINX.difference(REDIS).names());
-            assertThat(names(nextToNginx.get("newForNodePods"))).isEqualTo(REDIS.difference(NGINX).names());
+            assertThat(nextToNginx.get("attackSurfaceAfter").asInt())
+                    .isEqualTo(NGINX.union(REDIS).cardinality());
+            assertThat(names(nextToNginx.get("extraneousForPod")))
+                    .isEqualTo(NGINX.difference(REDIS).names());
+            assertThat(names(nextToNginx.get("newForNodePods")))
+                    .isEqualTo(REDIS.difference(NGINX).names());
             // ExS = |U \ P| + Σ |(U ∪ P) \ S_i|: what the pod is exposed to, plus what nginx1 newly is
-            assertThat(nextToNginx.get("extraneousForPod").size() + nextToNginx.get("newForNodePods").size())
+            assertThat(nextToNginx.get("extraneousForPod").size()
+                            + nextToNginx.get("newForNodePods").size())
                     .isEqualTo(26);
             JsonNode control = redis1.node("control-plane");
             assertThat(control.get("status").asString()).isEqualTo("left-out");
@@ -224,8 +272,8 @@ class ExplainCommandTest {
         }
 
         // nginx2: 0 next to nginx1, 26 next to redis1
-        try (Cluster cluster = new Cluster(on("worker-a", "nginx1", NGINX), on("worker-b", "redis1", REDIS),
-                pending("nginx2", NGINX))) {
+        try (Cluster cluster = new Cluster(
+                on("worker-a", "nginx1", NGINX), on("worker-b", "redis1", REDIS), pending("nginx2", NGINX))) {
             Run nginx2 = cluster.explainJson("default/nginx2");
             assertThat(nginx2.exs("worker-a")).isZero();
             assertThat(nginx2.exs("worker-b")).isEqualTo(26);
@@ -233,8 +281,9 @@ class ExplainCommandTest {
         }
 
         // memcached1: 66 next to the two nginx pods, 47 next to redis1; scores 9 and 10 (upstream's score: 0 and 3)
-        Pod[] beforeMemcached = {on("worker-a", "nginx1", NGINX), on("worker-b", "redis1", REDIS),
-            on("worker-a", "nginx2", NGINX)};
+        Pod[] beforeMemcached = {
+            on("worker-a", "nginx1", NGINX), on("worker-b", "redis1", REDIS), on("worker-a", "nginx2", NGINX)
+        };
         try (Cluster cluster = new Cluster(concat(beforeMemcached, pending("memcached1", MEMCACHED)))) {
             Run memcached1 = cluster.explainJson("default/memcached1");
             assertThat(memcached1.exs("worker-a")).isEqualTo(66);
@@ -247,17 +296,23 @@ class ExplainCommandTest {
         try (Cluster cluster = new Cluster(concat(beforeMemcached, pending("memcached1", MEMCACHED)))) {
             Run table = cluster.explain("memcached1", "--syscalls", "3");
             assertThat(table.exit()).as(table.err()).isZero();
-            assertThat(table.out()).contains("pod default/memcached1\n  syscalls: 53, from its exs.sysched.io/syscalls "
-                    + "annotation\n");
-            assertThat(table.out()).containsPattern("NODE +PODS +ExS +SCORE +RANK +\\|U\\| NOW->AFTER +EXTRANEOUS FOR "
-                    + "THE POD \\(U\\\\P\\) +NEW FOR THE NODE'S PODS \\(P\\\\U\\)");
-            String firstThree = String.join(",", MEMCACHED.difference(NGINX).names().subList(0, 3));
-            assertThat(table.out()).containsPattern("worker-a +2 +66 +9 +2 +98->" + NGINX.union(MEMCACHED).cardinality()
-                    + " +" + NGINX.difference(MEMCACHED).cardinality() + ": [a-z0-9_,]+ \\+\\d+ +"
-                    + MEMCACHED.difference(NGINX).cardinality() + ": " + firstThree + " \\+\\d+ \\(x2 pods\\)");
+            assertThat(table.out())
+                    .contains("pod default/memcached1\n  syscalls: 53, from its exs.sysched.io/syscalls "
+                            + "annotation\n");
+            assertThat(table.out())
+                    .containsPattern("NODE +PODS +ExS +SCORE +RANK +\\|U\\| NOW->AFTER +EXTRANEOUS FOR "
+                            + "THE POD \\(U\\\\P\\) +NEW FOR THE NODE'S PODS \\(P\\\\U\\)");
+            String firstThree =
+                    String.join(",", MEMCACHED.difference(NGINX).names().subList(0, 3));
+            assertThat(table.out())
+                    .containsPattern("worker-a +2 +66 +9 +2 +98->"
+                            + NGINX.union(MEMCACHED).cardinality()
+                            + " +" + NGINX.difference(MEMCACHED).cardinality() + ": [a-z0-9_,]+ \\+\\d+ +"
+                            + MEMCACHED.difference(NGINX).cardinality() + ": " + firstThree + " \\+\\d+ \\(x2 pods\\)");
             assertThat(table.out()).containsPattern("worker-b +1 +47 +10 +1 ");
-            assertThat(table.out()).contains("  not a candidate: control-plane: left-out, taint "
-                    + "node-role.kubernetes.io/control-plane:NoSchedule not tolerated\n");
+            assertThat(table.out())
+                    .contains("  not a candidate: control-plane: left-out, taint "
+                            + "node-role.kubernetes.io/control-plane:NoSchedule not tolerated\n");
             assertThat(table.out()).contains("\nsysched would choose worker-b (score 10 of 10, ExS 47)\n");
             assertThat(table.err()).isEmpty();
         }
@@ -291,34 +346,45 @@ class ExplainCommandTest {
 
     @Test
     void aManifestsPodIsExplainedAsTheExtenderWouldSeeIt() throws IOException {
-        String redisDeployment = new String(TestResources.stream("/sysched-demo/workloads/2-redis1.yaml")
-                .readAllBytes(), StandardCharsets.UTF_8);
+        String redisDeployment = new String(
+                TestResources.stream("/sysched-demo/workloads/2-redis1.yaml").readAllBytes(), StandardCharsets.UTF_8);
         Path settings = dir.resolve("application.yaml");
         Files.writeString(settings, "sysched:\n  scheduler:\n    default-profile:\n      name: redis-seccomp\n");
         try (Cluster cluster = new Cluster(on("worker-a", "nginx1", NGINX))) {
             // no admission: no annotation, so the pod's own (absent) profile: the default profile, full-seccomp
-            Run asWritten = cluster.explainWithInput(redisDeployment, "-f", "-", "-o", "json", "--admission", "none",
-                    "-n", "default");
+            Run asWritten = cluster.explainWithInput(
+                    redisDeployment, "-f", "-", "-o", "json", "--admission", "none", "-n", "default");
             assertThat(asWritten.exit()).as(asWritten.err()).isZero();
             JsonNode pod = asWritten.json().get("pod");
             assertThat(pod.get("from").asString()).isEqualTo("Deployment redis1");
             assertThat(pod.get("name").asString()).isEqualTo("redis1-<generated>");
             assertThat(pod.get("source").asString()).isEqualTo("missing");
-            assertThat(pod.get("syscalls").asInt()).isEqualTo(Harness.profileSet("full").cardinality());
+            assertThat(pod.get("syscalls").asInt())
+                    .isEqualTo(Harness.profileSet("full").cardinality());
             assertThat(asWritten.json().get("notes").toString()).contains("no exs.sysched.io/syscalls annotation");
         }
         try (Cluster cluster = new Cluster(on("worker-a", "nginx1", NGINX))) {
 
             // the extender's settings apply: another default profile, from its configuration file, then --set
-            Run otherDefault = cluster.explainWithInput(redisDeployment, "-f", "-", "-o", "json", "--admission",
-                    "none", "--config", settings.toString());
+            Run otherDefault = cluster.explainWithInput(
+                    redisDeployment, "-f", "-", "-o", "json", "--admission", "none", "--config", settings.toString());
             assertThat(otherDefault.exit()).as(otherDefault.err()).isZero();
             assertThat(otherDefault.json().get("pod").get("syscalls").asInt()).isEqualTo(86);
             assertThat(otherDefault.exs("worker-a")).isEqualTo(26);
         }
         try (Cluster cluster = new Cluster(on("worker-a", "nginx1", NGINX))) {
-            Run overridden = cluster.explainWithInput(redisDeployment, "-f", "-", "-o", "json", "--admission", "none",
-                    "--config", settings.toString(), "--set", "sysched.scheduler.default-profile.name=nginx-seccomp");
+            Run overridden = cluster.explainWithInput(
+                    redisDeployment,
+                    "-f",
+                    "-",
+                    "-o",
+                    "json",
+                    "--admission",
+                    "none",
+                    "--config",
+                    settings.toString(),
+                    "--set",
+                    "sysched.scheduler.default-profile.name=nginx-seccomp");
             assertThat(overridden.json().get("pod").get("syscalls").asInt()).isEqualTo(98);
         }
         try (Cluster cluster = new Cluster()) {

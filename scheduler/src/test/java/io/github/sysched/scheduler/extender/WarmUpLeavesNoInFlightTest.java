@@ -26,22 +26,32 @@ class WarmUpLeavesNoInFlightTest {
         KubernetesMockServer server = Harness.newServer();
         KubernetesClient client = server.createClient();
         try (Harness harness = Harness.start(client)) {
-            // the warm-up runs when readiness is first evaluated after the informers synced (as the kubelet's probe does)
+            // the warm-up runs when readiness is first evaluated after the informers synced (as the kubelet's probe
+            // does)
             harness.await("warm-up done", () -> {
                 harness.getManagement("/actuator/health/readiness");
                 return harness.bean(ExtenderWarmUp.class).warm();
             });
-            assertThat(harness.bean(InFlightPods.class).size()).as("attempts left by the warm-up").isZero();
+            assertThat(harness.bean(InFlightPods.class).size())
+                    .as("attempts left by the warm-up")
+                    .isZero();
 
-            Pod gold = Harness.pod("gold", SyscallSet.of("read"), Map.of("ipp-class", "gold"),
+            Pod gold = Harness.pod(
+                    "gold",
+                    SyscallSet.of("read"),
+                    Map.of("ipp-class", "gold"),
                     Map.of(PlacementAnnotations.IPP_CLASS, "gold"));
             List<String> nodes = List.of("node-a", "node-b");
             long started = System.nanoTime();
             JsonNode filtered = harness.postJson("/filter", Harness.argsWithNodeNames(gold, nodes));
             assertThat(filtered.get("NodeNames")).hasSize(2);
             assertThat(harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
-                    .find("sysched.inflight.waits").timers()).as("nothing to wait for").isEmpty();
-            System.out.printf("warm-up: first real /filter after it took %.1f ms%n", (System.nanoTime() - started) / 1e6);
+                            .find("sysched.inflight.waits")
+                            .timers())
+                    .as("nothing to wait for")
+                    .isEmpty();
+            System.out.printf(
+                    "warm-up: first real /filter after it took %.1f ms%n", (System.nanoTime() - started) / 1e6);
         } finally {
             client.close();
             server.destroy();

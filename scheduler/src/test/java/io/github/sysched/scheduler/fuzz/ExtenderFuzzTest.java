@@ -44,6 +44,7 @@ class ExtenderFuzzTest {
     private static final int INPUTS = FuzzInputs.count("fuzz.inputs", 300);
     /** Tomcat reads (and drops) up to this much of an unread body; beyond it, it may close the connection. */
     private static final int TOMCAT_SWALLOW = 2 * 1024 * 1024;
+
     private static final int MAX_REQUEST_SIZE = 4 * 1024 * 1024;
 
     static KubernetesMockServer server;
@@ -52,11 +53,13 @@ class ExtenderFuzzTest {
 
     @BeforeAll
     static void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new BindingDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new BindingDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
-        harness = Harness.start(client, "sysched.scheduler.bind.enabled=true",
+        harness = Harness.start(
+                client,
+                "sysched.scheduler.bind.enabled=true",
                 "sysched.scheduler.max-request-size=" + MAX_REQUEST_SIZE + "B");
         SyscallSet nginx = Harness.profileSet("nginx");
         Pod placed = harness.create(Harness.pod("placed", nginx, Map.of("ipp-class", "tenant-b"), Map.of()));
@@ -69,7 +72,8 @@ class ExtenderFuzzTest {
         @Override
         public MockResponse handleCreate(RecordedRequest request) {
             if (request.getPath().endsWith("/binding")) {
-                return new MockResponse().setResponseCode(201)
+                return new MockResponse()
+                        .setResponseCode(201)
                         .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}");
             }
             return super.handleCreate(request);
@@ -110,8 +114,8 @@ class ExtenderFuzzTest {
 
     private static FuzzReport fuzz(String path, long seed) {
         List<JsonNode> seeds = path.equals("/bind") ? Harness.bindingArgsSeeds() : Harness.extenderArgsSeeds();
-        FuzzInputs generator = new FuzzInputs(seed, seeds, List.of("/Pod"), PlacementAnnotations.OWNED,
-                MAX_REQUEST_SIZE);
+        FuzzInputs generator =
+                new FuzzInputs(seed, seeds, List.of("/Pod"), PlacementAnnotations.OWNED, MAX_REQUEST_SIZE);
         FuzzReport report = new FuzzReport("extender " + path, seed);
         List<FuzzInputs.Input> inputs = new ArrayList<>(generator.take(INPUTS));
         inputs.addAll(generator.extremes());
@@ -158,7 +162,8 @@ class ExtenderFuzzTest {
         }
         try {
             JsonNode body = Harness.JSON.readTree(response.body());
-            if (!body.path("error").isString() || !isClearMessage(body.path("error").stringValue())) {
+            if (!body.path("error").isString()
+                    || !isClearMessage(body.path("error").stringValue())) {
                 report.problem(input, status + " without an error message: " + abbreviate(response.body()));
             }
         } catch (JacksonException e) {
@@ -212,7 +217,8 @@ class ExtenderFuzzTest {
 
     /** Not blank and not just the reason phrase, which Spring's default error body repeats. */
     private static boolean isClearMessage(String message) {
-        return !message.isBlank() && !message.matches("(?i)bad request|(payload|content) too large|internal server error");
+        return !message.isBlank()
+                && !message.matches("(?i)bad request|(payload|content) too large|internal server error");
     }
 
     /** The value of a key read case-insensitively, as the extender and kube-scheduler read them. */

@@ -38,8 +38,8 @@ class ExtenderRejectionTest {
     static void start() {
         server = Harness.newServer();
         client = server.createClient();
-        harness = Harness.start(client, "sysched.scheduler.bind.enabled=true",
-                "sysched.scheduler.max-request-size=" + CAP + "B");
+        harness = Harness.start(
+                client, "sysched.scheduler.bind.enabled=true", "sysched.scheduler.max-request-size=" + CAP + "B");
     }
 
     @AfterAll
@@ -57,9 +57,12 @@ class ExtenderRejectionTest {
 
     @Test
     void bodyOverTheCapIsA413AndOneAtTheCapIsRead() {
-        HttpResponse<String> over = harness.post("/filter", FuzzInputs.padded(0, CAP + 1).body());
-        HttpResponse<String> twiceOver = harness.post("/prioritize", FuzzInputs.padded(0, 2 * CAP).body());
-        HttpResponse<String> at = harness.post("/filter", FuzzInputs.padded(0, CAP).body());
+        HttpResponse<String> over =
+                harness.post("/filter", FuzzInputs.padded(0, CAP + 1).body());
+        HttpResponse<String> twiceOver =
+                harness.post("/prioritize", FuzzInputs.padded(0, 2 * CAP).body());
+        HttpResponse<String> at =
+                harness.post("/filter", FuzzInputs.padded(0, CAP).body());
 
         assertThat(over.statusCode()).isEqualTo(413);
         assertThat(error(over)).contains("exceeds the limit of " + CAP + " bytes");
@@ -96,8 +99,7 @@ class ExtenderRejectionTest {
 
     @Test
     void nullAmongTheNodeNamesIsA400() {
-        String args = Harness.argsWithNodeNames(Harness.pod("p", SyscallSet.of("read")),
-                Arrays.asList("node-a", null));
+        String args = Harness.argsWithNodeNames(Harness.pod("p", SyscallSet.of("read")), Arrays.asList("node-a", null));
 
         for (String verb : List.of("/filter", "/prioritize")) {
             HttpResponse<String> response = harness.post(verb, args);
@@ -108,11 +110,16 @@ class ExtenderRejectionTest {
 
     @Test
     void aPodThatCannotBeResolvedIsA400() {
-        Pod nameless = new PodBuilder(Harness.pod("p", null)).editSpec().editFirstContainer().withName(null)
-                .endContainer().endSpec().build();
+        Pod nameless = new PodBuilder(Harness.pod("p", null))
+                .editSpec()
+                .editFirstContainer()
+                .withName(null)
+                .endContainer()
+                .endSpec()
+                .build();
 
-        HttpResponse<String> response = harness.post("/prioritize",
-                Harness.argsWithNodeNames(nameless, List.of("node-a", "node-b")));
+        HttpResponse<String> response =
+                harness.post("/prioritize", Harness.argsWithNodeNames(nameless, List.of("node-a", "node-b")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(error(response)).contains("syscall set cannot be resolved");
@@ -128,10 +135,13 @@ class ExtenderRejectionTest {
             {"web/../../kube-system/pods/victim", "default", "node-a"},
             {"web", "default/../kube-system", "node-a"},
             {"web", "default", "node-a?dryRun=All"},
-            {"WEB", "default", "node-a"}};
+            {"WEB", "default", "node-a"}
+        };
         for (String[] attempt : attempts) {
-            JsonNode result = harness.postJson("/bind", Harness.JSON.writeValueAsString(java.util.Map.of(
-                    "PodName", attempt[0], "PodNamespace", attempt[1], "Node", attempt[2])));
+            JsonNode result = harness.postJson(
+                    "/bind",
+                    Harness.JSON.writeValueAsString(
+                            java.util.Map.of("PodName", attempt[0], "PodNamespace", attempt[1], "Node", attempt[2])));
             errors.add(result.path("Error").asString());
         }
 

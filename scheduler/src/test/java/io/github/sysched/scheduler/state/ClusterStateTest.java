@@ -7,14 +7,14 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.kube.ClusterView;
 import io.github.sysched.kube.boot.InformersHealthIndicator;
-import io.github.sysched.scheduler.Harness;
-import io.github.sysched.scheduler.config.SchedulerProperties;
-import io.github.sysched.pod.ScoringPod;
-import io.github.sysched.scheduler.extender.ExtenderService;
-import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.pod.ContainerPolicy;
 import io.github.sysched.pod.ProfileOrigin;
+import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.profile.RuntimeDefaultProfile;
+import io.github.sysched.scheduler.Harness;
+import io.github.sysched.scheduler.config.SchedulerProperties;
+import io.github.sysched.scheduler.extender.ExtenderService;
+import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
@@ -34,13 +34,15 @@ class ClusterStateTest {
     final ExsEngine engine = new ExsEngine();
     /** What the SeccompProfile informer's store holds. */
     final List<SeccompProfile> profiles = new CopyOnWriteArrayList<>();
+
     final SpoPodResolver fallback = resolver(SpoScope.CLUSTER);
     final PodSetResolver resolver = new PodSetResolver(fallback, registry);
     final ClusterState state = new ClusterState(engine, resolver, fallback, "tier", registry);
 
     SpoPodResolver resolver(SpoScope scope) {
         SchedulerProperties.DefaultProfile defaults = new Binder(new MapConfigurationPropertySource())
-                .bindOrCreate("sysched.scheduler", SchedulerProperties.class).defaultProfile();
+                .bindOrCreate("sysched.scheduler", SchedulerProperties.class)
+                .defaultProfile();
         SpoPodResolver spo = new SpoPodResolver(scope, defaults.namespace(), defaults.name());
         spo.attach(() -> profiles);
         return spo;
@@ -91,7 +93,10 @@ class ClusterStateTest {
         // the informer missed the last updates: the final state it hands over is older (no node, other labels,
         // an annotation it did not have)
         Pod stale = new PodBuilder(Harness.pod("b", SyscallSet.of("read"), Map.of("x", "y"), Map.of()))
-                .editMetadata().withUid(pod.getMetadata().getUid()).endMetadata().build();
+                .editMetadata()
+                .withUid(pod.getMetadata().getUid())
+                .endMetadata()
+                .build();
         state.podDeleted(stale, true);
         assertThat(engine.podCount()).isZero();
         assertThat(engine.nodes()).isEmpty();
@@ -109,8 +114,9 @@ class ClusterStateTest {
      */
     @Test
     void podBackFromATerminalPhaseCountsAgainLikeAFreshBuild() {
-        Pod running = withPhase(onNode(Harness.pod("z", SyscallSet.of("read", "write"), Map.of("tier", "gold"),
-                Map.of()), "n1"), "Running");
+        Pod running = withPhase(
+                onNode(Harness.pod("z", SyscallSet.of("read", "write"), Map.of("tier", "gold"), Map.of()), "n1"),
+                "Running");
         state.podChanged(running);
         Pod failed = withPhase(running, "Failed");
         state.podChanged(failed);
@@ -152,7 +158,9 @@ class ClusterStateTest {
     @Test
     void ippIndexCountsPodsPerClass() {
         Pod g1 = onNode(Harness.pod("g1", SyscallSet.of("read"), Map.of("tier", "gold"), Map.of()), "n1");
-        Pod g2 = onNode(Harness.pod("g2", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")), "n1");
+        Pod g2 = onNode(
+                Harness.pod("g2", SyscallSet.of("read"), Map.of(), Map.of(PlacementAnnotations.IPP_CLASS, "gold")),
+                "n1");
         Pod s1 = onNode(Harness.pod("s1", SyscallSet.of("read"), Map.of("ipp-class", "silver"), Map.of()), "n1");
         state.podChanged(g1);
         state.podChanged(g2);
@@ -167,15 +175,20 @@ class ClusterStateTest {
     @Test
     void unannotatedAndMalformedPodsUseTheFallbackAndAreReResolved() {
         Pod missing = onNode(Harness.pod("m1", null), "n1");
-        Pod malformed = onNode(Harness.pod("m2", null, Map.of(),
-                Map.of(PlacementAnnotations.SYSCALLS, "v9;garbage")), "n1");
+        Pod malformed =
+                onNode(Harness.pod("m2", null, Map.of(), Map.of(PlacementAnnotations.SYSCALLS, "v9;garbage")), "n1");
         state.podChanged(missing);
         state.podChanged(malformed);
         assertThat(state.fallbackPods()).isEqualTo(2);
         // default profile not seen yet: common's fallback, the full x86_64 table
         assertThat(SyscallTable.x86_64().allSyscalls().cardinality()).isEqualTo(362);
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(362);
-        assertThat(registry.get("sysched.pods.fallback").tag("reason", "malformed").tag("source", "informer").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sysched.pods.fallback")
+                        .tag("reason", "malformed")
+                        .tag("source", "informer")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(registry.get("sysched.pods.unannotated").gauge().value()).isEqualTo(2);
 
         addProfile(Harness.profile("full"));
@@ -236,23 +249,35 @@ class ClusterStateTest {
     void beforeSyncFilterErrsAndPrioritizeIsNeutral() {
         ClusterView view = new ClusterView(ClusterView.settings(null)
                 .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
-                .scope(SpoScope.CLUSTER).onPods(state)); // never started
-        InFlightPods inFlight = new InFlightPods(pod -> new InFlightPods.Resolved(
-                resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST).syscalls(), false, state.ippClassOf(pod.toPod())),
-                java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(30), System::nanoTime, registry);
+                .scope(SpoScope.CLUSTER)
+                .onPods(state)); // never started
+        InFlightPods inFlight = new InFlightPods(
+                pod -> new InFlightPods.Resolved(
+                        resolver.resolve(pod.toPod(), PodSetResolver.Source.REQUEST)
+                                .syscalls(),
+                        false,
+                        state.ippClassOf(pod.toPod())),
+                java.time.Duration.ofMillis(100),
+                java.time.Duration.ofSeconds(30),
+                System::nanoTime,
+                registry);
         ExtenderService service = new ExtenderService(state, view, inFlight);
         Pod pod = Harness.pod("e", SyscallSet.of("read"));
         assertThat(service.notReady()).contains("sysched extender: not ready");
-        assertThat(service.prioritizeNodes(ScoringPod.of(pod), List.of("n1", "n2"))).containsExactly(0, 0);
-        assertThat(new InformersHealthIndicator(view, List.of()).health().getStatus().getCode())
+        assertThat(service.prioritizeNodes(ScoringPod.of(pod), List.of("n1", "n2")))
+                .containsExactly(0, 0);
+        assertThat(new InformersHealthIndicator(view, List.of())
+                        .health()
+                        .getStatus()
+                        .getCode())
                 .isEqualTo("OUT_OF_SERVICE");
     }
 
     @Test
     void localhostSpoProfileOfAnUnannotatedPodResolvesWithItsBaseProfile() {
         SpoPodResolver namespaced = resolver(SpoScope.NAMESPACED);
-        ClusterState nsState = new ClusterState(engine, new PodSetResolver(namespaced, registry), namespaced, "tier",
-                registry);
+        ClusterState nsState =
+                new ClusterState(engine, new PodSetResolver(namespaced, registry), namespaced, "tier", registry);
         Pod pod = onNode(Harness.podWithSeccomp("web", "Localhost", "operator/apps/web.json"), "n1");
         nsState.podChanged(pod); // profile not there yet: the most conservative set
         assertThat(engine.node("n1").orElseThrow().attackSurface()).isEqualTo(362);
@@ -266,7 +291,8 @@ class ClusterStateTest {
 
         // the same path under cluster scope names another (namespaced) key, which is not in the cluster-scoped cache
         Pod clusterPath = Harness.podWithSeccomp("web2", "Localhost", "operator/web.json");
-        assertThat(namespaced.resolve(clusterPath)).isEqualTo(SyscallTable.x86_64().allSyscalls());
+        assertThat(namespaced.resolve(clusterPath))
+                .isEqualTo(SyscallTable.x86_64().allSyscalls());
     }
 
     @Test
@@ -286,19 +312,38 @@ class ClusterStateTest {
         addProfile(Harness.profile("full"));
         addProfile(Harness.profile("nginx"));
         Pod withSidecar = new PodBuilder(
-                Harness.podWithSeccomp("web", "Localhost", "operator/default/nginx-seccomp.json"))
-                .editSpec().addNewContainer().withName("sidecar").withImage("envoy:1").endContainer().endSpec().build();
-        SpoPodResolver ignoring = new SpoPodResolver("default", "full-seccomp", new ContainerPolicy(
-                ContainerPolicy.Unprofiled.IGNORE, ContainerPolicy.InitContainers.COUNT));
+                        Harness.podWithSeccomp("web", "Localhost", "operator/default/nginx-seccomp.json"))
+                .editSpec()
+                .addNewContainer()
+                .withName("sidecar")
+                .withImage("envoy:1")
+                .endContainer()
+                .endSpec()
+                .build();
+        SpoPodResolver ignoring = new SpoPodResolver(
+                "default",
+                "full-seccomp",
+                new ContainerPolicy(ContainerPolicy.Unprofiled.IGNORE, ContainerPolicy.InitContainers.COUNT));
         ignoring.attach(() -> profiles);
         ignoring.useScope(SpoScope.NAMESPACED);
 
         // the pod-level profile covers the sidecar too: both count nginx
         assertThat(ignoring.resolve(withSidecar)).isEqualTo(Harness.profileSet("nginx"));
-        Pod unprofiledSidecar = new PodBuilder(Harness.pod("web", null)).editSpec()
-                .editFirstContainer().withNewSecurityContext().withNewSeccompProfile().withType("Localhost")
-                .withLocalhostProfile("operator/default/nginx-seccomp.json").endSeccompProfile().endSecurityContext()
-                .endContainer().addNewContainer().withName("sidecar").withImage("envoy:1").endContainer().endSpec()
+        Pod unprofiledSidecar = new PodBuilder(Harness.pod("web", null))
+                .editSpec()
+                .editFirstContainer()
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile("operator/default/nginx-seccomp.json")
+                .endSeccompProfile()
+                .endSecurityContext()
+                .endContainer()
+                .addNewContainer()
+                .withName("sidecar")
+                .withImage("envoy:1")
+                .endContainer()
+                .endSpec()
                 .build();
         assertThat(ignoring.resolve(unprofiledSidecar)).isEqualTo(Harness.profileSet("nginx"));
         assertThat(resolver(SpoScope.NAMESPACED).resolve(unprofiledSidecar))

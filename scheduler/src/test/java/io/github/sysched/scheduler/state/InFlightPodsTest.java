@@ -22,15 +22,21 @@ class InFlightPodsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private InFlightPods registry(Duration wait) {
-        return new InFlightPods(pod -> {
-            resolutions.incrementAndGet();
-            return new InFlightPods.Resolved(SyscallSet.of("read"), false, pod.labels().get("ipp-class"));
-        }, wait, Duration.ofSeconds(30), clock::get, registry);
+        return new InFlightPods(
+                pod -> {
+                    resolutions.incrementAndGet();
+                    return new InFlightPods.Resolved(
+                            SyscallSet.of("read"), false, pod.labels().get("ipp-class"));
+                },
+                wait,
+                Duration.ofSeconds(30),
+                clock::get,
+                registry);
     }
 
     private static ScoringPod pod(String name, String ippClass) {
-        return ScoringPod.of(Harness.pod(name, SyscallSet.of("read"),
-                ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of()));
+        return ScoringPod.of(Harness.pod(
+                name, SyscallSet.of("read"), ippClass == null ? Map.of() : Map.of("ipp-class", ippClass), Map.of()));
     }
 
     @Test
@@ -46,10 +52,15 @@ class InFlightPodsTest {
         assertThat(waiting).isNotDone();
         inFlight.settle(first.uid()); // its /bind arrived
         assertThat(waiting.get()).isEmpty();
-        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "decided").timer().count()).isEqualTo(1);
+        assertThat(registry.get("sysched.inflight.waits")
+                        .tag("outcome", "decided")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
 
         // the earlier pod never waits for a later one
-        assertThat(inFlight.awaitEarlier(first, List.of("n1"), other -> true, "filter")).isEmpty();
+        assertThat(inFlight.awaitEarlier(first, List.of("n1"), other -> true, "filter"))
+                .isEmpty();
     }
 
     @Test
@@ -61,8 +72,9 @@ class InFlightPodsTest {
         sameClass.candidates(List.of("n1"));
         InFlightPods.Attempt mine = inFlight.beginAtFilter(pod("c", "tenant-b"));
         long started = System.nanoTime();
-        assertThat(inFlight.awaitEarlier(mine, List.of("n1", "n2"), other -> !"tenant-b".equals(other.ippClass()),
-                "filter")).isEmpty();
+        assertThat(inFlight.awaitEarlier(
+                        mine, List.of("n1", "n2"), other -> !"tenant-b".equals(other.ippClass()), "filter"))
+                .isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -72,14 +84,24 @@ class InFlightPodsTest {
         InFlightPods.Attempt stuck = inFlight.beginAtFilter(pod("a", "tenant-a"));
         stuck.candidates(List.of("n1"));
         InFlightPods.Attempt next = inFlight.beginAtFilter(pod("b", "tenant-b"));
-        assertThat(inFlight.awaitEarlier(next, List.of("n1", "n2"), other -> true, "filter")).containsExactly(stuck);
-        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "timeout").timer().count()).isEqualTo(1);
+        assertThat(inFlight.awaitEarlier(next, List.of("n1", "n2"), other -> true, "filter"))
+                .containsExactly(stuck);
+        assertThat(registry.get("sysched.inflight.waits")
+                        .tag("outcome", "timeout")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
         next.candidates(List.of("n2"));
 
         InFlightPods.Attempt third = inFlight.beginAtFilter(pod("c", "tenant-b"));
-        assertThat(inFlight.awaitEarlier(third, List.of("n1"), other -> true, "filter")).containsExactly(stuck);
-        assertThat(registry.get("sysched.inflight.waits").tag("outcome", "timeout").timer().count())
-                .as("an overdue pod is a doubt at once, without another wait").isEqualTo(1);
+        assertThat(inFlight.awaitEarlier(third, List.of("n1"), other -> true, "filter"))
+                .containsExactly(stuck);
+        assertThat(registry.get("sysched.inflight.waits")
+                        .tag("outcome", "timeout")
+                        .timer()
+                        .count())
+                .as("an overdue pod is a doubt at once, without another wait")
+                .isEqualTo(1);
     }
 
     @Test
@@ -98,8 +120,11 @@ class InFlightPodsTest {
         assertThat(resolutions).hasValue(1);
 
         // a changed pod (its class label) is resolved again
-        inFlight.beginAtFilter(ScoringPod.of(new PodBuilder(pod.toPod()).editMetadata()
-                .addToLabels("ipp-class", "tenant-c").endMetadata().build()));
+        inFlight.beginAtFilter(ScoringPod.of(new PodBuilder(pod.toPod())
+                .editMetadata()
+                .addToLabels("ipp-class", "tenant-c")
+                .endMetadata()
+                .build()));
         assertThat(resolutions).hasValue(2);
     }
 

@@ -52,27 +52,39 @@ class InformerTombstoneTest {
         SpoPodResolver resolver = new SpoPodResolver("default", "full-seccomp");
         RecordingState state = new RecordingState(engine, resolver, registry);
         ClusterView view = new ClusterView(ClusterView.settings(client)
-                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS).scope(SpoScope.CLUSTER)
-                .podsWaitForProfiles(Duration.ofSeconds(1)).onScopeKnown(resolver::useScope).onPods(state));
+                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
+                .scope(SpoScope.CLUSTER)
+                .podsWaitForProfiles(Duration.ofSeconds(1))
+                .onScopeKnown(resolver::useScope)
+                .onPods(state));
         try {
-            Pod gone = create(client, Harness.pod("gone", SyscallSet.of("read", "ptrace"),
-                    Map.of("ipp-class", "gold"), Map.of()), "n1");
+            Pod gone = create(
+                    client,
+                    Harness.pod("gone", SyscallSet.of("read", "ptrace"), Map.of("ipp-class", "gold"), Map.of()),
+                    "n1");
             create(client, Harness.pod("stays", SyscallSet.of("read")), "n1");
             view.start();
-            Harness.awaitCondition("both pods counted and the pod watch open",
-                    () -> view.synced(ClusterView.Resource.PODS) && engine.podCount() == 2 && dispatcher.openPodWatches() == 1);
+            Harness.awaitCondition(
+                    "both pods counted and the pod watch open",
+                    () -> view.synced(ClusterView.Resource.PODS)
+                            && engine.podCount() == 2
+                            && dispatcher.openPodWatches() == 1);
             assertThat(state.ippClassesOn("n1")).containsExactly("gold");
 
             dispatcher.disconnectPodWatches();
             client.pods().inNamespace("default").withName("gone").delete();
             create(client, Harness.pod("later", SyscallSet.of("write")), "n2"); // also missed by the watch
             int expired = dispatcher.expirePodWatches();
-            Harness.awaitCondition("the informer reports the deleted pod",
+            Harness.awaitCondition(
+                    "the informer reports the deleted pod",
                     () -> !state.tombstones.isEmpty() || state.deletes.contains("gone"));
-            Harness.awaitCondition("the relist brings the new pod", () -> engine.node("n2").isPresent());
+            Harness.awaitCondition(
+                    "the relist brings the new pod", () -> engine.node("n2").isPresent());
 
-            System.out.printf("TOMBSTONE relist after 410: %d watch expired, tombstones %s, plain deletes %s, "
-                    + "pods counted %d%n", expired, state.tombstones, state.deletes, engine.podCount());
+            System.out.printf(
+                    "TOMBSTONE relist after 410: %d watch expired, tombstones %s, plain deletes %s, "
+                            + "pods counted %d%n",
+                    expired, state.tombstones, state.deletes, engine.podCount());
             assertThat(expired).isEqualTo(1);
             assertThat(state.tombstones).containsExactly("gone");
             assertThat(engine.nodeOf(gone.getMetadata().getUid())).isEmpty();
@@ -87,7 +99,13 @@ class InformerTombstoneTest {
     }
 
     private static Pod create(KubernetesClient client, Pod pod, String node) {
-        return client.pods().inNamespace("default")
-                .resource(new PodBuilder(pod).editSpec().withNodeName(node).endSpec().build()).create();
+        return client.pods()
+                .inNamespace("default")
+                .resource(new PodBuilder(pod)
+                        .editSpec()
+                        .withNodeName(node)
+                        .endSpec()
+                        .build())
+                .create();
     }
 }

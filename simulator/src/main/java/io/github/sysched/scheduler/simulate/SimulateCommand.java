@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.simulate;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.scoring.MarginalExs;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
@@ -22,7 +23,6 @@ import io.github.sysched.simulation.WorkloadLoader;
 import io.github.sysched.spo.SpoScope;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallWeights;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -46,99 +46,164 @@ import picocli.CommandLine.Option;
  * from files. The command line is picocli's: {@code --opt value} and {@code --opt=value}, {@code --help},
  * {@code --version}; a bad option or value is named in the error, which exits with 2.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = SimulateCommand.Version.class,
-        sortOptions = false, usageHelpWidth = 110,
-        description = {"Places a workload pod by pod with each strategy and prints what each placement leaves exposed "
-                + "(cluster ExS, attack surface, victims per vulnerable syscall, replica spread).",
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        versionProvider = SimulateCommand.Version.class,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Places a workload pod by pod with each strategy and prints what each placement leaves exposed "
+                    + "(cluster ExS, attack surface, victims per vulnerable syscall, replica spread).",
             "",
             "Strategies: base[+rule...][+weighted][@SEED]. Bases: spread, random, exs (today's extender score alone), "
-                + "marginal (the marginal-ExS score alone), kube (kube-scheduler v1.26's default plugins), "
-                + "kube+exs:W, kube+marginal:W (plus the extender at weight W). Rules for the pods the replica-spread "
-                + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
-                + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). weighted: the extender scores with "
-                + "--weights. Ties are broken at random from SEED (default 1), as kube-scheduler breaks them."},
-        footer = {"", "Examples:",
+                    + "marginal (the marginal-ExS score alone), kube (kube-scheduler v1.26's default plugins), "
+                    + "kube+exs:W, kube+marginal:W (plus the extender at weight W). Rules for the pods the replica-spread "
+                    + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
+                    + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). weighted: the extender scores with "
+                    + "--weights. Ties are broken at random from SEED (default 1), as kube-scheduler breaks them."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  simulate --workload examples/simulation/workload.txt \\",
             "      --vulnerable examples/simulation/vulnerable-syscalls.txt \\",
             "      --strategies spread,kube,kube+marginal:3+tsc,marginal+guard --runs 20",
-            "  simulate --pods examples/sysched-demo --nodes=2 --placement"})
+            "  simulate --pods examples/sysched-demo --nodes=2 --placement"
+        })
 public final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--workload", paramLabel = "FILE",
+    @Option(
+            names = "--workload",
+            paramLabel = "FILE",
             description = "a workload file: \"image replicas\" lines and settings (see examples/simulation)")
     Path workloadFile;
 
-    @Option(names = "--pods", paramLabel = "PATH", description = "Kubernetes objects (YAML or JSON files or "
-            + "directories, e.g. kubectl get pods -A -o json, or manifests): Pods, Deployments, StatefulSets, "
-            + "SeccompProfiles, ProfileBindings, Namespaces, Nodes. Repeatable.")
+    @Option(
+            names = "--pods",
+            paramLabel = "PATH",
+            description = "Kubernetes objects (YAML or JSON files or "
+                    + "directories, e.g. kubectl get pods -A -o json, or manifests): Pods, Deployments, StatefulSets, "
+                    + "SeccompProfiles, ProfileBindings, Namespaces, Nodes. Repeatable.")
     List<Path> pods = new ArrayList<>();
 
-    @Option(names = "--profiles", paramLabel = "PATH", description = "more objects to read, typically SPO "
-            + "SeccompProfiles (with --pods); or the profile directory of a --workload file. Repeatable with --pods.")
+    @Option(
+            names = "--profiles",
+            paramLabel = "PATH",
+            description =
+                    "more objects to read, typically SPO "
+                            + "SeccompProfiles (with --pods); or the profile directory of a --workload file. Repeatable with --pods.")
     List<Path> profiles = new ArrayList<>();
 
-    @Option(names = "--nodes", paramLabel = "N|FILE", description = "N empty nodes, or the Nodes of FILE (kubectl get "
-            + "nodes -o json); default: the workload file's setting, else the Node objects among --pods")
+    @Option(
+            names = "--nodes",
+            paramLabel = "N|FILE",
+            description = "N empty nodes, or the Nodes of FILE (kubectl get "
+                    + "nodes -o json); default: the workload file's setting, else the Node objects among --pods")
     String nodes;
 
-    @Option(names = "--pods-per-node", paramLabel = "N", description = "per-node pod limit; default: the workload "
-            + "file's setting, else each node's allocatable pods, else 110")
+    @Option(
+            names = "--pods-per-node",
+            paramLabel = "N",
+            description = "per-node pod limit; default: the workload "
+                    + "file's setting, else each node's allocatable pods, else 110")
     Integer podsPerNode;
 
-    @Option(names = "--node-cpu", paramLabel = "QUANTITY", description = "allocatable CPU of nodes given as a count "
-            + "(default 4)")
+    @Option(
+            names = "--node-cpu",
+            paramLabel = "QUANTITY",
+            description = "allocatable CPU of nodes given as a count " + "(default 4)")
     String nodeCpu;
 
-    @Option(names = "--node-memory", paramLabel = "QUANTITY", description = "allocatable memory of nodes given as a "
-            + "count (default 16Gi)")
+    @Option(
+            names = "--node-memory",
+            paramLabel = "QUANTITY",
+            description = "allocatable memory of nodes given as a " + "count (default 16Gi)")
     String nodeMemory;
 
-    @Option(names = "--zones", paramLabel = "Z", description = "label nodes given as a count with Z zones, round-robin "
-            + "(topology.kubernetes.io/zone = zone-1 ..); default: none")
+    @Option(
+            names = "--zones",
+            paramLabel = "Z",
+            description = "label nodes given as a count with Z zones, round-robin "
+                    + "(topology.kubernetes.io/zone = zone-1 ..); default: none")
     Integer zones;
 
-    @Option(names = "--pod-requests", paramLabel = "CPU,MEMORY", description = "resource requests of every pod of a "
-            + "--workload file, e.g. 250m,512Mi (default: none, counted as 100m,200Mi by LeastAllocated)")
+    @Option(
+            names = "--pod-requests",
+            paramLabel = "CPU,MEMORY",
+            description = "resource requests of every pod of a "
+                    + "--workload file, e.g. 250m,512Mi (default: none, counted as 100m,200Mi by LeastAllocated)")
     String podRequests;
 
-    @Option(names = "--vulnerable", paramLabel = "FILE",
+    @Option(
+            names = "--vulnerable",
+            paramLabel = "FILE",
             description = "syscall names V for the victim metrics (default: none, victims are 0)")
     Path vulnerable;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "syscall weights, \"name weight\" lines (others "
-            + "weigh 1): the +weighted strategies score with them and weighted_exs measures with them")
+    @Option(
+            names = "--weights",
+            paramLabel = "FILE",
+            description = "syscall weights, \"name weight\" lines (others "
+                    + "weigh 1): the +weighted strategies score with them and weighted_exs measures with them")
     Path weights;
 
-    @Option(names = "--strategies", paramLabel = "STRATEGY", split = ",", converter = StrategyConverter.class,
+    @Option(
+            names = "--strategies",
+            paramLabel = "STRATEGY",
+            split = ",",
+            converter = StrategyConverter.class,
             description = "comma-separated strategies (default: ${DEFAULT-VALUE})",
             defaultValue = "spread,kube,kube+exs:1,exs,marginal+guard")
     List<Strategy> strategies;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "run each strategy with N tie-breaking "
-            + "seeds (SEED, SEED+1, ..) and report the means (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "run each strategy with N tie-breaking "
+                    + "seeds (SEED, SEED+1, ..) and report the means (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--order", paramLabel = "ORDER", description = "arrival order: listed, interleaved, rollout[:WORKERS] "
-            + "(Deployments applied together), shuffled:SEED (default: the workload file's, else the input's)")
+    @Option(
+            names = "--order",
+            paramLabel = "ORDER",
+            description = "arrival order: listed, interleaved, rollout[:WORKERS] "
+                    + "(Deployments applied together), shuffled:SEED (default: the workload file's, else the input's)")
     String order;
 
-    @Option(names = "--max-skew", paramLabel = "N", defaultValue = "1", description = "the replica-spread guard's "
-            + "maxSkew: at most ceil(r/N) + maxSkew - 1 replicas per node (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-skew",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "the replica-spread guard's "
+                    + "maxSkew: at most ceil(r/N) + maxSkew - 1 replicas per node (default: ${DEFAULT-VALUE})")
     int maxSkew;
 
-    @Option(names = "--opening-cost", paramLabel = "N", description = "the marginal score's cost of an empty node, in "
-            + "(weighted) syscalls (default: " + MarginalExs.DEFAULT_OPENING_COST + ")")
+    @Option(
+            names = "--opening-cost",
+            paramLabel = "N",
+            description = "the marginal score's cost of an empty node, in " + "(weighted) syscalls (default: "
+                    + MarginalExs.DEFAULT_OPENING_COST + ")")
     Long openingCost;
 
-    @Option(names = "--extender-lag", paramLabel = "N", defaultValue = "0", description = "the extender has not seen "
-            + "the latest N placements yet (asynchronous binding; default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--extender-lag",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "the extender has not seen "
+                    + "the latest N placements yet (asynchronous binding; default: ${DEFAULT-VALUE})")
     int extenderLag;
 
-    @Option(names = "--spo-scope", paramLabel = "SCOPE",
+    @Option(
+            names = "--spo-scope",
+            paramLabel = "SCOPE",
             description = "namespaced or cluster (default: from the profiles' metadata)")
     String scope;
 
-    @Option(names = "--default-profile", paramLabel = "P",
+    @Option(
+            names = "--default-profile",
+            paramLabel = "P",
             description = "profile of pods without one, NAMESPACE/NAME or NAME (default default/full-seccomp)")
     String defaultProfile;
 
@@ -151,8 +216,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--svg", paramLabel = "FILE", description = "write a bar chart of the main columns as SVG")
     Path svg;
 
-    @Option(names = "--small-instances", paramLabel = "N", description = "instead of placing the workload, sample N "
-            + "instances of at most 12 pods from its profiles and report each strategy's gap to the exact optimum")
+    @Option(
+            names = "--small-instances",
+            paramLabel = "N",
+            description =
+                    "instead of placing the workload, sample N "
+                            + "instances of at most 12 pods from its profiles and report each strategy's gap to the exact optimum")
     Integer smallInstances;
 
     @CommandLine.Spec
@@ -200,31 +269,49 @@ public final class SimulateCommand implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String version = SimulateCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"simulate (sysched-scheduler) " + (version == null ? "development build" : version),
-                "models kube-scheduler v1.26's default score plugins"};
+            return new String[] {
+                "simulate (sysched-scheduler) " + (version == null ? "development build" : version),
+                "models kube-scheduler v1.26's default score plugins"
+            };
         }
     }
 
     /** The workload in arrival order and what the input suggests about the cluster. */
-    private record Input(Workload workload, Workload listed, String caption, OptionalInt nodes, OptionalInt podsPerNode,
-            List<SimNode> nodeObjects, List<String> notes, Map<String, SyscallSet> profiles) {
+    private record Input(
+            Workload workload,
+            Workload listed,
+            String caption,
+            OptionalInt nodes,
+            OptionalInt podsPerNode,
+            List<SimNode> nodeObjects,
+            List<String> notes,
+            Map<String, SyscallSet> profiles) {
 
         Input withRequests(PodRequests requests) {
-            return new Input(withRequests(workload, requests), withRequests(listed, requests), caption + ", requests "
-                    + requests.cpuMilli() + "m CPU, " + requests.memoryBytes() / (1024 * 1024) + "Mi each", nodes,
-                    podsPerNode, nodeObjects, notes, profiles);
+            return new Input(
+                    withRequests(workload, requests),
+                    withRequests(listed, requests),
+                    caption + ", requests " + requests.cpuMilli() + "m CPU, " + requests.memoryBytes() / (1024 * 1024)
+                            + "Mi each",
+                    nodes,
+                    podsPerNode,
+                    nodeObjects,
+                    notes,
+                    profiles);
         }
 
         private static Workload withRequests(Workload workload, PodRequests requests) {
-            return new Workload(workload.pods().stream().map(p -> new SimPod(p.name(), p.profile(), p.syscalls(),
-                    p.controller(), p.guarded(), requests)).toList());
+            return new Workload(workload.pods().stream()
+                    .map(p -> new SimPod(p.name(), p.profile(), p.syscalls(), p.controller(), p.guarded(), requests))
+                    .toList());
         }
     }
 
     private static PodRequests requests(String value) {
         String[] parts = value.split(",");
         if (parts.length != 2) {
-            throw new IllegalArgumentException("--pod-requests needs CPU,MEMORY (e.g. 250m,512Mi), got '" + value + "'");
+            throw new IllegalArgumentException(
+                    "--pod-requests needs CPU,MEMORY (e.g. 250m,512Mi), got '" + value + "'");
         }
         long cpu = quantity(parts[0].trim(), "--pod-requests CPU", true);
         long memory = quantity(parts[1].trim(), "--pod-requests MEMORY", false);
@@ -237,8 +324,8 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give either --workload FILE or --pods PATH");
         }
         if (workloadFile != null && profiles.size() > 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "a --workload file reads one --profiles directory");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "a --workload file reads one --profiles directory");
         }
         positive(runs, "--runs");
         positive(maxSkew, "--max-skew");
@@ -251,11 +338,13 @@ public final class SimulateCommand implements Callable<Integer> {
         Input input = workloadFile != null ? fromWorkloadFile() : fromObjects();
         if (podRequests != null) {
             if (workloadFile == null) {
-                throw new IllegalArgumentException("--pod-requests applies to a --workload file; manifests say their own");
+                throw new IllegalArgumentException(
+                        "--pod-requests applies to a --workload file; manifests say their own");
             }
             input = input.withRequests(requests(podRequests));
         }
-        Workload workload = order == null ? input.workload()
+        Workload workload = order == null
+                ? input.workload()
                 : WorkloadLoader.arrange(input.listed(), order.replace(':', ' '), "--order");
         if (workload.size() == 0) {
             throw new IllegalArgumentException("the input holds no pods to place");
@@ -266,27 +355,31 @@ public final class SimulateCommand implements Callable<Integer> {
         if (vulnerable == null) {
             notes.add("no --vulnerable list: victim nodes and pods are not measured (0)");
         }
-        SyscallWeights syscallWeights = weights == null ? SyscallWeights.uniform() : WorkloadLoader.readWeights(weights);
+        SyscallWeights syscallWeights =
+                weights == null ? SyscallWeights.uniform() : WorkloadLoader.readWeights(weights);
         if (weights == null && strategies.stream().anyMatch(Strategy::weighted)) {
             throw new IllegalArgumentException("a +weighted strategy needs --weights FILE");
         }
-        PlacementSimulator.Settings settings = new PlacementSimulator.Settings(syscallWeights,
-                new ReplicaSpreadGuard(maxSkew), openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
+        PlacementSimulator.Settings settings = new PlacementSimulator.Settings(
+                syscallWeights,
+                new ReplicaSpreadGuard(maxSkew),
+                openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
                 extenderLag);
         PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
         if (smallInstances != null) {
             positive(smallInstances, "--small-instances");
-            OptimalityGap.Report report = OptimalityGap.study(input.profiles(), strategies, settings, smallInstances,
-                    runs);
+            OptimalityGap.Report report =
+                    OptimalityGap.study(input.profiles(), strategies, settings, smallInstances, runs);
             out.print(report.table());
             return 0;
         }
 
         List<StrategyRuns> results = simulator.runAll(workload, strategies, vulnerableSet, runs);
         String caption = workload.size() + " pods" + input.caption() + " on " + cluster.nodeCount() + " nodes, "
-                + cluster.podsPerNode() + " pods/node" + (cluster.zones().isEmpty() ? "" : ", "
-                + cluster.zones().size() + " zones") + ", |V| = " + vulnerableSet.cardinality()
+                + cluster.podsPerNode() + " pods/node"
+                + (cluster.zones().isEmpty() ? "" : ", " + cluster.zones().size() + " zones") + ", |V| = "
+                + vulnerableSet.cardinality()
                 + (runs > 1 ? ", means over " + runs + " tie-breaking seeds" : "");
         out.println(caption);
         notes.forEach(note -> out.println("note: " + note));
@@ -300,7 +393,11 @@ public final class SimulateCommand implements Callable<Integer> {
                 for (Map.Entry<String, List<SimPod>> node : result.podsByNode().entrySet()) {
                     if (!node.getValue().isEmpty()) {
                         out.println("  " + node.getKey() + ": "
-                                + String.join(" ", node.getValue().stream().map(SimPod::name).toList()));
+                                + String.join(
+                                        " ",
+                                        node.getValue().stream()
+                                                .map(SimPod::name)
+                                                .toList()));
                     }
                 }
                 if (!result.unscheduled().isEmpty()) {
@@ -325,7 +422,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 nodeList = counted(Integer.parseInt(nodes));
                 fromObjects = false;
             } else {
-                SchedulableNodes read = SchedulableNodes.of(KubernetesInput.read(List.of(Path.of(nodes))).nodes());
+                SchedulableNodes read = SchedulableNodes.of(
+                        KubernetesInput.read(List.of(Path.of(nodes))).nodes());
                 read.excluded().forEach(line -> notes.add("node " + line));
                 nodeList = read.nodes();
             }
@@ -337,14 +435,16 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no nodes: give --nodes N or --nodes FILE (kubectl get nodes -o json)");
         }
         if (fromObjects && (nodeCpu != null || nodeMemory != null || zones != null)) {
-            notes.add("--node-cpu, --node-memory and --zones apply to nodes given as a count; the Node objects say theirs");
+            notes.add(
+                    "--node-cpu, --node-memory and --zones apply to nodes given as a count; the Node objects say theirs");
         }
-        OptionalInt limit = podsPerNode != null ? OptionalInt.of(positive(podsPerNode, "--pods-per-node"))
-                : input.podsPerNode();
+        OptionalInt limit =
+                podsPerNode != null ? OptionalInt.of(positive(podsPerNode, "--pods-per-node")) : input.podsPerNode();
         if (limit.isPresent()) {
             int podLimit = limit.getAsInt();
-            nodeList = nodeList.stream().map(n -> new SimNode(n.name(), podLimit, n.allocatable(), n.zone(),
-                    n.preferNoScheduleTaints())).toList();
+            nodeList = nodeList.stream()
+                    .map(n -> new SimNode(n.name(), podLimit, n.allocatable(), n.zone(), n.preferNoScheduleTaints()))
+                    .toList();
         }
         return new ClusterSpec(nodeList);
     }
@@ -353,7 +453,8 @@ public final class SimulateCommand implements Callable<Integer> {
         positive(count, "--nodes");
         SimNode.NodeAllocatable allocatable = new SimNode.NodeAllocatable(
                 nodeCpu == null ? SimNode.NodeAllocatable.DEFAULT.cpuMilli() : quantity(nodeCpu, "--node-cpu", true),
-                nodeMemory == null ? SimNode.NodeAllocatable.DEFAULT.memoryBytes()
+                nodeMemory == null
+                        ? SimNode.NodeAllocatable.DEFAULT.memoryBytes()
                         : quantity(nodeMemory, "--node-memory", false));
         if (zones != null) {
             positive(zones, "--zones");
@@ -372,15 +473,16 @@ public final class SimulateCommand implements Callable<Integer> {
             Quantity quantity = new Quantity(value);
             java.math.BigDecimal amount = quantity.getNumericalAmount();
             long result = (cpu ? amount.multiply(java.math.BigDecimal.valueOf(1000)) : amount)
-                    .setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+                    .setScale(0, java.math.RoundingMode.CEILING)
+                    .longValueExact();
             if (result > 0) {
                 return result;
             }
         } catch (RuntimeException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " needs a positive Kubernetes quantity (e.g. " + (cpu ? "4 or 3500m"
-                : "16Gi") + "), got '" + value + "'");
+        throw new IllegalArgumentException(option + " needs a positive Kubernetes quantity (e.g. "
+                + (cpu ? "4 or 3500m" : "16Gi") + "), got '" + value + "'");
     }
 
     private static int positive(int value, String option) {
@@ -391,10 +493,17 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private Input fromWorkloadFile() {
-        WorkloadFile file = WorkloadLoader.load(workloadFile,
-                profiles.isEmpty() ? Optional.empty() : Optional.of(profiles.get(0)));
-        return new Input(file.workload(), file.listed(), " (" + file.profiles().size() + " images)", file.nodes(),
-                file.podsPerNode(), List.of(), List.of(), file.profiles());
+        WorkloadFile file =
+                WorkloadLoader.load(workloadFile, profiles.isEmpty() ? Optional.empty() : Optional.of(profiles.get(0)));
+        return new Input(
+                file.workload(),
+                file.listed(),
+                " (" + file.profiles().size() + " images)",
+                file.nodes(),
+                file.podsPerNode(),
+                List.of(),
+                List.of(),
+                file.profiles());
     }
 
     private Input fromObjects() {
@@ -402,10 +511,12 @@ public final class SimulateCommand implements Callable<Integer> {
         paths.addAll(profiles);
         KubernetesInput objects = KubernetesInput.read(paths);
         ManifestWorkload.Options defaults = ManifestWorkload.Options.defaults();
-        ManifestWorkload.Result result = ManifestWorkload.build(objects, new ManifestWorkload.Options(
-                Optional.ofNullable(scope).map(SpoScope::parse),
-                defaultProfile == null ? defaults.defaultProfile() : ProfileKey.parse(defaultProfile),
-                ManifestWorkload.Options.SPO_OPT_IN_LABEL));
+        ManifestWorkload.Result result = ManifestWorkload.build(
+                objects,
+                new ManifestWorkload.Options(
+                        Optional.ofNullable(scope).map(SpoScope::parse),
+                        defaultProfile == null ? defaults.defaultProfile() : ProfileKey.parse(defaultProfile),
+                        ManifestWorkload.Options.SPO_OPT_IN_LABEL));
         SchedulableNodes schedulable = SchedulableNodes.of(objects.nodes());
         List<String> notes = new ArrayList<>(result.notes());
         if (nodes == null) {
@@ -416,7 +527,14 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Map<String, SyscallSet> sets = new java.util.LinkedHashMap<>();
         result.workload().pods().forEach(p -> sets.putIfAbsent(p.profile(), p.syscalls()));
-        return new Input(result.workload(), result.workload(), "", OptionalInt.empty(), OptionalInt.empty(), schedulable.nodes(), notes,
+        return new Input(
+                result.workload(),
+                result.workload(),
+                "",
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                schedulable.nodes(),
+                notes,
                 sets);
     }
 

@@ -19,13 +19,14 @@ class SimulateCommandTest {
 
     private static final Path EXAMPLES = Path.of("..", "examples");
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run simulate(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SimulateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = SimulateCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -48,13 +49,23 @@ class SimulateCommandTest {
 
     @Test
     void reproducesTheSeedDemoFromItsManifests(@TempDir Path dir) throws IOException {
-        Run run = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes=2", "--placement",
-                "--strategies", "exs,marginal+guard,spread", "--csv", dir.resolve("demo.csv").toString(),
-                "--svg", dir.resolve("demo.svg").toString());
+        Run run = simulate(
+                "--pods",
+                EXAMPLES.resolve("sysched-demo").toString(),
+                "--nodes=2",
+                "--placement",
+                "--strategies",
+                "exs,marginal+guard,spread",
+                "--csv",
+                dir.resolve("demo.csv").toString(),
+                "--svg",
+                dir.resolve("demo.svg").toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsPattern("exs:\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 "
-                + "default/memcached1-1)\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 default/memcached1-1)\n");
+        assertThat(run.out())
+                .containsPattern(
+                        "exs:\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 "
+                                + "default/memcached1-1)\n  node-0[12]: default/(nginx1-1 default/nginx2-1|redis1-1 default/memcached1-1)\n");
         Map<String, Map<String, String>> rows = csv(dir.resolve("demo.csv"));
         assertThat(rows.get("exs")).containsEntry("cluster_exs", "47").containsEntry("placed", "4");
         assertThat(rows.get("marginal+guard")).containsEntry("cluster_exs", "47");
@@ -66,22 +77,40 @@ class SimulateCommandTest {
     void theGuardedStrategiesExposeLessThanSpreadingWithoutStackingOnTheExampleWorkload(@TempDir Path dir)
             throws IOException {
         Path simulation = EXAMPLES.resolve("simulation");
-        Run run = simulate("--workload", simulation.resolve("workload.txt").toString(),
-                "--vulnerable", simulation.resolve("vulnerable-syscalls.txt").toString(),
-                "--weights", simulation.resolve("cve-weights.txt").toString(),
-                "--strategies", "spread,kube,exs,marginal+guard,kube+marginal:3+tsc,marginal+guard+weighted",
-                "--runs", "2", "--csv", dir.resolve("out.csv").toString());
+        Run run = simulate(
+                "--workload",
+                simulation.resolve("workload.txt").toString(),
+                "--vulnerable",
+                simulation.resolve("vulnerable-syscalls.txt").toString(),
+                "--weights",
+                simulation.resolve("cve-weights.txt").toString(),
+                "--strategies",
+                "spread,kube,exs,marginal+guard,kube+marginal:3+tsc,marginal+guard+weighted",
+                "--runs",
+                "2",
+                "--csv",
+                dir.resolve("out.csv").toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("234 pods (48 images) on 50 nodes, 8 pods/node, |V| = 20, means over 2");
         Map<String, Map<String, String>> rows = csv(dir.resolve("out.csv"));
-        assertThat(rows.keySet()).containsExactly("spread@1..2", "kube@1..2", "exs@1..2", "marginal+guard@1..2",
-                "kube+marginal:3+tsc@1..2", "marginal+guard+weighted@1..2");
+        assertThat(rows.keySet())
+                .containsExactly(
+                        "spread@1..2",
+                        "kube@1..2",
+                        "exs@1..2",
+                        "marginal+guard@1..2",
+                        "kube+marginal:3+tsc@1..2",
+                        "marginal+guard+weighted@1..2");
         double spread = Double.parseDouble(rows.get("spread@1..2").get("cluster_exs"));
-        assertThat(Double.parseDouble(rows.get("exs@1..2").get("stacked_workloads"))).isPositive();
-        for (String guarded : List.of("marginal+guard@1..2", "kube+marginal:3+tsc@1..2", "marginal+guard+weighted@1..2")) {
+        assertThat(Double.parseDouble(rows.get("exs@1..2").get("stacked_workloads")))
+                .isPositive();
+        for (String guarded :
+                List.of("marginal+guard@1..2", "kube+marginal:3+tsc@1..2", "marginal+guard+weighted@1..2")) {
             Map<String, String> row = rows.get(guarded);
-            assertThat(row).containsEntry("stacked_workloads", "0.0").containsEntry("replicas_over_guard", "0.0")
+            assertThat(row)
+                    .containsEntry("stacked_workloads", "0.0")
+                    .containsEntry("replicas_over_guard", "0.0")
                     .containsEntry("placed", "234.0");
             assertThat(Double.parseDouble(row.get("cluster_exs"))).as(guarded).isLessThan(0.75 * spread);
         }
@@ -101,28 +130,46 @@ class SimulateCommandTest {
                    "status": {"allocatable": {"pods": "3"}}}
                 ]}
                 """);
-        Run run = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", nodes.toString(),
-                "--placement", "--strategies", "exs");
+        Run run = simulate(
+                "--pods",
+                EXAMPLES.resolve("sysched-demo").toString(),
+                "--nodes",
+                nodes.toString(),
+                "--placement",
+                "--strategies",
+                "exs");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("on 1 nodes, 3 pods/node")
+        assertThat(run.out())
+                .contains("on 1 nodes, 3 pods/node")
                 .contains("note: node cp: taint node-role.kubernetes.io/control-plane:NoSchedule")
                 .contains("  unscheduled: default/memcached1-1");
     }
 
     @Test
     void smallInstancesReportTheGapToTheExactOptimum() {
-        Run run = simulate("--workload", EXAMPLES.resolve("simulation").resolve("workload.txt").toString(),
-                "--small-instances", "3", "--strategies", "marginal+guard,spread");
+        Run run = simulate(
+                "--workload",
+                EXAMPLES.resolve("simulation").resolve("workload.txt").toString(),
+                "--small-instances",
+                "3",
+                "--strategies",
+                "marginal+guard,spread");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("3 instances of 6..12 pods").contains("marginal+guard").contains("sum_optimum");
+        assertThat(run.out())
+                .contains("3 instances of 6..12 pods")
+                .contains("marginal+guard")
+                .contains("sum_optimum");
     }
 
     @Test
     void helpAndVersionSucceed() {
         Run help = simulate("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).startsWith("Usage: simulate").contains("--strategies=STRATEGY").contains("--weights=FILE")
+        assertThat(help.out())
+                .startsWith("Usage: simulate")
+                .contains("--strategies=STRATEGY")
+                .contains("--weights=FILE")
                 .contains("kube+exs:W");
         Run version = simulate("--version");
         assertThat(version.exitCode()).isZero();
@@ -160,18 +207,28 @@ class SimulateCommandTest {
         assertThat(noNodes.exitCode()).isEqualTo(2);
         assertThat(noNodes.err()).contains("no nodes");
 
-        Run badStrategy = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
-                "--strategies", "spread,binpack");
+        Run badStrategy = simulate(
+                "--pods",
+                EXAMPLES.resolve("sysched-demo").toString(),
+                "--nodes",
+                "2",
+                "--strategies",
+                "spread,binpack");
         assertThat(badStrategy.exitCode()).isEqualTo(2);
         assertThat(badStrategy.err()).contains("--strategies").contains("unknown strategy 'binpack'");
 
-        Run weightedWithoutWeights = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
-                "--strategies", "marginal+weighted");
+        Run weightedWithoutWeights = simulate(
+                "--pods",
+                EXAMPLES.resolve("sysched-demo").toString(),
+                "--nodes",
+                "2",
+                "--strategies",
+                "marginal+weighted");
         assertThat(weightedWithoutWeights.exitCode()).isEqualTo(2);
         assertThat(weightedWithoutWeights.err()).contains("--weights");
 
-        Run badQuantity = simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2",
-                "--node-cpu", "lots");
+        Run badQuantity =
+                simulate("--pods", EXAMPLES.resolve("sysched-demo").toString(), "--nodes", "2", "--node-cpu", "lots");
         assertThat(badQuantity.exitCode()).isEqualTo(2);
         assertThat(badQuantity.err()).contains("--node-cpu").contains("lots");
 

@@ -18,7 +18,12 @@ import tools.jackson.databind.node.NullNode;
  */
 public final class AdmissionContext {
 
-    public enum Operation { CREATE, UPDATE, DELETE, CONNECT }
+    public enum Operation {
+        CREATE,
+        UPDATE,
+        DELETE,
+        CONNECT
+    }
 
     private final AdmissionRequest request;
     private final Operation operation;
@@ -28,8 +33,13 @@ public final class AdmissionContext {
     private final ObjectMapper mapper;
     private final Map<Object, Object> typed = new HashMap<>();
 
-    AdmissionContext(AdmissionRequest request, Operation operation, JsonNode object, JsonNode oldObject,
-                     Instant deadline, ObjectMapper mapper) {
+    AdmissionContext(
+            AdmissionRequest request,
+            Operation operation,
+            JsonNode object,
+            JsonNode oldObject,
+            Instant deadline,
+            ObjectMapper mapper) {
         this.request = request;
         this.operation = operation;
         this.object = object == null ? NullNode.getInstance() : object;
@@ -78,7 +88,9 @@ public final class AdmissionContext {
     }
 
     public String username() {
-        return request.getUserInfo() == null ? "" : orEmpty(request.getUserInfo().getUsername());
+        return request.getUserInfo() == null
+                ? ""
+                : orEmpty(request.getUserInfo().getUsername());
     }
 
     public boolean dryRun() {

@@ -26,13 +26,15 @@ public class AdmissionController {
 
     @PostMapping(path = "/mutate", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> mutate(HttpServletRequest request) throws IOException {
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(service.review(Endpoint.MUTATE, read(request)));
     }
 
     @PostMapping(path = "/validate", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<byte[]> validate(HttpServletRequest request) throws IOException {
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(service.review(Endpoint.VALIDATE, read(request)));
     }
 
@@ -60,13 +62,15 @@ public class AdmissionController {
 
     @ExceptionHandler(BadAdmissionReviewException.class)
     ResponseEntity<Map<String, String>> badRequest(BadAdmissionReviewException e) {
-        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.badRequest()
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", "bad AdmissionReview: " + e.getMessage()));
     }
 
     @ExceptionHandler(TooLargeException.class)
     ResponseEntity<Map<String, String>> tooLarge(TooLargeException e) {
-        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("error", e.getMessage() + " (" + maxBytes + " bytes)"));
     }
 }

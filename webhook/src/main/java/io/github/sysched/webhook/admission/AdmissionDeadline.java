@@ -47,8 +47,8 @@ public class AdmissionDeadline {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw new AdmissionFailure("error", "not started: every admission worker is busy and the queue is full",
-                    null);
+            throw new AdmissionFailure(
+                    "error", "not started: every admission worker is busy and the queue is full", null);
         }
         try {
             return future.get(Math.max(1, request.remaining().toMillis()), TimeUnit.MILLISECONDS);

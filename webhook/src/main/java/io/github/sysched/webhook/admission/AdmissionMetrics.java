@@ -15,8 +15,7 @@ public class AdmissionMetrics {
      * kind is tagged {@code other}: the kind comes from the request body, and one timer per distinct string would
      * let any client of the port grow the registry and the scrape without bound.
      */
-    static final Set<String> KINDS = Set.of("Pod", SpoApi.PROFILE_BINDING_KIND, SpoApi.SECCOMP_PROFILE_KIND,
-            "unknown");
+    static final Set<String> KINDS = Set.of("Pod", SpoApi.PROFILE_BINDING_KIND, SpoApi.SECCOMP_PROFILE_KIND, "unknown");
 
     private final MeterRegistry registry;
 

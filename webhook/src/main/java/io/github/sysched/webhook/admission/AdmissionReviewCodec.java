@@ -37,7 +37,11 @@ public class AdmissionReviewCodec {
 
     private final ObjectMapper mapper;
     private final ObjectMapper bodyParser = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build()).build()).build();
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxTokenCount(MAX_TOKENS)
+                            .build())
+                    .build())
+            .build();
 
     public AdmissionReviewCodec(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -82,28 +86,40 @@ public class AdmissionReviewCodec {
         try {
             operation = AdmissionContext.Operation.valueOf(text(request, "operation"));
         } catch (IllegalArgumentException e) {
-            throw new BadAdmissionReviewException("request.operation '" + text(request, "operation")
-                    + "' is not CREATE, UPDATE, DELETE or CONNECT");
+            throw new BadAdmissionReviewException(
+                    "request.operation '" + text(request, "operation") + "' is not CREATE, UPDATE, DELETE or CONNECT");
         }
         JsonNode object = request.remove("object");
         JsonNode oldObject = request.remove("oldObject");
         request.remove("options"); // not used; its kind depends on the operation
         try {
-            return new AdmissionContext(mapper.treeToValue(request, AdmissionRequest.class), operation, object,
-                    oldObject, deadline, mapper);
+            return new AdmissionContext(
+                    mapper.treeToValue(request, AdmissionRequest.class),
+                    operation,
+                    object,
+                    oldObject,
+                    deadline,
+                    mapper);
         } catch (JacksonException e) {
-            throw new UnreadableRequest(uid, objectKind, operation.name(),
+            throw new UnreadableRequest(
+                    uid,
+                    objectKind,
+                    operation.name(),
                     "request does not match admission.k8s.io/v1 AdmissionRequest: " + e.getOriginalMessage());
         }
     }
 
     /** The AdmissionReview answering request {@code uid} with {@code verdict}. */
     public byte[] encode(String uid, AdmissionVerdict verdict) {
-        AdmissionResponseBuilder response = new AdmissionResponseBuilder().withUid(uid).withAllowed(!verdict.denied());
+        AdmissionResponseBuilder response =
+                new AdmissionResponseBuilder().withUid(uid).withAllowed(!verdict.denied());
         if (verdict.denied()) {
             AdmissionVerdict.Denial denial = verdict.denial();
-            response.withStatus(new StatusBuilder().withCode(denial.code()).withReason(denial.reason())
-                    .withMessage(denial.message()).build());
+            response.withStatus(new StatusBuilder()
+                    .withCode(denial.code())
+                    .withReason(denial.reason())
+                    .withMessage(denial.message())
+                    .build());
         } else if (verdict.patch() != null) {
             response.withPatchType("JSONPatch")
                     .withPatch(Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(verdict.patch())));
@@ -111,7 +127,8 @@ public class AdmissionReviewCodec {
         if (!verdict.warnings().isEmpty()) {
             response.withWarnings(verdict.warnings());
         }
-        return mapper.writeValueAsBytes(new AdmissionReviewBuilder().withResponse(response.build()).build());
+        return mapper.writeValueAsBytes(
+                new AdmissionReviewBuilder().withResponse(response.build()).build());
     }
 
     private static String text(JsonNode node, String field) {

@@ -25,8 +25,12 @@ public class AdmissionService {
     private final FailurePolicy failurePolicy;
     private final AdmissionMetrics metrics;
 
-    public AdmissionService(AdmissionReviewCodec codec, List<AdmissionHandler> handlers, AdmissionDeadline deadline,
-                            FailurePolicy failurePolicy, AdmissionMetrics metrics) {
+    public AdmissionService(
+            AdmissionReviewCodec codec,
+            List<AdmissionHandler> handlers,
+            AdmissionDeadline deadline,
+            FailurePolicy failurePolicy,
+            AdmissionMetrics metrics) {
         this.codec = codec;
         handlers.forEach(h -> this.handlers.put(h.endpoint(), h));
         if (this.handlers.size() != Endpoint.values().length) {
@@ -65,7 +69,8 @@ public class AdmissionService {
                 verdict = failurePolicy.answer(request, endpoint, e);
                 outcome = e.outcome();
             }
-            metrics.stop(sample, endpointTag, request.kind(), request.operation().name(), outcome);
+            metrics.stop(
+                    sample, endpointTag, request.kind(), request.operation().name(), outcome);
             return codec.encode(request.uid(), verdict);
         } finally {
             MDC.remove("uid");
@@ -74,7 +79,11 @@ public class AdmissionService {
 
     private static void logVerdict(AdmissionContext request, AdmissionVerdict verdict) {
         if (verdict.denied()) {
-            log.info("denied {} {}: {}", request.operation(), request.describe(), verdict.denial().message());
+            log.info(
+                    "denied {} {}: {}",
+                    request.operation(),
+                    request.describe(),
+                    verdict.denial().message());
         } else if (verdict.patch() != null) {
             log.debug("patched {} {}: {}", request.operation(), request.describe(), verdict.patch());
         }

@@ -14,15 +14,14 @@ public class AdmissionVerdict {
      * Only add, remove and replace: each operation stands on its own (no move or copy from a path the diff
      * assumed), and a remove carries no value.
      */
-    private static final EnumSet<DiffFlags> PATCH_FLAGS = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION,
-            DiffFlags.OMIT_COPY_OPERATION, DiffFlags.OMIT_VALUE_ON_REMOVE);
+    private static final EnumSet<DiffFlags> PATCH_FLAGS =
+            EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION, DiffFlags.OMIT_VALUE_ON_REMOVE);
 
     private final List<String> warnings = new ArrayList<>();
     private Denial denial;
     private JsonNode patch;
 
-    public record Denial(int code, String reason, String message) {
-    }
+    public record Denial(int code, String reason, String message) {}
 
     public void warn(String warning) {
         warnings.add(warning);

@@ -1,4 +1,7 @@
 package io.github.sysched.webhook.admission;
 
 /** The two admission endpoints: {@code POST /mutate} and {@code POST /validate}. */
-public enum Endpoint { MUTATE, VALIDATE }
+public enum Endpoint {
+    MUTATE,
+    VALIDATE
+}

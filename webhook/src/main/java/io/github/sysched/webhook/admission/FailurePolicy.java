@@ -27,8 +27,14 @@ public class FailurePolicy {
     }
 
     public AdmissionVerdict answer(AdmissionContext request, Endpoint endpoint, AdmissionFailure failure) {
-        log.error("admission of {} ({} {}) {}; failure mode {}", request.describe(), request.operation(), endpoint,
-                failure.getMessage(), mode, failure.getCause());
+        log.error(
+                "admission of {} ({} {}) {}; failure mode {}",
+                request.describe(),
+                request.operation(),
+                endpoint,
+                failure.getMessage(),
+                mode,
+                failure.getCause());
         String message = "sysched webhook internal " + failure.outcome() + " (request uid " + request.uid() + ")";
         AdmissionVerdict verdict = new AdmissionVerdict();
         if (mode == FailureMode.DENY) {

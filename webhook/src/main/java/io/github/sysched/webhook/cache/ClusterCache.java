@@ -25,11 +25,12 @@ public class ClusterCache extends ClusterView implements ClusterLookups {
         ClusterViewSettings settings = ClusterView.settings(client)
                 .watch(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES)
                 .version(properties.spo().version())
-                .scope(switch (properties.spo().scope()) {
-                    case AUTO -> null;
-                    case NAMESPACED -> SpoScope.NAMESPACED;
-                    case CLUSTER -> SpoScope.CLUSTER;
-                });
+                .scope(
+                        switch (properties.spo().scope()) {
+                            case AUTO -> null;
+                            case NAMESPACED -> SpoScope.NAMESPACED;
+                            case CLUSTER -> SpoScope.CLUSTER;
+                        });
         if (properties.replicaSpread().watchesNodes()) {
             settings.watch(Resource.NODES);
         }

@@ -21,18 +21,25 @@ public class WebhookConfiguration {
     public ExecutorService admissionExecutor() {
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 4);
         AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, "admission-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024),
+                r -> {
+                    Thread t = new Thread(r, "admission-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The key that signs our annotations ({@code sysched.webhook.annotations.key-dir}), re-read every check interval. */
     @Bean(initMethod = "start", destroyMethod = "close")
     public AnnotationKeyDirectory annotationKeys(WebhookProperties properties) {
         String dir = properties.annotations().keyDir();
-        return new AnnotationKeyDirectory(dir.isEmpty() ? null : Path.of(dir),
-                properties.annotations().keyCheckInterval());
+        return new AnnotationKeyDirectory(
+                dir.isEmpty() ? null : Path.of(dir), properties.annotations().keyCheckInterval());
     }
 }

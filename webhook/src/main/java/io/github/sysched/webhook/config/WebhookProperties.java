@@ -44,7 +44,10 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("sysched.webhook")
 public record WebhookProperties(
         @DefaultValue("annotate") @NotNull Mode mode,
-        @DefaultValue("spo.x-k8s.io/enable-binding") @NotBlank String optInLabel,
+
+        @DefaultValue("spo.x-k8s.io/enable-binding") @NotBlank
+        String optInLabel,
+
         @DefaultValue("false") boolean allNamespaces,
         @DefaultValue("kube-system") @NotNull Set<String> exemptNamespaces,
         @DefaultValue @Valid Spo spo,
@@ -61,31 +64,41 @@ public record WebhookProperties(
         @DefaultValue("allow") @NotNull FailureMode failureMode,
         @DefaultValue("8MB") @NotNull DataSize maxRequestSize) {
 
-    public enum Mode { ANNOTATE, ENFORCE }
+    public enum Mode {
+        ANNOTATE,
+        ENFORCE
+    }
 
-    public enum FailureMode { ALLOW, DENY }
+    public enum FailureMode {
+        ALLOW,
+        DENY
+    }
 
     /**
      * @param scope   {@code auto} (default: read {@code spec.scope} of the seccompprofiles CRD at startup),
      *                {@code namespaced} (SPO up to v0.8) or {@code cluster} (v0.9+)
      * @param version API version of SeccompProfile/ProfileBinding to watch: {@code v1beta1} (default) or {@code v1}
      */
-    public record Spo(@DefaultValue("auto") @NotNull Scope scope,
-                      @DefaultValue("v1beta1") @NotNull SpoApiVersion version) {
-        public enum Scope { AUTO, NAMESPACED, CLUSTER }
+    public record Spo(
+            @DefaultValue("auto") @NotNull Scope scope,
+            @DefaultValue("v1beta1") @NotNull SpoApiVersion version) {
+        public enum Scope {
+            AUTO,
+            NAMESPACED,
+            CLUSTER
+        }
     }
 
     /**
      * @param name      name of the default SeccompProfile (default {@code full-seccomp})
      * @param namespace its namespace (default {@code default}; not used when SeccompProfiles are cluster-scoped)
      */
-    public record DefaultProfile(@DefaultValue("default") @NotBlank String namespace,
-                                 @DefaultValue("full-seccomp") @NotBlank String name) {
-    }
+    public record DefaultProfile(
+            @DefaultValue("default") @NotBlank String namespace,
+            @DefaultValue("full-seccomp") @NotBlank String name) {}
 
     /** @param overrideExisting a binding replaces a profile the pod already has (SPO v1.0+; default true) */
-    public record Binding(@DefaultValue("true") boolean overrideExisting) {
-    }
+    public record Binding(@DefaultValue("true") boolean overrideExisting) {}
 
     /**
      * @param mode                     {@code off} (default), {@code compat} (tolerations + affinity + required
@@ -95,12 +108,17 @@ public record WebhookProperties(
      * @param nodeValue                node label/taint value (default {@code true})
      * @param onePerNodeForReplicasets one replica of a ReplicaSet per node (default false)
      */
-    public record Ipp(@DefaultValue("off") @NotNull IppMode mode,
-                      @DefaultValue("ipp-class") @NotBlank String classLabel,
-                      @DefaultValue("ipp") @NotBlank String nodeKey,
-                      @DefaultValue("true") @NotBlank String nodeValue,
-                      @DefaultValue("false") boolean onePerNodeForReplicasets) {
-        public enum IppMode { OFF, COMPAT, FAST }
+    public record Ipp(
+            @DefaultValue("off") @NotNull IppMode mode,
+            @DefaultValue("ipp-class") @NotBlank String classLabel,
+            @DefaultValue("ipp") @NotBlank String nodeKey,
+            @DefaultValue("true") @NotBlank String nodeValue,
+            @DefaultValue("false") boolean onePerNodeForReplicasets) {
+        public enum IppMode {
+            OFF,
+            COMPAT,
+            FAST
+        }
     }
 
     /**
@@ -108,10 +126,10 @@ public record WebhookProperties(
      * @param runtimeClassName runtimeClassName given to unconfined pods (empty: none)
      * @param ippClass         IPP class given to unconfined pods (empty: none)
      */
-    public record Sandbox(@DefaultValue("false") boolean enabled,
-                          @DefaultValue("") String runtimeClassName,
-                          @DefaultValue("") String ippClass) {
-    }
+    public record Sandbox(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("") String runtimeClassName,
+            @DefaultValue("") String ippClass) {}
 
     /**
      * The replica-spread guard (docs/PLACEMENT.md): ExS alone puts the replicas of one application on one node,
@@ -128,13 +146,21 @@ public record WebhookProperties(
      *                       {@code exs.sysched.io/replica-spread})
      * @param schedulerNames only pods with one of these {@code spec.schedulerName}s (default none: every scheduler)
      */
-    public record ReplicaSpread(@DefaultValue("true") boolean enabled,
-                                @DefaultValue("1") @Min(1) int maxSkew,
-                                @DefaultValue("auto") @NotNull Zones zones,
-                                @DefaultValue(ReplicaSpreadGuard.OPT_OUT_LABEL) @NotBlank String optOutLabel,
-                                @DefaultValue @NotNull List<String> schedulerNames) {
+    public record ReplicaSpread(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1") @Min(1) int maxSkew,
+            @DefaultValue("auto") @NotNull Zones zones,
 
-        public enum Zones { AUTO, ON, OFF }
+            @DefaultValue(ReplicaSpreadGuard.OPT_OUT_LABEL) @NotBlank
+            String optOutLabel,
+
+            @DefaultValue @NotNull List<String> schedulerNames) {
+
+        public enum Zones {
+            AUTO,
+            ON,
+            OFF
+        }
 
         /** Whether the webhook must watch Nodes to decide about zones. */
         public boolean watchesNodes() {
@@ -150,8 +176,9 @@ public record WebhookProperties(
      *                   (upstream SySched: left out)
      * @param init       init containers that run to completion: {@code count} (default) or {@code ignore}
      */
-    public record Containers(@DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
-                             @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
+    public record Containers(
+            @DefaultValue("default-profile") @NotNull ContainerPolicy.Unprofiled unprofiled,
+            @DefaultValue("count") @NotNull ContainerPolicy.InitContainers init) {
 
         public ContainerPolicy policy() {
             return new ContainerPolicy(unprofiled, init);
@@ -164,9 +191,9 @@ public record WebhookProperties(
      *                         signed and the extender resolves every pod from its spec
      * @param keyCheckInterval how often the key files are re-read (default 10s)
      */
-    public record Annotations(@DefaultValue("") @NotNull String keyDir,
-                              @DefaultValue("10s") @NotNull Duration keyCheckInterval) {
-    }
+    public record Annotations(
+            @DefaultValue("") @NotNull String keyDir,
+            @DefaultValue("10s") @NotNull Duration keyCheckInterval) {}
 
     /**
      * @param mode                   {@code files} (default: cert-manager Secret layout in {@code dir}) or
@@ -189,19 +216,20 @@ public record WebhookProperties(
      * @param extender               self-signed: certificates for the scheduler extender's mutual TLS, issued from the
      *                               same CA (none by default)
      */
-    public record Tls(@DefaultValue("files") @NotNull TlsMode mode,
-                      @DefaultValue("/tls") @NotBlank String dir,
-                      @DefaultValue("sysched-webhook-tls") @NotBlank String secretName,
-                      @DefaultValue("sysched-webhook") @NotBlank String serviceName,
-                      @DefaultValue("") String namespace,
-                      @DefaultValue("sysched-webhook") @NotNull List<String> webhookConfigurations,
-                      @DefaultValue("365d") @NotNull Duration validity,
-                      Duration caValidity,
-                      Duration renewBefore,
-                      Duration caRenewBefore,
-                      @DefaultValue("5m") @NotNull Duration checkInterval,
-                      @DefaultValue("5m") @NotNull Duration bundlePropagation,
-                      @DefaultValue @Valid Extender extender) {
+    public record Tls(
+            @DefaultValue("files") @NotNull TlsMode mode,
+            @DefaultValue("/tls") @NotBlank String dir,
+            @DefaultValue("sysched-webhook-tls") @NotBlank String secretName,
+            @DefaultValue("sysched-webhook") @NotBlank String serviceName,
+            @DefaultValue("") String namespace,
+            @DefaultValue("sysched-webhook") @NotNull List<String> webhookConfigurations,
+            @DefaultValue("365d") @NotNull Duration validity,
+            Duration caValidity,
+            Duration renewBefore,
+            Duration caRenewBefore,
+            @DefaultValue("5m") @NotNull Duration checkInterval,
+            @DefaultValue("5m") @NotNull Duration bundlePropagation,
+            @DefaultValue @Valid Extender extender) {
 
         public Tls {
             if (caValidity == null && validity != null) {
@@ -219,7 +247,8 @@ public record WebhookProperties(
                                 + "' is the webhook's own secret-name: give the extender's certificates their own");
                     }
                 }
-                if (!extender.serverSecret().isEmpty() && extender.serverSecret().equals(extender.clientSecret())) {
+                if (!extender.serverSecret().isEmpty()
+                        && extender.serverSecret().equals(extender.clientSecret())) {
                     throw new IllegalArgumentException("sysched.webhook.tls.extender.server-secret and client-secret"
                             + " must differ (both '" + extender.serverSecret() + "')");
                 }
@@ -237,7 +266,10 @@ public record WebhookProperties(
             }
         }
 
-        public enum TlsMode { FILES, SELF_SIGNED }
+        public enum TlsMode {
+            FILES,
+            SELF_SIGNED
+        }
 
         /**
          * Self-signed mode: the webhook also keeps the certificates of the extender's mutual TLS current, from its CA
@@ -252,10 +284,13 @@ public record WebhookProperties(
          * @param serviceName  the extender's Service, in the certificate's SANs (default {@code sysched-scheduler})
          * @param clientName   the client certificate's common name (default {@code sysched-kube-scheduler})
          */
-        public record Extender(@DefaultValue("") @NotNull String serverSecret,
-                               @DefaultValue("") @NotNull String clientSecret,
-                               @DefaultValue("sysched-scheduler") @NotBlank String serviceName,
-                               @DefaultValue("sysched-kube-scheduler") @NotBlank String clientName) {
+        public record Extender(
+                @DefaultValue("") @NotNull String serverSecret,
+                @DefaultValue("") @NotNull String clientSecret,
+                @DefaultValue("sysched-scheduler") @NotBlank String serviceName,
+
+                @DefaultValue("sysched-kube-scheduler") @NotBlank
+                String clientName) {
 
             public boolean enabled() {
                 return !serverSecret.isEmpty() || !clientSecret.isEmpty();

@@ -90,7 +90,9 @@ public class IppMutator implements PodMutator {
         addNodeAffinity(spec);
         if (ipp.mode() == IppMode.COMPAT) {
             appendUnique(antiAffinityTerms(spec), otherClassesTerm(podClass));
-            if (ipp.onePerNodeForReplicasets() && controller != null && "ReplicaSet".equals(controller.getKind())
+            if (ipp.onePerNodeForReplicasets()
+                    && controller != null
+                    && "ReplicaSet".equals(controller.getKind())
                     && controller.getUid() != null) {
                 admission.label(RS_UID_LABEL, controller.getUid());
                 appendUnique(antiAffinityTerms(spec), sameReplicaSetTerm(controller.getUid()));
@@ -101,22 +103,33 @@ public class IppMutator implements PodMutator {
     }
 
     private void addToleration(PodSpec spec) {
-        Toleration toleration = new TolerationBuilder().withKey(ipp.nodeKey()).withOperator("Equal")
-                .withValue(ipp.nodeValue()).withEffect("NoSchedule").build();
+        Toleration toleration = new TolerationBuilder()
+                .withKey(ipp.nodeKey())
+                .withOperator("Equal")
+                .withValue(ipp.nodeValue())
+                .withEffect("NoSchedule")
+                .build();
         appendUnique(list(spec::getTolerations, spec::setTolerations), toleration);
     }
 
     /** Node selector terms are ORed: the requirement goes into every existing term, or a new single term. */
     private void addNodeAffinity(PodSpec spec) {
-        NodeSelectorRequirement requirement = new NodeSelectorRequirementBuilder().withKey(ipp.nodeKey())
-                .withOperator("In").withValues(ipp.nodeValue()).build();
+        NodeSelectorRequirement requirement = new NodeSelectorRequirementBuilder()
+                .withKey(ipp.nodeKey())
+                .withOperator("In")
+                .withValues(ipp.nodeValue())
+                .build();
         Affinity affinity = orNew(spec::getAffinity, spec::setAffinity, Affinity::new);
         NodeAffinity nodeAffinity = orNew(affinity::getNodeAffinity, affinity::setNodeAffinity, NodeAffinity::new);
-        NodeSelector required = orNew(nodeAffinity::getRequiredDuringSchedulingIgnoredDuringExecution,
-                nodeAffinity::setRequiredDuringSchedulingIgnoredDuringExecution, NodeSelector::new);
+        NodeSelector required = orNew(
+                nodeAffinity::getRequiredDuringSchedulingIgnoredDuringExecution,
+                nodeAffinity::setRequiredDuringSchedulingIgnoredDuringExecution,
+                NodeSelector::new);
         List<NodeSelectorTerm> terms = list(required::getNodeSelectorTerms, required::setNodeSelectorTerms);
         if (terms.isEmpty()) {
-            terms.add(new NodeSelectorTermBuilder().withMatchExpressions(requirement).build());
+            terms.add(new NodeSelectorTermBuilder()
+                    .withMatchExpressions(requirement)
+                    .build());
             return;
         }
         for (NodeSelectorTerm term : terms) {
@@ -129,7 +142,8 @@ public class IppMutator implements PodMutator {
     private List<PodAffinityTerm> antiAffinityTerms(PodSpec spec) {
         Affinity affinity = orNew(spec::getAffinity, spec::setAffinity, Affinity::new);
         PodAntiAffinity anti = orNew(affinity::getPodAntiAffinity, affinity::setPodAntiAffinity, PodAntiAffinity::new);
-        return list(anti::getRequiredDuringSchedulingIgnoredDuringExecution,
+        return list(
+                anti::getRequiredDuringSchedulingIgnoredDuringExecution,
                 anti::setRequiredDuringSchedulingIgnoredDuringExecution);
     }
 
@@ -137,11 +151,18 @@ public class IppMutator implements PodMutator {
         // Exists: pods without a class (node agents, ordinary pods) do not repel; NotIn: other classes do.
         return new PodAffinityTermBuilder()
                 .withNewLabelSelector()
-                .addNewMatchExpression().withKey(ipp.classLabel()).withOperator("Exists").endMatchExpression()
-                .addNewMatchExpression().withKey(ipp.classLabel()).withOperator("NotIn").withValues(podClass)
+                .addNewMatchExpression()
+                .withKey(ipp.classLabel())
+                .withOperator("Exists")
+                .endMatchExpression()
+                .addNewMatchExpression()
+                .withKey(ipp.classLabel())
+                .withOperator("NotIn")
+                .withValues(podClass)
                 .endMatchExpression()
                 .endLabelSelector()
-                .withNewNamespaceSelector().endNamespaceSelector() // empty: every namespace
+                .withNewNamespaceSelector()
+                .endNamespaceSelector() // empty: every namespace
                 .withTopologyKey(HOSTNAME)
                 .build();
     }
@@ -149,7 +170,11 @@ public class IppMutator implements PodMutator {
     private static PodAffinityTerm sameReplicaSetTerm(String uid) {
         return new PodAffinityTermBuilder()
                 .withNewLabelSelector()
-                .addNewMatchExpression().withKey(RS_UID_LABEL).withOperator("In").withValues(uid).endMatchExpression()
+                .addNewMatchExpression()
+                .withKey(RS_UID_LABEL)
+                .withOperator("In")
+                .withValues(uid)
+                .endMatchExpression()
                 .endLabelSelector()
                 .withTopologyKey(HOSTNAME)
                 .build();

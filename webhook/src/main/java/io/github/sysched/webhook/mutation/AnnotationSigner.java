@@ -53,7 +53,13 @@ public class AnnotationSigner implements PodMutator {
         if (ring.isEmpty() || ((name == null || name.isEmpty()) && metadata.getGenerateName() == null)) {
             return; // unsigned: the extender resolves the pod from its spec
         }
-        admission.annotate(PlacementAnnotations.SIGNATURE, AnnotationSignature.sign(ring.get().current(),
-                admission.request().namespace(), name, metadata.getGenerateName(), annotations));
+        admission.annotate(
+                PlacementAnnotations.SIGNATURE,
+                AnnotationSignature.sign(
+                        ring.get().current(),
+                        admission.request().namespace(),
+                        name,
+                        metadata.getGenerateName(),
+                        annotations));
     }
 }

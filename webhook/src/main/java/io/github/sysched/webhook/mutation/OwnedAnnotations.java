@@ -27,13 +27,15 @@ public class OwnedAnnotations implements PodMutator, FailSafe {
 
     @Override
     public boolean supports(AdmissionContext request) {
-        return request.isPod() && request.operation() == AdmissionContext.Operation.CREATE
+        return request.isPod()
+                && request.operation() == AdmissionContext.Operation.CREATE
                 && !namespaces.exempt(request.namespace());
     }
 
     @Override
     public void mutate(PodAdmission admission) {
-        Map<String, String> annotations = admission.pod().getMetadata() == null ? null
+        Map<String, String> annotations = admission.pod().getMetadata() == null
+                ? null
                 : admission.pod().getMetadata().getAnnotations();
         if (annotations != null) {
             PlacementAnnotations.OWNED.forEach(annotations::remove);

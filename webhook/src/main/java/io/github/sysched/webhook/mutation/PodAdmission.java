@@ -79,7 +79,8 @@ public final class PodAdmission {
 
     /** Label {@code key}, or null. */
     public String labelValue(String key) {
-        Map<String, String> labels = pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
+        Map<String, String> labels =
+                pod.getMetadata() == null ? null : pod.getMetadata().getLabels();
         return labels == null ? null : labels.get(key);
     }
 

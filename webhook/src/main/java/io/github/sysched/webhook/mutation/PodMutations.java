@@ -42,7 +42,9 @@ public class PodMutations implements AdmissionHandler {
         this.mutators = List.copyOf(mutators);
         this.ownedAnnotations = ownedAnnotations;
         this.mapper = mapper;
-        log.info("pod mutators: {}", this.mutators.stream().map(m -> m.getClass().getSimpleName()).toList());
+        log.info(
+                "pod mutators: {}",
+                this.mutators.stream().map(m -> m.getClass().getSimpleName()).toList());
     }
 
     @Override
@@ -56,15 +58,16 @@ public class PodMutations implements AdmissionHandler {
         if (!request.isPod() || request.operation() != AdmissionContext.Operation.CREATE) {
             return verdict;
         }
-        List<PodMutator> supporting = mutators.stream().filter(m -> m.supports(request)).toList();
+        List<PodMutator> supporting =
+                mutators.stream().filter(m -> m.supports(request)).toList();
         if (supporting.isEmpty()) {
             return verdict;
         }
         int containers = request.object().path("spec").path("containers").size()
                 + request.object().path("spec").path("initContainers").size();
         if (containers > MAX_CONTAINERS) {
-            supporting.forEach(m -> m.skipped(request, verdict, containers + " containers, more than "
-                    + MAX_CONTAINERS));
+            supporting.forEach(
+                    m -> m.skipped(request, verdict, containers + " containers, more than " + MAX_CONTAINERS));
             JsonNode object = request.object();
             JsonNode after = object.deepCopy();
             if (after instanceof ObjectNode pod) {
@@ -99,10 +102,12 @@ public class PodMutations implements AdmissionHandler {
             return "spec is missing";
         }
         for (String list : List.of("containers", "initContainers")) {
-            List<Container> containers = list.equals("containers") ? pod.getSpec().getContainers()
+            List<Container> containers = list.equals("containers")
+                    ? pod.getSpec().getContainers()
                     : pod.getSpec().getInitContainers();
             for (int i = 0; containers != null && i < containers.size(); i++) {
-                if (containers.get(i) == null || containers.get(i).getName() == null
+                if (containers.get(i) == null
+                        || containers.get(i).getName() == null
                         || containers.get(i).getName().isEmpty()) {
                     return "spec." + list + "[" + i + "].name is missing";
                 }

@@ -19,6 +19,5 @@ public interface PodMutator {
      * The pod was not decoded, so this supporting concern did not run ({@code why}: the pod is too large).
      * Default: nothing.
      */
-    default void skipped(AdmissionContext request, AdmissionVerdict verdict, String why) {
-    }
+    default void skipped(AdmissionContext request, AdmissionVerdict verdict, String why) {}
 }

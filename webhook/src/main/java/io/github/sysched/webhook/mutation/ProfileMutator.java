@@ -54,8 +54,12 @@ public class ProfileMutator implements PodMutator {
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
 
-    public ProfileMutator(ClusterLookups cluster, NamespacePolicy namespaces, WebhookProperties properties,
-                          ObjectMapper mapper, MeterRegistry registry) {
+    public ProfileMutator(
+            ClusterLookups cluster,
+            NamespacePolicy namespaces,
+            WebhookProperties properties,
+            ObjectMapper mapper,
+            MeterRegistry registry) {
         this.cluster = cluster;
         this.namespaces = namespaces;
         this.properties = properties;
@@ -70,11 +74,20 @@ public class ProfileMutator implements PodMutator {
     public void warmUp() {
         try {
             SpoScope scope = cluster.scope();
-            Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withGenerateName("warm-up-")
-                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("warm-up:0").endContainer()
-                    .endSpec().build();
+            Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata()
+                    .withGenerateName("warm-up-")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("c")
+                    .withImage("warm-up:0")
+                    .endContainer()
+                    .endSpec()
+                    .build();
             mapper.treeToValue(mapper.valueToTree(pod), Pod.class);
-            BindingPlan plan = bindingResolver(scope).plan(pod, properties.defaultProfile().namespace(), List.of());
+            BindingPlan plan =
+                    bindingResolver(scope).plan(pod, properties.defaultProfile().namespace(), List.of());
             PodSyscalls result = podResolver(scope).resolve(plan.applyTo(pod), plan);
             SyscallAnnotation.decode(new SyscallAnnotation(result.syscalls(), sources(result)).encode());
             describe(result);
@@ -84,16 +97,23 @@ public class ProfileMutator implements PodMutator {
     }
 
     private BindingResolver bindingResolver(SpoScope scope) {
-        return new BindingResolver(scope, key -> cluster.profile(key).isPresent(),
+        return new BindingResolver(
+                scope,
+                key -> cluster.profile(key).isPresent(),
                 new BindingPolicy(properties.binding().overrideExisting()));
     }
 
     private ProfileKey defaultProfile(SpoScope scope) {
-        return ProfileKey.inScope(scope, properties.defaultProfile().namespace(), properties.defaultProfile().name());
+        return ProfileKey.inScope(
+                scope,
+                properties.defaultProfile().namespace(),
+                properties.defaultProfile().name());
     }
 
     private PodSyscallResolver podResolver(SpoScope scope) {
-        return PodSyscallResolver.forSpoProfiles(cluster.profileLookup(), defaultProfile(scope),
+        return PodSyscallResolver.forSpoProfiles(
+                cluster.profileLookup(),
+                defaultProfile(scope),
                 properties.containers().policy());
     }
 
@@ -111,7 +131,8 @@ public class ProfileMutator implements PodMutator {
         AdmissionContext request = admission.request();
         Pod pod = admission.pod();
         String namespace = request.namespace();
-        List<Binding> bindings = cluster.bindings(namespace).stream().map(Binding::from).toList();
+        List<Binding> bindings =
+                cluster.bindings(namespace).stream().map(Binding::from).toList();
         BindingPlan plan = bindingResolver(scope).plan(pod, namespace, bindings);
         Pod bound = plan.applyTo(pod);
         plan.warnings().forEach(admission::warn);
@@ -142,8 +163,8 @@ public class ProfileMutator implements PodMutator {
         }
         admission.syscalls(result);
         count(request, result.origin().name());
-        admission.annotate(PlacementAnnotations.SYSCALLS,
-                new SyscallAnnotation(result.syscalls(), sources(result)).encode());
+        admission.annotate(
+                PlacementAnnotations.SYSCALLS, new SyscallAnnotation(result.syscalls(), sources(result)).encode());
         admission.annotate(PlacementAnnotations.PROFILES, describe(result));
     }
 
@@ -155,8 +176,11 @@ public class ProfileMutator implements PodMutator {
 
     private void count(AdmissionContext request, String outcome) {
         if (!request.dryRun()) { // dry run: no side effects, not even on the resolution statistics
-            Counter.builder("sysched.resolutions").description("Pod syscall-set resolutions by outcome")
-                    .tag("outcome", outcome).register(registry).increment();
+            Counter.builder("sysched.resolutions")
+                    .description("Pod syscall-set resolutions by outcome")
+                    .tag("outcome", outcome)
+                    .register(registry)
+                    .increment();
         }
     }
 
@@ -169,10 +193,14 @@ public class ProfileMutator implements PodMutator {
             return;
         }
         PodSpec spec = pod.getSpec();
-        SeccompProfile podLevel = bound.getSpec().getSecurityContext() == null ? null
+        SeccompProfile podLevel = bound.getSpec().getSecurityContext() == null
+                ? null
                 : bound.getSpec().getSecurityContext().getSeccompProfile();
-        if (podLevel != null && !podLevel.equals(spec.getSecurityContext() == null ? null
-                : spec.getSecurityContext().getSeccompProfile())) {
+        if (podLevel != null
+                && !podLevel.equals(
+                        spec.getSecurityContext() == null
+                                ? null
+                                : spec.getSecurityContext().getSeccompProfile())) {
             if (spec.getSecurityContext() == null) {
                 spec.setSecurityContext(new PodSecurityContext());
             }
@@ -213,7 +241,8 @@ public class ProfileMutator implements PodMutator {
         }
         List<String> notes = new ArrayList<>();
         for (ProfileKey key : named) {
-            cluster.profile(key).flatMap(SpoProfiles::installationNote)
+            cluster.profile(key)
+                    .flatMap(SpoProfiles::installationNote)
                     .ifPresent(note -> notes.add("sysched: SeccompProfile " + key + " " + note));
         }
         return notes;
@@ -236,8 +265,9 @@ public class ProfileMutator implements PodMutator {
         List<String> parts = new ArrayList<>();
         for (ContainerSyscalls c : result.containers()) {
             String what = switch (c.origin()) {
-                case BINDING -> c.profile().map(ProfileKey::toString).orElse("?")
-                        + c.binding().map(b -> " (binding " + b + ")").orElse("");
+                case BINDING ->
+                    c.profile().map(ProfileKey::toString).orElse("?")
+                            + c.binding().map(b -> " (binding " + b + ")").orElse("");
                 case EXPLICIT_PROFILE -> c.profile().map(ProfileKey::toString).orElse("?");
                 case RUNTIME_DEFAULT -> "RuntimeDefault";
                 case DEFAULT_PROFILE -> c.profile().map(p -> p + " (default)").orElse("all syscalls (default)");
@@ -250,7 +280,10 @@ public class ProfileMutator implements PodMutator {
     }
 
     private static String containersWith(PodSyscalls result, ProfileOrigin origin) {
-        return result.containers().stream().filter(c -> c.origin() == origin).map(ContainerSyscalls::containerName)
-                .toList().toString();
+        return result.containers().stream()
+                .filter(c -> c.origin() == origin)
+                .map(ContainerSyscalls::containerName)
+                .toList()
+                .toString();
     }
 }

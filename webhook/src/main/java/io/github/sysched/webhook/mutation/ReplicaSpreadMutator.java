@@ -76,8 +76,9 @@ public class ReplicaSpreadMutator implements PodMutator {
             }
             return; // the author's constraints, or the ones injected by an earlier invocation
         }
-        if (!scheduledByListedScheduler(pod) || ReplicaSpreadGuard.workloadOf(pod, namespaceLabels(admission),
-                settings.optOutLabel()).isEmpty()) {
+        if (!scheduledByListedScheduler(pod)
+                || ReplicaSpreadGuard.workloadOf(pod, namespaceLabels(admission), settings.optOutLabel())
+                        .isEmpty()) {
             return;
         }
         if (replicaLabels.isEmpty()) {
@@ -102,14 +103,21 @@ public class ReplicaSpreadMutator implements PodMutator {
             case OFF -> false;
             case AUTO -> cluster.everyNodeHasZone() && cluster.nodeZones().size() >= 2;
         };
-        return zones ? List.of(ReplicaSpreadGuard.HOSTNAME_LABEL, ReplicaSpreadGuard.ZONE_LABEL)
+        return zones
+                ? List.of(ReplicaSpreadGuard.HOSTNAME_LABEL, ReplicaSpreadGuard.ZONE_LABEL)
                 : List.of(ReplicaSpreadGuard.HOSTNAME_LABEL);
     }
 
     private TopologySpreadConstraint constraint(String topologyKey, Map<String, String> replicaLabels) {
-        return new TopologySpreadConstraintBuilder().withMaxSkew(settings.maxSkew()).withTopologyKey(topologyKey)
-                .withWhenUnsatisfiable(DO_NOT_SCHEDULE).withNewLabelSelector().withMatchLabels(replicaLabels)
-                .endLabelSelector().withNodeTaintsPolicy(HONOR).build();
+        return new TopologySpreadConstraintBuilder()
+                .withMaxSkew(settings.maxSkew())
+                .withTopologyKey(topologyKey)
+                .withWhenUnsatisfiable(DO_NOT_SCHEDULE)
+                .withNewLabelSelector()
+                .withMatchLabels(replicaLabels)
+                .endLabelSelector()
+                .withNodeTaintsPolicy(HONOR)
+                .build();
     }
 
     /**
@@ -121,7 +129,8 @@ public class ReplicaSpreadMutator implements PodMutator {
         for (TopologySpreadConstraint constraint : existing) {
             String key = constraint == null ? null : constraint.getTopologyKey();
             boolean ours = (ReplicaSpreadGuard.HOSTNAME_LABEL.equals(key) || ReplicaSpreadGuard.ZONE_LABEL.equals(key))
-                    && !replicaLabels.isEmpty() && constraint.equals(constraint(key, replicaLabels));
+                    && !replicaLabels.isEmpty()
+                    && constraint.equals(constraint(key, replicaLabels));
             if (!ours || keys.contains(key)) {
                 return List.of();
             }
@@ -139,7 +148,8 @@ public class ReplicaSpreadMutator implements PodMutator {
     }
 
     private Map<String, String> namespaceLabels(PodAdmission admission) {
-        return cluster.namespace(admission.request().namespace()).map(Namespace::getMetadata)
+        return cluster.namespace(admission.request().namespace())
+                .map(Namespace::getMetadata)
                 .map(metadata -> metadata.getLabels() == null ? Map.<String, String>of() : metadata.getLabels())
                 .orElse(Map.of());
     }

@@ -28,8 +28,10 @@ public class SandboxMutator implements PodMutator {
 
     @Override
     public void mutate(PodAdmission admission) {
-        boolean unconfined = admission.syscalls().filter(result -> result.origins().contains(
-                ProfileOrigin.DEFAULT_PROFILE) || result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED))
+        boolean unconfined = admission
+                .syscalls()
+                .filter(result -> result.origins().contains(ProfileOrigin.DEFAULT_PROFILE)
+                        || result.origins().contains(ProfileOrigin.UNPROFILED_IGNORED))
                 .isPresent();
         if (!unconfined) {
             return;

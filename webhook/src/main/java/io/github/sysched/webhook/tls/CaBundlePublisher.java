@@ -26,7 +26,12 @@ final class CaBundlePublisher {
 
     private static final Logger log = LoggerFactory.getLogger(CaBundlePublisher.class);
 
-    private enum Outcome { ABSENT, CURRENT, PATCHED, FAILED }
+    private enum Outcome {
+        ABSENT,
+        CURRENT,
+        PATCHED,
+        FAILED
+    }
 
     private final KubernetesClient client;
     private final List<String> names;
@@ -43,17 +48,33 @@ final class CaBundlePublisher {
     boolean publish(String caBundle) {
         boolean current = true;
         for (String name : names) {
-            Outcome mutating = reconcile("MutatingWebhookConfiguration", name,
-                    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name),
-                    c -> c.getWebhooks().stream().map(MutatingWebhook::getClientConfig).toList(), caBundle);
-            Outcome validating = reconcile("ValidatingWebhookConfiguration", name,
-                    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name),
-                    c -> c.getWebhooks().stream().map(ValidatingWebhook::getClientConfig).toList(), caBundle);
+            Outcome mutating = reconcile(
+                    "MutatingWebhookConfiguration",
+                    name,
+                    client.admissionRegistration()
+                            .v1()
+                            .mutatingWebhookConfigurations()
+                            .withName(name),
+                    c -> c.getWebhooks().stream()
+                            .map(MutatingWebhook::getClientConfig)
+                            .toList(),
+                    caBundle);
+            Outcome validating = reconcile(
+                    "ValidatingWebhookConfiguration",
+                    name,
+                    client.admissionRegistration()
+                            .v1()
+                            .validatingWebhookConfigurations()
+                            .withName(name),
+                    c -> c.getWebhooks().stream()
+                            .map(ValidatingWebhook::getClientConfig)
+                            .toList(),
+                    caBundle);
             if (mutating == Outcome.ABSENT && validating == Outcome.ABSENT) {
                 log.warn("no webhook configuration named {} could be patched with the CA", name);
             }
-            current &= List.of(mutating, validating).stream()
-                    .noneMatch(o -> o == Outcome.PATCHED || o == Outcome.FAILED);
+            current &=
+                    List.of(mutating, validating).stream().noneMatch(o -> o == Outcome.PATCHED || o == Outcome.FAILED);
         }
         return current;
     }
@@ -67,8 +88,14 @@ final class CaBundlePublisher {
     Optional<OwnerReference> owner() {
         for (String name : names) {
             for (Resource<? extends HasMetadata> resource : List.of(
-                    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name),
-                    client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name))) {
+                    client.admissionRegistration()
+                            .v1()
+                            .mutatingWebhookConfigurations()
+                            .withName(name),
+                    client.admissionRegistration()
+                            .v1()
+                            .validatingWebhookConfigurations()
+                            .withName(name))) {
                 HasMetadata configuration;
                 try {
                     configuration = resource.get();
@@ -77,9 +104,12 @@ final class CaBundlePublisher {
                     continue;
                 }
                 if (configuration != null) {
-                    return Optional.of(new OwnerReferenceBuilder().withApiVersion(configuration.getApiVersion())
-                            .withKind(configuration.getKind()).withName(name)
-                            .withUid(configuration.getMetadata().getUid()).build());
+                    return Optional.of(new OwnerReferenceBuilder()
+                            .withApiVersion(configuration.getApiVersion())
+                            .withKind(configuration.getKind())
+                            .withName(name)
+                            .withUid(configuration.getMetadata().getUid())
+                            .build());
                 }
             }
         }
@@ -87,9 +117,12 @@ final class CaBundlePublisher {
     }
 
     /** fabric8's edit sends a patch that tests resourceVersion: on 409 (another replica patched) look again. */
-    private static <T extends HasMetadata> Outcome reconcile(String kind, String name, Resource<T> resource,
-                                                             Function<T, List<WebhookClientConfig>> clientConfigs,
-                                                             String caBundle) {
+    private static <T extends HasMetadata> Outcome reconcile(
+            String kind,
+            String name,
+            Resource<T> resource,
+            Function<T, List<WebhookClientConfig>> clientConfigs,
+            String caBundle) {
         Outcome outcome = Outcome.FAILED;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
@@ -106,9 +139,12 @@ final class CaBundlePublisher {
         return outcome;
     }
 
-    private static <T extends HasMetadata> Outcome reconcileOnce(String kind, String name, Resource<T> resource,
-                                                                 Function<T, List<WebhookClientConfig>> clientConfigs,
-                                                                 String caBundle) {
+    private static <T extends HasMetadata> Outcome reconcileOnce(
+            String kind,
+            String name,
+            Resource<T> resource,
+            Function<T, List<WebhookClientConfig>> clientConfigs,
+            String caBundle) {
         T configuration;
         try {
             configuration = resource.get();

@@ -58,8 +58,7 @@ public final class CertificateFactory {
         }
     }
 
-    private CertificateFactory() {
-    }
+    private CertificateFactory() {}
 
     public static Issued certificateAuthority(String commonName, Duration validity) {
         return certificateAuthority(commonName, validity, Instant.now());
@@ -70,12 +69,17 @@ public final class CertificateFactory {
             KeyPair keys = keyPair();
             X500Name subject = new X500Name("CN=" + commonName);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, keys.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            subject,
+                            serial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(now.plus(validity)),
+                            subject,
+                            keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            ext.createSubjectKeyIdentifier(keys.getPublic()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
             return new Issued(sign(builder, keys.getPrivate()), keys.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot create a CA certificate", e);
@@ -92,8 +96,8 @@ public final class CertificateFactory {
     }
 
     /** As {@link #serving(Issued, List, List, Duration)}, issued at {@code now}; notAfter is capped at the CA's. */
-    public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity,
-                                 Instant now) {
+    public static Issued serving(
+            Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity, Instant now) {
         return serving(ca, dnsNames, ipAddresses, validity, now, false);
     }
 
@@ -101,8 +105,13 @@ public final class CertificateFactory {
      * As {@link #serving(Issued, List, List, Duration, Instant)}; with {@code clientAuthToo} the certificate may also
      * authenticate its holder as a TLS client (the extender's warm-up calls its own mutual-TLS port with it).
      */
-    public static Issued serving(Issued ca, List<String> dnsNames, List<String> ipAddresses, Duration validity,
-                                 Instant now, boolean clientAuthToo) {
+    public static Issued serving(
+            Issued ca,
+            List<String> dnsNames,
+            List<String> ipAddresses,
+            Duration validity,
+            Instant now,
+            boolean clientAuthToo) {
         if (dnsNames.isEmpty() && ipAddresses.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one SAN");
         }
@@ -127,27 +136,41 @@ public final class CertificateFactory {
         return leaf(ca, commonName, List.of(), new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, validity, now);
     }
 
-    private static Issued leaf(Issued ca, String commonName, List<GeneralName> names, KeyPurposeId[] usages,
-                               Duration validity, Instant now) {
+    private static Issued leaf(
+            Issued ca,
+            String commonName,
+            List<GeneralName> names,
+            KeyPurposeId[] usages,
+            Duration validity,
+            Instant now) {
         try {
             KeyPair keys = keyPair();
-            Instant notAfter = earliest(now.plus(validity), ca.certificate().getNotAfter().toInstant());
+            Instant notAfter =
+                    earliest(now.plus(validity), ca.certificate().getNotAfter().toInstant());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    new X500Name(ca.certificate().getSubjectX500Principal().getName()), serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), new X500Name("CN=" + commonName),
-                    keys.getPublic())
+                            new X500Name(
+                                    ca.certificate().getSubjectX500Principal().getName()),
+                            serial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(notAfter),
+                            new X500Name("CN=" + commonName),
+                            keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
+                    .addExtension(
+                            Extension.keyUsage,
+                            true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            ext.createSubjectKeyIdentifier(keys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             ext.createAuthorityKeyIdentifier(ca.certificate()));
             if (!names.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             return new Issued(sign(builder, ca.key()), keys.getPrivate());
         } catch (GeneralSecurityException | IOException e) {

@@ -77,7 +77,8 @@ final class ExtenderCertificates {
 
                 @Override
                 public boolean matches(X509Certificate certificate) {
-                    return sans(certificate).containsAll(dnsNames) && usages(certificate).contains(CLIENT_AUTH);
+                    return sans(certificate).containsAll(dnsNames)
+                            && usages(certificate).contains(CLIENT_AUTH);
                 }
 
                 @Override
@@ -107,28 +108,40 @@ final class ExtenderCertificates {
         }
     }
 
-    private void sync(String namespace, String name, SelfSignedMaterial material,
-                      Supplier<Optional<OwnerReference>> owner, Instant now, Kind kind) {
+    private void sync(
+            String namespace,
+            String name,
+            SelfSignedMaterial material,
+            Supplier<Optional<OwnerReference>> owner,
+            Instant now,
+            Kind kind) {
         try {
-            Secret current = client.secrets().inNamespace(namespace).withName(name).get();
+            Secret current =
+                    client.secrets().inNamespace(namespace).withName(name).get();
             if (current != null && !TLS_TYPE.equals(current.getType())) {
                 // a Secret's type is immutable: replacing someone else's Secret is not ours to do
-                log.error("Secret {}/{} exists with type {}, not {}: {} is not issued; delete it or choose another"
-                        + " name", namespace, name, current.getType(), TLS_TYPE, kind.describe());
+                log.error(
+                        "Secret {}/{} exists with type {}, not {}: {} is not issued; delete it or choose another"
+                                + " name",
+                        namespace,
+                        name,
+                        current.getType(),
+                        TLS_TYPE,
+                        kind.describe());
                 return;
             }
             String bundle = material.trustedPem();
-            Map<String, String> data = current == null || current.getData() == null
-                    ? Map.of() : current.getData();
+            Map<String, String> data = current == null || current.getData() == null ? Map.of() : current.getData();
             X509Certificate leaf = certificate(data.get("tls.crt"));
             String change = null;
             Map<String, String> desired = new LinkedHashMap<>();
             if (leaf == null || data.get("tls.key") == null) {
                 change = "issued " + kind.describe();
-            } else if (!SelfSignedMaterial.signs(material.signer().certificate(), leaf) || !kind.matches(leaf)
+            } else if (!SelfSignedMaterial.signs(material.signer().certificate(), leaf)
+                    || !kind.matches(leaf)
                     || due(leaf, now)) {
-                change = "reissued " + kind.describe() + " (" + (kind.matches(leaf) ? "due or signed by another CA"
-                        : "its names or usages changed") + ")";
+                change = "reissued " + kind.describe() + " ("
+                        + (kind.matches(leaf) ? "due or signed by another CA" : "its names or usages changed") + ")";
             }
             if (change != null) {
                 CertificateFactory.Issued issued = kind.issue(material.signer(), now);
@@ -156,18 +169,26 @@ final class ExtenderCertificates {
         }
     }
 
-    private void write(String namespace, String name, Secret current, Map<String, String> data,
-                       Optional<OwnerReference> owner) {
+    private void write(
+            String namespace, String name, Secret current, Map<String, String> data, Optional<OwnerReference> owner) {
         var secrets = client.secrets().inNamespace(namespace);
         if (current == null) {
-            secrets.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                    .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook")
-                    .withOwnerReferences(owner.stream().toList()).endMetadata()
-                    .withType(TLS_TYPE).withData(data).build()).create();
+            secrets.resource(new SecretBuilder()
+                            .withNewMetadata()
+                            .withName(name)
+                            .withNamespace(namespace)
+                            .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook")
+                            .withOwnerReferences(owner.stream().toList())
+                            .endMetadata()
+                            .withType(TLS_TYPE)
+                            .withData(data)
+                            .build())
+                    .create();
             return;
         }
         SecretBuilder updated = new SecretBuilder(current).withData(data); // carries resourceVersion: 409 on a race
-        if ((current.getMetadata().getOwnerReferences() == null || current.getMetadata().getOwnerReferences().isEmpty())
+        if ((current.getMetadata().getOwnerReferences() == null
+                        || current.getMetadata().getOwnerReferences().isEmpty())
                 && owner.isPresent()) {
             updated.editMetadata().withOwnerReferences(owner.get()).endMetadata();
         }
@@ -177,9 +198,12 @@ final class ExtenderCertificates {
     /** The same margin as the webhook's own certificate: {@code renew-before}, or a third of the lifetime. */
     private boolean due(X509Certificate certificate, Instant now) {
         Instant notAfter = certificate.getNotAfter().toInstant();
-        Duration margin = tls.renewBefore() != null ? tls.renewBefore()
-                : Duration.between(certificate.getNotBefore().toInstant(), notAfter).dividedBy(3);
-        return !now.isBefore(notAfter.minus(margin)) || now.isBefore(certificate.getNotBefore().toInstant());
+        Duration margin = tls.renewBefore() != null
+                ? tls.renewBefore()
+                : Duration.between(certificate.getNotBefore().toInstant(), notAfter)
+                        .dividedBy(3);
+        return !now.isBefore(notAfter.minus(margin))
+                || now.isBefore(certificate.getNotBefore().toInstant());
     }
 
     private static X509Certificate certificate(String base64) {
@@ -188,7 +212,8 @@ final class ExtenderCertificates {
         }
         try {
             return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+                    .generateCertificate(
+                            new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return null;
         }

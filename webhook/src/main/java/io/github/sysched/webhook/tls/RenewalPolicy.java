@@ -28,8 +28,7 @@ public final class RenewalPolicy {
     private final List<String> dnsNames;
 
     /** A new content for the Secret and what changed, for the log. */
-    public record Renewal(SelfSignedMaterial material, List<String> changes) {
-    }
+    public record Renewal(SelfSignedMaterial material, List<String> changes) {}
 
     public RenewalPolicy(WebhookProperties.Tls tls, List<String> dnsNames) {
         this.tls = tls;
@@ -81,8 +80,9 @@ public final class RenewalPolicy {
             List<X509Certificate> trusted = new ArrayList<>(m.trusted());
             trusted.add(ca.certificate());
             m = new SelfSignedMaterial(m.leaf(), trusted, m.signer(), ca, now);
-            changes.add("published the next CA " + ca.certificate().getSubjectX500Principal().getName()
-                    + " in caBundle; it signs nothing before " + now.plus(tls.bundlePropagation()));
+            changes.add("published the next CA "
+                    + ca.certificate().getSubjectX500Principal().getName() + " in caBundle; it signs nothing before "
+                    + now.plus(tls.bundlePropagation()));
         }
         if (usableSigner(m, now) && due(m.leaf().certificate(), tls.renewBefore(), now)) {
             CertificateFactory.Issued leaf = leaf(m.signer(), now);
@@ -92,9 +92,13 @@ public final class RenewalPolicy {
             }
         }
         SelfSignedMaterial before = m;
-        List<X509Certificate> kept = m.trusted().stream().filter(ca -> now.isBefore(ca.getNotAfter().toInstant())
-                || ca.equals(before.signer() == null ? null : before.signer().certificate())
-                || ca.equals(before.next() == null ? null : before.next().certificate())).toList();
+        List<X509Certificate> kept = m.trusted().stream()
+                .filter(ca -> now.isBefore(ca.getNotAfter().toInstant())
+                        || ca.equals(
+                                before.signer() == null ? null : before.signer().certificate())
+                        || ca.equals(
+                                before.next() == null ? null : before.next().certificate()))
+                .toList();
         if (kept.size() < m.trusted().size()) {
             changes.add("dropped " + (m.trusted().size() - kept.size()) + " expired CA(s) from caBundle");
             m = new SelfSignedMaterial(m.leaf(), kept, m.signer(), m.next(), m.nextPublished());
@@ -105,8 +109,8 @@ public final class RenewalPolicy {
     /** The served certificate is valid now and chains to an unexpired CA of the bundle. */
     private static boolean servable(SelfSignedMaterial m, Instant now) {
         X509Certificate leaf = m.leaf().certificate();
-        return valid(leaf, now) && m.trusted().stream().anyMatch(ca -> valid(ca, now)
-                && SelfSignedMaterial.signs(ca, leaf));
+        return valid(leaf, now)
+                && m.trusted().stream().anyMatch(ca -> valid(ca, now) && SelfSignedMaterial.signs(ca, leaf));
     }
 
     private static boolean usableSigner(SelfSignedMaterial m, Instant now) {
@@ -114,15 +118,17 @@ public final class RenewalPolicy {
     }
 
     private static boolean valid(X509Certificate certificate, Instant now) {
-        return !now.isBefore(certificate.getNotBefore().toInstant()) && now.isBefore(certificate.getNotAfter()
-                .toInstant());
+        return !now.isBefore(certificate.getNotBefore().toInstant())
+                && now.isBefore(certificate.getNotAfter().toInstant());
     }
 
     /** {@code renewBefore} null: a third of the certificate's lifetime. */
     private static boolean due(X509Certificate certificate, Duration renewBefore, Instant now) {
         Instant notAfter = certificate.getNotAfter().toInstant();
-        Duration margin = renewBefore != null ? renewBefore
-                : Duration.between(certificate.getNotBefore().toInstant(), notAfter).dividedBy(3);
+        Duration margin = renewBefore != null
+                ? renewBefore
+                : Duration.between(certificate.getNotBefore().toInstant(), notAfter)
+                        .dividedBy(3);
         return !now.isBefore(notAfter.minus(margin));
     }
 
@@ -140,7 +146,7 @@ public final class RenewalPolicy {
 
     /** Distinct names tell the CAs of a bundle apart (logs, kubectl, openssl). */
     private CertificateFactory.Issued newCa(Instant now) {
-        return CertificateFactory.certificateAuthority(tls.serviceName() + "-ca@" + now.getEpochSecond(),
-                tls.caValidity(), now);
+        return CertificateFactory.certificateAuthority(
+                tls.serviceName() + "-ca@" + now.getEpochSecond(), tls.caValidity(), now);
     }
 }

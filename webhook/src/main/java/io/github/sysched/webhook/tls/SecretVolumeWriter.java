@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 public final class SecretVolumeWriter {
 
-    private SecretVolumeWriter() {
-    }
+    private SecretVolumeWriter() {}
 
     public static void write(Path dir, Map<String, String> files) {
         try {
@@ -41,7 +40,8 @@ public final class SecretVolumeWriter {
             }
             if (previous != null && !previous.equals(version) && Files.isDirectory(previous)) {
                 try (Stream<Path> old = Files.walk(previous)) {
-                    old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    old.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         } catch (IOException e) {

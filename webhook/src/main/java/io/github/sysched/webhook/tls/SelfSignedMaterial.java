@@ -38,9 +38,12 @@ import org.springframework.boot.ssl.pem.PemContent;
  * @param next          null outside a rotation
  * @param nextPublished null outside a rotation, or when unknown (the wait for API servers then starts over)
  */
-public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certificate> trusted,
-                                 CertificateFactory.Issued signer, CertificateFactory.Issued next,
-                                 Instant nextPublished) {
+public record SelfSignedMaterial(
+        CertificateFactory.Issued leaf,
+        List<X509Certificate> trusted,
+        CertificateFactory.Issued signer,
+        CertificateFactory.Issued next,
+        Instant nextPublished) {
 
     public static final String NEXT_CA_PUBLISHED = "tls.sysched.io/next-ca-published";
     static final String CA_KEY = "ca.key";
@@ -48,7 +51,9 @@ public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certif
     static final String NEXT_CA_KEY = "next-ca.key";
 
     public SelfSignedMaterial {
-        trusted = trusted.stream().sorted(Comparator.comparing(X509Certificate::getNotAfter).reversed()).toList();
+        trusted = trusted.stream()
+                .sorted(Comparator.comparing(X509Certificate::getNotAfter).reversed())
+                .toList();
     }
 
     /** The material of {@code secret}, or empty if it has no readable serving certificate and trust bundle. */
@@ -65,8 +70,8 @@ public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certif
             CertificateFactory.Issued next = null;
             Instant nextPublished = null;
             if (data.containsKey(NEXT_CA_CRT) && data.containsKey(NEXT_CA_KEY)) {
-                next = new CertificateFactory.Issued(certificates(decode(data, NEXT_CA_CRT)).get(0),
-                        key(decode(data, NEXT_CA_KEY)));
+                next = new CertificateFactory.Issued(
+                        certificates(decode(data, NEXT_CA_CRT)).get(0), key(decode(data, NEXT_CA_KEY)));
                 nextPublished = published(secret);
             }
             return Optional.of(new SelfSignedMaterial(leaf, trusted, signer, next, nextPublished));
@@ -96,10 +101,13 @@ public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certif
                 annotations.put(NEXT_CA_PUBLISHED, nextPublished.toString());
             }
         }
-        return new SecretBuilder(base).withMetadata(new ObjectMetaBuilder(base.getMetadata())
-                .withAnnotations(annotations).build())
+        return new SecretBuilder(base)
+                .withMetadata(new ObjectMetaBuilder(base.getMetadata())
+                        .withAnnotations(annotations)
+                        .build())
                 .withType(base.getType() != null ? base.getType() : "kubernetes.io/tls") // type is immutable
-                .withData(data).build();
+                .withData(data)
+                .build();
     }
 
     public String trustedPem() {
@@ -108,8 +116,8 @@ public record SelfSignedMaterial(CertificateFactory.Issued leaf, List<X509Certif
         return pem.toString();
     }
 
-    private static CertificateFactory.Issued signerOf(X509Certificate leaf, List<X509Certificate> trusted,
-                                                      String caKey) throws GeneralSecurityException {
+    private static CertificateFactory.Issued signerOf(X509Certificate leaf, List<X509Certificate> trusted, String caKey)
+            throws GeneralSecurityException {
         if (caKey == null) {
             return null;
         }

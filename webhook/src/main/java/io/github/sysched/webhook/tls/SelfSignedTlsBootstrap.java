@@ -52,14 +52,17 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
             Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
     /** What this replica's write to the Secret did during a check. */
-    public enum SecretWrite { NONE, WON, LOST, FAILED }
+    public enum SecretWrite {
+        NONE,
+        WON,
+        LOST,
+        FAILED
+    }
 
     /** One check: the Secret now served, this replica's write, and what it changed (empty if nothing). */
-    public record Check(Secret secret, SecretWrite write, List<String> changes) {
-    }
+    public record Check(Secret secret, SecretWrite write, List<String> changes) {}
 
-    private record Written(Secret secret, SecretWrite write) {
-    }
+    private record Written(Secret secret, SecretWrite write) {}
 
     private final KubernetesClient client;
     private final WebhookProperties.Tls tls;
@@ -118,14 +121,18 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
             boolean bundlePublished = publisher.publish(current.getData().get("ca.crt"));
             Optional<RenewalPolicy.Renewal> renewal = policy().next(material.get(), now, bundlePublished);
             changes = renewal.map(RenewalPolicy.Renewal::changes).orElse(List.of());
-            written = renewal.isEmpty() ? new Written(current, SecretWrite.NONE)
+            written = renewal.isEmpty()
+                    ? new Written(current, SecretWrite.NONE)
                     : write(namespace, current, renewal.get().material(), false);
         }
         switch (written.write()) {
             case WON -> log.info("Secret {}/{}: {}", namespace, tls.secretName(), String.join("; ", changes));
-            case LOST -> log.info("Secret {}/{} was changed by another replica first; serving its version",
-                    namespace, tls.secretName());
-            default -> { }
+            case LOST ->
+                log.info(
+                        "Secret {}/{} was changed by another replica first; serving its version",
+                        namespace,
+                        tls.secretName());
+            default -> {}
         }
         if (written.write() != SecretWrite.NONE || material.isEmpty()) {
             publisher.publish(written.secret().getData().get("ca.crt"));
@@ -136,26 +143,36 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
             Secret shared = written.secret();
             SelfSignedMaterial.read(shared).ifPresent(m -> extender.sync(namespace, m, publisher::owner, now));
         }
-        return new Check(written.secret(), written.write(),
-                written.write() == SecretWrite.WON ? changes : List.of());
+        return new Check(written.secret(), written.write(), written.write() == SecretWrite.WON ? changes : List.of());
     }
 
     private Written write(String namespace, Secret base, SelfSignedMaterial material, boolean mustSucceed) {
-        Secret desired = material.toSecret(base != null ? base : new SecretBuilder().withNewMetadata()
-                .withName(tls.secretName()).withNamespace(namespace)
-                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook")
-                .withOwnerReferences(publisher.owner().stream().toList()).endMetadata().build());
+        Secret desired = material.toSecret(
+                base != null
+                        ? base
+                        : new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(tls.secretName())
+                                .withNamespace(namespace)
+                                .addToLabels("app.kubernetes.io/managed-by", "sysched-webhook")
+                                .withOwnerReferences(publisher.owner().stream().toList())
+                                .endMetadata()
+                                .build());
         try {
             // base carries its resourceVersion: the update is refused with 409 if anyone wrote since we read
             var secrets = client.secrets().inNamespace(namespace);
-            Secret written = base == null ? secrets.resource(desired).create() : secrets.resource(desired).update();
+            Secret written = base == null
+                    ? secrets.resource(desired).create()
+                    : secrets.resource(desired).update();
             return new Written(written, SecretWrite.WON);
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 Secret winner = secrets(namespace).get();
                 if (SelfSignedMaterial.read(winner).isEmpty()) {
-                    throw new IllegalStateException("Secret " + namespace + "/" + tls.secretName()
-                            + " conflicted but has no complete certificate", e);
+                    throw new IllegalStateException(
+                            "Secret " + namespace + "/" + tls.secretName()
+                                    + " conflicted but has no complete certificate",
+                            e);
                 }
                 return new Written(winner, SecretWrite.LOST);
             }
@@ -175,30 +192,46 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
      */
     private Written adoptIfUnowned(String namespace, Written written) {
         Secret secret = written.secret();
-        if (secret.getMetadata().getOwnerReferences() != null && !secret.getMetadata().getOwnerReferences().isEmpty()) {
+        if (secret.getMetadata().getOwnerReferences() != null
+                && !secret.getMetadata().getOwnerReferences().isEmpty()) {
             ownerMissingReported = false;
             return written;
         }
         Optional<OwnerReference> owner = publisher.owner();
         if (owner.isEmpty()) {
             if (!ownerMissingReported) {
-                log.warn("Secret {}/{} has no owner: none of the webhook configurations {} exists, so it will not be "
-                        + "deleted with them; retrying at the next check", namespace, tls.secretName(),
+                log.warn(
+                        "Secret {}/{} has no owner: none of the webhook configurations {} exists, so it will not be "
+                                + "deleted with them; retrying at the next check",
+                        namespace,
+                        tls.secretName(),
                         tls.webhookConfigurations());
                 ownerMissingReported = true;
             }
             return written;
         }
-        Secret owned = new SecretBuilder(secret).editMetadata().withOwnerReferences(owner.get()).endMetadata().build();
+        Secret owned = new SecretBuilder(secret)
+                .editMetadata()
+                .withOwnerReferences(owner.get())
+                .endMetadata()
+                .build();
         try {
-            Secret updated = client.secrets().inNamespace(namespace).resource(owned).update();
-            log.info("Secret {}/{} is now owned by {} {} (deleted with it)", namespace, tls.secretName(),
-                    owner.get().getKind(), owner.get().getName());
+            Secret updated =
+                    client.secrets().inNamespace(namespace).resource(owned).update();
+            log.info(
+                    "Secret {}/{} is now owned by {} {} (deleted with it)",
+                    namespace,
+                    tls.secretName(),
+                    owner.get().getKind(),
+                    owner.get().getName());
             ownerMissingReported = false;
             return new Written(updated, written.write());
         } catch (KubernetesClientException e) {
-            log.warn("cannot set the owner of Secret {}/{} (retrying at the next check): {}", namespace,
-                    tls.secretName(), e.getMessage());
+            log.warn(
+                    "cannot set the owner of Secret {}/{} (retrying at the next check): {}",
+                    namespace,
+                    tls.secretName(),
+                    e.getMessage());
             return written;
         }
     }
@@ -206,15 +239,18 @@ public class SelfSignedTlsBootstrap implements SslBundleRegistrar {
     private void serve(Secret served) {
         Map<String, String> files = new LinkedHashMap<>();
         for (String key : List.of("tls.crt", "tls.key", "ca.crt")) {
-            files.put(key, new String(Base64.getDecoder().decode(served.getData().get(key)),
-                    StandardCharsets.US_ASCII));
+            files.put(
+                    key, new String(Base64.getDecoder().decode(served.getData().get(key)), StandardCharsets.US_ASCII));
         }
         if (!files.equals(servedFiles)) {
             SecretVolumeWriter.write(Path.of(tls.dir()), files);
             servedFiles = files;
-            log.info("serving the self-signed certificate of Secret {}/{} (resourceVersion {}) from {}",
-                    served.getMetadata().getNamespace(), tls.secretName(),
-                    served.getMetadata().getResourceVersion(), tls.dir());
+            log.info(
+                    "serving the self-signed certificate of Secret {}/{} (resourceVersion {}) from {}",
+                    served.getMetadata().getNamespace(),
+                    tls.secretName(),
+                    served.getMetadata().getResourceVersion(),
+                    tls.dir());
         }
     }
 

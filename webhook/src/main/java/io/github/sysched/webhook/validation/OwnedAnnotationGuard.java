@@ -46,6 +46,8 @@ public class OwnedAnnotationGuard implements Validator {
     }
 
     private static String annotation(ObjectMeta metadata, String key) {
-        return metadata == null || metadata.getAnnotations() == null ? null : metadata.getAnnotations().get(key);
+        return metadata == null || metadata.getAnnotations() == null
+                ? null
+                : metadata.getAnnotations().get(key);
     }
 }

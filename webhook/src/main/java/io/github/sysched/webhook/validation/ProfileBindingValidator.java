@@ -44,16 +44,19 @@ public class ProfileBindingValidator implements Validator {
     public boolean supports(AdmissionContext request) {
         return request.is(SpoApi.GROUP, SpoApi.PROFILE_BINDING_KIND)
                 && (request.operation() == AdmissionContext.Operation.CREATE
-                || request.operation() == AdmissionContext.Operation.UPDATE);
+                        || request.operation() == AdmissionContext.Operation.UPDATE);
     }
 
     @Override
     public void validate(AdmissionContext request, AdmissionVerdict verdict) {
-        Class<? extends ProfileBinding> type = SpoApiVersion.ofObjectVersion(request.version()).profileBindingClass();
+        Class<? extends ProfileBinding> type =
+                SpoApiVersion.ofObjectVersion(request.version()).profileBindingClass();
         ProfileBinding binding = request.object(type);
         if (binding == null || binding.getMetadata() == null) {
-            verdict.deny(400, "BadRequest", "ProfileBinding " + request.describe() + ": the request has no object"
-                    + " with metadata");
+            verdict.deny(
+                    400,
+                    "BadRequest",
+                    "ProfileBinding " + request.describe() + ": the request has no object" + " with metadata");
             return;
         }
         ProfileBindingSpec spec = binding.getSpec();
@@ -95,21 +98,25 @@ public class ProfileBindingValidator implements Validator {
                 if (profile.isEmpty()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key
                             + " does not exist; pods are not bound until it does");
-                } else if (profile.get().getSpec() != null && !profile.get().getSpec().isEnabled()) {
+                } else if (profile.get().getSpec() != null
+                        && !profile.get().getSpec().isEnabled()) {
                     verdict.warn("ProfileBinding " + name + ": SeccompProfile " + key + " "
                             + SpoProfiles.installationNote(profile.get()).orElseThrow());
                 }
             }
         }
         for (ProfileBinding other : cluster.bindings(request.namespace())) {
-            if (Objects.equals(other.getMetadata().getName(), binding.getMetadata().getName())
+            if (Objects.equals(
+                            other.getMetadata().getName(), binding.getMetadata().getName())
                     || other.getSpec() == null) {
                 continue;
             }
             ProfileRef otherRef = other.getSpec().getProfileRef();
             // SPO binds each kind on its own: a SelinuxProfile binding beside a SeccompProfile one is no conflict
-            if (otherRef != null && ref.getKind().equals(otherRef.getKind())
-                    && Objects.equals(ImageReferences.normalize(other.getSpec().getImage()),
+            if (otherRef != null
+                    && ref.getKind().equals(otherRef.getKind())
+                    && Objects.equals(
+                            ImageReferences.normalize(other.getSpec().getImage()),
                             ImageReferences.normalize(spec.getImage()))
                     && sameSelector(other.getSpec().getPodSelector(), spec.getPodSelector())) {
                 verdict.deny("ProfileBinding " + name + " binds image '" + spec.getImage()
@@ -129,8 +136,8 @@ public class ProfileBindingValidator implements Validator {
         if (selector == null) {
             return new LabelSelector(java.util.List.of(), java.util.Map.of());
         }
-        return new LabelSelector(selector.getMatchExpressions() == null ? java.util.List.of()
-                : selector.getMatchExpressions(),
+        return new LabelSelector(
+                selector.getMatchExpressions() == null ? java.util.List.of() : selector.getMatchExpressions(),
                 selector.getMatchLabels() == null ? java.util.Map.of() : selector.getMatchLabels());
     }
 }

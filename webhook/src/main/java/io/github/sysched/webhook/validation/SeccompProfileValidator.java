@@ -35,7 +35,7 @@ public class SeccompProfileValidator implements Validator {
     public boolean supports(AdmissionContext request) {
         return request.is(SpoApi.GROUP, SpoApi.SECCOMP_PROFILE_KIND)
                 && (request.operation() == AdmissionContext.Operation.CREATE
-                || request.operation() == AdmissionContext.Operation.UPDATE);
+                        || request.operation() == AdmissionContext.Operation.UPDATE);
     }
 
     @Override
@@ -45,14 +45,18 @@ public class SeccompProfileValidator implements Validator {
             verdict.warn("SPO scope not known yet: baseProfileName chain of " + request.describe() + " not checked");
             return;
         }
-        Class<? extends SeccompProfile> type = SpoApiVersion.ofObjectVersion(request.version()).seccompProfileClass();
+        Class<? extends SeccompProfile> type =
+                SpoApiVersion.ofObjectVersion(request.version()).seccompProfileClass();
         SeccompProfile candidate = request.object(type);
         if (candidate == null || candidate.getMetadata() == null) {
-            verdict.deny(400, "BadRequest", "SeccompProfile " + request.describe() + ": the request has no object"
-                    + " with metadata");
+            verdict.deny(
+                    400,
+                    "BadRequest",
+                    "SeccompProfile " + request.describe() + ": the request has no object" + " with metadata");
             return;
         }
-        if (candidate.getMetadata().getNamespace() == null && !request.namespace().isEmpty()) {
+        if (candidate.getMetadata().getNamespace() == null
+                && !request.namespace().isEmpty()) {
             candidate.getMetadata().setNamespace(request.namespace());
         }
         ProfileKey key;
@@ -63,8 +67,8 @@ public class SeccompProfileValidator implements Validator {
             return;
         }
         ProfileLookup cached = cluster.profileLookup();
-        ProfileLookup withCandidate = k -> k.equals(key)
-                ? Optional.of(SpoProfiles.policyOrFail(k, candidate)) : cached.find(k);
+        ProfileLookup withCandidate =
+                k -> k.equals(key) ? Optional.of(SpoProfiles.policyOrFail(k, candidate)) : cached.find(k);
         try {
             new ProfileResolver(withCandidate, SyscallTable.x86_64().allSyscalls()).resolve(key);
         } catch (ProfileResolutionException e) {

@@ -19,7 +19,9 @@ public class Validations implements AdmissionHandler {
 
     public Validations(List<Validator> validators) {
         this.validators = List.copyOf(validators);
-        log.info("validators: {}", this.validators.stream().map(v -> v.getClass().getSimpleName()).toList());
+        log.info(
+                "validators: {}",
+                this.validators.stream().map(v -> v.getClass().getSimpleName()).toList());
     }
 
     @Override

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The request deadline: a verdict in time, a timeout (worker interrupted), an error, no free worker. */
 class AdmissionDeadlineTest {
 
-    private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1));
-    private final AdmissionDeadline deadline = new AdmissionDeadline(executor,
-            TestProperties.webhook("request-deadline", "200ms"));
+    private final ThreadPoolExecutor executor =
+            new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1));
+    private final AdmissionDeadline deadline =
+            new AdmissionDeadline(executor, TestProperties.webhook("request-deadline", "200ms"));
 
     @AfterEach
     void stop() {
@@ -27,8 +27,11 @@ class AdmissionDeadlineTest {
     }
 
     private AdmissionContext request() {
-        return new AdmissionReviewCodec(Reviews.JSON).decode(Reviews.JSON.writeValueAsBytes(
-                Reviews.podCreate("default", Reviews.pod("x-", "default", "nginx:1.16"))), deadline.fromNow());
+        return new AdmissionReviewCodec(Reviews.JSON)
+                .decode(
+                        Reviews.JSON.writeValueAsBytes(
+                                Reviews.podCreate("default", Reviews.pod("x-", "default", "nginx:1.16"))),
+                        deadline.fromNow());
     }
 
     private static AdmissionHandler handler(java.util.function.Function<AdmissionContext, AdmissionVerdict> body) {
@@ -57,15 +60,18 @@ class AdmissionDeadlineTest {
         CountDownLatch interrupted = new CountDownLatch(1);
         AdmissionContext request = request();
 
-        assertThatThrownBy(() -> deadline.run(handler(r -> {
-            try {
-                Thread.sleep(10_000);
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-            }
-            return new AdmissionVerdict();
-        }), request)).isInstanceOfSatisfying(AdmissionFailure.class,
-                e -> assertThat(e.outcome()).isEqualTo("timeout"));
+        assertThatThrownBy(() -> deadline.run(
+                        handler(r -> {
+                            try {
+                                Thread.sleep(10_000);
+                            } catch (InterruptedException e) {
+                                interrupted.countDown();
+                            }
+                            return new AdmissionVerdict();
+                        }),
+                        request))
+                .isInstanceOfSatisfying(
+                        AdmissionFailure.class, e -> assertThat(e.outcome()).isEqualTo("timeout"));
         assertThat(Instant.now()).isBefore(request.deadline().plusSeconds(5));
         assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
     }
@@ -74,12 +80,15 @@ class AdmissionDeadlineTest {
     void aFailingHandlerIsAnErrorWithItsCause() {
         IllegalStateException bug = new IllegalStateException("simulated bug");
 
-        assertThatThrownBy(() -> deadline.run(handler(r -> {
-            throw bug;
-        }), request())).isInstanceOfSatisfying(AdmissionFailure.class, e -> {
-            assertThat(e.outcome()).isEqualTo("error");
-            assertThat(e.getCause()).isSameAs(bug);
-        });
+        assertThatThrownBy(() -> deadline.run(
+                        handler(r -> {
+                            throw bug;
+                        }),
+                        request()))
+                .isInstanceOfSatisfying(AdmissionFailure.class, e -> {
+                    assertThat(e.outcome()).isEqualTo("error");
+                    assertThat(e.getCause()).isSameAs(bug);
+                });
     }
 
     @Test
@@ -92,7 +101,7 @@ class AdmissionDeadlineTest {
                 Thread.currentThread().interrupt();
             }
         });
-        executor.execute(() -> { }); // fills the queue
+        executor.execute(() -> {}); // fills the queue
 
         try {
             assertThatThrownBy(() -> deadline.run(handler(r -> new AdmissionVerdict()), request()))

@@ -23,7 +23,12 @@ class AdmissionMetricsTest {
         metrics.stop(metrics.start(), "mutate", "Pod", "CREATE", "allowed");
 
         assertThat(registry.find("sysched.admission").timers()).hasSize(2);
-        assertThat(registry.get("sysched.admission").tag("kind", "other").timer().count()).isEqualTo(1_000);
-        assertThat(registry.get("sysched.admission").tag("kind", "Pod").timer().count()).isEqualTo(1);
+        assertThat(registry.get("sysched.admission")
+                        .tag("kind", "other")
+                        .timer()
+                        .count())
+                .isEqualTo(1_000);
+        assertThat(registry.get("sysched.admission").tag("kind", "Pod").timer().count())
+                .isEqualTo(1);
     }
 }

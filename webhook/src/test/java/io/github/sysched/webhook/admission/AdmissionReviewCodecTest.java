@@ -49,7 +49,8 @@ class AdmissionReviewCodecTest {
 
     @Test
     void whatCannotBeAnsweredIsABadAdmissionReviewWithAClearMessage() {
-        assertThatThrownBy(() -> decode("{\"apiVersion\": ")).isInstanceOf(BadAdmissionReviewException.class)
+        assertThatThrownBy(() -> decode("{\"apiVersion\": "))
+                .isInstanceOf(BadAdmissionReviewException.class)
                 .hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> decode("[]")).hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> decode("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"))
@@ -68,7 +69,8 @@ class AdmissionReviewCodecTest {
     void aBodyWithMoreTokensThanTheCapIsRefused() {
         String body = "[" + "{},".repeat((int) (AdmissionReviewCodec.MAX_TOKENS / 2)) + "{}]";
 
-        assertThatThrownBy(() -> decode(body)).isInstanceOf(BadAdmissionReviewException.class)
+        assertThatThrownBy(() -> decode(body))
+                .isInstanceOf(BadAdmissionReviewException.class)
                 .hasMessageContaining("exceeds a parser limit");
     }
 
@@ -77,8 +79,8 @@ class AdmissionReviewCodecTest {
         ObjectNode review = Reviews.podCreate("default", Reviews.pod("x-", "default", "nginx:1.16"));
         ((ObjectNode) review.path("request")).putObject("namespace").put("x", 1);
 
-        assertThatThrownBy(() -> decode(review.toString())).isInstanceOfSatisfying(
-                AdmissionReviewCodec.UnreadableRequest.class, e -> {
+        assertThatThrownBy(() -> decode(review.toString()))
+                .isInstanceOfSatisfying(AdmissionReviewCodec.UnreadableRequest.class, e -> {
                     assertThat(e.uid()).isEqualTo(review.at("/request/uid").asString());
                     assertThat(e.kind()).isEqualTo("Pod");
                     assertThat(e.operation()).isEqualTo("CREATE");
@@ -96,7 +98,8 @@ class AdmissionReviewCodecTest {
 
         assertThat(request.object().path("spec").asInt()).isEqualTo(5);
         assertThatThrownBy(() -> request.object(io.fabric8.kubernetes.api.model.Pod.class))
-                .as("decoded by the handler, within the deadline").isInstanceOf(RuntimeException.class);
+                .as("decoded by the handler, within the deadline")
+                .isInstanceOf(RuntimeException.class);
     }
 
     @Test
@@ -113,14 +116,15 @@ class AdmissionReviewCodecTest {
     @Test
     void aPatchIsBase64JsonPatchWithItsType() {
         AdmissionVerdict verdict = new AdmissionVerdict();
-        verdict.patch(Reviews.json("{\"metadata\":{}}"),
-                Reviews.json("{\"metadata\":{\"annotations\":{\"a\":\"b\"}}}"));
+        verdict.patch(
+                Reviews.json("{\"metadata\":{}}"), Reviews.json("{\"metadata\":{\"annotations\":{\"a\":\"b\"}}}"));
         verdict.warn("careful");
 
         JsonNode response = response(verdict);
 
         assertThat(response.path("patchType").asString()).isEqualTo("JSONPatch");
-        assertThat(Reviews.JSON.readTree(java.util.Base64.getDecoder().decode(response.path("patch").asString())))
+        assertThat(Reviews.JSON.readTree(java.util.Base64.getDecoder()
+                        .decode(response.path("patch").asString())))
                 .isEqualTo(Reviews.JSON.readTree(
                         "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"a\":\"b\"}}]"));
         assertThat(response.path("warnings").get(0).asString()).isEqualTo("careful");

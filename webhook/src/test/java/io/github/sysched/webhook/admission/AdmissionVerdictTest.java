@@ -18,7 +18,9 @@ class AdmissionVerdictTest {
         List<String> operations = operations(before, after);
         AdmissionVerdict verdict = new AdmissionVerdict();
         verdict.patch(before, after);
-        assertThat(JsonPatch.apply(verdict.patch(), before)).as("the patch turns before into after").isEqualTo(after);
+        assertThat(JsonPatch.apply(verdict.patch(), before))
+                .as("the patch turns before into after")
+                .isEqualTo(after);
         return operations;
     }
 
@@ -41,9 +43,10 @@ class AdmissionVerdictTest {
         ObjectNode after = before.deepCopy();
         after.withObject("/metadata/annotations").put("a/b~c", "2").put("~1", "y");
 
-        assertThat(operations(before, after)).containsExactlyInAnyOrder(
-                "{\"op\":\"replace\",\"path\":\"/metadata/annotations/a~1b~0c\",\"value\":\"2\"}",
-                "{\"op\":\"replace\",\"path\":\"/metadata/annotations/~01\",\"value\":\"y\"}");
+        assertThat(operations(before, after))
+                .containsExactlyInAnyOrder(
+                        "{\"op\":\"replace\",\"path\":\"/metadata/annotations/a~1b~0c\",\"value\":\"2\"}",
+                        "{\"op\":\"replace\",\"path\":\"/metadata/annotations/~01\",\"value\":\"y\"}");
     }
 
     @Test
@@ -52,21 +55,23 @@ class AdmissionVerdictTest {
         ObjectNode after = before.deepCopy();
         after.withObject("/metadata").putObject("annotations").put("a/b", "1").put("c~d", "2");
 
-        assertThat(patch(before, after)).containsExactly(
-                "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"a/b\":\"1\",\"c~d\":\"2\"}}");
+        assertThat(patch(before, after))
+                .containsExactly(
+                        "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"a/b\":\"1\",\"c~d\":\"2\"}}");
     }
 
     @Test
     void replacesAndRemovesWithoutValuesOnRemoveAndWithoutMoveOrCopy() {
-        ObjectNode before = Reviews.json("{\"metadata\":{\"annotations\":{\"x/y\":\"v\",\"t~\":\"gone\","
-                + "\"k\":\"v\"}}}");
-        ObjectNode after = Reviews.json("{\"metadata\":{\"annotations\":{\"x/y\":\"new\",\"k\":\"v\","
-                + "\"copy\":\"v\"}}}");
+        ObjectNode before =
+                Reviews.json("{\"metadata\":{\"annotations\":{\"x/y\":\"v\",\"t~\":\"gone\"," + "\"k\":\"v\"}}}");
+        ObjectNode after =
+                Reviews.json("{\"metadata\":{\"annotations\":{\"x/y\":\"new\",\"k\":\"v\"," + "\"copy\":\"v\"}}}");
 
-        assertThat(patch(before, after)).containsExactlyInAnyOrder(
-                "{\"op\":\"replace\",\"path\":\"/metadata/annotations/x~1y\",\"value\":\"new\"}",
-                "{\"op\":\"remove\",\"path\":\"/metadata/annotations/t~0\"}",
-                "{\"op\":\"add\",\"path\":\"/metadata/annotations/copy\",\"value\":\"v\"}");
+        assertThat(patch(before, after))
+                .containsExactlyInAnyOrder(
+                        "{\"op\":\"replace\",\"path\":\"/metadata/annotations/x~1y\",\"value\":\"new\"}",
+                        "{\"op\":\"remove\",\"path\":\"/metadata/annotations/t~0\"}",
+                        "{\"op\":\"add\",\"path\":\"/metadata/annotations/copy\",\"value\":\"v\"}");
     }
 
     @Test
@@ -75,12 +80,15 @@ class AdmissionVerdictTest {
                 + "\"containers\":[{\"name\":\"a\"},{\"name\":\"b\",\"securityContext\":{}}]}}");
         ObjectNode after = before.deepCopy();
         after.withArray("/spec/tolerations").addObject().put("key", "b");
-        after.withObject("/spec/containers/1/securityContext").putObject("seccompProfile").put("type", "Localhost");
+        after.withObject("/spec/containers/1/securityContext")
+                .putObject("seccompProfile")
+                .put("type", "Localhost");
 
-        assertThat(patch(before, after)).containsExactlyInAnyOrder(
-                "{\"op\":\"add\",\"path\":\"/spec/tolerations/1\",\"value\":{\"key\":\"b\"}}",
-                "{\"op\":\"add\",\"path\":\"/spec/containers/1/securityContext/seccompProfile\","
-                        + "\"value\":{\"type\":\"Localhost\"}}");
+        assertThat(patch(before, after))
+                .containsExactlyInAnyOrder(
+                        "{\"op\":\"add\",\"path\":\"/spec/tolerations/1\",\"value\":{\"key\":\"b\"}}",
+                        "{\"op\":\"add\",\"path\":\"/spec/containers/1/securityContext/seccompProfile\","
+                                + "\"value\":{\"type\":\"Localhost\"}}");
     }
 
     @Test

@@ -21,13 +21,16 @@ class FailurePolicyTest {
 
     private static FailurePolicy policy(String mode) {
         var properties = TestProperties.webhook("failure-mode", mode);
-        return new FailurePolicy(properties, List.of(new OwnedAnnotations(
-                new NamespacePolicy(InMemoryClusterLookups.demo(), properties))));
+        return new FailurePolicy(
+                properties,
+                List.of(new OwnedAnnotations(new NamespacePolicy(InMemoryClusterLookups.demo(), properties))));
     }
 
     private static ObjectNode forgedPodCreate(String namespace) {
         ObjectNode pod = Reviews.pod("x-", namespace, "nginx:1.16");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations").put(PlacementAnnotations.SYSCALLS, "v1;;;")
+        ((ObjectNode) pod.path("metadata"))
+                .putObject("annotations")
+                .put(PlacementAnnotations.SYSCALLS, "v1;;;")
                 .put("kept", "yes");
         return Reviews.podCreate(namespace, pod);
     }
@@ -40,7 +43,8 @@ class FailurePolicyTest {
 
         assertThat(verdict.denial().code()).isEqualTo(500);
         assertThat(verdict.denial().reason()).isEqualTo("InternalError");
-        assertThat(verdict.denial().message()).contains("internal timeout")
+        assertThat(verdict.denial().message())
+                .contains("internal timeout")
                 .contains(review.at("/request/uid").asString());
         assertThat(verdict.patch()).isNull();
     }
@@ -53,7 +57,10 @@ class FailurePolicyTest {
         AdmissionVerdict verdict = policy("allow").answer(Reviews.context(review), Endpoint.MUTATE, TIMEOUT);
 
         assertThat(verdict.denied()).isFalse();
-        assertThat(verdict.warnings()).singleElement().asString().contains("internal timeout")
+        assertThat(verdict.warnings())
+                .singleElement()
+                .asString()
+                .contains("internal timeout")
                 .contains("without the client's values");
         JsonNode pod = JsonPatch.apply(verdict.patch(), review.at("/request/object"));
         assertThat(pod.at("/metadata/annotations").propertyNames()).containsExactly("kept");
@@ -64,10 +71,10 @@ class FailurePolicyTest {
     void allowAdmitsUnchangedWhatHasNothingToRemoveAndValidations() {
         FailurePolicy allow = policy("allow");
 
-        AdmissionVerdict exempt = allow.answer(Reviews.context(forgedPodCreate("kube-system")), Endpoint.MUTATE,
-                TIMEOUT);
-        AdmissionVerdict validation = allow.answer(Reviews.context(forgedPodCreate("default")), Endpoint.VALIDATE,
-                TIMEOUT);
+        AdmissionVerdict exempt =
+                allow.answer(Reviews.context(forgedPodCreate("kube-system")), Endpoint.MUTATE, TIMEOUT);
+        AdmissionVerdict validation =
+                allow.answer(Reviews.context(forgedPodCreate("default")), Endpoint.VALIDATE, TIMEOUT);
 
         for (AdmissionVerdict verdict : List.of(exempt, validation)) {
             assertThat(verdict.denied()).isFalse();

@@ -40,9 +40,14 @@ class ProfileChangesTest extends WebhookTestBase {
         MockKube.namespace(NS, true);
         create(profile(BASE, null, "read", "write"));
         create(profile(APP, "base", "openat"));
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(NS).resource(binding()).create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(NS).size() == 1
-                && cache.profile(APP).isPresent() && cache.profile(BASE).isPresent());
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(NS)
+                .resource(binding())
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.bindings(NS).size() == 1
+                        && cache.profile(APP).isPresent()
+                        && cache.profile(BASE).isPresent());
         assertThat(syscallsOfANewPod()).isEqualTo(SyscallSet.of("read", "write", "openat"));
         SeccompPolicy converted = cache.profileLookup().find(APP).orElseThrow();
         assertThat(cache.profileLookup().find(APP).orElseThrow()).as("memoized").isSameAs(converted);
@@ -53,7 +58,10 @@ class ProfileChangesTest extends WebhookTestBase {
         update(profile(BASE, null, "read", "write", "futex"));
         assertThat(syscallsOfANewPod()).isEqualTo(SyscallSet.of("read", "write", "openat", "close", "futex"));
 
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(NS).withName("base").delete();
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(NS)
+                .withName("base")
+                .delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> cache.profile(BASE).isEmpty());
         JsonNode response = admit("/mutate", podCreate());
         assertThat(response.path("warnings").toString()).contains("base profile " + BASE + " not found");
@@ -66,32 +74,46 @@ class ProfileChangesTest extends WebhookTestBase {
     private SyscallSet syscallsOfANewPod() {
         ObjectNode review = podCreate();
         JsonNode pod = patched(review, admit("/mutate", review));
-        return SyscallAnnotation.decode(pod.path("metadata").path("annotations").path(PlacementAnnotations.SYSCALLS)
-                .asString()).syscalls();
+        return SyscallAnnotation.decode(pod.path("metadata")
+                        .path("annotations")
+                        .path(PlacementAnnotations.SYSCALLS)
+                        .asString())
+                .syscalls();
     }
 
     private static void create(SeccompProfileV1Beta1 profile) {
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(NS).resource(profile).create();
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(NS)
+                .resource(profile)
+                .create();
     }
 
     /** Replaces the profile's spec and waits until the webhook's informer holds the new resourceVersion. */
     private void update(SeccompProfileV1Beta1 changed) {
         ProfileKey key = ProfileKey.namespaced(NS, changed.getMetadata().getName());
         String before = cache.profile(key).orElseThrow().getMetadata().getResourceVersion();
-        SeccompProfileV1Beta1 stored = kube().resources(SeccompProfileV1Beta1.class).inNamespace(NS)
-                .withName(key.name()).edit(p -> {
+        SeccompProfileV1Beta1 stored = kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(NS)
+                .withName(key.name())
+                .edit(p -> {
                     p.setSpec(changed.getSpec());
                     return p;
                 });
         assertThat(stored.getMetadata().getResourceVersion()).isNotEqualTo(before);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.profile(key)
-                .map(p -> p.getMetadata().getResourceVersion().equals(stored.getMetadata().getResourceVersion()))
-                .orElse(false));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.profile(key)
+                        .map(p -> p.getMetadata()
+                                .getResourceVersion()
+                                .equals(stored.getMetadata().getResourceVersion()))
+                        .orElse(false));
     }
 
     private static SeccompProfileV1Beta1 profile(ProfileKey key, String base, String... allowed) {
         SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
-        profile.setMetadata(new ObjectMetaBuilder().withName(key.name()).withNamespace(key.namespace()).build());
+        profile.setMetadata(new ObjectMetaBuilder()
+                .withName(key.name())
+                .withNamespace(key.namespace())
+                .build());
         SeccompProfileSpec spec = new SeccompProfileSpec();
         spec.setDefaultAction("SCMP_ACT_ERRNO");
         spec.setBaseProfileName(base);
@@ -105,7 +127,8 @@ class ProfileChangesTest extends WebhookTestBase {
 
     private static ProfileBindingV1Alpha1 binding() {
         ProfileBindingV1Alpha1 binding = new ProfileBindingV1Alpha1();
-        binding.setMetadata(new ObjectMetaBuilder().withName("app").withNamespace(NS).build());
+        binding.setMetadata(
+                new ObjectMetaBuilder().withName("app").withNamespace(NS).build());
         ProfileBindingSpec spec = new ProfileBindingSpec();
         spec.setImage("app:1");
         spec.setProfileRef(new ProfileRef("SeccompProfile", APP.name()));

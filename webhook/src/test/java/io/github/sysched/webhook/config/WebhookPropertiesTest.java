@@ -16,8 +16,7 @@ class WebhookPropertiesTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(WebhookProperties.class)
-    static class Config {
-    }
+    static class Config {}
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
@@ -53,10 +52,14 @@ class WebhookPropertiesTest {
 
     @Test
     void contractSpellingsBind() {
-        runner.withPropertyValues("sysched.webhook.mode=enforce", "sysched.webhook.tls.mode=self-signed",
-                "sysched.webhook.spo.scope=cluster", "sysched.webhook.ipp.mode=fast",
-                "sysched.webhook.exempt-namespaces=kube-system,sysched-system",
-                "sysched.webhook.containers.unprofiled=runtime-default", "sysched.webhook.containers.init=ignore")
+        runner.withPropertyValues(
+                        "sysched.webhook.mode=enforce",
+                        "sysched.webhook.tls.mode=self-signed",
+                        "sysched.webhook.spo.scope=cluster",
+                        "sysched.webhook.ipp.mode=fast",
+                        "sysched.webhook.exempt-namespaces=kube-system,sysched-system",
+                        "sysched.webhook.containers.unprofiled=runtime-default",
+                        "sysched.webhook.containers.init=ignore")
                 .run(context -> {
                     WebhookProperties p = context.getBean(WebhookProperties.class);
                     assertThat(p.mode()).isEqualTo(WebhookProperties.Mode.ENFORCE);
@@ -64,20 +67,21 @@ class WebhookPropertiesTest {
                     assertThat(p.spo().scope()).isEqualTo(WebhookProperties.Spo.Scope.CLUSTER);
                     assertThat(p.ipp().mode()).isEqualTo(WebhookProperties.Ipp.IppMode.FAST);
                     assertThat(p.exemptNamespaces()).containsExactlyInAnyOrder("kube-system", "sysched-system");
-                    assertThat(p.containers().policy()).isEqualTo(new ContainerPolicy(
-                            ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.IGNORE));
+                    assertThat(p.containers().policy())
+                            .isEqualTo(new ContainerPolicy(
+                                    ContainerPolicy.Unprofiled.RUNTIME_DEFAULT, ContainerPolicy.InitContainers.IGNORE));
                 });
     }
 
     @Test
     void invalidValuesFailAtStartup() {
-        runner.withPropertyValues("sysched.webhook.opt-in-label=").run(context ->
-                assertThat(context).hasFailed());
-        runner.withPropertyValues("sysched.webhook.ipp.class-label= ").run(context ->
-                assertThat(context).hasFailed());
-        runner.withPropertyValues("sysched.webhook.mode=sometimes").run(context ->
-                assertThat(context).hasFailed());
-        runner.withPropertyValues("sysched.webhook.containers.unprofiled=unconfined").run(context ->
-                assertThat(context).hasFailed());
+        runner.withPropertyValues("sysched.webhook.opt-in-label=")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("sysched.webhook.ipp.class-label= ")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("sysched.webhook.mode=sometimes")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("sysched.webhook.containers.unprofiled=unconfined")
+                .run(context -> assertThat(context).hasFailed());
     }
 }

@@ -39,6 +39,7 @@ class ApiServerFaultsTest extends WebhookTestBase {
 
     /** Longer than the 2s request deadline. */
     private static final Duration SLOW = Duration.ofSeconds(3);
+
     private static final Duration AT_MOST = Duration.ofSeconds(30);
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -63,8 +64,7 @@ class ApiServerFaultsTest extends WebhookTestBase {
     private WebhookProperties properties;
 
     /** What one admission answered, and how long it took. */
-    private record Outcome(boolean answered, long millis, String problem) {
-    }
+    private record Outcome(boolean answered, long millis, String problem) {}
 
     @Test
     void admissionsAreAnsweredFromTheCachesWhileTheApiServerIsSlowThenFailing() {
@@ -87,7 +87,9 @@ class ApiServerFaultsTest extends WebhookTestBase {
 
             api.slow(SLOW);
             long slowAt = readiness.millis();
-            admitUntil(slow, "slow list or watch for every informer",
+            admitUntil(
+                    slow,
+                    "slow list or watch for every informer",
                     () -> api.requestsServedSlowly() >= FakeApiServer.COLLECTIONS.size()
                             && readiness.millis() - slowAt > SLOW.toMillis() + 1000);
 
@@ -95,12 +97,16 @@ class ApiServerFaultsTest extends WebhookTestBase {
             failingAt = readiness.millis();
             // slow answers requested before still arrive (and may restore a watch for a while): wait them out
             long inFlight = SLOW.plus(FakeApiServer.WATCH_LENGTH).toMillis();
-            admitUntil(failing, "readiness OUT_OF_SERVICE once the slow answers are over",
+            admitUntil(
+                    failing,
+                    "readiness OUT_OF_SERVICE once the slow answers are over",
                     () -> readiness.millis() - failingAt > inFlight && "OUT_OF_SERVICE".equals(readiness.last()));
             outAt = readiness.lastChange().atMillis();
             long seenOutAt = readiness.millis();
             admitUntil(failing, "one more second", () -> readiness.millis() - seenOutAt > 1000);
-            assertThat(readiness.last()).as("readiness while every request fails").isEqualTo("OUT_OF_SERVICE");
+            assertThat(readiness.last())
+                    .as("readiness while every request fails")
+                    .isEqualTo("OUT_OF_SERVICE");
 
             api.healthy();
             healthyAt = readiness.millis();
@@ -108,21 +114,31 @@ class ApiServerFaultsTest extends WebhookTestBase {
             upAt = readiness.lastChange().atMillis();
             Outcome recovered = admitOne(0);
             assertThat(recovered.answered()).as(recovered.problem()).isTrue();
-            assertThat(readiness.changes()).extracting(ReadinessRecorder.Change::status).doesNotContain("UNREACHABLE");
+            assertThat(readiness.changes())
+                    .extracting(ReadinessRecorder.Change::status)
+                    .doesNotContain("UNREACHABLE");
             System.out.println("FAULTS readiness changes: " + readiness.changes() + " (slow from " + slowAt
                     + "ms, 500s from " + failingAt + "ms, healthy from " + healthyAt + "ms)");
         }
 
         List<ServeEvent> requests = api.requests();
-        long writes = requests.stream().filter(e -> !e.getRequest().getMethod().getName().equals("GET")).count();
-        long lists = requests.stream().filter(e -> isCollection(e) && !isWatch(e)).count();
-        long watches = requests.stream().filter(e -> isCollection(e) && isWatch(e)).count();
+        long writes = requests.stream()
+                .filter(e -> !e.getRequest().getMethod().getName().equals("GET"))
+                .count();
+        long lists =
+                requests.stream().filter(e -> isCollection(e) && !isWatch(e)).count();
+        long watches =
+                requests.stream().filter(e -> isCollection(e) && isWatch(e)).count();
         List<String> otherReads = requests.stream()
                 .filter(e -> e.getRequest().getMethod().getName().equals("GET") && !isCollection(e))
-                .map(e -> e.getRequest().getUrl()).toList();
+                .map(e -> e.getRequest().getUrl())
+                .toList();
         assertThat(writes).as("requests that write to the API server").isZero();
-        assertThat(otherReads).as("reads other than the informers' list and watch").isEmpty();
-        assertThat(requestsDuringBurst).as("API requests during a burst of 200 admissions (watch reconnects only)")
+        assertThat(otherReads)
+                .as("reads other than the informers' list and watch")
+                .isEmpty();
+        assertThat(requestsDuringBurst)
+                .as("API requests during a burst of 200 admissions (watch reconnects only)")
                 .isLessThan(healthy.size() / 4);
 
         List<Outcome> duringFaults = new ArrayList<>(slow);
@@ -136,23 +152,40 @@ class ApiServerFaultsTest extends WebhookTestBase {
 
         long maxMillis = duringFaults.stream().mapToLong(Outcome::millis).max().orElse(0);
         long withinDeadline = duringFaults.stream()
-                .filter(o -> o.answered() && o.millis() <= properties.requestDeadline().toMillis()).count();
-        System.out.printf("FAULTS webhook vs WireMock API server: %d admissions during faults (%d while every API request"
+                .filter(o -> o.answered()
+                        && o.millis() <= properties.requestDeadline().toMillis())
+                .count();
+        System.out.printf(
+                "FAULTS webhook vs WireMock API server: %d admissions during faults (%d while every API request"
                         + " took %ds, %d while every request got 500), %d answered from the caches within the %ds"
                         + " deadline, max latency %d ms; readiness OUT_OF_SERVICE %.1fs after the 500s began, UP %.1fs"
                         + " after recovery; API requests %d (%d lists, %d watches, %d other reads), API writes %d;"
                         + " healthy burst of %d admissions: %d API requests%n",
-                duringFaults.size(), slow.size(), SLOW.toSeconds(), failing.size(), withinDeadline,
-                properties.requestDeadline().toSeconds(), maxMillis, (outAt - failingAt) / 1000.0,
-                (upAt - healthyAt) / 1000.0, requests.size(), lists, watches, otherReads.size(), writes,
-                healthy.size(), requestsDuringBurst);
+                duringFaults.size(),
+                slow.size(),
+                SLOW.toSeconds(),
+                failing.size(),
+                withinDeadline,
+                properties.requestDeadline().toSeconds(),
+                maxMillis,
+                (outAt - failingAt) / 1000.0,
+                (upAt - healthyAt) / 1000.0,
+                requests.size(),
+                lists,
+                watches,
+                otherReads.size(),
+                writes,
+                healthy.size(),
+                requestsDuringBurst);
     }
 
     private void admitUntil(List<Outcome> outcomes, String waitingFor, BooleanSupplier done) {
         long giveUp = System.nanoTime() + AT_MOST.toNanos();
         int i = outcomes.size();
         while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("no " + waitingFor + " within " + AT_MOST).isLessThan(giveUp);
+            assertThat(System.nanoTime())
+                    .as("no " + waitingFor + " within " + AT_MOST)
+                    .isLessThan(giveUp);
             outcomes.add(admitOne(i++));
             sleep(20);
         }
@@ -178,23 +211,39 @@ class ApiServerFaultsTest extends WebhookTestBase {
                 expected = "c0=default/full-seccomp (default)";
             }
             case 2 -> {
-                review = Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1", "SeccompProfile",
-                        "seccompprofiles", "CREATE", "default", Reviews.json("""
+                review = Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1beta1",
+                        "SeccompProfile",
+                        "seccompprofiles",
+                        "CREATE",
+                        "default",
+                        Reviews.json("""
                                 {"apiVersion": "security-profiles-operator.x-k8s.io/v1beta1",
                                  "kind": "SeccompProfile", "metadata": {"name": "derived", "namespace": "default"},
                                  "spec": {"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "full-seccomp",
                                           "syscalls": [{"action": "SCMP_ACT_ALLOW", "names": ["ptrace"]}]}}
-                                """), null, "kubernetes-admin");
+                                """),
+                        null,
+                        "kubernetes-admin");
                 expected = "allowed without warnings";
             }
             default -> {
-                review = Reviews.review("security-profiles-operator.x-k8s.io", "v1alpha1", "ProfileBinding",
-                        "profilebindings", "CREATE", "default", Reviews.json("""
+                review = Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1alpha1",
+                        "ProfileBinding",
+                        "profilebindings",
+                        "CREATE",
+                        "default",
+                        Reviews.json("""
                                 {"apiVersion": "security-profiles-operator.x-k8s.io/v1alpha1",
                                  "kind": "ProfileBinding", "metadata": {"name": "again", "namespace": "default"},
                                  "spec": {"profileRef": {"kind": "SeccompProfile", "name": "nginx-seccomp"},
                                           "image": "nginx:1.16"}}
-                                """), null, "kubernetes-admin");
+                                """),
+                        null,
+                        "kubernetes-admin");
                 expected = "denied as ambiguous with nginx-binding";
             }
         }
@@ -204,25 +253,40 @@ class ApiServerFaultsTest extends WebhookTestBase {
         JsonNode response = admit(path, review);
         long millis = (System.nanoTime() - start) / 1_000_000;
         String got = switch (i % 4) {
-            case 0, 1 -> patched(review, response).path("metadata").path("annotations")
-                    .path(PlacementAnnotations.PROFILES).asString("no profiles annotation: " + response);
-            case 2 -> response.path("allowed").asBoolean() && !response.has("warnings")
-                    ? "allowed without warnings" : response.toString();
-            default -> !response.path("allowed").asBoolean()
-                    && response.path("status").path("message").asString().contains("nginx-binding")
-                    ? "denied as ambiguous with nginx-binding" : response.toString();
+            case 0, 1 ->
+                patched(review, response)
+                        .path("metadata")
+                        .path("annotations")
+                        .path(PlacementAnnotations.PROFILES)
+                        .asString("no profiles annotation: " + response);
+            case 2 ->
+                response.path("allowed").asBoolean() && !response.has("warnings")
+                        ? "allowed without warnings"
+                        : response.toString();
+            default ->
+                !response.path("allowed").asBoolean()
+                                && response.path("status")
+                                        .path("message")
+                                        .asString()
+                                        .contains("nginx-binding")
+                        ? "denied as ambiguous with nginx-binding"
+                        : response.toString();
         };
         boolean answered = expected.equals(got);
-        return new Outcome(answered, millis, answered ? "" : path + " #" + i + ": expected " + expected + ", got "
-                + got);
+        return new Outcome(
+                answered, millis, answered ? "" : path + " #" + i + ": expected " + expected + ", got " + got);
     }
 
     private String readiness() {
-        return Reviews.JSON.readTree(management("/actuator/health/readiness").body()).path("status").asString();
+        return Reviews.JSON
+                .readTree(management("/actuator/health/readiness").body())
+                .path("status")
+                .asString();
     }
 
     private static boolean isCollection(ServeEvent event) {
-        return FakeApiServer.COLLECTIONS.contains(URI.create(event.getRequest().getUrl()).getPath());
+        return FakeApiServer.COLLECTIONS.contains(
+                URI.create(event.getRequest().getUrl()).getPath());
     }
 
     private static boolean isWatch(ServeEvent event) {

@@ -67,7 +67,8 @@ final class FakeApiServer implements AutoCloseable {
     private static final int FAULT = 1;
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    private final WireMockServer server =
+            new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     private final List<StubMapping> faults = new ArrayList<>();
     private final Set<UUID> slowStubs = ConcurrentHashMap.newKeySet();
     private final List<Route> routes = new ArrayList<>();
@@ -79,14 +80,31 @@ final class FakeApiServer implements AutoCloseable {
         SeccompProfileV1Beta1 nginx = load("/sysched-examples/nginx.profile.yaml", SeccompProfileV1Beta1.class);
         SeccompProfileV1Beta1 full = load("/sysched-examples/full.profile.yaml", SeccompProfileV1Beta1.class);
         ProfileBindingV1Alpha1 binding = load("/sysched-examples/nginx.binding.yaml", ProfileBindingV1Alpha1.class);
-        var defaultNamespace = new NamespaceBuilder().withNewMetadata().withName("default")
+        var defaultNamespace = new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("default")
                 .addToLabels("kubernetes.io/metadata.name", "default")
-                .addToLabels("spo.x-k8s.io/enable-binding", "true").endMetadata().build();
+                .addToLabels("spo.x-k8s.io/enable-binding", "true")
+                .endMetadata()
+                .build();
         serve(SECCOMP_PROFILES, "security-profiles-operator.x-k8s.io/v1beta1", "SeccompProfile", List.of(nginx, full));
         serve(PROFILE_BINDINGS, "security-profiles-operator.x-k8s.io/v1alpha1", "ProfileBinding", List.of(binding));
         serve(NAMESPACES, "v1", "Namespace", List.of(defaultNamespace));
-        serve(NODES, "v1", "Node", List.of(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata().build(),
-                new NodeBuilder().withNewMetadata().withName("node-b").endMetadata().build()));
+        serve(
+                NODES,
+                "v1",
+                "Node",
+                List.of(
+                        new NodeBuilder()
+                                .withNewMetadata()
+                                .withName("node-a")
+                                .endMetadata()
+                                .build(),
+                        new NodeBuilder()
+                                .withNewMetadata()
+                                .withName("node-b")
+                                .endMetadata()
+                                .build()));
     }
 
     /**
@@ -95,8 +113,11 @@ final class FakeApiServer implements AutoCloseable {
      * HTTP layer (the informers retry).
      */
     KubernetesClient client() {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.baseUrl())
-                .withNamespace("sysched-system").withWatchReconnectInterval(100).withRequestRetryBackoffLimit(0)
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.baseUrl())
+                .withNamespace("sysched-system")
+                .withWatchReconnectInterval(100)
+                .withRequestRetryBackoffLimit(0)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
@@ -105,23 +126,31 @@ final class FakeApiServer implements AutoCloseable {
     synchronized void slow(Duration delay) {
         healthy();
         for (Route route : routes) {
-            slowStubs.add(fault(route.request().get()
-                    .willReturn(route.response().get().withFixedDelay((int) delay.toMillis()))));
+            slowStubs.add(fault(
+                    route.request().get().willReturn(route.response().get().withFixedDelay((int) delay.toMillis()))));
         }
     }
 
     /** Requests that matched a {@link #slow} stub. */
     long requestsServedSlowly() {
         return requests().stream()
-                .filter(e -> e.getStubMapping() != null && slowStubs.contains(e.getStubMapping().getId())).count();
+                .filter(e -> e.getStubMapping() != null
+                        && slowStubs.contains(e.getStubMapping().getId()))
+                .count();
     }
 
     /** Every request gets a 500. */
     synchronized void failing() {
         healthy();
-        fault(any(anyUrl()).willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-                .withBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-                        + "\"message\":\"etcdserver: request timed out\",\"reason\":\"InternalError\",\"code\":500}")));
+        fault(
+                any(anyUrl())
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(500)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                                        + "\"message\":\"etcdserver: request timed out\",\"reason\":\"InternalError\",\"code\":500}")));
     }
 
     private UUID fault(MappingBuilder stub) {
@@ -155,8 +184,12 @@ final class FakeApiServer implements AutoCloseable {
             item.getMetadata().setResourceVersion(Integer.toString(version++));
             String json = serialization.asJson(item);
             array.add(JSON.readTree(json));
-            route(() -> get(urlPathEqualTo(objectPath(path, item))), () -> aResponse().withStatus(200)
-                    .withHeader("Content-Type", "application/json").withBody(json));
+            route(
+                    () -> get(urlPathEqualTo(objectPath(path, item))),
+                    () -> aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(json));
         }
         lists.put(path, list.toString());
         ObjectNode bookmark = JSON.createObjectNode();
@@ -171,8 +204,7 @@ final class FakeApiServer implements AutoCloseable {
     }
 
     /** What a healthy server answers to requests like {@code request}; a fault overrides it. */
-    private record Route(Supplier<MappingBuilder> request, Supplier<ResponseDefinitionBuilder> response) {
-    }
+    private record Route(Supplier<MappingBuilder> request, Supplier<ResponseDefinitionBuilder> response) {}
 
     private void route(Supplier<MappingBuilder> request, Supplier<ResponseDefinitionBuilder> response) {
         routes.add(new Route(request, response));
@@ -191,13 +223,19 @@ final class FakeApiServer implements AutoCloseable {
     }
 
     private ResponseDefinitionBuilder list(String path) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(lists.get(path));
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(lists.get(path));
     }
 
     /** A bookmark dribbled over {@link #WATCH_LENGTH}, then the end of the watch. */
     private ResponseDefinitionBuilder watch(String path) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(bookmarks.get(path)).withChunkedDribbleDelay(10, (int) WATCH_LENGTH.toMillis());
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(bookmarks.get(path))
+                .withChunkedDribbleDelay(10, (int) WATCH_LENGTH.toMillis());
     }
 
     private <T> T load(String resource, Class<T> type) {

@@ -52,8 +52,10 @@ class InformerRecoveryTest {
 
         api.healthy();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> health.health().getStatus().equals(Status.UP));
-        assertThat(cache.profile(ProfileKey.namespaced("default", "nginx-seccomp"))).isPresent();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> health.health().getStatus().equals(Status.UP));
+        assertThat(cache.profile(ProfileKey.namespaced("default", "nginx-seccomp")))
+                .isPresent();
         assertThat(cache.bindings("default")).hasSize(1);
         assertThat(cache.namespace("default")).isPresent();
         System.out.println("FAULTS webhook informers: first lists failed " + failedLists()
@@ -62,7 +64,8 @@ class InformerRecoveryTest {
 
     private long failedLists() {
         return api.requests().stream()
-                .filter(e -> !e.getRequest().getUrl().contains("watch=") && e.getResponse().getStatus() == 500)
+                .filter(e -> !e.getRequest().getUrl().contains("watch=")
+                        && e.getResponse().getStatus() == 500)
                 .count();
     }
 }

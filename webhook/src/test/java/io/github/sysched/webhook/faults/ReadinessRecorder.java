@@ -37,7 +37,8 @@ final class ReadinessRecorder implements AutoCloseable {
                 now = "UNREACHABLE";
             }
             synchronized (this) {
-                if (changes.isEmpty() || !changes.get(changes.size() - 1).status().equals(now)) {
+                if (changes.isEmpty()
+                        || !changes.get(changes.size() - 1).status().equals(now)) {
                     changes.add(new Change(millis(), now));
                 }
             }

@@ -35,6 +35,7 @@ class AdmissionFuzzTest extends WebhookTestBase {
     private static final int INPUTS = FuzzInputs.count("fuzz.inputs", 300);
     /** Tomcat reads (and drops) up to this much of an unread body; beyond it, it may close the connection. */
     private static final int TOMCAT_SWALLOW = 2 * 1024 * 1024;
+
     private static final int MAX_REQUEST_SIZE = 8 * 1024 * 1024; // sysched.webhook.max-request-size default
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(20);
 
@@ -61,8 +62,12 @@ class AdmissionFuzzTest extends WebhookTestBase {
     }
 
     private FuzzReport fuzz(String path, long seed) {
-        FuzzInputs generator = new FuzzInputs(seed, AdmissionOracle.seeds(),
-                List.of("/request/object", "/request/oldObject"), PlacementAnnotations.OWNED, MAX_REQUEST_SIZE);
+        FuzzInputs generator = new FuzzInputs(
+                seed,
+                AdmissionOracle.seeds(),
+                List.of("/request/object", "/request/oldObject"),
+                PlacementAnnotations.OWNED,
+                MAX_REQUEST_SIZE);
         FuzzReport report = new FuzzReport("webhook " + path, seed);
         report.count("internal-error answers", 0);
         List<FuzzInputs.Input> inputs = new ArrayList<>(generator.take(INPUTS));
@@ -76,7 +81,9 @@ class AdmissionFuzzTest extends WebhookTestBase {
         System.out.println(report.summary());
         // still serving afterwards
         assertThat(admit(path, Reviews.fixture("/admission/pod-create-nginx-generatename.json"))
-                .path("allowed").asBoolean()).isTrue();
+                        .path("allowed")
+                        .asBoolean())
+                .isTrue();
         return report;
     }
 
@@ -84,9 +91,12 @@ class AdmissionFuzzTest extends WebhookTestBase {
         long start = System.nanoTime();
         HttpResponse<String> response;
         try {
-            response = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
-                    .timeout(CLIENT_TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(input.body())).build(),
+            response = https.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                            .timeout(CLIENT_TIMEOUT)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(input.body()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             if (input.body().length > MAX_REQUEST_SIZE + TOMCAT_SWALLOW) {
@@ -126,7 +136,8 @@ class AdmissionFuzzTest extends WebhookTestBase {
     private static void checkError(FuzzInputs.Input input, HttpResponse<String> response, FuzzReport report) {
         try {
             JsonNode body = Reviews.JSON.readTree(response.body());
-            if (!body.path("error").isString() || !isClearMessage(body.path("error").stringValue())) {
+            if (!body.path("error").isString()
+                    || !isClearMessage(body.path("error").stringValue())) {
                 report.problem(input, response.statusCode() + " without an error message: " + response.body());
             }
         } catch (JacksonException e) {
@@ -136,11 +147,12 @@ class AdmissionFuzzTest extends WebhookTestBase {
 
     /** Not blank and not just the reason phrase, which Spring's default error body repeats. */
     private static boolean isClearMessage(String message) {
-        return !message.isBlank() && !message.matches("(?i)bad request|(payload|content) too large|internal server error");
+        return !message.isBlank()
+                && !message.matches("(?i)bad request|(payload|content) too large|internal server error");
     }
 
-    private static void checkReview(String path, FuzzInputs.Input input, JsonNode request, String body,
-                                    FuzzReport report) {
+    private static void checkReview(
+            String path, FuzzInputs.Input input, JsonNode request, String body, FuzzReport report) {
         AdmissionOracle.Verdict verdict = AdmissionOracle.check(path, request, body.getBytes(StandardCharsets.UTF_8));
         verdict.problems().forEach(problem -> report.problem(input, problem));
         if (verdict.internalError()) {

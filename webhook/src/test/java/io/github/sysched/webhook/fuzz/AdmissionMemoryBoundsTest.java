@@ -23,8 +23,10 @@ class AdmissionMemoryBoundsTest extends WebhookTestBase {
     @Test
     void aBodyWithMoreTokensThanAnyAdmissionReviewIsA400() {
         ObjectNode review = Reviews.podCreate("default", Reviews.pod("x-", "default", "nginx:1.16"));
-        String body = review.toString().replace("\"containers\":[", "\"containers\":["
-                + "{},".repeat((int) (AdmissionReviewCodec.MAX_TOKENS / 2)));
+        String body = review.toString()
+                .replace(
+                        "\"containers\":[",
+                        "\"containers\":[" + "{},".repeat((int) (AdmissionReviewCodec.MAX_TOKENS / 2)));
 
         HttpResponse<String> response = post("/mutate", body);
 
@@ -49,8 +51,11 @@ class AdmissionMemoryBoundsTest extends WebhookTestBase {
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.path("warnings").toString()).contains("more than " + PodMutations.MAX_CONTAINERS);
-        assertThat(patched(review, response).path("metadata").path("annotations")
-                .has(PlacementAnnotations.SYSCALLS)).isFalse();
+        assertThat(patched(review, response)
+                        .path("metadata")
+                        .path("annotations")
+                        .has(PlacementAnnotations.SYSCALLS))
+                .isFalse();
         System.out.println("BOUNDS webhook: pod with " + containers.size() + " containers answered in " + millis
                 + " ms without resolution");
     }

@@ -43,7 +43,7 @@ class AdmissionOverloadTest extends WebhookTestBase {
             // every worker blocked before the queue is filled, or a worker would free a slot by taking a task
             await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == pool.getMaximumPoolSize());
             while (pool.getQueue().remainingCapacity() > 0) {
-                pool.execute(() -> { });
+                pool.execute(() -> {});
             }
             ObjectNode pod = Reviews.pod("web-", "default", "nginx:1.16");
             ((ObjectNode) pod.path("metadata")).putObject("annotations").put("exs.sysched.io/syscalls", "v1;;;");
@@ -53,11 +53,15 @@ class AdmissionOverloadTest extends WebhookTestBase {
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode answer = Reviews.JSON.readTree(response.body()).path("response");
-            assertThat(answer.path("uid").asString()).isEqualTo(review.at("/request/uid").asString());
-            assertThat(answer.path("allowed").asBoolean()).as("failure-mode allow").isTrue();
+            assertThat(answer.path("uid").asString())
+                    .isEqualTo(review.at("/request/uid").asString());
+            assertThat(answer.path("allowed").asBoolean())
+                    .as("failure-mode allow")
+                    .isTrue();
             assertThat(answer.path("warnings").toString()).contains("sysched webhook internal error");
             assertThat(patched(review, answer).at("/metadata/annotations").has("exs.sysched.io/syscalls"))
-                    .as("the forged annotation is removed even so").isFalse();
+                    .as("the forged annotation is removed even so")
+                    .isFalse();
         } finally {
             release.countDown();
             await().atMost(Duration.ofSeconds(10)).until(() -> pool.getQueue().isEmpty() && pool.getActiveCount() == 0);

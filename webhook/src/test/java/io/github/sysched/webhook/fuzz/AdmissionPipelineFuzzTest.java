@@ -62,10 +62,21 @@ class AdmissionPipelineFuzzTest {
      * properties record (and a campaign reuses one instance anyway, so the meters are counted over all inputs).
      */
     private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private static final AdmissionService defaults = pipeline();
-    private static final AdmissionService everyMutator = pipeline("mode", "enforce", "ipp.mode", "compat",
-            "ipp.one-per-node-for-replicasets", "true", "sandbox.enabled", "true",
-            "sandbox.runtime-class-name", "gvisor", "sandbox.ipp-class", "untrusted");
+    private static final AdmissionService everyMutator = pipeline(
+            "mode",
+            "enforce",
+            "ipp.mode",
+            "compat",
+            "ipp.one-per-node-for-replicasets",
+            "true",
+            "sandbox.enabled",
+            "true",
+            "sandbox.runtime-class-name",
+            "gvisor",
+            "sandbox.ipp-class",
+            "untrusted");
 
     static Stream<byte[]> admissionReview() {
         return AdmissionOracle.seeds().stream().map(Reviews.JSON::writeValueAsBytes);
@@ -88,19 +99,22 @@ class AdmissionPipelineFuzzTest {
         } catch (BadAdmissionReviewException e) {
             assertThat(e.getMessage()).isNotBlank();
             if (AdmissionOracle.isUtf8(body)) {
-                assertThat(request).as("an answerable AdmissionReview refused: %s", e.getMessage()).isNull();
+                assertThat(request)
+                        .as("an answerable AdmissionReview refused: %s", e.getMessage())
+                        .isNull();
             }
             return;
         }
         if (request == null) {
-            fail("not an AdmissionReview, but answered: " + new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+            fail("not an AdmissionReview, but answered: "
+                    + new String(answer, java.nio.charset.StandardCharsets.UTF_8));
         }
         String path = endpoint == Endpoint.MUTATE ? "/mutate" : "/validate";
         AdmissionOracle.Verdict verdict = AdmissionOracle.check(path, request, answer);
         assertThat(verdict.problems()).isEmpty();
         if (verdict.internalError() && decodesAsPod(request)) {
-            fail("a pod that decodes hit the internal-error path: " + new String(answer,
-                    java.nio.charset.StandardCharsets.UTF_8));
+            fail("a pod that decodes hit the internal-error path: "
+                    + new String(answer, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
@@ -124,15 +138,21 @@ class AdmissionPipelineFuzzTest {
         InMemoryClusterLookups cluster = InMemoryClusterLookups.demo();
         NamespacePolicy namespaces = new NamespacePolicy(cluster, properties);
         OwnedAnnotations owned = new OwnedAnnotations(namespaces);
-        List<PodMutator> mutators = new ArrayList<>(List.of(new IppMutator(properties, namespaces),
-                new SandboxMutator(properties), new ProfileMutator(cluster, namespaces, properties, Reviews.JSON,
-                        registry), owned));
+        List<PodMutator> mutators = new ArrayList<>(List.of(
+                new IppMutator(properties, namespaces),
+                new SandboxMutator(properties),
+                new ProfileMutator(cluster, namespaces, properties, Reviews.JSON, registry),
+                owned));
         AnnotationAwareOrderComparator.sort(mutators); // as Spring orders the beans it injects
-        Validations validations = new Validations(List.of(new OwnedAnnotationGuard(properties),
-                new ProfileBindingValidator(cluster), new SeccompProfileValidator(cluster)));
-        return new AdmissionService(new AdmissionReviewCodec(Reviews.JSON),
+        Validations validations = new Validations(List.of(
+                new OwnedAnnotationGuard(properties),
+                new ProfileBindingValidator(cluster),
+                new SeccompProfileValidator(cluster)));
+        return new AdmissionService(
+                new AdmissionReviewCodec(Reviews.JSON),
                 List.of(new PodMutations(mutators, owned, Reviews.JSON), validations),
-                new AdmissionDeadline(new CallerRuns(), properties), new FailurePolicy(properties, List.of(owned)),
+                new AdmissionDeadline(new CallerRuns(), properties),
+                new FailurePolicy(properties, List.of(owned)),
                 new AdmissionMetrics(registry));
     }
 
@@ -144,8 +164,7 @@ class AdmissionPipelineFuzzTest {
         }
 
         @Override
-        public void shutdown() {
-        }
+        public void shutdown() {}
 
         @Override
         public List<Runnable> shutdownNow() {

@@ -17,9 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -47,8 +47,10 @@ class ForgedAnnotationTest extends WebhookTestBase {
     }
 
     private static int cardinality(JsonNode pod) {
-        return SyscallAnnotation.decode(annotations(pod).path(PlacementAnnotations.SYSCALLS).asString())
-                .syscalls().cardinality();
+        return SyscallAnnotation.decode(
+                        annotations(pod).path(PlacementAnnotations.SYSCALLS).asString())
+                .syscalls()
+                .cardinality();
     }
 
     @Test
@@ -76,17 +78,21 @@ class ForgedAnnotationTest extends WebhookTestBase {
 
         JsonNode pod = patched(review, response);
         assertThat(cardinality(pod)).isEqualTo(98);
-        assertThat(annotations(pod).path(PlacementAnnotations.PROFILES).asString()).isNotEqualTo(FORGED_PROFILES);
+        assertThat(annotations(pod).path(PlacementAnnotations.PROFILES).asString())
+                .isNotEqualTo(FORGED_PROFILES);
         assertThat(annotations(pod).has(PlacementAnnotations.IPP_CLASS)).isFalse();
-        List<String> writes = drainRecordedRequests().stream().filter(r -> !r.getMethod().equals("GET"))
-                .map(r -> r.getMethod() + " " + r.getPath()).toList();
+        List<String> writes = drainRecordedRequests().stream()
+                .filter(r -> !r.getMethod().equals("GET"))
+                .map(r -> r.getMethod() + " " + r.getPath())
+                .toList();
         assertThat(writes).as("requests to the API server during a dry run").isEmpty();
     }
 
     @Test
     void namespaceThatDidNotOptInStillLosesForgedValues() {
         MockKube.namespace("gaming-plain", false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.namespace("gaming-plain").isPresent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.namespace("gaming-plain").isPresent());
         ObjectNode review = Reviews.podCreate("gaming-plain", forgedPod("gaming-plain", "nginx:1.16"));
 
         JsonNode pod = patched(review, admit("/mutate", review));
@@ -99,8 +105,10 @@ class ForgedAnnotationTest extends WebhookTestBase {
     @Test
     void podWhoseProfileCannotBeResolvedStillLosesForgedValues() {
         ObjectNode forged = forgedPod("default", "custom:1");
-        ((ObjectNode) forged.path("spec").path("containers").get(0)).putObject("securityContext")
-                .putObject("seccompProfile").put("type", "Localhost")
+        ((ObjectNode) forged.path("spec").path("containers").get(0))
+                .putObject("securityContext")
+                .putObject("seccompProfile")
+                .put("type", "Localhost")
                 .put("localhostProfile", "operator/default/not-installed.json");
         ObjectNode review = Reviews.podCreate("default", forged);
 
@@ -123,18 +131,25 @@ class ForgedAnnotationTest extends WebhookTestBase {
         String ns = "gaming-broken";
         MockKube.namespace(ns, true);
         // created directly in the API, as if the validating webhook had been unavailable
-        kube().resources(SeccompProfileV1Beta1.class).inNamespace(ns)
-                .resource(profile(ns, "long-name", "read", "x".repeat(200))).create();
-        kube().resources(ProfileBindingV1Alpha1.class).inNamespace(ns).resource(binding(ns, "evil:1", "long-name"))
+        kube().resources(SeccompProfileV1Beta1.class)
+                .inNamespace(ns)
+                .resource(profile(ns, "long-name", "read", "x".repeat(200)))
                 .create();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.bindings(ns).size() == 1
-                && cache.namespace(ns).isPresent() && cache.profile(ProfileKey.namespaced(ns, "long-name")).isPresent());
+        kube().resources(ProfileBindingV1Alpha1.class)
+                .inNamespace(ns)
+                .resource(binding(ns, "evil:1", "long-name"))
+                .create();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.bindings(ns).size() == 1
+                        && cache.namespace(ns).isPresent()
+                        && cache.profile(ProfileKey.namespaced(ns, "long-name")).isPresent());
         ObjectNode review = Reviews.podCreate(ns, forgedPod(ns, "evil:1"));
 
         JsonNode response = admit("/mutate", review);
 
         assertThat(response.path("allowed").asBoolean()).isTrue();
-        assertThat(response.path("warnings").toString()).contains("long-name is invalid")
+        assertThat(response.path("warnings").toString())
+                .contains("long-name is invalid")
                 .contains("longer than 128 characters");
         JsonNode pod = patched(review, response);
         for (String key : PlacementAnnotations.OWNED) {
@@ -166,9 +181,18 @@ class ForgedAnnotationTest extends WebhookTestBase {
     void profileWithASyscallNameTheResolverCannotUseIsDenied() {
         SeccompProfileV1Beta1 profile = profile("default", "long-name", "read", "x".repeat(200));
 
-        JsonNode response = admit("/validate", Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1",
-                "SeccompProfile", "seccompprofiles", "CREATE", "default", Reviews.JSON.valueToTree(profile), null,
-                "alice"));
+        JsonNode response = admit(
+                "/validate",
+                Reviews.review(
+                        "security-profiles-operator.x-k8s.io",
+                        "v1beta1",
+                        "SeccompProfile",
+                        "seccompprofiles",
+                        "CREATE",
+                        "default",
+                        Reviews.JSON.valueToTree(profile),
+                        null,
+                        "alice"));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("code").asInt()).isEqualTo(403);
@@ -182,12 +206,17 @@ class ForgedAnnotationTest extends WebhookTestBase {
         List<String> answers = new ArrayList<>();
         String[][] transitions = {{"admitted", "forged"}, {"admitted", null}, {null, "forged"}};
         for (String[] transition : transitions) {
-            JsonNode response = admit("/validate", Reviews.podUpdate("default", named(key, transition[1]),
-                    named(key, transition[0]), "alice"));
-            answers.add(transition[0] + "->" + transition[1] + ": " + response.path("allowed").asBoolean());
-            assertThat(response.path("allowed").asBoolean()).as(key + " " + transition[0] + " -> " + transition[1])
+            JsonNode response = admit(
+                    "/validate",
+                    Reviews.podUpdate("default", named(key, transition[1]), named(key, transition[0]), "alice"));
+            answers.add(transition[0] + "->" + transition[1] + ": "
+                    + response.path("allowed").asBoolean());
+            assertThat(response.path("allowed").asBoolean())
+                    .as(key + " " + transition[0] + " -> " + transition[1])
                     .isFalse();
-            assertThat(response.path("status").path("message").asString()).contains(key).contains("alice");
+            assertThat(response.path("status").path("message").asString())
+                    .contains(key)
+                    .contains("alice");
         }
         System.out.println("GAMING UPDATE " + key + ": " + answers);
     }

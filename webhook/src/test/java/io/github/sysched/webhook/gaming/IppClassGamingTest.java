@@ -27,7 +27,9 @@ class IppClassGamingTest extends WebhookTestBase {
             ((ObjectNode) pod.path("metadata").path("labels")).put("ipp-class", label);
         }
         if (annotation != null) {
-            ((ObjectNode) pod.path("metadata")).putObject("annotations").put(PlacementAnnotations.IPP_CLASS, annotation);
+            ((ObjectNode) pod.path("metadata"))
+                    .putObject("annotations")
+                    .put(PlacementAnnotations.IPP_CLASS, annotation);
         }
         return pod;
     }
@@ -48,10 +50,14 @@ class IppClassGamingTest extends WebhookTestBase {
 
         assertThat(classAnnotation(labelled).asString()).isEqualTo("tenant-a");
         assertThat(classAnnotation(unlabelled).isMissingNode()).isTrue();
-        assertThat(unlabelled.at("/spec/tolerations").isMissingNode()).as("no class, no pool toleration").isTrue();
+        assertThat(unlabelled.at("/spec/tolerations").isMissingNode())
+                .as("no class, no pool toleration")
+                .isTrue();
         System.out.println("GAMING ipp fast: label tenant-a + forged annotation victim -> annotation "
                 + classAnnotation(labelled).asString() + "; no label + forged victim -> annotation "
-                + (classAnnotation(unlabelled).isMissingNode() ? "removed" : classAnnotation(unlabelled).asString()));
+                + (classAnnotation(unlabelled).isMissingNode()
+                        ? "removed"
+                        : classAnnotation(unlabelled).asString()));
     }
 
     @Test

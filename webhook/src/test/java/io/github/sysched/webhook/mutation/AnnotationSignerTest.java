@@ -28,8 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
 @TestPropertySource(properties = {"sysched.webhook.ipp.mode=fast", "sysched.webhook.annotations.key-check-interval=1h"})
 class AnnotationSignerTest extends WebhookTestBase {
 
-    static final AnnotationSignature.Key KEY = AnnotationSignature.Key.of(
-            "webhook-test-annotation-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    static final AnnotationSignature.Key KEY =
+            AnnotationSignature.Key.of("webhook-test-annotation-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     static final AnnotationSignature.KeyRing RING = new AnnotationSignature.KeyRing(KEY, null);
 
     @DynamicPropertySource
@@ -45,7 +45,9 @@ class AnnotationSignerTest extends WebhookTestBase {
 
     static Map<String, String> annotations(JsonNode pod) {
         Map<String, String> annotations = new LinkedHashMap<>();
-        pod.path("metadata").path("annotations").properties()
+        pod.path("metadata")
+                .path("annotations")
+                .properties()
                 .forEach(e -> annotations.put(e.getKey(), e.getValue().asString()));
         return annotations;
     }
@@ -54,14 +56,16 @@ class AnnotationSignerTest extends WebhookTestBase {
     void whatTheWebhookWritesVerifiesForThePodTheApiServerCreates() {
         ObjectNode pod = Reviews.pod("web-7d9f8c-", "default", "nginx:1.16");
         ((ObjectNode) pod.path("metadata").path("labels")).put("ipp-class", "tenant-a");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations")
+        ((ObjectNode) pod.path("metadata"))
+                .putObject("annotations")
                 .put(PlacementAnnotations.SIGNATURE, "v1;0123456789abcdef;g:web-7d9f8c-;" + "A".repeat(43));
 
-        Map<String, String> admitted = annotations(patched(Reviews.podCreate("default", pod),
-                admit("/mutate", Reviews.podCreate("default", pod))));
+        Map<String, String> admitted = annotations(
+                patched(Reviews.podCreate("default", pod), admit("/mutate", Reviews.podCreate("default", pod))));
 
         assertThat(admitted).containsKeys(PlacementAnnotations.SYSCALLS, PlacementAnnotations.IPP_CLASS);
-        assertThat(admitted.get(PlacementAnnotations.SIGNATURE)).as("the client's value is replaced")
+        assertThat(admitted.get(PlacementAnnotations.SIGNATURE))
+                .as("the client's value is replaced")
                 .startsWith("v1;" + KEY.id() + ";g:web-7d9f8c-;");
         assertThat(AnnotationSignature.verify(RING, "default", "web-7d9f8c-x2b4q", admitted))
                 .isEqualTo(AnnotationSignature.Verdict.VALID);
@@ -77,8 +81,10 @@ class AnnotationSignerTest extends WebhookTestBase {
     @Test
     void aPodOfAnExemptNamespaceIsNeitherAnnotatedNorSigned() {
         ObjectNode pod = Reviews.pod("agent-", "kube-system", "nginx:1.16");
-        ((ObjectNode) pod.path("metadata")).putObject("annotations")
-                .put(PlacementAnnotations.SYSCALLS, "v1;;;").put(PlacementAnnotations.IPP_CLASS, "tenant-a");
+        ((ObjectNode) pod.path("metadata"))
+                .putObject("annotations")
+                .put(PlacementAnnotations.SYSCALLS, "v1;;;")
+                .put(PlacementAnnotations.IPP_CLASS, "tenant-a");
 
         JsonNode response = admit("/mutate", Reviews.podCreate("kube-system", pod));
 

@@ -40,9 +40,12 @@ class PodMutationsTest {
         WebhookProperties properties = TestProperties.webhook(settings);
         NamespacePolicy namespaces = new NamespacePolicy(cluster, properties);
         OwnedAnnotations owned = new OwnedAnnotations(namespaces);
-        List<PodMutator> mutators = new ArrayList<>(List.of(new IppMutator(properties, namespaces),
-                new SandboxMutator(properties), new ProfileMutator(cluster, namespaces, properties, Reviews.JSON,
-                        registry), new ReplicaSpreadMutator(cluster, namespaces, properties), owned));
+        List<PodMutator> mutators = new ArrayList<>(List.of(
+                new IppMutator(properties, namespaces),
+                new SandboxMutator(properties),
+                new ProfileMutator(cluster, namespaces, properties, Reviews.JSON, registry),
+                new ReplicaSpreadMutator(cluster, namespaces, properties),
+                owned));
         AnnotationAwareOrderComparator.sort(mutators); // as Spring orders the beans it injects
         return new PodMutations(mutators, owned, Reviews.JSON);
     }
@@ -55,7 +58,8 @@ class PodMutationsTest {
 
         List<String> operations() {
             List<String> operations = new ArrayList<>();
-            patch.forEach(op -> operations.add(op.path("op").asString() + " " + op.path("path").asString()));
+            patch.forEach(op -> operations.add(
+                    op.path("op").asString() + " " + op.path("path").asString()));
             return operations;
         }
     }
@@ -90,47 +94,80 @@ class PodMutationsTest {
 
         Admitted admitted = admit(mutations(), review);
 
-        assertThat(admitted.operations()).containsExactly("add /metadata/annotations",
-                "add /spec/topologySpreadConstraints");
-        assertThat(admitted.patch().get(0).path("value").propertyNames()).containsExactlyInAnyOrder(
-                PlacementAnnotations.SYSCALLS, PlacementAnnotations.PROFILES, PlacementAnnotations.REPLICA_SPREAD);
-        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS).asString())
-                .syscalls().cardinality()).isEqualTo(98);
+        assertThat(admitted.operations())
+                .containsExactly("add /metadata/annotations", "add /spec/topologySpreadConstraints");
+        assertThat(admitted.patch().get(0).path("value").propertyNames())
+                .containsExactlyInAnyOrder(
+                        PlacementAnnotations.SYSCALLS,
+                        PlacementAnnotations.PROFILES,
+                        PlacementAnnotations.REPLICA_SPREAD);
+        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS)
+                                .asString())
+                        .syscalls()
+                        .cardinality())
+                .isEqualTo(98);
         assertThat(admitted.annotation(PlacementAnnotations.PROFILES).asString())
                 .isEqualTo("nginx1=default/nginx-seccomp (binding default/nginx-binding)");
         ObjectNode spec = ((ObjectNode) admitted.pod().path("spec")).deepCopy();
         spec.remove("topologySpreadConstraints");
-        assertThat(spec).as("annotate mode leaves the spec alone but for the replica-spread guard")
+        assertThat(spec)
+                .as("annotate mode leaves the spec alone but for the replica-spread guard")
                 .isEqualTo(review.at("/request/object/spec"));
-        assertThat(registry.get("sysched.resolutions").tag("outcome", "BINDING").counter().count()).isEqualTo(1);
+        assertThat(registry.get("sysched.resolutions")
+                        .tag("outcome", "BINDING")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void clientValuesOfOurAnnotationsAreReplacedOrRemovedAndOtherKeysAreEscaped() {
-        ObjectNode review = Reviews.podCreate("default", withAnnotations(pod("default", "nginx:1.16"),
-                "example.com/a~b", "kept", PlacementAnnotations.SYSCALLS, "v1;;;",
-                PlacementAnnotations.IPP_CLASS, "victim"));
+        ObjectNode review = Reviews.podCreate(
+                "default",
+                withAnnotations(
+                        pod("default", "nginx:1.16"),
+                        "example.com/a~b",
+                        "kept",
+                        PlacementAnnotations.SYSCALLS,
+                        "v1;;;",
+                        PlacementAnnotations.IPP_CLASS,
+                        "victim"));
 
         Admitted admitted = admit(mutations(), review);
 
-        assertThat(admitted.operations()).containsExactlyInAnyOrder(
-                "replace /metadata/annotations/exs.sysched.io~1syscalls",
-                "add /metadata/annotations/exs.sysched.io~1profiles",
-                "remove /metadata/annotations/exs.sysched.io~1ipp-class");
+        assertThat(admitted.operations())
+                .containsExactlyInAnyOrder(
+                        "replace /metadata/annotations/exs.sysched.io~1syscalls",
+                        "add /metadata/annotations/exs.sysched.io~1profiles",
+                        "remove /metadata/annotations/exs.sysched.io~1ipp-class");
         assertThat(admitted.annotation("example.com/a~b").asString()).isEqualTo("kept");
-        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS).asString())
-                .syscalls().cardinality()).isEqualTo(98);
+        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS)
+                                .asString())
+                        .syscalls()
+                        .cardinality())
+                .isEqualTo(98);
     }
 
     @Test
     void aLabelKeyWithSlashAndTildeIsEscapedInThePatchPath() {
-        PodMutations mutations = mutations("ipp.mode", "fast", "ipp.class-label", "example.com/ipp~class",
-                "sandbox.enabled", "true", "sandbox.ipp-class", "untrusted");
+        PodMutations mutations = mutations(
+                "ipp.mode",
+                "fast",
+                "ipp.class-label",
+                "example.com/ipp~class",
+                "sandbox.enabled",
+                "true",
+                "sandbox.ipp-class",
+                "untrusted");
 
         Admitted admitted = admit(mutations, Reviews.podCreate("default", pod("default", "busybox:1.36")));
 
         assertThat(admitted.operations()).contains("add /metadata/labels/example.com~1ipp~0class");
-        assertThat(admitted.pod().path("metadata").path("labels").path("example.com/ipp~class").asString())
+        assertThat(admitted.pod()
+                        .path("metadata")
+                        .path("labels")
+                        .path("example.com/ipp~class")
+                        .asString())
                 .isEqualTo("untrusted");
     }
 
@@ -139,8 +176,10 @@ class PodMutationsTest {
         cluster.namespace("plain", false);
 
         Admitted clean = admit(mutations(), Reviews.podCreate("plain", pod("plain", "nginx:1.16")));
-        Admitted forged = admit(mutations(), Reviews.podCreate("plain", withAnnotations(pod("plain", "nginx:1.16"),
-                PlacementAnnotations.SYSCALLS, "v1;;;")));
+        Admitted forged = admit(
+                mutations(),
+                Reviews.podCreate(
+                        "plain", withAnnotations(pod("plain", "nginx:1.16"), PlacementAnnotations.SYSCALLS, "v1;;;")));
 
         assertThat(clean.verdict().patch()).isNull();
         assertThat(clean.verdict().warnings()).isEmpty();
@@ -151,17 +190,20 @@ class PodMutationsTest {
     @Test
     void exemptNamespacesAndOtherRequestsAreLeftAlone() {
         ObjectNode system = withAnnotations(pod("kube-system", "nginx:1.16"), PlacementAnnotations.SYSCALLS, "v1;;;");
-        ObjectNode update = Reviews.podUpdate("default", pod("default", "nginx:1.16"), pod("default", "nginx:1.16"),
-                "alice");
+        ObjectNode update =
+                Reviews.podUpdate("default", pod("default", "nginx:1.16"), pod("default", "nginx:1.16"), "alice");
 
-        assertThat(admit(mutations(), Reviews.podCreate("kube-system", system)).verdict().patch()).isNull();
+        assertThat(admit(mutations(), Reviews.podCreate("kube-system", system))
+                        .verdict()
+                        .patch())
+                .isNull();
         assertThat(admit(mutations(), update).verdict().patch()).isNull();
     }
 
     @Test
     void enforceModeSetsTheBoundProfileOnTheContainerAsSpoWould() {
-        Admitted admitted = admit(mutations("mode", "enforce"),
-                Reviews.fixture("/admission/pod-create-nginx-generatename.json"));
+        Admitted admitted =
+                admit(mutations("mode", "enforce"), Reviews.fixture("/admission/pod-create-nginx-generatename.json"));
 
         assertThat(admitted.operations()).contains("add /spec/containers/0/securityContext");
         JsonNode seccomp = admitted.pod().at("/spec/containers/0/securityContext/seccompProfile");
@@ -171,7 +213,8 @@ class PodMutationsTest {
 
     @Test
     void enforceModeSetsAWildcardBindingAtPodLevelNextToWhatIsThere() {
-        cluster.namespace("wild", true).profile(SpoObjects.profile("wild", "everyone", null, "read", "write"))
+        cluster.namespace("wild", true)
+                .profile(SpoObjects.profile("wild", "everyone", null, "read", "write"))
                 .binding(SpoObjects.binding("wild", "all", "*", "everyone"));
         ObjectNode pod = pod("wild", "whatever:1");
         pod.withObject("/spec").putObject("securityContext").put("runAsNonRoot", true);
@@ -179,12 +222,18 @@ class PodMutationsTest {
         Admitted admitted = admit(mutations("mode", "enforce"), Reviews.podCreate("wild", pod));
 
         assertThat(admitted.operations()).contains("add /spec/securityContext/seccompProfile");
-        assertThat(admitted.pod().at("/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(admitted.pod().at("/spec/securityContext/seccompProfile/localhostProfile").asString())
+        assertThat(admitted.pod().at("/spec/securityContext/runAsNonRoot").asBoolean())
+                .isTrue();
+        assertThat(admitted.pod()
+                        .at("/spec/securityContext/seccompProfile/localhostProfile")
+                        .asString())
                 .isEqualTo("operator/wild/everyone.json");
-        assertThat(admitted.pod().at("/spec/containers/0/securityContext").isMissingNode()).isTrue();
-        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS).asString())
-                .syscalls()).isEqualTo(SyscallSet.of("read", "write"));
+        assertThat(admitted.pod().at("/spec/containers/0/securityContext").isMissingNode())
+                .isTrue();
+        assertThat(SyscallAnnotation.decode(admitted.annotation(PlacementAnnotations.SYSCALLS)
+                                .asString())
+                        .syscalls())
+                .isEqualTo(SyscallSet.of("read", "write"));
     }
 
     @Test
@@ -198,22 +247,28 @@ class PodMutationsTest {
                    {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n1"]}]}]}}}
                 """));
 
-        Admitted admitted = admit(mutations("ipp.mode", "compat", "ipp.one-per-node-for-replicasets", "true"),
-                review);
+        Admitted admitted = admit(mutations("ipp.mode", "compat", "ipp.one-per-node-for-replicasets", "true"), review);
 
         String terms = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms";
-        assertThat(admitted.operations()).contains("add /spec/tolerations/2", "add " + terms + "/0/matchExpressions/1",
-                "add " + terms + "/1/matchExpressions", "add /spec/affinity/podAntiAffinity",
-                "add /metadata/labels/ipp-rs-uid");
-        assertThat(admitted.pod().at("/spec/tolerations/2")).isEqualTo(Reviews.json(
-                "{\"key\":\"ipp\",\"operator\":\"Equal\",\"value\":\"true\",\"effect\":\"NoSchedule\"}"));
+        assertThat(admitted.operations())
+                .contains(
+                        "add /spec/tolerations/2",
+                        "add " + terms + "/0/matchExpressions/1",
+                        "add " + terms + "/1/matchExpressions",
+                        "add /spec/affinity/podAntiAffinity",
+                        "add /metadata/labels/ipp-rs-uid");
+        assertThat(admitted.pod().at("/spec/tolerations/2"))
+                .isEqualTo(Reviews.json(
+                        "{\"key\":\"ipp\",\"operator\":\"Equal\",\"value\":\"true\",\"effect\":\"NoSchedule\"}"));
         assertThat(admitted.pod().at(terms + "/1/matchFields")).hasSize(1);
-        ArrayNode anti = (ArrayNode) admitted.pod()
-                .at("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution");
+        ArrayNode anti = (ArrayNode)
+                admitted.pod().at("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution");
         assertThat(anti).hasSize(2);
         assertThat(anti.get(0).path("namespaceSelector")).as("every namespace").isEqualTo(Reviews.json("{}"));
-        assertThat(anti.get(1).at("/labelSelector/matchExpressions/0/values/0").asString()).isEqualTo(RS_UID);
-        assertThat(admitted.annotation(PlacementAnnotations.IPP_CLASS).isMissingNode()).isTrue();
+        assertThat(anti.get(1).at("/labelSelector/matchExpressions/0/values/0").asString())
+                .isEqualTo(RS_UID);
+        assertThat(admitted.annotation(PlacementAnnotations.IPP_CLASS).isMissingNode())
+                .isTrue();
     }
 
     @Test
@@ -226,7 +281,8 @@ class PodMutationsTest {
         assertThat(admit(mutations("ipp.mode", "compat"), review).operations())
                 .containsExactly("add /metadata/annotations");
 
-        Admitted invalid = admit(mutations("ipp.mode", "compat"),
+        Admitted invalid = admit(
+                mutations("ipp.mode", "compat"),
                 Reviews.podCreate("default", labelled(pod("default", "nginx:1.16"), "ipp-class", "-not valid-")));
         assertThat(invalid.verdict().denial().code()).isEqualTo(403);
         assertThat(invalid.verdict().denial().message()).contains("not a valid label value");
@@ -235,33 +291,47 @@ class PodMutationsTest {
 
     @Test
     void fastModeStampsTheClassAndTheSandboxGivesUnconfinedPodsTheirs() {
-        PodMutations mutations = mutations("ipp.mode", "fast", "sandbox.enabled", "true",
-                "sandbox.ipp-class", "untrusted", "sandbox.runtime-class-name", "gvisor");
+        PodMutations mutations = mutations(
+                "ipp.mode",
+                "fast",
+                "sandbox.enabled",
+                "true",
+                "sandbox.ipp-class",
+                "untrusted",
+                "sandbox.runtime-class-name",
+                "gvisor");
 
-        Admitted gold = admit(mutations, Reviews.podCreate("default",
-                labelled(pod("default", "nginx:1.16"), "ipp-class", "gold")));
+        Admitted gold = admit(
+                mutations, Reviews.podCreate("default", labelled(pod("default", "nginx:1.16"), "ipp-class", "gold")));
         Admitted unconfined = admit(mutations, Reviews.podCreate("default", pod("default", "busybox:1.36")));
 
         assertThat(gold.annotation(PlacementAnnotations.IPP_CLASS).asString()).isEqualTo("gold");
-        assertThat(gold.pod().at("/spec/affinity/podAntiAffinity").isMissingNode()).isTrue();
-        assertThat(gold.pod().at("/spec/runtimeClassName").isMissingNode()).as("confined by its binding").isTrue();
+        assertThat(gold.pod().at("/spec/affinity/podAntiAffinity").isMissingNode())
+                .isTrue();
+        assertThat(gold.pod().at("/spec/runtimeClassName").isMissingNode())
+                .as("confined by its binding")
+                .isTrue();
         assertThat(unconfined.pod().at("/metadata/labels/ipp-class").asString()).isEqualTo("untrusted");
-        assertThat(unconfined.annotation(PlacementAnnotations.IPP_CLASS).asString()).isEqualTo("untrusted");
+        assertThat(unconfined.annotation(PlacementAnnotations.IPP_CLASS).asString())
+                .isEqualTo("untrusted");
         assertThat(unconfined.pod().at("/spec/runtimeClassName").asString()).isEqualTo("gvisor");
-        assertThat(unconfined.verdict().warnings()).anyMatch(w -> w.contains("gvisor"))
+        assertThat(unconfined.verdict().warnings())
+                .anyMatch(w -> w.contains("gvisor"))
                 .anyMatch(w -> w.contains("default profile"));
     }
 
     @Test
     void aContainerLeftOutAsUnprofiledCountsAsUnconfinedForTheSandbox() {
-        PodMutations mutations = mutations("containers.unprofiled", "ignore", "sandbox.enabled", "true",
-                "sandbox.runtime-class-name", "gvisor");
+        PodMutations mutations = mutations(
+                "containers.unprofiled", "ignore", "sandbox.enabled", "true", "sandbox.runtime-class-name", "gvisor");
 
         Admitted admitted = admit(mutations, Reviews.podCreate("default", pod("default", "nginx:1.16")));
-        Admitted sidecar = admit(mutations, Reviews.podCreate("default",
-                Reviews.pod("web-", "default", "nginx:1.16", "envoy:1")));
+        Admitted sidecar =
+                admit(mutations, Reviews.podCreate("default", Reviews.pod("web-", "default", "nginx:1.16", "envoy:1")));
 
-        assertThat(admitted.pod().at("/spec/runtimeClassName").isMissingNode()).as("confined by its binding").isTrue();
+        assertThat(admitted.pod().at("/spec/runtimeClassName").isMissingNode())
+                .as("confined by its binding")
+                .isTrue();
         assertThat(sidecar.pod().at("/spec/runtimeClassName").asString()).isEqualTo("gvisor");
         assertThat(sidecar.annotation(PlacementAnnotations.PROFILES).asString()).endsWith("c1=no profile (left out)");
         assertThat(sidecar.verdict().warnings()).anyMatch(w -> w.contains("left out of its syscall set"));
@@ -284,9 +354,16 @@ class PodMutationsTest {
         Admitted admitted = admit(mutations("ipp.mode", "fast"), oversized("default"));
 
         assertThat(admitted.operations()).containsExactly("remove /metadata/annotations/exs.sysched.io~1syscalls");
-        assertThat(admitted.verdict().warnings()).singleElement().asString()
-                .contains("not computed").contains("more than " + PodMutations.MAX_CONTAINERS);
-        assertThat(registry.get("sysched.resolutions").tag("outcome", "unresolved").counter().count()).isEqualTo(1);
+        assertThat(admitted.verdict().warnings())
+                .singleElement()
+                .asString()
+                .contains("not computed")
+                .contains("more than " + PodMutations.MAX_CONTAINERS);
+        assertThat(registry.get("sysched.resolutions")
+                        .tag("outcome", "unresolved")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -303,8 +380,11 @@ class PodMutationsTest {
     @Test
     void anUnresolvableProfileIsAWarningAndTheClientValuesStillGo() {
         ObjectNode pod = withAnnotations(pod("default", "custom:1"), PlacementAnnotations.SYSCALLS, "v1;;;");
-        ((ObjectNode) pod.at("/spec/containers/0")).putObject("securityContext").putObject("seccompProfile")
-                .put("type", "Localhost").put("localhostProfile", "operator/default/not-installed.json");
+        ((ObjectNode) pod.at("/spec/containers/0"))
+                .putObject("securityContext")
+                .putObject("seccompProfile")
+                .put("type", "Localhost")
+                .put("localhostProfile", "operator/default/not-installed.json");
 
         Admitted admitted = admit(mutations(), Reviews.podCreate("default", pod));
 
@@ -319,7 +399,8 @@ class PodMutationsTest {
 
         Admitted admitted = admit(mutations(), review);
 
-        assertThat(admitted.annotation(PlacementAnnotations.SYSCALLS).isString()).isTrue();
+        assertThat(admitted.annotation(PlacementAnnotations.SYSCALLS).isString())
+                .isTrue();
         assertThat(registry.find("sysched.resolutions").counters()).isEmpty();
     }
 
@@ -328,7 +409,8 @@ class PodMutationsTest {
         cluster.unsynced("informers not synced yet");
 
         assertThatThrownBy(() -> admit(mutations(), Reviews.fixture("/admission/pod-create-nginx-generatename.json")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("informers not synced yet");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("informers not synced yet");
     }
 
     /** Found by AdmissionPipelineFuzzTest: a nameless container made the resolver throw, and the pod was admitted
@@ -378,27 +460,37 @@ class PodMutationsTest {
 
             assertThat(admitted.pod().at("/spec/topologySpreadConstraints"))
                     .containsExactly(constraint(HOSTNAME, 1, NGINX1));
-            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME);
+            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
+                    .isEqualTo(HOSTNAME);
             assertThat(admitted.verdict().warnings()).noneMatch(w -> w.contains("replica"));
         }
 
         @Test
         void zonesAutoAddsTheZoneConstraintOnlyWhileEveryNodeIsInOneOfAtLeastTwoZones() {
             cluster.node("zone-a").node("zone-a");
-            assertThat(admit(mutations(), replicaSetPod()).annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
-                    .as("one zone").isEqualTo(HOSTNAME);
+            assertThat(admit(mutations(), replicaSetPod())
+                            .annotation(PlacementAnnotations.REPLICA_SPREAD)
+                            .asString())
+                    .as("one zone")
+                    .isEqualTo(HOSTNAME);
 
             cluster.node("zone-b");
             Admitted zoned = admit(mutations("replica-spread.max-skew", "2"), replicaSetPod());
             assertThat(zoned.pod().at("/spec/topologySpreadConstraints"))
                     .containsExactly(constraint(HOSTNAME, 2, NGINX1), constraint(ZONE, 2, NGINX1));
-            assertThat(zoned.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME + "," + ZONE);
+            assertThat(zoned.annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
+                    .isEqualTo(HOSTNAME + "," + ZONE);
             assertThat(admit(mutations("replica-spread.zones", "off"), replicaSetPod())
-                    .annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME);
+                            .annotation(PlacementAnnotations.REPLICA_SPREAD)
+                            .asString())
+                    .isEqualTo(HOSTNAME);
 
             cluster.node(null);
-            assertThat(admit(mutations(), replicaSetPod()).annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
-                    .as("a node without a zone would fail a DoNotSchedule zone constraint").isEqualTo(HOSTNAME);
+            assertThat(admit(mutations(), replicaSetPod())
+                            .annotation(PlacementAnnotations.REPLICA_SPREAD)
+                            .asString())
+                    .as("a node without a zone would fail a DoNotSchedule zone constraint")
+                    .isEqualTo(HOSTNAME);
         }
 
         @Test
@@ -412,10 +504,15 @@ class PodMutationsTest {
         @Test
         void aStatefulSetPodIsSelectedWithoutItsPerPodAndRevisionLabels() {
             ObjectNode review = replicaSetPod();
-            ((ObjectNode) object(review).at("/metadata/ownerReferences/0")).put("kind", "StatefulSet").put("name", "db");
+            ((ObjectNode) object(review).at("/metadata/ownerReferences/0"))
+                    .put("kind", "StatefulSet")
+                    .put("name", "db");
             ObjectNode labels = (ObjectNode) object(review).at("/metadata/labels");
-            labels.removeAll().put("app", "db").put("controller-revision-hash", "db-6f5")
-                    .put("statefulset.kubernetes.io/pod-name", "db-0").put("apps.kubernetes.io/pod-index", "0");
+            labels.removeAll()
+                    .put("app", "db")
+                    .put("controller-revision-hash", "db-6f5")
+                    .put("statefulset.kubernetes.io/pod-name", "db-0")
+                    .put("apps.kubernetes.io/pod-index", "0");
 
             Admitted admitted = admit(mutations(), review);
 
@@ -426,9 +523,12 @@ class PodMutationsTest {
         @Test
         void podsWithTheirOwnSpreadingRulesKeepExactlyThem() {
             ObjectNode constrained = replicaSetPod();
-            object(constrained).withObject("/spec").putArray("topologySpreadConstraints").add(Reviews.json(
-                    "{\"maxSkew\":3,\"topologyKey\":\"" + ZONE + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\","
-                            + "\"labelSelector\":{\"matchLabels\":{\"app\":\"nginx1\"}}}"));
+            object(constrained)
+                    .withObject("/spec")
+                    .putArray("topologySpreadConstraints")
+                    .add(Reviews.json(
+                            "{\"maxSkew\":3,\"topologyKey\":\"" + ZONE + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\","
+                                    + "\"labelSelector\":{\"matchLabels\":{\"app\":\"nginx1\"}}}"));
             ObjectNode antiAffine = replicaSetPod();
             object(antiAffine).withObject("/spec").set("affinity", Reviews.json("""
                     {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 10,
@@ -440,7 +540,9 @@ class PodMutationsTest {
                 JsonNode sentSpec = object(review).path("spec").deepCopy();
                 Admitted admitted = admit(mutations(), review);
                 assertThat(admitted.pod().path("spec")).isEqualTo(sentSpec);
-                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
+                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD)
+                                .isMissingNode())
+                        .isTrue();
             }
         }
 
@@ -451,7 +553,8 @@ class PodMutationsTest {
 
             Admitted admitted = admit(mutations("ipp.mode", "compat"), review);
 
-            assertThat(admitted.pod().at("/spec/affinity/podAntiAffinity").isObject()).isTrue();
+            assertThat(admitted.pod().at("/spec/affinity/podAntiAffinity").isObject())
+                    .isTrue();
             assertThat(admitted.pod().at("/spec/topologySpreadConstraints")).hasSize(1);
         }
 
@@ -469,15 +572,25 @@ class PodMutationsTest {
 
             for (ObjectNode review : List.of(optedOut, inBatch, daemon, bare)) {
                 Admitted admitted = admit(mutations(), review);
-                assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
-                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
+                assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode())
+                        .isTrue();
+                assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD)
+                                .isMissingNode())
+                        .isTrue();
             }
             ObjectNode otherLabel = replicaSetPod();
             labelled(object(otherLabel), "example.com/spread", "off");
-            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), otherLabel).pod()
-                    .at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
-            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), optedOut).pod()
-                    .at("/spec/topologySpreadConstraints").isArray()).as("the default label no longer counts").isTrue();
+            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), otherLabel)
+                            .pod()
+                            .at("/spec/topologySpreadConstraints")
+                            .isMissingNode())
+                    .isTrue();
+            assertThat(admit(mutations("replica-spread.opt-out-label", "example.com/spread"), optedOut)
+                            .pod()
+                            .at("/spec/topologySpreadConstraints")
+                            .isArray())
+                    .as("the default label no longer counts")
+                    .isTrue();
         }
 
         @Test
@@ -488,7 +601,8 @@ class PodMutationsTest {
             object(plain).withObject("/metadata").put("namespace", "plain");
 
             assertThat(admit(mutations(), plain).verdict().patch()).isNull();
-            assertThat(admit(mutations("replica-spread.enabled", "false"), replicaSetPod()).operations())
+            assertThat(admit(mutations("replica-spread.enabled", "false"), replicaSetPod())
+                            .operations())
                     .containsExactly("add /metadata/annotations");
         }
 
@@ -498,9 +612,14 @@ class PodMutationsTest {
             ObjectNode ours = replicaSetPod();
             object(ours).withObject("/spec").put("schedulerName", "sysched-scheduler");
 
-            assertThat(admit(mutations, ours).pod().at("/spec/topologySpreadConstraints")).hasSize(1);
-            assertThat(admit(mutations, replicaSetPod()).pod().at("/spec/topologySpreadConstraints").isMissingNode())
-                    .as("no schedulerName is the default scheduler's").isTrue();
+            assertThat(admit(mutations, ours).pod().at("/spec/topologySpreadConstraints"))
+                    .hasSize(1);
+            assertThat(admit(mutations, replicaSetPod())
+                            .pod()
+                            .at("/spec/topologySpreadConstraints")
+                            .isMissingNode())
+                    .as("no schedulerName is the default scheduler's")
+                    .isTrue();
         }
 
         @Test
@@ -514,21 +633,29 @@ class PodMutationsTest {
 
             assertThat(second.verdict().patch()).as("no change").isNull();
             assertThat(second.pod()).isEqualTo(first.pod());
-            assertThat(second.annotation(PlacementAnnotations.REPLICA_SPREAD).asString()).isEqualTo(HOSTNAME + "," + ZONE);
+            assertThat(second.annotation(PlacementAnnotations.REPLICA_SPREAD).asString())
+                    .isEqualTo(HOSTNAME + "," + ZONE);
         }
 
         @Test
         void aClientCannotClaimItsOwnConstraintsWereInjected() {
             ObjectNode review = replicaSetPod();
             withAnnotations(object(review), PlacementAnnotations.REPLICA_SPREAD, HOSTNAME);
-            object(review).withObject("/spec").putArray("topologySpreadConstraints").add(Reviews.json(
-                    "{\"maxSkew\":5,\"topologyKey\":\"" + HOSTNAME + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\","
-                            + "\"labelSelector\":{\"matchLabels\":" + NGINX1 + "}}"));
+            object(review)
+                    .withObject("/spec")
+                    .putArray("topologySpreadConstraints")
+                    .add(Reviews.json("{\"maxSkew\":5,\"topologyKey\":\"" + HOSTNAME
+                            + "\",\"whenUnsatisfiable\":\"ScheduleAnyway\"," + "\"labelSelector\":{\"matchLabels\":"
+                            + NGINX1 + "}}"));
 
             Admitted admitted = admit(mutations(), review);
 
-            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode()).isTrue();
-            assertThat(admitted.pod().at("/spec/topologySpreadConstraints/0/maxSkew").asInt()).isEqualTo(5);
+            assertThat(admitted.annotation(PlacementAnnotations.REPLICA_SPREAD).isMissingNode())
+                    .isTrue();
+            assertThat(admitted.pod()
+                            .at("/spec/topologySpreadConstraints/0/maxSkew")
+                            .asInt())
+                    .isEqualTo(5);
         }
 
         @Test
@@ -538,7 +665,8 @@ class PodMutationsTest {
 
             Admitted admitted = admit(mutations(), review);
 
-            assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode()).isTrue();
+            assertThat(admitted.pod().at("/spec/topologySpreadConstraints").isMissingNode())
+                    .isTrue();
             assertThat(admitted.verdict().warnings()).anyMatch(w -> w.contains("no labels to select its replicas by"));
         }
     }

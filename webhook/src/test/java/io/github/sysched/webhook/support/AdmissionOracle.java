@@ -35,12 +35,10 @@ public final class AdmissionOracle {
             Pattern.compile("/spec/(runtimeClassName|securityContext(/.*)?|tolerations(/.*)?|affinity(/.*)?)"),
             Pattern.compile("/spec/(initContainers|containers)/\\d+/securityContext(/.*)?"));
 
-    private AdmissionOracle() {
-    }
+    private AdmissionOracle() {}
 
     /** What the answer to one reviewable request amounted to, and what was wrong with it. */
-    public record Verdict(List<String> problems, boolean internalError, boolean denied, boolean patched) {
-    }
+    public record Verdict(List<String> problems, boolean internalError, boolean denied, boolean patched) {}
 
     /**
      * The request as the API server's AdmissionReview contract describes it (uid, kind, operation), or null when
@@ -53,7 +51,8 @@ public final class AdmissionOracle {
         } catch (JacksonException e) {
             return null;
         }
-        if (root == null || !root.isObject()
+        if (root == null
+                || !root.isObject()
                 || !"admission.k8s.io/v1".equals(root.path("apiVersion").asString(null))
                 || !"AdmissionReview".equals(root.path("kind").asString(null))) {
             return null;
@@ -62,9 +61,14 @@ public final class AdmissionOracle {
         JsonNode uid = request.path("uid");
         JsonNode kind = request.path("kind").path("kind");
         JsonNode operation = request.path("operation");
-        boolean ok = request.isObject() && uid.isString() && !uid.stringValue().isEmpty()
-                && request.path("kind").isObject() && kind.isString() && !kind.stringValue().isEmpty()
-                && operation.isString() && OPERATIONS.contains(operation.stringValue());
+        boolean ok = request.isObject()
+                && uid.isString()
+                && !uid.stringValue().isEmpty()
+                && request.path("kind").isObject()
+                && kind.isString()
+                && !kind.stringValue().isEmpty()
+                && operation.isString()
+                && OPERATIONS.contains(operation.stringValue());
         return ok ? root : null;
     }
 
@@ -75,8 +79,11 @@ public final class AdmissionOracle {
      */
     public static boolean isUtf8(byte[] body) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -101,20 +108,24 @@ public final class AdmissionOracle {
         JsonNode response = review.path("response");
         if (!"admission.k8s.io/v1".equals(review.path("apiVersion").asString(""))
                 || !"AdmissionReview".equals(review.path("kind").asString(""))
-                || !response.path("uid").asString("").equals(request.path("request").path("uid").stringValue())
+                || !response.path("uid")
+                        .asString("")
+                        .equals(request.path("request").path("uid").stringValue())
                 || !response.path("allowed").isBoolean()) {
             problems.add("malformed AdmissionReview answer: " + abbreviate(review.toString()));
             return new Verdict(problems, false, false, false);
         }
         // the failure policy's own words open its warning or denial; other warnings may quote the request, which
         // can hold the same words (the campaign found that)
-        boolean internalError = response.path("status").path("message").asString("").startsWith(INTERNAL_ERROR);
+        boolean internalError =
+                response.path("status").path("message").asString("").startsWith(INTERNAL_ERROR);
         for (JsonNode warning : response.path("warnings")) {
             internalError |= warning.asString("").startsWith(INTERNAL_ERROR);
         }
         if (!response.path("allowed").asBoolean()) {
             JsonNode status = response.path("status");
-            if (status.path("code").asInt(0) < 400 || status.path("message").asString("").isBlank()) {
+            if (status.path("code").asInt(0) < 400
+                    || status.path("message").asString("").isBlank()) {
                 problems.add("denial without code >= 400 and message: " + abbreviate(review.toString()));
             }
             if (response.has("patch") || response.has("patchType")) {
@@ -134,7 +145,8 @@ public final class AdmissionOracle {
             }
             JsonNode patch;
             try {
-                patch = Reviews.JSON.readTree(Base64.getDecoder().decode(response.path("patch").asString()));
+                patch = Reviews.JSON.readTree(
+                        Base64.getDecoder().decode(response.path("patch").asString()));
                 patched = JsonPatch.apply(patch, object);
             } catch (RuntimeException e) {
                 problems.add("patch does not apply: " + e.getMessage() + " / " + abbreviate(review.toString()));
@@ -160,14 +172,19 @@ public final class AdmissionOracle {
         }
         JsonNode annotations = object.path("metadata").path("annotations");
         annotations.propertyNames().forEach(key -> {
-            if (!PlacementAnnotations.OWNED.contains(key) && annotations.get(key).isString()
-                    && !annotations.get(key).equals(patched.path("metadata").path("annotations").path(key))) {
+            if (!PlacementAnnotations.OWNED.contains(key)
+                    && annotations.get(key).isString()
+                    && !annotations
+                            .get(key)
+                            .equals(patched.path("metadata").path("annotations").path(key))) {
                 problems.add("the patch changes the client's annotation " + key);
             }
         });
         JsonNode labels = object.path("metadata").path("labels");
         labels.propertyNames().forEach(key -> {
-            if (labels.get(key).isString() && !labels.get(key).equals(patched.path("metadata").path("labels").path(key))) {
+            if (labels.get(key).isString()
+                    && !labels.get(key)
+                            .equals(patched.path("metadata").path("labels").path(key))) {
                 problems.add("the patch changes the label " + key);
             }
         });
@@ -190,7 +207,8 @@ public final class AdmissionOracle {
     private static void checkOurAnnotations(boolean internalError, JsonNode pod, List<String> problems) {
         JsonNode annotations = pod.path("metadata").path("annotations");
         if (internalError) {
-            List<String> kept = PlacementAnnotations.OWNED.stream().filter(annotations::has).toList();
+            List<String> kept =
+                    PlacementAnnotations.OWNED.stream().filter(annotations::has).toList();
             if (!kept.isEmpty()) {
                 problems.add("after an internal error the pod keeps " + kept);
             }
@@ -223,8 +241,13 @@ public final class AdmissionOracle {
         ((ObjectNode) named.path("metadata")).put("name", "named-pod");
         ObjectNode spec = (ObjectNode) named.path("spec");
         spec.putObject("securityContext").putObject("seccompProfile").put("type", "RuntimeDefault");
-        spec.putArray("initContainers").addObject().put("name", "init").put("image", "busybox:1.36")
-                .putObject("securityContext").putObject("seccompProfile").put("type", "Localhost")
+        spec.putArray("initContainers")
+                .addObject()
+                .put("name", "init")
+                .put("image", "busybox:1.36")
+                .putObject("securityContext")
+                .putObject("seccompProfile")
+                .put("type", "Localhost")
                 .put("localhostProfile", "operator/default/nginx-seccomp.json");
         ObjectNode dryRun = Reviews.podCreate("default", named);
         ((ObjectNode) dryRun.path("request")).put("dryRun", true);
@@ -239,21 +262,44 @@ public final class AdmissionOracle {
         seeds.add(Reviews.podUpdate("default", changed, old, "alice"));
         seeds.add(Reviews.podUpdate("default", old.deepCopy(), old, "alice"));
 
-        seeds.add(Reviews.review("security-profiles-operator.x-k8s.io", "v1alpha1", "ProfileBinding",
-                "profilebindings", "CREATE", "default", Reviews.json("""
+        seeds.add(Reviews.review(
+                "security-profiles-operator.x-k8s.io",
+                "v1alpha1",
+                "ProfileBinding",
+                "profilebindings",
+                "CREATE",
+                "default",
+                Reviews.json("""
                         {"apiVersion":"security-profiles-operator.x-k8s.io/v1alpha1","kind":"ProfileBinding",
                          "metadata":{"name":"fuzz-binding","namespace":"default"},
                          "spec":{"image":"fuzz:1","profileRef":{"kind":"SeccompProfile","name":"nginx-seccomp"}}}
-                        """), null, "alice"));
-        seeds.add(Reviews.review("security-profiles-operator.x-k8s.io", "v1beta1", "SeccompProfile",
-                "seccompprofiles", "CREATE", "default", Reviews.json("""
+                        """),
+                null,
+                "alice"));
+        seeds.add(Reviews.review(
+                "security-profiles-operator.x-k8s.io",
+                "v1beta1",
+                "SeccompProfile",
+                "seccompprofiles",
+                "CREATE",
+                "default",
+                Reviews.json("""
                         {"apiVersion":"security-profiles-operator.x-k8s.io/v1beta1","kind":"SeccompProfile",
                          "metadata":{"name":"fuzz-profile","namespace":"default"},
                          "spec":{"defaultAction":"SCMP_ACT_ERRNO","baseProfileName":"nginx-seccomp",
                                  "syscalls":[{"action":"SCMP_ACT_ALLOW","names":["read","write","procexit"]}]}}
-                        """), null, "alice"));
-        seeds.add(Reviews.review("", "v1", "ConfigMap", "configmaps", "CREATE", "default",
-                Reviews.json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"}}"), null,
+                        """),
+                null,
+                "alice"));
+        seeds.add(Reviews.review(
+                "",
+                "v1",
+                "ConfigMap",
+                "configmaps",
+                "CREATE",
+                "default",
+                Reviews.json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\"}}"),
+                null,
                 "alice"));
         return seeds;
     }

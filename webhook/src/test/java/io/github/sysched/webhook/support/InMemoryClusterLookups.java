@@ -61,8 +61,11 @@ public final class InMemoryClusterLookups implements ClusterLookups {
 
     /** A namespace, with the opt-in label when {@code optedIn}. */
     public InMemoryClusterLookups namespace(String name, boolean optedIn) {
-        NamespaceBuilder builder = new NamespaceBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/metadata.name", name).endMetadata();
+        NamespaceBuilder builder = new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/metadata.name", name)
+                .endMetadata();
         if (optedIn) {
             builder.editMetadata().addToLabels(MockKube.OPT_IN_LABEL, "true").endMetadata();
         }
@@ -116,7 +119,9 @@ public final class InMemoryClusterLookups implements ClusterLookups {
 
     @Override
     public List<ProfileBinding> bindings(String namespace) {
-        return bindings.stream().filter(b -> Objects.equals(b.getMetadata().getNamespace(), namespace)).toList();
+        return bindings.stream()
+                .filter(b -> Objects.equals(b.getMetadata().getNamespace(), namespace))
+                .toList();
     }
 
     @Override

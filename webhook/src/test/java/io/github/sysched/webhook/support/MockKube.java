@@ -27,8 +27,7 @@ public final class MockKube {
     private static KubernetesMockServer server;
     private static KubernetesClient client;
 
-    private MockKube() {
-    }
+    private MockKube() {}
 
     public static synchronized KubernetesClient client() {
         if (server == null) {
@@ -43,8 +42,8 @@ public final class MockKube {
     }
 
     private static void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
         String url = "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
@@ -59,16 +58,28 @@ public final class MockKube {
         namespace("default", true);
         namespace("sysched-system", false);
         SeccompProfileV1Beta1 full = load("/sysched-examples/full.profile.yaml", SeccompProfileV1Beta1.class);
-        client.resources(SeccompProfileV1Beta1.class).inNamespace("default").resource(full).create();
+        client.resources(SeccompProfileV1Beta1.class)
+                .inNamespace("default")
+                .resource(full)
+                .create();
         SeccompProfileV1Beta1 nginx = load("/sysched-examples/nginx.profile.yaml", SeccompProfileV1Beta1.class);
-        client.resources(SeccompProfileV1Beta1.class).inNamespace("default").resource(nginx).create();
+        client.resources(SeccompProfileV1Beta1.class)
+                .inNamespace("default")
+                .resource(nginx)
+                .create();
         ProfileBindingV1Alpha1 binding = load("/sysched-examples/nginx.binding.yaml", ProfileBindingV1Alpha1.class);
-        client.resources(ProfileBindingV1Alpha1.class).inNamespace("default").resource(binding).create();
+        client.resources(ProfileBindingV1Alpha1.class)
+                .inNamespace("default")
+                .resource(binding)
+                .create();
     }
 
     public static Namespace namespace(String name, boolean optIn) {
-        NamespaceBuilder builder = new NamespaceBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/metadata.name", name).endMetadata();
+        NamespaceBuilder builder = new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels("kubernetes.io/metadata.name", name)
+                .endMetadata();
         if (optIn) {
             builder.editMetadata().addToLabels(OPT_IN_LABEL, "true").endMetadata();
         }

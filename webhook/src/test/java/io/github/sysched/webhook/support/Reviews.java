@@ -18,8 +18,7 @@ public final class Reviews {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Reviews() {
-    }
+    private Reviews() {}
 
     public static ObjectNode fixture(String resource) {
         try (InputStream in = Reviews.class.getResourceAsStream(resource)) {
@@ -31,7 +30,8 @@ public final class Reviews {
 
     /** {@code review} decoded as the service decodes it, with a deadline 10 s ahead (for unit tests). */
     public static AdmissionContext context(JsonNode review) {
-        return new AdmissionReviewCodec(JSON).decode(JSON.writeValueAsBytes(review), Instant.now().plusSeconds(10));
+        return new AdmissionReviewCodec(JSON)
+                .decode(JSON.writeValueAsBytes(review), Instant.now().plusSeconds(10));
     }
 
     public static ObjectNode json(String json) {
@@ -39,8 +39,16 @@ public final class Reviews {
     }
 
     /** {@code request} for {@code object} of core kind {@code kind} ({@code group} "" for core). */
-    public static ObjectNode review(String group, String version, String kind, String resource, String operation,
-                                    String namespace, JsonNode object, JsonNode oldObject, String username) {
+    public static ObjectNode review(
+            String group,
+            String version,
+            String kind,
+            String resource,
+            String operation,
+            String namespace,
+            JsonNode object,
+            JsonNode oldObject,
+            String username) {
         ObjectNode review = NODES.objectNode();
         review.put("apiVersion", "admission.k8s.io/v1");
         review.put("kind", "AdmissionReview");
@@ -56,7 +64,8 @@ public final class Reviews {
         r.put("resource", resource);
         request.set("requestKind", k.deepCopy());
         request.set("requestResource", r.deepCopy());
-        String name = object != null ? object.path("metadata").path("name").asString("")
+        String name = object != null
+                ? object.path("metadata").path("name").asString("")
                 : oldObject.path("metadata").path("name").asString("");
         if (!name.isEmpty()) {
             request.put("name", name);
@@ -78,7 +87,15 @@ public final class Reviews {
     }
 
     public static ObjectNode podCreate(String namespace, JsonNode pod) {
-        return review("", "v1", "Pod", "pods", "CREATE", namespace, pod, null,
+        return review(
+                "",
+                "v1",
+                "Pod",
+                "pods",
+                "CREATE",
+                namespace,
+                pod,
+                null,
                 "system:serviceaccount:kube-system:replicaset-controller");
     }
 

@@ -12,13 +12,13 @@ import java.util.List;
 /** SPO objects for tests, in the versions of the SPO v0.8.4 CRDs that {@link MockKube} installs. */
 public final class SpoObjects {
 
-    private SpoObjects() {
-    }
+    private SpoObjects() {}
 
     /** A profile allowing {@code allowed} (errno for the rest) on top of {@code base} (null: none). */
     public static SeccompProfileV1Beta1 profile(String namespace, String name, String base, String... allowed) {
         SeccompProfileV1Beta1 profile = new SeccompProfileV1Beta1();
-        profile.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        profile.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         SeccompProfileSpec spec = new SeccompProfileSpec();
         spec.setDefaultAction("SCMP_ACT_ERRNO");
         spec.setBaseProfileName(base);
@@ -33,7 +33,8 @@ public final class SpoObjects {
     /** A binding of {@code image} to SeccompProfile {@code profile}. */
     public static ProfileBindingV1Alpha1 binding(String namespace, String name, String image, String profile) {
         ProfileBindingV1Alpha1 binding = new ProfileBindingV1Alpha1();
-        binding.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        binding.setMetadata(
+                new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         ProfileBindingSpec spec = new ProfileBindingSpec();
         spec.setImage(image);
         spec.setProfileRef(new ProfileRef("SeccompProfile", profile));

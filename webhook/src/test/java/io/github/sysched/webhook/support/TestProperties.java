@@ -9,8 +9,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /** {@link WebhookProperties} bound as Spring binds them (defaults included), without an application context. */
 public final class TestProperties {
 
-    private TestProperties() {
-    }
+    private TestProperties() {}
 
     /** {@code settings}: property names below {@code sysched.webhook.} and values, e.g. {@code "ipp.mode", "fast"}. */
     public static WebhookProperties webhook(String... settings) {
@@ -18,7 +17,7 @@ public final class TestProperties {
         for (int i = 0; i + 1 < settings.length; i += 2) {
             map.put("sysched.webhook." + settings[i], settings[i + 1]);
         }
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class);
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class);
     }
 }

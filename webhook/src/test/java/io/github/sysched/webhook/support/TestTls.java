@@ -55,10 +55,11 @@ public final class TestTls {
 
     /** Writes a new serving certificate signed by {@code signer} (swap of the ..data link). */
     public CertificateFactory.Issued issue(CertificateFactory.Issued signer) {
-        CertificateFactory.Issued leaf = CertificateFactory.serving(signer, List.of("localhost"),
-                List.of("127.0.0.1"), Duration.ofHours(1));
-        SecretVolumeWriter.write(dir, Map.of("tls.crt", leaf.certificatePem(), "tls.key", leaf.keyPem(),
-                "ca.crt", signer.certificatePem()));
+        CertificateFactory.Issued leaf =
+                CertificateFactory.serving(signer, List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1));
+        SecretVolumeWriter.write(
+                dir,
+                Map.of("tls.crt", leaf.certificatePem(), "tls.key", leaf.keyPem(), "ca.crt", signer.certificatePem()));
         return leaf;
     }
 
@@ -74,8 +75,11 @@ public final class TestTls {
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5))
-                    .version(HttpClient.Version.HTTP_1_1).build();
+            return HttpClient.newBuilder()
+                    .sslContext(context)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

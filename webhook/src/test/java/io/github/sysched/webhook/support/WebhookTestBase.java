@@ -27,11 +27,17 @@ import tools.jackson.databind.JsonNode;
  * The application on a random HTTPS port (test certificate from {@link TestTls}) against {@link MockKube};
  * management on a random plain-HTTP port. Subclasses add properties with {@code @TestPropertySource}.
  */
-@SpringBootTest(classes = WebhookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "spring.ssl.bundle.watch.file.quiet-period=100ms",
+@SpringBootTest(
+        classes = WebhookApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.server.port=0",
+            "spring.ssl.bundle.watch.file.quiet-period=100ms",
             // the 2s production default is about a warm JVM; these tests share two cores with other builds
-            "sysched.webhook.request-deadline=10s", "logging.structured.format.console=",
-            "sysched.webhook.annotation-writers=system:serviceaccount:sysched-system:rewriter"})
+            "sysched.webhook.request-deadline=10s",
+            "logging.structured.format.console=",
+            "sysched.webhook.annotation-writers=system:serviceaccount:sysched-system:rewriter"
+        })
 public abstract class WebhookTestBase {
 
     @LocalServerPort
@@ -44,7 +50,8 @@ public abstract class WebhookTestBase {
     protected ClusterCache cache;
 
     protected final HttpClient https = TestTls.client(TestTls.shared().ca().certificate());
-    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -68,7 +75,8 @@ public abstract class WebhookTestBase {
                 return readiness.statusCode() == 200;
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("readiness not UP within 30s; last answer: " + lastReadiness + "; cache: " + cache.problem(), e);
+            throw new AssertionError(
+                    "readiness not UP within 30s; last answer: " + lastReadiness + "; cache: " + cache.problem(), e);
         }
     }
 
@@ -78,10 +86,13 @@ public abstract class WebhookTestBase {
 
     protected HttpResponse<String> post(HttpClient client, String path, String body) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
-                    .timeout(Duration.ofSeconds(20))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -92,8 +103,12 @@ public abstract class WebhookTestBase {
 
     protected HttpResponse<String> management(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -110,7 +125,8 @@ public abstract class WebhookTestBase {
         assertThat(body.path("apiVersion").asString()).isEqualTo("admission.k8s.io/v1");
         assertThat(body.path("kind").asString()).isEqualTo("AdmissionReview");
         JsonNode result = body.path("response");
-        assertThat(result.path("uid").asString()).isEqualTo(review.path("request").path("uid").asString());
+        assertThat(result.path("uid").asString())
+                .isEqualTo(review.path("request").path("uid").asString());
         if (result.has("patch")) {
             assertThat(result.path("patchType").asString()).isEqualTo("JSONPatch");
         } else {
@@ -124,7 +140,8 @@ public abstract class WebhookTestBase {
         if (!response.has("patch")) {
             return Reviews.JSON.createArrayNode();
         }
-        return Reviews.JSON.readTree(Base64.getDecoder().decode(response.path("patch").asString()));
+        return Reviews.JSON.readTree(
+                Base64.getDecoder().decode(response.path("patch").asString()));
     }
 
     /** The review's object with the response's patch applied by zjsonpatch. */

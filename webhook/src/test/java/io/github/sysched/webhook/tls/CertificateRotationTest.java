@@ -23,9 +23,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** P5: the served certificate follows a ..data symlink swap while requests keep flowing. */
-@SpringBootTest(classes = WebhookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "spring.ssl.bundle.watch.file.quiet-period=100ms",
-                "sysched.webhook.request-deadline=10s"})
+@SpringBootTest(
+        classes = WebhookApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.server.port=0",
+            "spring.ssl.bundle.watch.file.quiet-period=100ms",
+            "sysched.webhook.request-deadline=10s"
+        })
 class CertificateRotationTest {
 
     private static final TestTls TLS = TestTls.create();
@@ -40,11 +45,24 @@ class CertificateRotationTest {
     }
 
     private HttpResponse<String> send(HttpClient client) throws Exception {
-        String review = Reviews.review("", "v1", "ConfigMap", "configmaps", "CREATE", "default",
-                Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"), null, "alice").toString();
-        return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/validate"))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
+        String review = Reviews.review(
+                        "",
+                        "v1",
+                        "ConfigMap",
+                        "configmaps",
+                        "CREATE",
+                        "default",
+                        Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"),
+                        null,
+                        "alice")
+                .toString();
+        return client.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/validate"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(review))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private X509Certificate served(X509Certificate... trusted) throws Exception {
@@ -58,8 +76,8 @@ class CertificateRotationTest {
         X509Certificate oldCa = TLS.ca().certificate();
         assertThat(served(oldCa).getIssuerX500Principal()).isEqualTo(oldCa.getSubjectX500Principal());
 
-        io.github.sysched.webhook.tls.CertificateFactory.Issued newCa = io.github.sysched.webhook.tls
-                .CertificateFactory.certificateAuthority("rotated CA", Duration.ofDays(1));
+        io.github.sysched.webhook.tls.CertificateFactory.Issued newCa =
+                io.github.sysched.webhook.tls.CertificateFactory.certificateAuthority("rotated CA", Duration.ofDays(1));
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -67,7 +85,8 @@ class CertificateRotationTest {
             while (running.get()) {
                 try {
                     // trusts both CAs, as a caBundle does during a rotation
-                    statuses.add(send(TestTls.client(oldCa, newCa.certificate())).statusCode());
+                    statuses.add(
+                            send(TestTls.client(oldCa, newCa.certificate())).statusCode());
                 } catch (Exception e) {
                     failures.add(e);
                 }
@@ -78,9 +97,10 @@ class CertificateRotationTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> statuses.size() >= 3);
             X509Certificate newLeaf = TLS.issue(newCa).certificate();
 
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> served(oldCa, newCa.certificate()).getSerialNumber()
-                            .equals(newLeaf.getSerialNumber()));
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            served(oldCa, newCa.certificate()).getSerialNumber().equals(newLeaf.getSerialNumber()));
             int before = statuses.size();
             await().atMost(Duration.ofSeconds(10)).until(() -> statuses.size() >= before + 3);
         } finally {
@@ -90,7 +110,7 @@ class CertificateRotationTest {
         assertThat(failures).isEmpty();
         assertThat(statuses).isNotEmpty().allMatch(s -> s == 200);
         // a client that trusts only the old CA is now refused: the new certificate really is in use
-        org.junit.jupiter.api.Assertions.assertThrows(javax.net.ssl.SSLHandshakeException.class,
-                () -> send(TestTls.client(oldCa)));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                javax.net.ssl.SSLHandshakeException.class, () -> send(TestTls.client(oldCa)));
     }
 }

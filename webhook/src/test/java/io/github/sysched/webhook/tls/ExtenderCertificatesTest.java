@@ -56,8 +56,8 @@ class ExtenderCertificatesTest {
         map.put("sysched.webhook.tls.extender.client-secret", "kube-scheduler-client-tls");
         map.put("sysched.webhook.tls.extender.service-name", "sysched-scheduler");
         map.put("sysched.webhook.tls.extender.client-name", "sysched-kube-scheduler");
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class);
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class);
     }
 
     private static Secret secret(String namespace, String name) {
@@ -89,8 +89,9 @@ class ExtenderCertificatesTest {
     private static SSLContext context(Secret secret) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("key", PemContent.of(text(secret, "tls.key")).getPrivateKey(), new char[0],
-                new Certificate[] {leaf(secret)});
+        keys.setKeyEntry("key", PemContent.of(text(secret, "tls.key")).getPrivateKey(), new char[0], new Certificate[] {
+            leaf(secret)
+        });
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         List<X509Certificate> cas = certificates(text(secret, "ca.crt"));
@@ -121,14 +122,18 @@ class ExtenderCertificatesTest {
             assertThat(s.getType()).isEqualTo("kubernetes.io/tls");
             assertThat(s.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
             assertThat(text(s, "ca.crt")).isEqualTo(material.trustedPem());
-            assertThat(SelfSignedMaterial.signs(material.signer().certificate(), leaf(s))).isTrue();
-            assertThat(s.getMetadata().getOwnerReferences()).singleElement()
+            assertThat(SelfSignedMaterial.signs(material.signer().certificate(), leaf(s)))
+                    .isTrue();
+            assertThat(s.getMetadata().getOwnerReferences())
+                    .singleElement()
                     .satisfies(o -> assertThat(o.getName()).isEqualTo(ns));
         }
-        List<String> sans = leaf(server).getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1)))
+        List<String> sans = leaf(server).getSubjectAlternativeNames().stream()
+                .map(san -> String.valueOf(san.get(1)))
                 .toList();
         assertThat(sans).contains("sysched-scheduler." + ns + ".svc");
-        assertThat(leaf(server).getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        assertThat(leaf(server).getExtendedKeyUsage())
+                .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
         assertThat(leaf(client).getSubjectX500Principal().getName()).isEqualTo("CN=sysched-kube-scheduler");
         assertThat(leaf(client).getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
 
@@ -138,7 +143,8 @@ class ExtenderCertificatesTest {
 
         String version = server.getMetadata().getResourceVersion();
         bootstrap.check();
-        assertThat(secret(ns, "extender-tls").getMetadata().getResourceVersion()).isEqualTo(version);
+        assertThat(secret(ns, "extender-tls").getMetadata().getResourceVersion())
+                .isEqualTo(version);
     }
 
     @Test
@@ -155,29 +161,40 @@ class ExtenderCertificatesTest {
         bootstrap.check();
         X509Certificate renewed = leaf(secret(ns, "extender-tls"));
         assertThat(renewed.getSerialNumber()).isNotEqualTo(firstServer);
-        assertThat(leaf(secret(ns, "kube-scheduler-client-tls")).getSerialNumber()).isNotEqualTo(firstClient);
-        X509Certificate firstCa = SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls")).orElseThrow()
-                .signer().certificate();
+        assertThat(leaf(secret(ns, "kube-scheduler-client-tls")).getSerialNumber())
+                .isNotEqualTo(firstClient);
+        X509Certificate firstCa = SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls"))
+                .orElseThrow()
+                .signer()
+                .certificate();
         assertThat(SelfSignedMaterial.signs(firstCa, renewed)).isTrue();
 
         clock.advance(Duration.ofDays(55)); // day 76: the CA (100d) is due (25d before its end): next CA published
         bootstrap.check();
-        SelfSignedMaterial rotating = SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls")).orElseThrow();
+        SelfSignedMaterial rotating =
+                SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls")).orElseThrow();
         assertThat(rotating.next()).isNotNull();
         for (String name : List.of("extender-tls", "kube-scheduler-client-tls")) {
             Secret s = secret(ns, name);
-            assertThat(certificates(text(s, "ca.crt"))).as(name + " trusts the next CA before it signs")
+            assertThat(certificates(text(s, "ca.crt")))
+                    .as(name + " trusts the next CA before it signs")
                     .contains(rotating.next().certificate(), firstCa);
-            assertThat(SelfSignedMaterial.signs(firstCa, leaf(s))).as(name + " still signed by the first CA").isTrue();
+            assertThat(SelfSignedMaterial.signs(firstCa, leaf(s)))
+                    .as(name + " still signed by the first CA")
+                    .isTrue();
         }
 
         clock.advance(Duration.ofMinutes(11)); // bundle-propagation over: the next CA signs now
         bootstrap.check();
-        X509Certificate secondCa = SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls")).orElseThrow()
-                .signer().certificate();
+        X509Certificate secondCa = SelfSignedMaterial.read(secret(ns, "sysched-webhook-tls"))
+                .orElseThrow()
+                .signer()
+                .certificate();
         assertThat(secondCa).isNotEqualTo(firstCa);
         for (String name : List.of("extender-tls", "kube-scheduler-client-tls")) {
-            assertThat(SelfSignedMaterial.signs(secondCa, leaf(secret(ns, name)))).as(name).isTrue();
+            assertThat(SelfSignedMaterial.signs(secondCa, leaf(secret(ns, name))))
+                    .as(name)
+                    .isTrue();
         }
     }
 
@@ -185,9 +202,18 @@ class ExtenderCertificatesTest {
     void aForeignSecretOfAnotherTypeIsLeftAloneAndTheOtherIsStillIssued(@TempDir Path dir) {
         String ns = "extender-tls-foreign";
         WebhookConfigurations.create(ns);
-        MockKube.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata().withName("extender-tls").withNamespace(ns).endMetadata()
-                .withType("Opaque").addToData("password", "c29tZW9uZSBlbHNlJ3M=").build()).create();
+        MockKube.client()
+                .secrets()
+                .inNamespace(ns)
+                .resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                        .withNewMetadata()
+                        .withName("extender-tls")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withType("Opaque")
+                        .addToData("password", "c29tZW9uZSBlbHNlJ3M=")
+                        .build())
+                .create();
         SelfSignedTlsBootstrap bootstrap = new SelfSignedTlsBootstrap(MockKube.client(), properties(dir, ns));
 
         bootstrap.materialize();
@@ -205,19 +231,21 @@ class ExtenderCertificatesTest {
         map.put("sysched.webhook.tls.extender.server-secret", "sysched-webhook-tls");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Binder(new MapConfigurationPropertySource(map))
                         .bindOrCreate("sysched.webhook", WebhookProperties.class))
-                .rootCause().hasMessageContaining("is the webhook's own secret-name");
+                .rootCause()
+                .hasMessageContaining("is the webhook's own secret-name");
 
         map.put("sysched.webhook.tls.extender.server-secret", "same");
         map.put("sysched.webhook.tls.extender.client-secret", "same");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Binder(new MapConfigurationPropertySource(map))
                         .bindOrCreate("sysched.webhook", WebhookProperties.class))
-                .rootCause().hasMessageContaining("must differ");
+                .rootCause()
+                .hasMessageContaining("must differ");
     }
 
     /** A mutual-TLS handshake on loopback: server requires a client certificate. */
     private static boolean handshake(SSLContext server, SSLContext client) throws Exception {
-        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket listener = (SSLServerSocket)
+                server.getServerSocketFactory().createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             listener.setNeedClientAuth(true);
             CompletableFuture<Boolean> accepted = CompletableFuture.supplyAsync(() -> {
                 try (SSLSocket socket = (SSLSocket) listener.accept()) {
@@ -229,8 +257,8 @@ class ExtenderCertificatesTest {
                     return false;
                 }
             });
-            try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket(
-                    java.net.InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+            try (SSLSocket socket = (SSLSocket) client.getSocketFactory()
+                    .createSocket(java.net.InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
                 socket.setSoTimeout(5_000);
                 socket.startHandshake();
                 socket.getInputStream().read();

@@ -44,9 +44,10 @@ final class LoopbackTlsServer implements AutoCloseable {
             try (Socket plain = socket.accept()) {
                 PemSslStoreDetails key = PemSslStoreDetails.forCertificate("file:" + dir.resolve("tls.crt"))
                         .withPrivateKey("file:" + dir.resolve("tls.key"));
-                SSLContext context = SslBundle.of(new PemSslStoreBundle(key, null)).createSslContext();
-                try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain,
-                        plain.getInetAddress().getHostAddress(), plain.getPort(), false)) {
+                SSLContext context =
+                        SslBundle.of(new PemSslStoreBundle(key, null)).createSslContext();
+                try (SSLSocket tls = (SSLSocket) context.getSocketFactory()
+                        .createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), false)) {
                     tls.setUseClientMode(false);
                     tls.setSoTimeout(10_000);
                     tls.startHandshake();

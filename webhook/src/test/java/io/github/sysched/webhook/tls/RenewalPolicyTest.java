@@ -27,8 +27,9 @@ class RenewalPolicyTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             map.put("sysched.webhook.tls." + keyValues[i], keyValues[i + 1]);
         }
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class).tls();
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class)
+                .tls();
     }
 
     private static RenewalPolicy policy(WebhookProperties.Tls tls) {
@@ -37,7 +38,12 @@ class RenewalPolicyTest {
 
     /** Through the Secret encoding and back, as the next replica would read it. */
     private static SelfSignedMaterial roundTrip(SelfSignedMaterial material) {
-        Secret base = new SecretBuilder().withNewMetadata().withName("s").withNamespace("ns").endMetadata().build();
+        Secret base = new SecretBuilder()
+                .withNewMetadata()
+                .withName("s")
+                .withNamespace("ns")
+                .endMetadata()
+                .build();
         return SelfSignedMaterial.read(material.toSecret(base)).orElseThrow();
     }
 
@@ -67,13 +73,15 @@ class RenewalPolicyTest {
 
     @Test
     void theServingCertificateNeverOutlivesItsCaAndCappedRenewalsDoNotRepeat() {
-        RenewalPolicy policy = policy(tls("validity", "30d", "ca-validity", "40d", "renew-before", "20d",
-                "ca-renew-before", "3d"));
+        RenewalPolicy policy =
+                policy(tls("validity", "30d", "ca-validity", "40d", "renew-before", "20d", "ca-renew-before", "3d"));
         SelfSignedMaterial initial = roundTrip(policy.initial(T0));
 
         SelfSignedMaterial renewed = roundTrip(policy.next(initial, T0.plus(Duration.ofDays(12)), true)
-                .orElseThrow().material());
-        assertThat(renewed.leaf().certificate().getNotAfter()).isEqualTo(initial.signer().certificate().getNotAfter());
+                .orElseThrow()
+                .material());
+        assertThat(renewed.leaf().certificate().getNotAfter())
+                .isEqualTo(initial.signer().certificate().getNotAfter());
         // due again (20d before its end) but a new one could not live longer: no write on every check
         assertThat(policy.next(renewed, T0.plus(Duration.ofDays(21)), true)).isEmpty();
     }
@@ -82,21 +90,26 @@ class RenewalPolicyTest {
     void aConfigurationThatLostTheNextCaRestartsTheWait() {
         RenewalPolicy policy = policy(tls("validity", "30d", "ca-validity", "90d", "bundle-propagation", "10m"));
         Instant due = T0.plus(Duration.ofDays(61));
-        SelfSignedMaterial staged = roundTrip(policy.next(roundTrip(policy.initial(T0)), due, true).orElseThrow()
+        SelfSignedMaterial staged = roundTrip(policy.next(roundTrip(policy.initial(T0)), due, true)
+                .orElseThrow()
                 .material());
         assertThat(staged.next()).isNotNull();
         assertThat(staged.nextPublished()).isEqualTo(due);
 
         Instant later = due.plus(Duration.ofMinutes(11));
-        SelfSignedMaterial restarted = roundTrip(policy.next(staged, later, false).orElseThrow().material());
+        SelfSignedMaterial restarted =
+                roundTrip(policy.next(staged, later, false).orElseThrow().material());
         assertThat(restarted.next().certificate()).isEqualTo(staged.next().certificate());
         assertThat(restarted.nextPublished()).isEqualTo(later);
 
         SelfSignedMaterial promoted = roundTrip(policy.next(restarted, later.plus(Duration.ofMinutes(10)), true)
-                .orElseThrow().material());
+                .orElseThrow()
+                .material());
         assertThat(promoted.next()).isNull();
         assertThat(promoted.signer().certificate()).isEqualTo(staged.next().certificate());
-        assertThat(SelfSignedMaterial.signs(staged.next().certificate(), promoted.leaf().certificate())).isTrue();
+        assertThat(SelfSignedMaterial.signs(
+                        staged.next().certificate(), promoted.leaf().certificate()))
+                .isTrue();
     }
 
     @Test
@@ -105,7 +118,8 @@ class RenewalPolicyTest {
         SelfSignedMaterial initial = roundTrip(policy.initial(T0));
         SelfSignedMaterial keyless = new SelfSignedMaterial(initial.leaf(), initial.trusted(), null, null, null);
 
-        SelfSignedMaterial staged = roundTrip(policy.next(keyless, T0.plus(Duration.ofDays(1)), true).orElseThrow()
+        SelfSignedMaterial staged = roundTrip(policy.next(keyless, T0.plus(Duration.ofDays(1)), true)
+                .orElseThrow()
                 .material());
         assertThat(staged.leaf().certificate()).isEqualTo(initial.leaf().certificate());
         assertThat(staged.next()).isNotNull();
@@ -118,10 +132,15 @@ class RenewalPolicyTest {
         SelfSignedMaterial initial = roundTrip(policy.initial(T0));
 
         Instant afterOutage = T0.plus(Duration.ofDays(400));
-        SelfSignedMaterial replaced = roundTrip(policy.next(initial, afterOutage, true).orElseThrow().material());
-        assertThat(replaced.trusted()).as("expired CA dropped").containsExactly(replaced.signer().certificate());
+        SelfSignedMaterial replaced =
+                roundTrip(policy.next(initial, afterOutage, true).orElseThrow().material());
+        assertThat(replaced.trusted())
+                .as("expired CA dropped")
+                .containsExactly(replaced.signer().certificate());
         assertThat(replaced.next()).isNull();
         assertThat(replaced.leaf().certificate().getNotBefore().toInstant()).isBefore(afterOutage);
-        assertThat(SelfSignedMaterial.signs(replaced.signer().certificate(), replaced.leaf().certificate())).isTrue();
+        assertThat(SelfSignedMaterial.signs(
+                        replaced.signer().certificate(), replaced.leaf().certificate()))
+                .isTrue();
     }
 }

@@ -29,17 +29,27 @@ class SecretOwnershipTest {
         map.put("sysched.webhook.tls.dir", dir.toString());
         map.put("sysched.webhook.tls.namespace", namespace);
         map.put("sysched.webhook.tls.webhook-configurations", namespace);
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class);
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class);
     }
 
     private static Secret secret(String namespace) {
-        return MockKube.client().secrets().inNamespace(namespace).withName("sysched-webhook-tls").get();
+        return MockKube.client()
+                .secrets()
+                .inNamespace(namespace)
+                .withName("sysched-webhook-tls")
+                .get();
     }
 
     private static void assertOwnedByTheMutatingConfiguration(Secret secret, String name) {
-        String uid = MockKube.client().admissionRegistration().v1().mutatingWebhookConfigurations().withName(name)
-                .get().getMetadata().getUid();
+        String uid = MockKube.client()
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(name)
+                .get()
+                .getMetadata()
+                .getUid();
         assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference owner) -> {
             assertThat(owner.getApiVersion()).isEqualTo("admissionregistration.k8s.io/v1");
             assertThat(owner.getKind()).isEqualTo("MutatingWebhookConfiguration");
@@ -77,6 +87,7 @@ class SecretOwnershipTest {
         assertOwnedByTheMutatingConfiguration(adopted, ns);
         assertThat(adopted.getData()).isEqualTo(unowned.getData());
         bootstrap.check(); // owned now: no further write
-        assertThat(secret(ns).getMetadata().getResourceVersion()).isEqualTo(adopted.getMetadata().getResourceVersion());
+        assertThat(secret(ns).getMetadata().getResourceVersion())
+                .isEqualTo(adopted.getMetadata().getResourceVersion());
     }
 }

@@ -32,11 +32,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * serves that certificate, and patches the caBundle once ready. The Service is called {@code localhost} here so
  * that the generated SANs verify against the test's https://localhost URL.
  */
-@SpringBootTest(classes = WebhookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "sysched.webhook.request-deadline=10s",
-                "sysched.webhook.tls.mode=self-signed", "sysched.webhook.tls.namespace=selfsigned",
-                "sysched.webhook.tls.service-name=localhost",
-                "sysched.webhook.tls.webhook-configurations=sysched-selfsigned"})
+@SpringBootTest(
+        classes = WebhookApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.server.port=0",
+            "sysched.webhook.request-deadline=10s",
+            "sysched.webhook.tls.mode=self-signed",
+            "sysched.webhook.tls.namespace=selfsigned",
+            "sysched.webhook.tls.service-name=localhost",
+            "sysched.webhook.tls.webhook-configurations=sysched-selfsigned"
+        })
 class SelfSignedModeApplicationTest {
 
     private static final Path DIR = tempDir();
@@ -55,34 +61,78 @@ class SelfSignedModeApplicationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         MockKube.namespace("selfsigned", false);
-        MockKube.client().admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("sysched-selfsigned")
-                        .endMetadata().addNewWebhook().withName("mutate.sysched.io").withNewClientConfig()
-                        .withNewService().withName("localhost").withNamespace("selfsigned").withPath("/mutate")
-                        .endService().endClientConfig().withAdmissionReviewVersions("v1").withSideEffects("None")
-                        .endWebhook().build()).createOr(r -> r.update());
+        MockKube.client()
+                .admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(new MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("sysched-selfsigned")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("mutate.sysched.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("localhost")
+                        .withNamespace("selfsigned")
+                        .withPath("/mutate")
+                        .endService()
+                        .endClientConfig()
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .endWebhook()
+                        .build())
+                .createOr(r -> r.update());
         registry.add("sysched.webhook.tls.dir", DIR::toString);
     }
 
     @Test
     void servesTheCertificateOfTheSharedSecretAndPublishesItsCa() throws Exception {
-        Secret secret = MockKube.client().secrets().inNamespace("selfsigned").withName("sysched-webhook-tls").get();
+        Secret secret = MockKube.client()
+                .secrets()
+                .inNamespace("selfsigned")
+                .withName("sysched-webhook-tls")
+                .get();
         assertThat(secret).isNotNull();
-        X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                new ByteArrayInputStream(Base64.getDecoder().decode(secret.getData().get("ca.crt"))));
+        X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(
+                        Base64.getDecoder().decode(secret.getData().get("ca.crt"))));
 
-        HttpResponse<String> response = TestTls.client(ca).send(HttpRequest.newBuilder(
-                        URI.create("https://localhost:" + port + "/validate")).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Reviews.review("", "v1", "ConfigMap", "configmaps",
-                        "CREATE", "selfsigned", Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"), null, "alice")
-                        .toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = TestTls.client(ca)
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/validate"))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(Reviews.review(
+                                                "",
+                                                "v1",
+                                                "ConfigMap",
+                                                "configmaps",
+                                                "CREATE",
+                                                "selfsigned",
+                                                Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"),
+                                                null,
+                                                "alice")
+                                        .toString()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        X509Certificate served = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+        X509Certificate served =
+                (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
         served.verify(ca.getPublicKey());
-        await().atMost(Duration.ofSeconds(10)).until(() -> secret.getData().get("ca.crt").equals(
-                MockKube.client().admissionRegistration().v1().mutatingWebhookConfigurations()
-                        .withName("sysched-selfsigned").get().getWebhooks().get(0).getClientConfig().getCaBundle()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> secret.getData()
+                        .get("ca.crt")
+                        .equals(MockKube.client()
+                                .admissionRegistration()
+                                .v1()
+                                .mutatingWebhookConfigurations()
+                                .withName("sysched-selfsigned")
+                                .get()
+                                .getWebhooks()
+                                .get(0)
+                                .getClientConfig()
+                                .getCaBundle()));
     }
 }

@@ -45,15 +45,23 @@ import org.springframework.test.context.DynamicPropertySource;
  * every caBundle change the served certificate must verify against the bundle published before <em>and</em> the
  * new one, and a certificate of a new CA is served only once that CA has been published for bundle-propagation.
  */
-@SpringBootTest(classes = WebhookApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.server.port=0", "sysched.webhook.request-deadline=10s",
-                "spring.ssl.bundle.watch.file.quiet-period=100ms",
-                "sysched.webhook.tls.mode=self-signed", "sysched.webhook.tls.namespace=renewal",
-                "sysched.webhook.tls.service-name=localhost",
-                "sysched.webhook.tls.webhook-configurations=renewal",
-                "sysched.webhook.tls.validity=30d", "sysched.webhook.tls.ca-validity=100d",
-                "sysched.webhook.tls.ca-renew-before=25d", "sysched.webhook.tls.check-interval=100ms",
-                "sysched.webhook.tls.bundle-propagation=10m"})
+@SpringBootTest(
+        classes = WebhookApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "management.server.port=0",
+            "sysched.webhook.request-deadline=10s",
+            "spring.ssl.bundle.watch.file.quiet-period=100ms",
+            "sysched.webhook.tls.mode=self-signed",
+            "sysched.webhook.tls.namespace=renewal",
+            "sysched.webhook.tls.service-name=localhost",
+            "sysched.webhook.tls.webhook-configurations=renewal",
+            "sysched.webhook.tls.validity=30d",
+            "sysched.webhook.tls.ca-validity=100d",
+            "sysched.webhook.tls.ca-renew-before=25d",
+            "sysched.webhook.tls.check-interval=100ms",
+            "sysched.webhook.tls.bundle-propagation=10m"
+        })
 @Import(SelfSignedRenewalTest.TestClock.class)
 @DirtiesContext // stops its 100ms schedule
 class SelfSignedRenewalTest {
@@ -95,7 +103,11 @@ class SelfSignedRenewalTest {
     }
 
     private static Secret secret() {
-        return MockKube.client().secrets().inNamespace("renewal").withName("sysched-webhook-tls").get();
+        return MockKube.client()
+                .secrets()
+                .inNamespace("renewal")
+                .withName("sysched-webhook-tls")
+                .get();
     }
 
     private static SelfSignedMaterial material() {
@@ -104,17 +116,22 @@ class SelfSignedRenewalTest {
 
     /** Waits until the webhook serves the Secret's certificate, then returns it. */
     private X509Certificate awaitServedMatchesSecret() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            TlsProbe.Result result = TlsProbe.handshake(port, CLOCK, material().trusted());
-            return result.ok() && result.served().equals(material().leaf().certificate());
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    TlsProbe.Result result =
+                            TlsProbe.handshake(port, CLOCK, material().trusted());
+                    return result.ok()
+                            && result.served().equals(material().leaf().certificate());
+                });
         return material().leaf().certificate();
     }
 
     /** The bundle every webhook carries, once it is the Secret's. */
     private List<X509Certificate> awaitPublishedBundle() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
-                WebhookConfigurations.caBundles("renewal").stream()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> WebhookConfigurations.caBundles("renewal").stream()
                         .allMatch(b -> b.equals(secret().getData().get("ca.crt"))));
         String bundle = secret().getData().get("ca.crt");
         if (published.isEmpty() || !published.get(published.size() - 1).equals(bundle)) {
@@ -128,7 +145,9 @@ class SelfSignedRenewalTest {
     private void assertVerifiesUnder(X509Certificate served, List<X509Certificate>... bundles) {
         for (List<X509Certificate> bundle : bundles) {
             TlsProbe.Result result = TlsProbe.handshake(port, CLOCK, bundle);
-            assertThat(result.failure()).as("handshake trusting %s at %s", names(bundle), CLOCK.instant()).isNull();
+            assertThat(result.failure())
+                    .as("handshake trusting %s at %s", names(bundle), CLOCK.instant())
+                    .isNull();
             assertThat(result.served()).isEqualTo(served);
             handshakesOk++;
         }
@@ -140,7 +159,9 @@ class SelfSignedRenewalTest {
 
     private void assertRefused(X509Certificate... trusted) {
         TlsProbe.Result result = TlsProbe.handshake(port, CLOCK, List.of(trusted));
-        assertThat(result.ok()).as("a client trusting only %s is refused", names(List.of(trusted))).isFalse();
+        assertThat(result.ok())
+                .as("a client trusting only %s is refused", names(List.of(trusted)))
+                .isFalse();
         handshakesRefused++;
     }
 
@@ -162,7 +183,8 @@ class SelfSignedRenewalTest {
         for (int days : List.of(21, 41, 61)) {
             X509Certificate previous = served;
             CLOCK.set(start.plus(Duration.ofDays(days)));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !material().leaf().certificate().equals(previous));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !material().leaf().certificate().equals(previous));
             served = awaitServedMatchesSecret();
             leaves.add(served);
             assertThat(served.getIssuerX500Principal()).isEqualTo(oldCa.getSubjectX500Principal());
@@ -178,7 +200,8 @@ class SelfSignedRenewalTest {
         bundleSizes.add(overlap.size());
         assertThat(overlap).containsExactlyInAnyOrder(oldCa, newCa);
         served = awaitServedMatchesSecret();
-        assertThat(served.getIssuerX500Principal()).as("still the old CA's certificate")
+        assertThat(served.getIssuerX500Principal())
+                .as("still the old CA's certificate")
                 .isEqualTo(oldCa.getSubjectX500Principal());
         // API servers that have not seen the change yet, and those that have
         assertVerifiesUnder(served, first, overlap);
@@ -225,18 +248,33 @@ class SelfSignedRenewalTest {
         assertVerifiesUnder(served, overlap, pruned);
 
         // and the webhook still answers admission requests over it
-        HttpClient client = HttpClient.newBuilder().sslContext(TlsProbe.context(CLOCK, pruned))
-                .version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port
-                        + "/validate")).timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Reviews.review("", "v1", "ConfigMap", "configmaps",
-                        "CREATE", "renewal", Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"), null, "alice")
-                        .toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(TlsProbe.context(CLOCK, pruned))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/validate"))
+                        .timeout(Duration.ofSeconds(20))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Reviews.review(
+                                        "",
+                                        "v1",
+                                        "ConfigMap",
+                                        "configmaps",
+                                        "CREATE",
+                                        "renewal",
+                                        Reviews.json("{\"metadata\":{\"name\":\"cm\"}}"),
+                                        null,
+                                        "alice")
+                                .toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
 
-        System.out.printf("ROTATION self-signed: %d serving certificates served (%d switches), 1 CA rotation, "
+        System.out.printf(
+                "ROTATION self-signed: %d serving certificates served (%d switches), 1 CA rotation, "
                         + "caBundle sizes %s (%d distinct bundles published), handshakes %d ok, %d refused as "
-                        + "expected, 0 unexpected%n", leaves.size(), leaves.size() - 1, bundleSizes, published.size(),
-                handshakesOk, handshakesRefused);
+                        + "expected, 0 unexpected%n",
+                leaves.size(), leaves.size() - 1, bundleSizes, published.size(), handshakesOk, handshakesRefused);
     }
 }

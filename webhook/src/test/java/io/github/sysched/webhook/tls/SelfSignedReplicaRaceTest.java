@@ -41,14 +41,15 @@ class SelfSignedReplicaRaceTest {
 
     /** Each replica's own API client (kept across rounds: creating one costs more than a round). */
     private static final KubernetesClient CLIENT_A = MockKube.server().createClient();
+
     private static final KubernetesClient CLIENT_B = MockKube.server().createClient();
 
     /** A webhook pod: its bootstrap and the port serving its TLS directory. */
     private record Replica(SelfSignedTlsBootstrap bootstrap, LoopbackTlsServer server) implements AutoCloseable {
 
         static Replica start(KubernetesClient client, String namespace, Path dir, Clock clock) {
-            return new Replica(new SelfSignedTlsBootstrap(client, properties(namespace, dir), clock),
-                    new LoopbackTlsServer(dir));
+            return new Replica(
+                    new SelfSignedTlsBootstrap(client, properties(namespace, dir), clock), new LoopbackTlsServer(dir));
         }
 
         @Override
@@ -67,8 +68,8 @@ class SelfSignedReplicaRaceTest {
         map.put("sysched.webhook.tls.validity", "80d");
         map.put("sysched.webhook.tls.ca-validity", "90d");
         map.put("sysched.webhook.tls.bundle-propagation", PROPAGATION.toMinutes() + "m");
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class);
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class);
     }
 
     /** Runs {@code check()} on both replicas at the same instant. */
@@ -98,21 +99,27 @@ class SelfSignedReplicaRaceTest {
      * caBundle) and every webhook carries the Secret's bundle.
      */
     static void assertOneServedCertificate(String namespace, Replica a, Replica b, Clock clock) {
-        List<Secret> secrets = MockKube.client().secrets().inNamespace(namespace).list().getItems();
+        List<Secret> secrets =
+                MockKube.client().secrets().inNamespace(namespace).list().getItems();
         assertThat(secrets).as("Secrets in " + namespace).hasSize(1);
         Secret secret = secrets.get(0);
-        X509Certificate leaf = SelfSignedMaterial.read(secret).orElseThrow().leaf().certificate();
+        X509Certificate leaf =
+                SelfSignedMaterial.read(secret).orElseThrow().leaf().certificate();
         String caBundle = secret.getData().get("ca.crt");
-        assertThat(WebhookConfigurations.caBundles(namespace)).as("caBundle of every webhook").hasSize(2)
+        assertThat(WebhookConfigurations.caBundles(namespace))
+                .as("caBundle of every webhook")
+                .hasSize(2)
                 .containsOnly(caBundle);
         List<X509Certificate> published = TlsProbe.bundle(caBundle);
         TlsProbe.Result first = TlsProbe.handshake(a.server().port(), clock, published);
         TlsProbe.Result second = TlsProbe.handshake(b.server().port(), clock, published);
         assertThat(first.failure()).as("replica A handshake").isNull();
         assertThat(second.failure()).as("replica B handshake").isNull();
-        assertThat(TlsProbe.fingerprint(first.served())).as("replica A serves the Secret's certificate")
+        assertThat(TlsProbe.fingerprint(first.served()))
+                .as("replica A serves the Secret's certificate")
                 .isEqualTo(TlsProbe.fingerprint(leaf));
-        assertThat(TlsProbe.fingerprint(second.served())).as("replica B serves the Secret's certificate")
+        assertThat(TlsProbe.fingerprint(second.served()))
+                .as("replica B serves the Secret's certificate")
                 .isEqualTo(TlsProbe.fingerprint(leaf));
     }
 
@@ -126,7 +133,7 @@ class SelfSignedReplicaRaceTest {
             String namespace = "race-create-" + round;
             WebhookConfigurations.create(namespace);
             try (Replica a = Replica.start(CLIENT_A, namespace, tmp.resolve(round + "a"), clock);
-                 Replica b = Replica.start(CLIENT_B, namespace, tmp.resolve(round + "b"), clock)) {
+                    Replica b = Replica.start(CLIENT_B, namespace, tmp.resolve(round + "b"), clock)) {
                 List<Check> checks = together(a, b);
                 checks.forEach(c -> writes.merge(c.write(), 1, Integer::sum));
                 if (checks.stream().filter(c -> c.write() == SecretWrite.WON).count() == 1) {
@@ -139,13 +146,22 @@ class SelfSignedReplicaRaceTest {
                 }
             }
         }
-        System.out.printf("RACE create: %d races, %d with exactly one winner (%d created, %d lost with 409 and "
-                        + "served the winner's, %d found it created), %d mismatches%n", ROUNDS, singleWinnerRounds,
-                writes.getOrDefault(SecretWrite.WON, 0), writes.getOrDefault(SecretWrite.LOST, 0),
-                writes.getOrDefault(SecretWrite.NONE, 0), mismatches.size());
+        System.out.printf(
+                "RACE create: %d races, %d with exactly one winner (%d created, %d lost with 409 and "
+                        + "served the winner's, %d found it created), %d mismatches%n",
+                ROUNDS,
+                singleWinnerRounds,
+                writes.getOrDefault(SecretWrite.WON, 0),
+                writes.getOrDefault(SecretWrite.LOST, 0),
+                writes.getOrDefault(SecretWrite.NONE, 0),
+                mismatches.size());
         assertThat(mismatches).isEmpty();
-        assertThat(singleWinnerRounds).as("rounds where exactly one replica created the Secret").isEqualTo(ROUNDS);
-        assertThat(writes.getOrDefault(SecretWrite.LOST, 0)).as("the race really happened (409s)").isPositive();
+        assertThat(singleWinnerRounds)
+                .as("rounds where exactly one replica created the Secret")
+                .isEqualTo(ROUNDS);
+        assertThat(writes.getOrDefault(SecretWrite.LOST, 0))
+                .as("the race really happened (409s)")
+                .isPositive();
     }
 
     @Test
@@ -159,9 +175,12 @@ class SelfSignedReplicaRaceTest {
             WebhookConfigurations.create(namespace);
             MutableClock clock = new MutableClock(Instant.now());
             try (Replica a = Replica.start(CLIENT_A, namespace, tmp.resolve(round + "a"), clock);
-                 Replica b = Replica.start(CLIENT_B, namespace, tmp.resolve(round + "b"), clock)) {
-                X509Certificate oldCa = SelfSignedMaterial.read(a.bootstrap().check().secret()).orElseThrow()
-                        .signer().certificate();
+                    Replica b = Replica.start(CLIENT_B, namespace, tmp.resolve(round + "b"), clock)) {
+                X509Certificate oldCa = SelfSignedMaterial.read(
+                                a.bootstrap().check().secret())
+                        .orElseThrow()
+                        .signer()
+                        .certificate();
                 b.bootstrap().check();
 
                 clock.advance(Duration.ofDays(61)); // CA: 90d, its renewal is due a third before its end
@@ -176,29 +195,43 @@ class SelfSignedReplicaRaceTest {
                 List<Check> promoted = together(a, b);
                 promoted.forEach(c -> promoting.merge(c.write(), 1, Integer::sum));
                 if (staged.stream().filter(c -> c.write() == SecretWrite.WON).count() == 1
-                        && promoted.stream().filter(c -> c.write() == SecretWrite.WON).count() == 1) {
+                        && promoted.stream()
+                                        .filter(c -> c.write() == SecretWrite.WON)
+                                        .count()
+                                == 1) {
                     singleWinnerRounds++;
                 }
                 try {
                     assertOneServedCertificate(namespace, a, b, clock);
-                    SelfSignedMaterial after = SelfSignedMaterial.read(MockKube.client().secrets()
-                            .inNamespace(namespace).withName("sysched-webhook-tls").get()).orElseThrow();
-                    assertThat(after.trusted()).as("caBundle after the rotation: old and one new CA")
-                            .hasSize(2).contains(oldCa);
-                    assertThat(after.signer().certificate()).as("the new CA signs").isNotEqualTo(oldCa);
+                    SelfSignedMaterial after = SelfSignedMaterial.read(MockKube.client()
+                                    .secrets()
+                                    .inNamespace(namespace)
+                                    .withName("sysched-webhook-tls")
+                                    .get())
+                            .orElseThrow();
+                    assertThat(after.trusted())
+                            .as("caBundle after the rotation: old and one new CA")
+                            .hasSize(2)
+                            .contains(oldCa);
+                    assertThat(after.signer().certificate())
+                            .as("the new CA signs")
+                            .isNotEqualTo(oldCa);
                     assertThat(after.next()).isNull();
                 } catch (AssertionError e) {
                     mismatches.add("round " + round + ": " + e.getMessage());
                 }
             }
         }
-        System.out.printf("RACE renew: %d rounds, %d with exactly one writer per step; publishing the next CA: %s; "
-                + "promoting it: %s; %d mismatches%n", RENEWAL_ROUNDS, singleWinnerRounds, staging, promoting,
-                mismatches.size());
+        System.out.printf(
+                "RACE renew: %d rounds, %d with exactly one writer per step; publishing the next CA: %s; "
+                        + "promoting it: %s; %d mismatches%n",
+                RENEWAL_ROUNDS, singleWinnerRounds, staging, promoting, mismatches.size());
         assertThat(mismatches).isEmpty();
-        assertThat(singleWinnerRounds).as("rounds where one replica published and one promoted")
+        assertThat(singleWinnerRounds)
+                .as("rounds where one replica published and one promoted")
                 .isEqualTo(RENEWAL_ROUNDS);
         assertThat(staging.getOrDefault(SecretWrite.LOST, 0) + promoting.getOrDefault(SecretWrite.LOST, 0))
-                .as("the renewal race really happened (409s)").isPositive();
+                .as("the renewal race really happened (409s)")
+                .isPositive();
     }
 }

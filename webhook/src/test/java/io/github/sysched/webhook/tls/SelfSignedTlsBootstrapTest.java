@@ -46,8 +46,8 @@ class SelfSignedTlsBootstrapTest {
         map.put("sysched.webhook.tls.namespace", namespace);
         map.put("sysched.webhook.tls.service-name", "sysched-webhook");
         map.put("sysched.webhook.tls.webhook-configurations", "sysched-webhook");
-        return new Binder(new MapConfigurationPropertySource(map)).bindOrCreate("sysched.webhook",
-                WebhookProperties.class);
+        return new Binder(new MapConfigurationPropertySource(map))
+                .bindOrCreate("sysched.webhook", WebhookProperties.class);
     }
 
     static X509Certificate certificate(Path file) throws Exception {
@@ -60,18 +60,48 @@ class SelfSignedTlsBootstrapTest {
         KubernetesClient client = MockKube.client();
         String ns = "tls-shared";
         MockKube.namespace(ns, false);
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(
-                new MutatingWebhookConfigurationBuilder().withNewMetadata().withName("sysched-webhook").endMetadata()
-                        .addNewWebhook().withName("mutate.sysched.io").withNewClientConfig().withNewService()
-                        .withName("sysched-webhook").withNamespace(ns).withPath("/mutate").endService()
-                        .endClientConfig().withAdmissionReviewVersions("v1").withSideEffects("None").endWebhook()
-                        .build()).create();
-        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(
-                new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("sysched-webhook").endMetadata()
-                        .addNewWebhook().withName("validate.sysched.io").withNewClientConfig().withNewService()
-                        .withName("sysched-webhook").withNamespace(ns).withPath("/validate").endService()
-                        .endClientConfig().withAdmissionReviewVersions("v1").withSideEffects("None").endWebhook()
-                        .build()).create();
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(new MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("sysched-webhook")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("mutate.sysched.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("sysched-webhook")
+                        .withNamespace(ns)
+                        .withPath("/mutate")
+                        .endService()
+                        .endClientConfig()
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .endWebhook()
+                        .build())
+                .create();
+        client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("sysched-webhook")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("validate.sysched.io")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("sysched-webhook")
+                        .withNamespace(ns)
+                        .withPath("/validate")
+                        .endService()
+                        .endClientConfig()
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("None")
+                        .endWebhook()
+                        .build())
+                .create();
 
         SelfSignedTlsBootstrap first = new SelfSignedTlsBootstrap(client, properties(one, ns));
         SelfSignedTlsBootstrap second = new SelfSignedTlsBootstrap(client, properties(two, ns));
@@ -100,35 +130,67 @@ class SelfSignedTlsBootstrapTest {
         assertThat(PemContent.of(key).getPrivateKey()).isNotNull(); // Spring's own PEM parser reads it
 
         String caBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(one.resolve("ca.crt")));
-        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("sysched-webhook")
-                .get().getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(caBundle);
-        assertThat(client.admissionRegistration().v1().validatingWebhookConfigurations().withName("sysched-webhook")
-                .get().getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(caBundle);
+        assertThat(client.admissionRegistration()
+                        .v1()
+                        .mutatingWebhookConfigurations()
+                        .withName("sysched-webhook")
+                        .get()
+                        .getWebhooks()
+                        .get(0)
+                        .getClientConfig()
+                        .getCaBundle())
+                .isEqualTo(caBundle);
+        assertThat(client.admissionRegistration()
+                        .v1()
+                        .validatingWebhookConfigurations()
+                        .withName("sysched-webhook")
+                        .get()
+                        .getWebhooks()
+                        .get(0)
+                        .getClientConfig()
+                        .getCaBundle())
+                .isEqualTo(caBundle);
     }
 
     @Test
     void onConflictTheWinnersCertificateIsServed(@TempDir Path dir) throws Exception {
-        WireMockServer api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer api =
+                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         api.start();
         try {
             CertificateFactoryHolder winner = new CertificateFactoryHolder();
             String path = "/api/v1/namespaces/race/secrets/sysched-webhook-tls";
-            api.stubFor(get(urlPathEqualTo(path)).inScenario("race").whenScenarioStateIs(Scenario.STARTED)
-                    .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+            api.stubFor(get(urlPathEqualTo(path))
+                    .inScenario("race")
+                    .whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse()
+                            .withStatus(404)
+                            .withHeader("Content-Type", "application/json")
                             .withBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                                     + "\"reason\":\"NotFound\",\"code\":404}")));
-            api.stubFor(post(urlPathEqualTo("/api/v1/namespaces/race/secrets")).inScenario("race")
-                    .willSetStateTo("lost").willReturn(aResponse().withStatus(409)
+            api.stubFor(post(urlPathEqualTo("/api/v1/namespaces/race/secrets"))
+                    .inScenario("race")
+                    .willSetStateTo("lost")
+                    .willReturn(aResponse()
+                            .withStatus(409)
                             .withHeader("Content-Type", "application/json")
                             .withBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                                     + "\"message\":\"secrets \\\"sysched-webhook-tls\\\" already exists\","
                                     + "\"reason\":\"AlreadyExists\",\"code\":409}")));
-            api.stubFor(get(urlPathEqualTo(path)).inScenario("race").whenScenarioStateIs("lost")
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            api.stubFor(get(urlPathEqualTo(path))
+                    .inScenario("race")
+                    .whenScenarioStateIs("lost")
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
                             .withBody(winner.secretJson())));
-            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.baseUrl()).withNamespace("race")
-                    .withRequestRetryBackoffLimit(0).build();
-            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            Config config = new ConfigBuilder(Config.empty())
+                    .withMasterUrl(api.baseUrl())
+                    .withNamespace("race")
+                    .withRequestRetryBackoffLimit(0)
+                    .build();
+            try (KubernetesClient client =
+                    new KubernetesClientBuilder().withConfig(config).build()) {
                 Secret served = new SelfSignedTlsBootstrap(client, properties(dir, "race")).materialize();
 
                 assertThat(served.getMetadata().getResourceVersion()).isEqualTo("42");
@@ -143,12 +205,15 @@ class SelfSignedTlsBootstrapTest {
 
     @Test
     void eachNameIsPatchedAsTheKindRbacAllows(@TempDir Path dir) throws Exception {
-        WireMockServer api = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        WireMockServer api =
+                new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         api.start();
         try {
             CertificateFactoryHolder existing = new CertificateFactoryHolder();
             api.stubFor(get(urlPathEqualTo("/api/v1/namespaces/rbac/secrets/sysched-webhook-tls"))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
                             .withBody(existing.secretJson())));
             String forbidden = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
                     + "\"reason\":\"Forbidden\",\"code\":403}";
@@ -158,22 +223,43 @@ class SelfSignedTlsBootstrapTest {
                     + "\"webhooks\":[{\"name\":\"a.b\",\"clientConfig\":{},\"admissionReviewVersions\":[\"v1\"],"
                     + "\"sideEffects\":\"None\"}]}";
             String validating = mutating.replace("Mutating", "Validating").replace("\"m\"", "\"v\"");
-            api.stubFor(get(urlPathEqualTo(base + "mutatingwebhookconfigurations/m")).willReturn(aResponse()
-                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(mutating)));
+            api.stubFor(get(urlPathEqualTo(base + "mutatingwebhookconfigurations/m"))
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(mutating)));
             api.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(
-                    urlPathEqualTo(base + "mutatingwebhookconfigurations/m")).willReturn(aResponse()
-                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(mutating)));
-            api.stubFor(get(urlPathEqualTo(base + "validatingwebhookconfigurations/m")).willReturn(aResponse()
-                    .withStatus(403).withHeader("Content-Type", "application/json").withBody(forbidden)));
-            api.stubFor(get(urlPathEqualTo(base + "mutatingwebhookconfigurations/v")).willReturn(aResponse()
-                    .withStatus(403).withHeader("Content-Type", "application/json").withBody(forbidden)));
-            api.stubFor(get(urlPathEqualTo(base + "validatingwebhookconfigurations/v")).willReturn(aResponse()
-                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(validating)));
+                            urlPathEqualTo(base + "mutatingwebhookconfigurations/m"))
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(mutating)));
+            api.stubFor(get(urlPathEqualTo(base + "validatingwebhookconfigurations/m"))
+                    .willReturn(aResponse()
+                            .withStatus(403)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(forbidden)));
+            api.stubFor(get(urlPathEqualTo(base + "mutatingwebhookconfigurations/v"))
+                    .willReturn(aResponse()
+                            .withStatus(403)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(forbidden)));
+            api.stubFor(get(urlPathEqualTo(base + "validatingwebhookconfigurations/v"))
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(validating)));
             api.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(
-                    urlPathEqualTo(base + "validatingwebhookconfigurations/v")).willReturn(aResponse()
-                    .withStatus(200).withHeader("Content-Type", "application/json").withBody(validating)));
-            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.baseUrl()).withNamespace("rbac")
-                    .withRequestRetryBackoffLimit(0).build();
+                            urlPathEqualTo(base + "validatingwebhookconfigurations/v"))
+                    .willReturn(aResponse()
+                            .withStatus(200)
+                            .withHeader("Content-Type", "application/json")
+                            .withBody(validating)));
+            Config config = new ConfigBuilder(Config.empty())
+                    .withMasterUrl(api.baseUrl())
+                    .withNamespace("rbac")
+                    .withRequestRetryBackoffLimit(0)
+                    .build();
             Map<String, String> map = new HashMap<>();
             map.put("sysched.webhook.tls.mode", "self-signed");
             map.put("sysched.webhook.tls.dir", dir.toString());
@@ -181,16 +267,18 @@ class SelfSignedTlsBootstrapTest {
             map.put("sysched.webhook.tls.webhook-configurations", "m,v");
             WebhookProperties properties = new Binder(new MapConfigurationPropertySource(map))
                     .bindOrCreate("sysched.webhook", WebhookProperties.class);
-            try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            try (KubernetesClient client =
+                    new KubernetesClientBuilder().withConfig(config).build()) {
                 SelfSignedTlsBootstrap bootstrap = new SelfSignedTlsBootstrap(client, properties);
                 bootstrap.check(); // publishes the bundle of the Secret it found
             }
-            String ca = Base64.getEncoder().encodeToString(existing.ca.certificatePem()
-                    .getBytes(StandardCharsets.US_ASCII));
+            String ca = Base64.getEncoder()
+                    .encodeToString(existing.ca.certificatePem().getBytes(StandardCharsets.US_ASCII));
             for (String path : List.of("mutatingwebhookconfigurations/m", "validatingwebhookconfigurations/v")) {
-                api.verify(1, com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(
-                        urlPathEqualTo(base + path)).withRequestBody(
-                        com.github.tomakehurst.wiremock.client.WireMock.containing(ca)));
+                api.verify(
+                        1,
+                        com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor(urlPathEqualTo(base + path))
+                                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(ca)));
             }
         } finally {
             api.stop();
@@ -199,18 +287,22 @@ class SelfSignedTlsBootstrapTest {
 
     /** The Secret another replica created first. */
     static final class CertificateFactoryHolder {
-        final io.github.sysched.webhook.tls.CertificateFactory.Issued ca = io.github.sysched.webhook.tls
-                .CertificateFactory.certificateAuthority("winner", java.time.Duration.ofDays(10));
-        final io.github.sysched.webhook.tls.CertificateFactory.Issued leaf = io.github.sysched.webhook.tls
-                .CertificateFactory.serving(ca, List.of("sysched-webhook"), List.of(), java.time.Duration.ofDays(1));
+        final io.github.sysched.webhook.tls.CertificateFactory.Issued ca =
+                io.github.sysched.webhook.tls.CertificateFactory.certificateAuthority(
+                        "winner", java.time.Duration.ofDays(10));
+        final io.github.sysched.webhook.tls.CertificateFactory.Issued leaf =
+                io.github.sysched.webhook.tls.CertificateFactory.serving(
+                        ca, List.of("sysched-webhook"), List.of(), java.time.Duration.ofDays(1));
 
         String secretJson() {
             Base64.Encoder b64 = Base64.getEncoder();
             return "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"sysched-webhook-tls\","
                     + "\"namespace\":\"race\",\"resourceVersion\":\"42\"},\"type\":\"kubernetes.io/tls\",\"data\":{"
-                    + "\"tls.crt\":\"" + b64.encodeToString(leaf.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                    + "\"tls.crt\":\""
+                    + b64.encodeToString(leaf.certificatePem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"tls.key\":\"" + b64.encodeToString(leaf.keyPem().getBytes(StandardCharsets.US_ASCII))
-                    + "\",\"ca.crt\":\"" + b64.encodeToString(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                    + "\",\"ca.crt\":\""
+                    + b64.encodeToString(ca.certificatePem().getBytes(StandardCharsets.US_ASCII))
                     + "\",\"ca.key\":\"" + b64.encodeToString(ca.keyPem().getBytes(StandardCharsets.US_ASCII))
                     + "\"}}";
         }

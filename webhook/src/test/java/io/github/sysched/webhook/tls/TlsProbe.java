@@ -37,14 +37,13 @@ final class TlsProbe {
         }
     }
 
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     /** Real handshake with {@code localhost:port}, fresh context (no session resumption). */
     static Result handshake(int port, Clock clock, Collection<X509Certificate> trusted) {
         try {
-            try (SSLSocket socket = (SSLSocket) context(clock, trusted).getSocketFactory()
-                    .createSocket("localhost", port)) {
+            try (SSLSocket socket =
+                    (SSLSocket) context(clock, trusted).getSocketFactory().createSocket("localhost", port)) {
                 socket.setSoTimeout(10_000);
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -71,8 +70,9 @@ final class TlsProbe {
     static List<X509Certificate> bundle(String caBundleBase64) {
         try {
             List<X509Certificate> certificates = new ArrayList<>();
-            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
-                    new ByteArrayInputStream(Base64.getDecoder().decode(caBundleBase64)))) {
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(
+                            new ByteArrayInputStream(Base64.getDecoder().decode(caBundleBase64)))) {
                 certificates.add((X509Certificate) c);
             }
             return certificates;
@@ -95,13 +95,16 @@ final class TlsProbe {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             try {
-                Set<TrustAnchor> anchors = trusted.stream().map(ca -> new TrustAnchor(ca, null))
-                        .collect(Collectors.toSet());
+                Set<TrustAnchor> anchors =
+                        trusted.stream().map(ca -> new TrustAnchor(ca, null)).collect(Collectors.toSet());
                 PKIXParameters parameters = new PKIXParameters(anchors);
                 parameters.setRevocationEnabled(false);
                 parameters.setDate(Date.from(clock.instant()));
-                CertPathValidator.getInstance("PKIX").validate(java.security.cert.CertificateFactory
-                        .getInstance("X.509").generateCertPath(List.of(chain)), parameters);
+                CertPathValidator.getInstance("PKIX")
+                        .validate(
+                                java.security.cert.CertificateFactory.getInstance("X.509")
+                                        .generateCertPath(List.of(chain)),
+                                parameters);
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 throw new CertificateException("not trusted at " + clock.instant() + ": " + e.getMessage(), e);
             }

@@ -28,7 +28,8 @@ class ValidationsTest {
     private AdmissionVerdict validate(JsonNode review) {
         Validations validations = new Validations(List.of(
                 new OwnedAnnotationGuard(TestProperties.webhook("annotation-writers", "rewriter")),
-                new ProfileBindingValidator(cluster), new SeccompProfileValidator(cluster)));
+                new ProfileBindingValidator(cluster),
+                new SeccompProfileValidator(cluster)));
         return validations.handle(Reviews.context(review));
     }
 
@@ -42,27 +43,47 @@ class ValidationsTest {
     }
 
     private static JsonNode bindingCreate(ProfileBinding binding) {
-        return Reviews.review(SPO, "v1alpha1", "ProfileBinding", "profilebindings", "CREATE",
-                binding.getMetadata().getNamespace(), Reviews.JSON.valueToTree(binding), null, "alice");
+        return Reviews.review(
+                SPO,
+                "v1alpha1",
+                "ProfileBinding",
+                "profilebindings",
+                "CREATE",
+                binding.getMetadata().getNamespace(),
+                Reviews.JSON.valueToTree(binding),
+                null,
+                "alice");
     }
 
     private static JsonNode profileCreate(SeccompProfile profile) {
-        return Reviews.review(SPO, "v1beta1", "SeccompProfile", "seccompprofiles", "CREATE",
-                profile.getMetadata().getNamespace(), Reviews.JSON.valueToTree(profile), null, "alice");
+        return Reviews.review(
+                SPO,
+                "v1beta1",
+                "SeccompProfile",
+                "seccompprofiles",
+                "CREATE",
+                profile.getMetadata().getNamespace(),
+                Reviews.JSON.valueToTree(profile),
+                null,
+                "alice");
     }
 
     @Test
     void ourAnnotationsCannotBeAddedChangedOrRemovedOnUpdateExceptByTheWriters() {
         String[][] transitions = {{"v1;AQ;;x", "v1;Ag;;y"}, {null, "v1;AQ;;x"}, {"v1;AQ;;x", null}};
         for (String[] transition : transitions) {
-            AdmissionVerdict alice = validate(Reviews.podUpdate("default", pod(transition[1]), pod(transition[0]),
-                    "alice"));
+            AdmissionVerdict alice =
+                    validate(Reviews.podUpdate("default", pod(transition[1]), pod(transition[0]), "alice"));
             assertThat(alice.denial().code()).isEqualTo(403);
-            assertThat(alice.denial().message()).contains(PlacementAnnotations.SYSCALLS).contains("alice");
+            assertThat(alice.denial().message())
+                    .contains(PlacementAnnotations.SYSCALLS)
+                    .contains("alice");
             assertThat(validate(Reviews.podUpdate("default", pod(transition[1]), pod(transition[0]), "rewriter"))
-                    .denied()).isFalse();
+                            .denied())
+                    .isFalse();
         }
-        assertThat(validate(Reviews.podUpdate("default", pod("v1;AQ;;x"), pod("v1;AQ;;x"), "alice")).denied())
+        assertThat(validate(Reviews.podUpdate("default", pod("v1;AQ;;x"), pod("v1;AQ;;x"), "alice"))
+                        .denied())
                 .isFalse();
     }
 
@@ -71,7 +92,9 @@ class ValidationsTest {
         ObjectNode changed = pod("v1;;;");
         changed.put("spec", "not a pod spec");
 
-        assertThat(validate(Reviews.podUpdate("default", changed, pod("v1;AQ;;x"), "alice")).denied()).isTrue();
+        assertThat(validate(Reviews.podUpdate("default", changed, pod("v1;AQ;;x"), "alice"))
+                        .denied())
+                .isTrue();
     }
 
     @Test
@@ -86,10 +109,10 @@ class ValidationsTest {
 
     @Test
     void aSecondBindingOfTheSameImageAndSelectorIsDeniedButTheBindingItselfMayChange() {
-        AdmissionVerdict second = validate(bindingCreate(binding("default", "nginx-binding-2", "nginx:1.16",
-                "full-seccomp")));
-        AdmissionVerdict same = validate(bindingCreate(binding("default", "nginx-binding", "nginx:1.16",
-                "nginx-seccomp")));
+        AdmissionVerdict second =
+                validate(bindingCreate(binding("default", "nginx-binding-2", "nginx:1.16", "full-seccomp")));
+        AdmissionVerdict same =
+                validate(bindingCreate(binding("default", "nginx-binding", "nginx:1.16", "nginx-seccomp")));
 
         assertThat(second.denial().message()).contains("ambiguous").contains("nginx-binding");
         assertThat(same.denied()).isFalse();
@@ -107,7 +130,9 @@ class ValidationsTest {
     void aProfileThatClosesABaseCycleIsDeniedAndAMissingBaseIsAWarning() {
         cluster.namespace("cycle", false).profile(profile("cycle", "a", "b", "read"));
 
-        assertThat(validate(profileCreate(profile("cycle", "b", "a", "write"))).denial().message())
+        assertThat(validate(profileCreate(profile("cycle", "b", "a", "write")))
+                        .denial()
+                        .message())
                 .contains("cycle");
         AdmissionVerdict fine = validate(profileCreate(profile("cycle", "c", "a", "write")));
         assertThat(fine.denied()).isFalse();
@@ -149,10 +174,26 @@ class ValidationsTest {
      */
     @Test
     void anSpoRequestWithoutAnObjectIsDeniedAsABadRequest() {
-        JsonNode binding = Reviews.review(SPO, "v1alpha1", "ProfileBinding", "profilebindings", "CREATE", "default",
-                NullNode.getInstance(), null, "alice");
-        JsonNode profile = Reviews.review(SPO, "v1beta1", "SeccompProfile", "seccompprofiles", "CREATE", "default",
-                NullNode.getInstance(), null, "alice");
+        JsonNode binding = Reviews.review(
+                SPO,
+                "v1alpha1",
+                "ProfileBinding",
+                "profilebindings",
+                "CREATE",
+                "default",
+                NullNode.getInstance(),
+                null,
+                "alice");
+        JsonNode profile = Reviews.review(
+                SPO,
+                "v1beta1",
+                "SeccompProfile",
+                "seccompprofiles",
+                "CREATE",
+                "default",
+                NullNode.getInstance(),
+                null,
+                "alice");
 
         assertThat(validate(binding).denial().code()).isEqualTo(400);
         assertThat(validate(profile).denial().code()).isEqualTo(400);

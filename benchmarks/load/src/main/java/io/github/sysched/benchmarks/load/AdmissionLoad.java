@@ -79,8 +79,8 @@ final class AdmissionLoad {
         out.println("[b3] machine: " + MachineState.describe());
         try (DemoHarness harness = DemoHarness.start(List.of("node-a", "node-b"))) {
             Pod pod = podWithLocalhostProfile(harness);
-            Review review = new Review(harness.admissionReview(pod, DemoHarness.REPLICASET_CONTROLLER,
-                    UID_PLACEHOLDER));
+            Review review =
+                    new Review(harness.admissionReview(pod, DemoHarness.REPLICASET_CONTROLLER, UID_PLACEHOLDER));
             URI mutate = harness.mutateUri();
             SSLContext tls = harness.webhookTls();
             Answer answer = probe(mutate, tls, review, expectedSyscalls(harness));
@@ -88,8 +88,8 @@ final class AdmissionLoad {
             List<Result> results = new ArrayList<>();
             closedLoop(mutate, tls, review, answer, 16, Math.max(2, phaseSeconds / 2), "warm-up");
             for (int concurrency : CONCURRENCY) {
-                results.add(closedLoop(mutate, tls, review, answer, concurrency, phaseSeconds,
-                        "concurrency " + concurrency));
+                results.add(closedLoop(
+                        mutate, tls, review, answer, concurrency, phaseSeconds, "concurrency " + concurrency));
             }
             results.add(fixedRate(mutate, tls, review, answer));
             print(results, review.body(UID_PLACEHOLDER).length, answer.length(UID_PLACEHOLDER));
@@ -106,39 +106,94 @@ final class AdmissionLoad {
      * comes from the Localhost path alone.
      */
     private static Pod podWithLocalhostProfile(DemoHarness harness) {
-        Deployment nginx = harness.workloads().stream().filter(d -> d.getMetadata().getName().equals(WORKLOAD))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no " + WORKLOAD + " in the demo manifests"));
-        CustomResourceDefinition crd = harness.client().apiextensions().v1().customResourceDefinitions()
-                .withName(SpoApi.SECCOMP_PROFILE_CRD).get();
-        String localhostProfile = ProfileKey.inScope(SpoScope.of(crd), "default", PROFILE).localhostProfile();
+        Deployment nginx = harness.workloads().stream()
+                .filter(d -> d.getMetadata().getName().equals(WORKLOAD))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + WORKLOAD + " in the demo manifests"));
+        CustomResourceDefinition crd = harness.client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName(SpoApi.SECCOMP_PROFILE_CRD)
+                .get();
+        String localhostProfile =
+                ProfileKey.inScope(SpoScope.of(crd), "default", PROFILE).localhostProfile();
         Pod pod = DemoHarness.podsOf(nginx).get(0);
         String token = "kube-api-access-7xk2p";
         return new PodBuilder(pod)
                 .editSpec()
-                .withRestartPolicy("Always").withTerminationGracePeriodSeconds(30L).withDnsPolicy("ClusterFirst")
-                .withServiceAccountName("default").withServiceAccount("default").withEnableServiceLinks(true)
-                .withPreemptionPolicy("PreemptLowerPriority").withPriority(0).withNewSecurityContext().endSecurityContext()
-                .addNewToleration().withKey("node.kubernetes.io/not-ready").withOperator("Exists").withEffect("NoExecute")
-                .withTolerationSeconds(300L).endToleration()
-                .addNewToleration().withKey("node.kubernetes.io/unreachable").withOperator("Exists")
-                .withEffect("NoExecute").withTolerationSeconds(300L).endToleration()
-                .addNewVolume().withName(token).withNewProjected().withDefaultMode(420)
-                .addNewSource().withNewServiceAccountToken().withExpirationSeconds(3607L).withPath("token")
-                .endServiceAccountToken().endSource()
-                .addNewSource().withNewConfigMap().withName("kube-root-ca.crt").addNewItem().withKey("ca.crt")
-                .withPath("ca.crt").endItem().endConfigMap().endSource()
-                .addNewSource().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef()
-                .withApiVersion("v1").withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI()
+                .withRestartPolicy("Always")
+                .withTerminationGracePeriodSeconds(30L)
+                .withDnsPolicy("ClusterFirst")
+                .withServiceAccountName("default")
+                .withServiceAccount("default")
+                .withEnableServiceLinks(true)
+                .withPreemptionPolicy("PreemptLowerPriority")
+                .withPriority(0)
+                .withNewSecurityContext()
+                .endSecurityContext()
+                .addNewToleration()
+                .withKey("node.kubernetes.io/not-ready")
+                .withOperator("Exists")
+                .withEffect("NoExecute")
+                .withTolerationSeconds(300L)
+                .endToleration()
+                .addNewToleration()
+                .withKey("node.kubernetes.io/unreachable")
+                .withOperator("Exists")
+                .withEffect("NoExecute")
+                .withTolerationSeconds(300L)
+                .endToleration()
+                .addNewVolume()
+                .withName(token)
+                .withNewProjected()
+                .withDefaultMode(420)
+                .addNewSource()
+                .withNewServiceAccountToken()
+                .withExpirationSeconds(3607L)
+                .withPath("token")
+                .endServiceAccountToken()
                 .endSource()
-                .endProjected().endVolume()
+                .addNewSource()
+                .withNewConfigMap()
+                .withName("kube-root-ca.crt")
+                .addNewItem()
+                .withKey("ca.crt")
+                .withPath("ca.crt")
+                .endItem()
+                .endConfigMap()
+                .endSource()
+                .addNewSource()
+                .withNewDownwardAPI()
+                .addNewItem()
+                .withPath("namespace")
+                .withNewFieldRef()
+                .withApiVersion("v1")
+                .withFieldPath("metadata.namespace")
+                .endFieldRef()
+                .endItem()
+                .endDownwardAPI()
+                .endSource()
+                .endProjected()
+                .endVolume()
                 .editFirstContainer()
-                .withImage("nginx:1.17").withImagePullPolicy("IfNotPresent")
-                .withTerminationMessagePath("/dev/termination-log").withTerminationMessagePolicy("File")
-                .withNewResources().endResources()
-                .addNewVolumeMount().withName(token).withMountPath("/var/run/secrets/kubernetes.io/serviceaccount")
-                .withReadOnly(true).endVolumeMount()
-                .withSecurityContext(new SecurityContextBuilder().withNewSeccompProfile().withType("Localhost")
-                        .withLocalhostProfile(localhostProfile).endSeccompProfile().build())
+                .withImage("nginx:1.17")
+                .withImagePullPolicy("IfNotPresent")
+                .withTerminationMessagePath("/dev/termination-log")
+                .withTerminationMessagePolicy("File")
+                .withNewResources()
+                .endResources()
+                .addNewVolumeMount()
+                .withName(token)
+                .withMountPath("/var/run/secrets/kubernetes.io/serviceaccount")
+                .withReadOnly(true)
+                .endVolumeMount()
+                .withSecurityContext(new SecurityContextBuilder()
+                        .withNewSeccompProfile()
+                        .withType("Localhost")
+                        .withLocalhostProfile(localhostProfile)
+                        .endSeccompProfile()
+                        .build())
                 .endContainer()
                 .endSpec()
                 .build();
@@ -148,8 +203,11 @@ final class AdmissionLoad {
     @SuppressWarnings("unchecked")
     private static SyscallSet expectedSyscalls(DemoHarness harness) {
         GenericKubernetesResource profile = harness.profiles().stream()
-                .filter(p -> p.getMetadata().getName().equals(PROFILE)).findFirst().orElseThrow();
-        Map<String, Object> spec = (Map<String, Object>) profile.getAdditionalProperties().get("spec");
+                .filter(p -> p.getMetadata().getName().equals(PROFILE))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> spec =
+                (Map<String, Object>) profile.getAdditionalProperties().get("spec");
         if (spec.get("baseProfileName") != null) {
             throw new IllegalStateException(PROFILE + " has a base profile: the expected set would need its chain");
         }
@@ -214,22 +272,26 @@ final class AdmissionLoad {
         }
         String text = response.bodyText();
         JsonNode answer = JSON.readTree(text).path("response");
-        if (response.status() != 200 || !uid.equals(answer.path("uid").asString())
-                || !answer.path("allowed").asBoolean(false) || !"JSONPatch".equals(answer.path("patchType").asString())) {
+        if (response.status() != 200
+                || !uid.equals(answer.path("uid").asString())
+                || !answer.path("allowed").asBoolean(false)
+                || !"JSONPatch".equals(answer.path("patchType").asString())) {
             throw new IllegalStateException("the webhook's answer is not an allowed JSONPatch for this uid: " + text);
         }
-        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(answer.path("patch").asString()));
+        JsonNode patch =
+                JSON.readTree(Base64.getDecoder().decode(answer.path("patch").asString()));
         JsonNode patched = JsonPatch.apply(patch, review.object);
         ObjectNode annotations = (ObjectNode) patched.path("metadata").path("annotations");
-        SyscallAnnotation stamped = SyscallAnnotation.decode(annotations.path(PlacementAnnotations.SYSCALLS).asString());
+        SyscallAnnotation stamped = SyscallAnnotation.decode(
+                annotations.path(PlacementAnnotations.SYSCALLS).asString());
         String profiles = annotations.path(PlacementAnnotations.PROFILES).asString();
         if (!stamped.syscalls().equals(expected)) {
-            throw new IllegalStateException("the syscall annotation holds " + stamped.syscalls().cardinality()
-                    + " syscalls, the profile allows " + expected.cardinality());
+            throw new IllegalStateException("the syscall annotation holds "
+                    + stamped.syscalls().cardinality() + " syscalls, the profile allows " + expected.cardinality());
         }
         if (stamped.sources().stream().noneMatch(s -> s.contains(PROFILE)) || !profiles.contains(PROFILE)) {
-            throw new IllegalStateException("the annotations do not name " + PROFILE + ": " + stamped.sources() + " / "
-                    + profiles);
+            throw new IllegalStateException(
+                    "the annotations do not name " + PROFILE + ": " + stamped.sources() + " / " + profiles);
         }
         annotations.remove(PlacementAnnotations.SYSCALLS);
         annotations.remove(PlacementAnnotations.PROFILES);
@@ -239,29 +301,46 @@ final class AdmissionLoad {
         if (!patched.equals(review.object)) {
             throw new IllegalStateException("the patch changes more than the two sysched annotations: " + patch);
         }
-        out.printf(Locale.ROOT, "[b3] checked: allowed, JSONPatch adds %s (%d syscalls of %s) and %s = %s; warnings %s%n",
-                PlacementAnnotations.SYSCALLS, expected.cardinality(), PROFILE, PlacementAnnotations.PROFILES, profiles,
+        out.printf(
+                Locale.ROOT,
+                "[b3] checked: allowed, JSONPatch adds %s (%d syscalls of %s) and %s = %s; warnings %s%n",
+                PlacementAnnotations.SYSCALLS,
+                expected.cardinality(),
+                PROFILE,
+                PlacementAnnotations.PROFILES,
+                profiles,
                 answer.path("warnings"));
         int at = text.indexOf(uid);
         if (at < 0 || text.indexOf(uid, at + 1) >= 0) {
             throw new IllegalStateException("the answer must hold the uid exactly once: " + text);
         }
-        return new Answer(text.substring(0, at).getBytes(StandardCharsets.UTF_8),
+        return new Answer(
+                text.substring(0, at).getBytes(StandardCharsets.UTF_8),
                 text.substring(at + uid.length()).getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- load ----------------------------------------------------------------------------------------------
 
     /** One phase's figures. */
-    private record Result(String phase, int connections, long requests, double seconds, Latencies latencies,
-                          Latencies fromDue, long late, double maxLateMicros, int reconnects, double cpuMicros) {
+    private record Result(
+            String phase,
+            int connections,
+            long requests,
+            double seconds,
+            Latencies latencies,
+            Latencies fromDue,
+            long late,
+            double maxLateMicros,
+            int reconnects,
+            double cpuMicros) {
         double throughput() {
             return requests / seconds;
         }
     }
 
-    private Result closedLoop(URI mutate, SSLContext tls, Review review, Answer answer, int concurrency,
-                              double seconds, String phase) throws Exception {
+    private Result closedLoop(
+            URI mutate, SSLContext tls, Review review, Answer answer, int concurrency, double seconds, String phase)
+            throws Exception {
         List<Latencies> perWorker = new ArrayList<>();
         List<HttpConnection> connections = new ArrayList<>();
         for (int w = 0; w < concurrency; w++) {
@@ -274,19 +353,28 @@ final class AdmissionLoad {
         long durationNanos = (long) (seconds * 1e9);
         for (int w = 0; w < concurrency; w++) {
             int worker = w;
-            new Thread(() -> {
-                try {
-                    start.await();
-                    long deadline = startNanos.get() + durationNanos;
-                    for (long i = 0; System.nanoTime() < deadline; i++) {
-                        exchange(connections.get(worker), review, answer, uid(worker, i), perWorker.get(worker), null);
-                    }
-                } catch (Exception e) {
-                    failures.add("worker " + worker + ": " + e);
-                } finally {
-                    done.countDown();
-                }
-            }, "b3-" + phase + "-" + w).start();
+            new Thread(
+                            () -> {
+                                try {
+                                    start.await();
+                                    long deadline = startNanos.get() + durationNanos;
+                                    for (long i = 0; System.nanoTime() < deadline; i++) {
+                                        exchange(
+                                                connections.get(worker),
+                                                review,
+                                                answer,
+                                                uid(worker, i),
+                                                perWorker.get(worker),
+                                                null);
+                                    }
+                                } catch (Exception e) {
+                                    failures.add("worker " + worker + ": " + e);
+                                } finally {
+                                    done.countDown();
+                                }
+                            },
+                            "b3-" + phase + "-" + w)
+                    .start();
         }
         long cpuBefore = MachineState.processCpuNanos();
         startNanos.set(System.nanoTime());
@@ -296,10 +384,15 @@ final class AdmissionLoad {
         long cpu = MachineState.processCpuNanos() - cpuBefore;
         int reconnects = close(connections);
         Latencies all = Latencies.merge(perWorker);
-        out.printf(Locale.ROOT, "[b3] %s: %,d requests in %.1f s, load average %s%n", phase, all.count(), elapsed,
+        out.printf(
+                Locale.ROOT,
+                "[b3] %s: %,d requests in %.1f s, load average %s%n",
+                phase,
+                all.count(),
+                elapsed,
                 MachineState.loadAverage());
-        return new Result(phase, concurrency, all.count(), elapsed, all, null, 0, 0, reconnects,
-                cpu / 1e3 / all.count());
+        return new Result(
+                phase, concurrency, all.count(), elapsed, all, null, 0, 0, reconnects, cpu / 1e3 / all.count());
     }
 
     private Result fixedRate(URI mutate, SSLContext tls, Review review, Answer answer) throws Exception {
@@ -321,45 +414,69 @@ final class AdmissionLoad {
         long start = System.nanoTime() + 50_000_000;
         for (int w = 0; w < rateWorkers; w++) {
             int worker = w;
-            new Thread(() -> {
-                try {
-                    for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        long due = start + (long) (i * intervalNanos);
-                        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        long lateBy = System.nanoTime() - due;
-                        if (lateBy > LATE_NANOS) {
-                            late.incrementAndGet();
-                        }
-                        maxLate.accumulateAndGet(lateBy, Math::max);
-                        exchange(connections.get(worker), review, answer, uid(worker, i), service.get(worker),
-                                new Due(due, fromDue.get(worker)));
-                    }
-                } catch (Exception e) {
-                    failures.add("rate worker " + worker + ": " + e);
-                } finally {
-                    done.countDown();
-                }
-            }, "b3-rate-" + w).start();
+            new Thread(
+                            () -> {
+                                try {
+                                    for (long i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                                        long due = start + (long) (i * intervalNanos);
+                                        for (long wait = due - System.nanoTime();
+                                                wait > 0;
+                                                wait = due - System.nanoTime()) {
+                                            LockSupport.parkNanos(wait);
+                                        }
+                                        long lateBy = System.nanoTime() - due;
+                                        if (lateBy > LATE_NANOS) {
+                                            late.incrementAndGet();
+                                        }
+                                        maxLate.accumulateAndGet(lateBy, Math::max);
+                                        exchange(
+                                                connections.get(worker),
+                                                review,
+                                                answer,
+                                                uid(worker, i),
+                                                service.get(worker),
+                                                new Due(due, fromDue.get(worker)));
+                                    }
+                                } catch (Exception e) {
+                                    failures.add("rate worker " + worker + ": " + e);
+                                } finally {
+                                    done.countDown();
+                                }
+                            },
+                            "b3-rate-" + w)
+                    .start();
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu = MachineState.processCpuNanos() - cpuBefore;
         int reconnects = close(connections);
         Latencies all = Latencies.merge(service);
-        out.printf(Locale.ROOT, "[b3] fixed rate %.0f/s: %,d requests in %.1f s, load average %s%n", rate, all.count(),
-                elapsed, MachineState.loadAverage());
-        return new Result(String.format(Locale.ROOT, "fixed rate %.0f/s", rate), rateWorkers, all.count(), elapsed, all,
-                Latencies.merge(fromDue), late.get(), maxLate.get() / 1e3, reconnects, cpu / 1e3 / all.count());
+        out.printf(
+                Locale.ROOT,
+                "[b3] fixed rate %.0f/s: %,d requests in %.1f s, load average %s%n",
+                rate,
+                all.count(),
+                elapsed,
+                MachineState.loadAverage());
+        return new Result(
+                String.format(Locale.ROOT, "fixed rate %.0f/s", rate),
+                rateWorkers,
+                all.count(),
+                elapsed,
+                all,
+                Latencies.merge(fromDue),
+                late.get(),
+                maxLate.get() / 1e3,
+                reconnects,
+                cpu / 1e3 / all.count());
     }
 
     /** When an open-loop request was due, and where to record its latency counted from then. */
-    private record Due(long dueNanos, Latencies fromDue) {
-    }
+    private record Due(long dueNanos, Latencies fromDue) {}
 
-    private void exchange(HttpConnection connection, Review review, Answer answer, String uid, Latencies latencies,
-                          Due due) throws Exception {
+    private void exchange(
+            HttpConnection connection, Review review, Answer answer, String uid, Latencies latencies, Due due)
+            throws Exception {
         byte[] body = review.body(uid);
         long start = System.nanoTime();
         HttpConnection.Response response = connection.post(body);
@@ -399,33 +516,66 @@ final class AdmissionLoad {
 
     private void print(List<Result> results, int requestBytes, int answerBytes) {
         out.println();
-        out.printf(Locale.ROOT, "B3 webhook /mutate over TLS on loopback: pod CREATE AdmissionReview (%,d bytes, answer "
-                + "%,d bytes), Localhost SPO profile from the informer cache; keep-alive connections; %d wrong answers%n",
-                requestBytes, answerBytes, failures.count());
-        out.println("latency in microseconds, client side (first request byte to last answer byte); JVM CPU = load generator "
-                + "+ services + GC, in microseconds");
-        out.println("| phase | connections | requests | seconds | requests/s | p50 | p99 | max | missed schedule (> 1 ms late) "
-                + "| p99 from due time | reconnects | JVM CPU per request |");
+        out.printf(
+                Locale.ROOT,
+                "B3 webhook /mutate over TLS on loopback: pod CREATE AdmissionReview (%,d bytes, answer "
+                        + "%,d bytes), Localhost SPO profile from the informer cache; keep-alive connections; %d wrong answers%n",
+                requestBytes,
+                answerBytes,
+                failures.count());
+        out.println(
+                "latency in microseconds, client side (first request byte to last answer byte); JVM CPU = load generator "
+                        + "+ services + GC, in microseconds");
+        out.println(
+                "| phase | connections | requests | seconds | requests/s | p50 | p99 | max | missed schedule (> 1 ms late) "
+                        + "| p99 from due time | reconnects | JVM CPU per request |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : results) {
             boolean open = r.fromDue != null;
-            out.printf(Locale.ROOT, "| %s | %d | %,d | %.1f | %,.0f | %.0f | %.0f | %.0f | %s | %s | %d | %.0f |%n", r.phase,
-                    r.connections, r.requests, r.seconds, r.throughput(), r.latencies.percentileMicros(0.5),
-                    r.latencies.percentileMicros(0.99), r.latencies.maxMicros(),
-                    open ? String.format(Locale.ROOT, "%,d (%.2f%%, max %.0f us late)", r.late, 100.0 * r.late / r.requests,
-                            r.maxLateMicros) : "-",
-                    open ? String.format(Locale.ROOT, "%.0f", r.fromDue.percentileMicros(0.99)) : "-", r.reconnects,
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %d | %,d | %.1f | %,.0f | %.0f | %.0f | %.0f | %s | %s | %d | %.0f |%n",
+                    r.phase,
+                    r.connections,
+                    r.requests,
+                    r.seconds,
+                    r.throughput(),
+                    r.latencies.percentileMicros(0.5),
+                    r.latencies.percentileMicros(0.99),
+                    r.latencies.maxMicros(),
+                    open
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%,d (%.2f%%, max %.0f us late)",
+                                    r.late,
+                                    100.0 * r.late / r.requests,
+                                    r.maxLateMicros)
+                            : "-",
+                    open ? String.format(Locale.ROOT, "%.0f", r.fromDue.percentileMicros(0.99)) : "-",
+                    r.reconnects,
                     r.cpuMicros);
         }
-        Result best = results.stream().filter(r -> r.fromDue == null)
-                .max(java.util.Comparator.comparingDouble(Result::throughput)).orElseThrow();
+        Result best = results.stream()
+                .filter(r -> r.fromDue == null)
+                .max(java.util.Comparator.comparingDouble(Result::throughput))
+                .orElseThrow();
         Result fixed = results.get(results.size() - 1);
         double p99 = fixed.latencies.percentileMicros(0.99);
-        out.printf(Locale.ROOT, "B3 webhook /mutate TLS: max %,.0f req/s (concurrency %d; target >= %,.0f: %s); at %.0f/s "
+        out.printf(
+                Locale.ROOT,
+                "B3 webhook /mutate TLS: max %,.0f req/s (concurrency %d; target >= %,.0f: %s); at %.0f/s "
                         + "p50 %.0f us, p99 %.0f us (target <= 5 ms: %s), %,d of %,d missed the schedule; %d wrong answers%n",
-                best.throughput(), best.connections, TARGET_THROUGHPUT,
-                best.throughput() >= TARGET_THROUGHPUT ? "MET" : "MISSED", rate, fixed.latencies.percentileMicros(0.5), p99,
-                p99 <= TARGET_P99_MICROS ? "MET" : "MISSED", fixed.late, fixed.requests, failures.count());
+                best.throughput(),
+                best.connections,
+                TARGET_THROUGHPUT,
+                best.throughput() >= TARGET_THROUGHPUT ? "MET" : "MISSED",
+                rate,
+                fixed.latencies.percentileMicros(0.5),
+                p99,
+                p99 <= TARGET_P99_MICROS ? "MET" : "MISSED",
+                fixed.late,
+                fixed.requests,
+                failures.count());
         failures.printAll();
     }
 

@@ -58,6 +58,7 @@ public final class ExtenderPodCost {
     static final List<Integer> NODE_NAMES = List.of(230, 5_000);
     /** B1's seed: the same syscall sets. */
     static final long SEED = 20240601L;
+
     static final double TARGET_P50_230_MICROS = 500;
     static final double TARGET_P99_230_MICROS = 2_000;
     static final double TARGET_P50_5000_MICROS = 2_000;
@@ -73,8 +74,7 @@ public final class ExtenderPodCost {
      * @param rounds     the measured pods are sent in this many rounds, alternating the extenders
      * @param bind       also measure the sequences with {@code /bind}
      */
-    public record Settings(Path jar, Path compareJar, int pods, int warmUp, int rounds, boolean bind) {
-    }
+    public record Settings(Path jar, Path compareJar, int pods, int warmUp, int rounds, boolean bind) {}
 
     /** The calls kube-scheduler makes per pod. */
     enum Sequence {
@@ -92,12 +92,10 @@ public final class ExtenderPodCost {
     }
 
     /** One extender under test and its connection (null for the noop floor of the jars that have none). */
-    private record Target(String label, ExtenderProcess process, HttpConnection connection, boolean hasNoop) {
-    }
+    private record Target(String label, ExtenderProcess process, HttpConnection connection, boolean hasNoop) {}
 
     /** One pod's request bodies: ExtenderArgs with n NodeNames, and ExtenderBindingArgs. */
-    private record PodRequests(byte[] args, byte[] bind) {
-    }
+    private record PodRequests(byte[] args, byte[] bind) {}
 
     private final PrintStream out;
     private final Settings settings;
@@ -113,9 +111,10 @@ public final class ExtenderPodCost {
         out.println("[b7] machine: " + MachineState.describe());
         Path work = Files.createTempDirectory("sysched-b7");
         TestCertificates.Issued ca = TestCertificates.authority("sysched B7 CA");
-        Path tlsDir = TestCertificates.writeSecretVolume(work.resolve("extender-tls"),
-                TestCertificates.server(ca, "sysched-scheduler", true), ca);
-        SSLContext kubeScheduler = TestCertificates.sslContext(TestCertificates.client(ca, "sysched-kube-scheduler"), ca);
+        Path tlsDir = TestCertificates.writeSecretVolume(
+                work.resolve("extender-tls"), TestCertificates.server(ca, "sysched-scheduler", true), ca);
+        SSLContext kubeScheduler =
+                TestCertificates.sslContext(TestCertificates.client(ca, "sysched-kube-scheduler"), ca);
         List<ExtenderProcess> processes = new ArrayList<>();
         try (LoopbackApi api = new LoopbackApi()) {
             Path kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig"));
@@ -138,12 +137,18 @@ public final class ExtenderPodCost {
             for (ExtenderProcess process : processes) {
                 awaitTracked(process, cluster.placed.size());
             }
-            out.printf(Locale.ROOT, "[b7] %,d pods on %,d nodes stored and tracked by %d extenders in %.1f s%n",
-                    cluster.placed.size(), NODES, processes.size(), (System.nanoTime() - started) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "[b7] %,d pods on %,d nodes stored and tracked by %d extenders in %.1f s%n",
+                    cluster.placed.size(),
+                    NODES,
+                    processes.size(),
+                    (System.nanoTime() - started) / 1e9);
             List<Target> targets = new ArrayList<>();
             for (ExtenderProcess process : processes) {
                 HttpConnection connection = process.tls
-                        ? HttpConnection.tls(process.base(), kubeScheduler) : HttpConnection.plain(process.base());
+                        ? HttpConnection.tls(process.base(), kubeScheduler)
+                        : HttpConnection.plain(process.base());
                 targets.add(new Target(process.name, process, connection.open(), !process.name.startsWith("before")));
             }
             check(targets, cluster);
@@ -157,8 +162,11 @@ public final class ExtenderPodCost {
                     warmUp(targets, cluster, sequence, nodeNames);
                 }
             }
-            out.printf(Locale.ROOT, "[b7] warm-up: %,d pods per extender, sequence and size, in %.1f s%n",
-                    settings.warmUp(), (System.nanoTime() - started) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "[b7] warm-up: %,d pods per extender, sequence and size, in %.1f s%n",
+                    settings.warmUp(),
+                    (System.nanoTime() - started) / 1e9);
             List<Row> rows = new ArrayList<>();
             for (Sequence sequence : sequences) {
                 for (int nodeNames : NODE_NAMES) {
@@ -172,8 +180,12 @@ public final class ExtenderPodCost {
             for (ExtenderProcess process : processes) {
                 double cold = process.metric("sysched_extender_requests_cold_total");
                 if (!Double.isNaN(cold)) {
-                    out.printf(Locale.ROOT, "[b7] %s: %.0f requests answered before its warm-up had run "
-                            + "(sysched_extender_requests_cold_total)%n", process.name, cold);
+                    out.printf(
+                            Locale.ROOT,
+                            "[b7] %s: %.0f requests answered before its warm-up had run "
+                                    + "(sysched_extender_requests_cold_total)%n",
+                            process.name,
+                            cold);
                 }
             }
         } finally {
@@ -186,9 +198,12 @@ public final class ExtenderPodCost {
 
     // ---- the cluster and the requests ---------------------------------------------------------------------------
 
-    private record Cluster(Map<String, Pod> placed, ExsEngine mirror, List<String> nodes,
-                           Map<Integer, List<PodRequests>> requests, List<SyscallSet> incomingSets) {
-    }
+    private record Cluster(
+            Map<String, Pod> placed,
+            ExsEngine mirror,
+            List<String> nodes,
+            Map<Integer, List<PodRequests>> requests,
+            List<SyscallSet> incomingSets) {}
 
     private Cluster cluster() {
         SplittableRandom random = new SplittableRandom(SEED);
@@ -201,15 +216,31 @@ public final class ExtenderPodCost {
             for (int p = 0; p < PODS_PER_NODE; p++) {
                 SyscallSet syscalls = SyscallSet.of(Fixtures.randomNames(random));
                 String name = node + "-pod-" + p;
-                String uid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
-                placed.put(uid, new PodBuilder().withNewMetadata().withName(name).withNamespace("default").withUid(uid)
-                        .addToLabels("app", "bench")
-                        .addToAnnotations(PlacementAnnotations.SYSCALLS, annotation(syscalls))
-                        .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-" + (n % CLASSES))
-                        .endMetadata()
-                        .withNewSpec().withNodeName(node).withSchedulerName("sysched-scheduler")
-                        .addNewContainer().withName("app").withImage("registry.example/bench:1").endContainer()
-                        .endSpec().withNewStatus().withPhase("Running").endStatus().build());
+                String uid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8))
+                        .toString();
+                placed.put(
+                        uid,
+                        new PodBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace("default")
+                                .withUid(uid)
+                                .addToLabels("app", "bench")
+                                .addToAnnotations(PlacementAnnotations.SYSCALLS, annotation(syscalls))
+                                .addToAnnotations(PlacementAnnotations.IPP_CLASS, "tenant-" + (n % CLASSES))
+                                .endMetadata()
+                                .withNewSpec()
+                                .withNodeName(node)
+                                .withSchedulerName("sysched-scheduler")
+                                .addNewContainer()
+                                .withName("app")
+                                .withImage("registry.example/bench:1")
+                                .endContainer()
+                                .endSpec()
+                                .withNewStatus()
+                                .withPhase("Running")
+                                .endStatus()
+                                .build());
                 mirror.place(uid, node, syscalls);
             }
         }
@@ -221,8 +252,10 @@ public final class ExtenderPodCost {
             SyscallSet syscalls = SyscallSet.of(Fixtures.randomNames(random));
             incomingSets.add(syscalls);
             String pod = template.replace("@NAME@", "web-7d9f8b6c5d-" + Integer.toString(36 * 36 * 36 + i, 36))
-                    .replace("@UID@", UUID.nameUUIDFromBytes(("incoming-" + i).getBytes(StandardCharsets.UTF_8))
-                            .toString())
+                    .replace(
+                            "@UID@",
+                            UUID.nameUUIDFromBytes(("incoming-" + i).getBytes(StandardCharsets.UTF_8))
+                                    .toString())
                     .replace("@SYSCALLS@", annotation(syscalls));
             pods.add(pod);
         }
@@ -239,8 +272,10 @@ public final class ExtenderPodCost {
                         + JSON.writeValueAsString(window) + "}";
                 JsonNode pod = JSON.readTree(pods.get(i));
                 String bind = "{\"PodName\":\"" + pod.at("/metadata/name").asString() + "\",\"PodNamespace\":\"shop\","
-                        + "\"PodUID\":\"" + pod.at("/metadata/uid").asString() + "\",\"Node\":\"" + window.get(0) + "\"}";
-                bodies.add(new PodRequests(args.getBytes(StandardCharsets.UTF_8), bind.getBytes(StandardCharsets.UTF_8)));
+                        + "\"PodUID\":\"" + pod.at("/metadata/uid").asString() + "\",\"Node\":\"" + window.get(0)
+                        + "\"}";
+                bodies.add(
+                        new PodRequests(args.getBytes(StandardCharsets.UTF_8), bind.getBytes(StandardCharsets.UTF_8)));
             }
             requests.put(size, bodies);
         }
@@ -272,7 +307,8 @@ public final class ExtenderPodCost {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException(process.name + " tracks " + tracked + " pods after 10 minutes, expected " + pods);
+        throw new IllegalStateException(
+                process.name + " tracks " + tracked + " pods after 10 minutes, expected " + pods);
     }
 
     // ---- checks ---------------------------------------------------------------------------------------------
@@ -284,18 +320,22 @@ public final class ExtenderPodCost {
      */
     private void warmClientTls(SSLContext client, TestCertificates.Issued ca) throws Exception {
         SSLContext serverTls = TestCertificates.sslContext(TestCertificates.server(ca, "b7-client-warm-up", false), ca);
-        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) serverTls.getServerSocketFactory()
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) serverTls
+                .getServerSocketFactory()
                 .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             server.setNeedClientAuth(true);
-            Thread echo = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (java.net.Socket socket = server.accept()) {
-                        socket.getOutputStream().write(socket.getInputStream().readNBytes(1024));
-                    } catch (IOException e) {
-                        // closed
-                    }
-                }
-            }, "b7-client-tls-warm-up");
+            Thread echo = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (java.net.Socket socket = server.accept()) {
+                                socket.getOutputStream()
+                                        .write(socket.getInputStream().readNBytes(1024));
+                            } catch (IOException e) {
+                                // closed
+                            }
+                        }
+                    },
+                    "b7-client-tls-warm-up");
             echo.setDaemon(true);
             echo.start();
             byte[] payload = new byte[1024];
@@ -334,8 +374,12 @@ public final class ExtenderPodCost {
             int[] scores = ExtenderScoring.DEFAULT.scores(cluster.mirror, names, cluster.incomingSets.get(0));
             StringBuilder expected = new StringBuilder("[");
             for (int i = 0; i < names.size(); i++) {
-                expected.append(i == 0 ? "" : ",").append("{\"Host\":\"").append(names.get(i)).append("\",\"Score\":")
-                        .append(scores[i]).append('}');
+                expected.append(i == 0 ? "" : ",")
+                        .append("{\"Host\":\"")
+                        .append(names.get(i))
+                        .append("\",\"Score\":")
+                        .append(scores[i])
+                        .append('}');
             }
             String prioritize = expected.append(']').toString();
             byte[] firstFilter = null;
@@ -352,11 +396,13 @@ public final class ExtenderPodCost {
                     firstFilter = filter;
                     JsonNode result = JSON.readTree(filter);
                     // the template pod has no class: every node passes
-                    if (result.get("NodeNames").size() != size || !result.get("FailedNodes").isEmpty()) {
+                    if (result.get("NodeNames").size() != size
+                            || !result.get("FailedNodes").isEmpty()) {
                         failure(target.label() + " /filter did not pass every node: " + abbreviate(result.toString()));
                     }
                 } else if (!Arrays.equals(firstFilter, filter)) {
-                    failure(target.label() + " /filter answers differently from " + targets.get(0).label());
+                    failure(target.label() + " /filter answers differently from "
+                            + targets.get(0).label());
                 }
             }
         }
@@ -373,9 +419,14 @@ public final class ExtenderPodCost {
 
     // ---- measurement ----------------------------------------------------------------------------------------
 
-    private record Row(String target, Sequence sequence, int nodeNames, Latencies cost, Latencies floor,
-                       double cpuMicrosPerPod, int reconnects) {
-    }
+    private record Row(
+            String target,
+            Sequence sequence,
+            int nodeNames,
+            Latencies cost,
+            Latencies floor,
+            double cpuMicrosPerPod,
+            int reconnects) {}
 
     /** Untimed pods: the extenders' JIT and the client's settle before anything is measured. */
     private void warmUp(List<Target> targets, Cluster cluster, Sequence sequence, int nodeNames) throws IOException {
@@ -424,14 +475,24 @@ public final class ExtenderPodCost {
             // with the floor in the same block, the block's CPU is split by the two parts' client time
             Latencies cost = costs.get(target.label());
             Latencies floor = floors.get(target.label());
-            double share = floor.count() == 0 ? 1
-                    : cost.meanMicros() / (cost.meanMicros() + floor.meanMicros());
-            rows.add(new Row(target.label(), sequence, nodeNames, cost, floor,
+            double share = floor.count() == 0 ? 1 : cost.meanMicros() / (cost.meanMicros() + floor.meanMicros());
+            rows.add(new Row(
+                    target.label(),
+                    sequence,
+                    nodeNames,
+                    cost,
+                    floor,
                     cpu.get(target.label()) * share / 1e3 / cost.count(),
                     target.connection().reconnects() - reconnects.get(target.label())));
         }
-        out.printf(Locale.ROOT, "[b7] %s, %,d NodeNames: %,d pods per extender in %d rounds; load average %s%n",
-                sequence.label, nodeNames, sent, settings.rounds(), MachineState.loadAverage());
+        out.printf(
+                Locale.ROOT,
+                "[b7] %s, %,d NodeNames: %,d pods per extender in %d rounds; load average %s%n",
+                sequence.label,
+                nodeNames,
+                sent,
+                settings.rounds(),
+                MachineState.loadAverage());
         return rows;
     }
 
@@ -456,9 +517,14 @@ public final class ExtenderPodCost {
 
     private void print(List<Row> rows, Map<String, Double> firstRequest, List<ExtenderProcess> processes) {
         out.println();
-        out.printf(Locale.ROOT, "B7 extender cost per pod, kube-scheduler-shaped: %,d nodes x %d pods; one pod at a time "
-                + "on one keep-alive connection; %,d measured pods per row after %,d warm-up%n", NODES, PODS_PER_NODE,
-                settings.pods(), settings.warmUp());
+        out.printf(
+                Locale.ROOT,
+                "B7 extender cost per pod, kube-scheduler-shaped: %,d nodes x %d pods; one pod at a time "
+                        + "on one keep-alive connection; %,d measured pods per row after %,d warm-up%n",
+                NODES,
+                PODS_PER_NODE,
+                settings.pods(),
+                settings.warmUp());
         out.println("client-observed per pod, microseconds; floor: the same requests to /noop on the same server, "
                 + "interleaved; pods/s = 1 / mean");
         out.println("| extender | calls per pod | NodeNames | p50 | p99 | mean | pods/s | floor p50 | floor p99 "
@@ -466,19 +532,32 @@ public final class ExtenderPodCost {
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : rows) {
             boolean floor = row.floor.count() > 0;
-            out.printf(Locale.ROOT, "| %s | %s | %,d | %.0f | %.0f | %.0f | %,.0f | %s | %s | %s | %.0f | %d |%n",
-                    row.target, row.sequence.label, row.nodeNames, row.cost.percentileMicros(0.5),
-                    row.cost.percentileMicros(0.99), row.cost.meanMicros(), 1e6 / row.cost.meanMicros(),
+            out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %,d | %.0f | %.0f | %.0f | %,.0f | %s | %s | %s | %.0f | %d |%n",
+                    row.target,
+                    row.sequence.label,
+                    row.nodeNames,
+                    row.cost.percentileMicros(0.5),
+                    row.cost.percentileMicros(0.99),
+                    row.cost.meanMicros(),
+                    1e6 / row.cost.meanMicros(),
                     floor ? String.format(Locale.ROOT, "%.0f", row.floor.percentileMicros(0.5)) : "–",
                     floor ? String.format(Locale.ROOT, "%.0f", row.floor.percentileMicros(0.99)) : "–",
-                    floor ? String.format(Locale.ROOT, "%.2f", row.cost.percentileMicros(0.5)
-                            / row.floor.percentileMicros(0.5)) : "–",
-                    row.cpuMicrosPerPod, row.reconnects);
+                    floor
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%.2f",
+                                    row.cost.percentileMicros(0.5) / row.floor.percentileMicros(0.5))
+                            : "–",
+                    row.cpuMicrosPerPod,
+                    row.reconnects);
         }
         out.println();
         out.println("first /prioritize (230 NodeNames) after the extender reported ready, new connection: "
-                + firstRequest.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(),
-                        e.getValue())).toList());
+                + firstRequest.entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue()))
+                        .toList());
         for (String target : List.of("after-mtls", "after-plain")) {
             Row at230 = find(rows, target, Sequence.PRIORITIZE, 230);
             Row at5000 = find(rows, target, Sequence.PRIORITIZE, 5_000);
@@ -488,17 +567,29 @@ public final class ExtenderPodCost {
             double p50 = at230.cost.percentileMicros(0.5);
             double p99 = at230.cost.percentileMicros(0.99);
             double p50Large = at5000.cost.percentileMicros(0.5);
-            out.printf(Locale.ROOT, "B7 %s, IPP off: 230 NodeNames p50 %.0f us (target <= %.0f: %s), p99 %.0f us "
+            out.printf(
+                    Locale.ROOT,
+                    "B7 %s, IPP off: 230 NodeNames p50 %.0f us (target <= %.0f: %s), p99 %.0f us "
                             + "(target <= %.0f: %s); 5,000 NodeNames p50 %.0f us (target <= %.0f: %s); %d wrong answers%n",
-                    target, p50, TARGET_P50_230_MICROS, verdict(p50 <= TARGET_P50_230_MICROS), p99,
-                    TARGET_P99_230_MICROS, verdict(p99 <= TARGET_P99_230_MICROS), p50Large, TARGET_P50_5000_MICROS,
-                    verdict(p50Large <= TARGET_P50_5000_MICROS), failures);
+                    target,
+                    p50,
+                    TARGET_P50_230_MICROS,
+                    verdict(p50 <= TARGET_P50_230_MICROS),
+                    p99,
+                    TARGET_P99_230_MICROS,
+                    verdict(p99 <= TARGET_P99_230_MICROS),
+                    p50Large,
+                    TARGET_P50_5000_MICROS,
+                    verdict(p50Large <= TARGET_P50_5000_MICROS),
+                    failures);
         }
     }
 
     private static Row find(List<Row> rows, String target, Sequence sequence, int nodeNames) {
-        return rows.stream().filter(r -> r.target.equals(target) && r.sequence == sequence && r.nodeNames == nodeNames)
-                .findFirst().orElse(null);
+        return rows.stream()
+                .filter(r -> r.target.equals(target) && r.sequence == sequence && r.nodeNames == nodeNames)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String verdict(boolean met) {

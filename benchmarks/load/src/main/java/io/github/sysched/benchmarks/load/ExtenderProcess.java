@@ -30,7 +30,8 @@ final class ExtenderProcess implements AutoCloseable {
     final boolean tls;
     private final Process process;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ExtenderProcess(String name, int port, int managementPort, boolean tls, Process process, Path log) {
         this.name = name;
@@ -51,25 +52,36 @@ final class ExtenderProcess implements AutoCloseable {
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + workDir,
-                "-jar", jar.toAbsolutePath().toString(),
-                "--server.port=" + port, "--server.address=127.0.0.1",
-                "--management.server.port=" + managementPort, "--management.server.address=127.0.0.1",
-                "--sysched.scheduler.spo.scope=cluster", "--sysched.scheduler.informer.profile-wait=1s",
-                "--sysched.scheduler.bind.enabled=true", "--logging.level.root=WARN"));
+                "-Xmx384m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Djava.io.tmpdir=" + workDir,
+                "-jar",
+                jar.toAbsolutePath().toString(),
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--management.server.port=" + managementPort,
+                "--management.server.address=127.0.0.1",
+                "--sysched.scheduler.spo.scope=cluster",
+                "--sysched.scheduler.informer.profile-wait=1s",
+                "--sysched.scheduler.bind.enabled=true",
+                "--logging.level.root=WARN"));
         if (tlsDir != null) {
             command.addAll(List.of(
                     "--spring.ssl.bundle.pem.extender.reload-on-update=true",
                     "--spring.ssl.bundle.pem.extender.keystore.certificate=file:" + tlsDir.resolve("tls.crt"),
                     "--spring.ssl.bundle.pem.extender.keystore.private-key=file:" + tlsDir.resolve("tls.key"),
                     "--spring.ssl.bundle.pem.extender.truststore.certificate=file:" + tlsDir.resolve("ca.crt"),
-                    "--server.ssl.bundle=extender", "--server.ssl.client-auth=need"));
+                    "--server.ssl.bundle=extender",
+                    "--server.ssl.client-auth=need"));
         }
         Path log = workDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("POD_") || k.equals("JAVA_TOOL_OPTIONS"));
+        env.keySet()
+                .removeIf(k -> k.startsWith("KUBERNETES_") || k.startsWith("POD_") || k.equals("JAVA_TOOL_OPTIONS"));
         env.put("KUBECONFIG", kubeconfig.toString());
         env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "");
         try {
@@ -119,12 +131,19 @@ final class ExtenderProcess implements AutoCloseable {
 
     /** CPU time the process has used so far (all its threads), in nanoseconds. */
     long cpuNanos() {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(-1L);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     String log() {

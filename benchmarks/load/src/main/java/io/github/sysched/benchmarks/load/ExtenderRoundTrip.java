@@ -49,6 +49,7 @@ final class ExtenderRoundTrip {
     static final int PODS_PER_NODE = 30;
     /** B1's seed: the same syscall sets, in the same order. */
     static final long SEED = 20240601L;
+
     static final double TARGET_SERVER_P99_MICROS = 1_000;
 
     private static final String PODS_PATH = "/api/v1/namespaces/default/pods";
@@ -74,17 +75,26 @@ final class ExtenderRoundTrip {
         try (DemoHarness harness = DemoHarness.start(List.of())) {
             long started = System.nanoTime();
             Cluster cluster = loadCluster(new StoreLoader(harness.store(), harness.client()));
-            out.printf(Locale.ROOT, "[b2] stored %,d nodes and %,d bound pods in the embedded API in %.1f s%n", NODES,
-                    NODES * PODS_PER_NODE, seconds(started));
+            out.printf(
+                    Locale.ROOT,
+                    "[b2] stored %,d nodes and %,d bound pods in the embedded API in %.1f s%n",
+                    NODES,
+                    NODES * PODS_PER_NODE,
+                    seconds(started));
             awaitTrackedPods(harness, NODES * PODS_PER_NODE);
             long clusterExs = Math.round(harness.schedulerGauge("sysched_cluster_exs"));
             if (clusterExs != cluster.mirror.clusterExs()) {
                 throw new IllegalStateException("the extender's cluster ExS is " + clusterExs + ", the placements give "
                         + cluster.mirror.clusterExs());
             }
-            out.printf(Locale.ROOT, "[b2] the extender's pod informer tracks %,d pods on %,d nodes (cluster ExS %,d, as "
-                    + "the placements give) %.1f s after the first was stored%n", NODES * PODS_PER_NODE, NODES,
-                    clusterExs, seconds(started));
+            out.printf(
+                    Locale.ROOT,
+                    "[b2] the extender's pod informer tracks %,d pods on %,d nodes (cluster ExS %,d, as "
+                            + "the placements give) %.1f s after the first was stored%n",
+                    NODES * PODS_PER_NODE,
+                    NODES,
+                    clusterExs,
+                    seconds(started));
             // Steady state: the 150,000 pods in the old generation, not copied by the young collections measured.
             System.gc();
             return measure(harness, cluster);
@@ -119,13 +129,24 @@ final class ExtenderRoundTrip {
         for (int n = 0; n < NODES; n++) {
             String node = "node-" + n;
             nodeNames.add(node);
-            store.create(NODES_PATH, new NodeBuilder().withNewMetadata().withName(node)
-                    .addToLabels("kubernetes.io/hostname", node).endMetadata()
-                    .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                    .build());
+            store.create(
+                    NODES_PATH,
+                    new NodeBuilder()
+                            .withNewMetadata()
+                            .withName(node)
+                            .addToLabels("kubernetes.io/hostname", node)
+                            .endMetadata()
+                            .withNewStatus()
+                            .addNewCondition()
+                            .withType("Ready")
+                            .withStatus("True")
+                            .endCondition()
+                            .endStatus()
+                            .build());
             for (int p = 0; p < PODS_PER_NODE; p++) {
                 SyscallSet syscalls = SyscallSet.of(Fixtures.randomNames(random));
-                String uid = UUID.nameUUIDFromBytes((node + "/" + p).getBytes(StandardCharsets.UTF_8)).toString();
+                String uid = UUID.nameUUIDFromBytes((node + "/" + p).getBytes(StandardCharsets.UTF_8))
+                        .toString();
                 Pod pod = pod(node + "-pod-" + p, uid, syscalls);
                 pod.getSpec().setNodeName(node);
                 pod.setStatus(new PodStatusBuilder().withPhase("Running").build());
@@ -134,7 +155,10 @@ final class ExtenderRoundTrip {
             }
         }
         SyscallSet incomingSet = SyscallSet.of(Fixtures.randomNames(random));
-        Pod incoming = pod("incoming", UUID.nameUUIDFromBytes("incoming".getBytes(StandardCharsets.UTF_8)).toString(),
+        Pod incoming = pod(
+                "incoming",
+                UUID.nameUUIDFromBytes("incoming".getBytes(StandardCharsets.UTF_8))
+                        .toString(),
                 incomingSet);
         return new Cluster(mirror, nodeNames, incoming, incomingSet);
     }
@@ -142,24 +166,34 @@ final class ExtenderRoundTrip {
     /** A pod as the webhook leaves it: the syscall annotation set, not yet bound. */
     private static Pod pod(String name, String uid, SyscallSet syscalls) {
         return new PodBuilder()
-                .withNewMetadata().withName(name).withNamespace("default").withUid(uid)
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withUid(uid)
                 .addToLabels("app", "bench")
-                .addToAnnotations(PlacementAnnotations.SYSCALLS,
+                .addToAnnotations(
+                        PlacementAnnotations.SYSCALLS,
                         new SyscallAnnotation(syscalls, List.of("SeccompProfile/bench")).encode())
                 .endMetadata()
-                .withNewSpec().withSchedulerName("sysched-scheduler")
-                .addNewContainer().withName("app").withImage("registry.example/bench:1").endContainer()
-                .endSpec().build();
+                .withNewSpec()
+                .withSchedulerName("sysched-scheduler")
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.example/bench:1")
+                .endContainer()
+                .endSpec()
+                .build();
     }
 
-    private record Cluster(ExsEngine mirror, List<String> nodeNames, Pod incoming, SyscallSet incomingSet) {
-    }
+    private record Cluster(ExsEngine mirror, List<String> nodeNames, Pod incoming, SyscallSet incomingSet) {}
 
     private boolean measure(DemoHarness harness, Cluster cluster) throws Exception {
         URI base = harness.extenderUri();
         byte[] body = harness.extenderArgs(cluster.incoming, cluster.nodeNames).getBytes(StandardCharsets.UTF_8);
-        try (HttpConnection filter = HttpConnection.plain(base.resolve("/filter")).open();
-             HttpConnection prioritize = HttpConnection.plain(base.resolve("/prioritize")).open()) {
+        try (HttpConnection filter =
+                        HttpConnection.plain(base.resolve("/filter")).open();
+                HttpConnection prioritize =
+                        HttpConnection.plain(base.resolve("/prioritize")).open()) {
             byte[] expectedFilter = firstAnswer(filter, "/filter", body);
             byte[] expectedPrioritize = firstAnswer(prioritize, "/prioritize", body);
             checkFilter(expectedFilter, cluster);
@@ -186,8 +220,12 @@ final class ExtenderRoundTrip {
             double measuredSeconds = seconds(started);
             double cpuPerPairMicros = (MachineState.processCpuNanos() - cpuBefore) / 1e3 / requests;
             String after = scrape(harness.schedulerMetrics());
-            out.printf(Locale.ROOT, "[b2] measured: %,d requests per verb in %.1f s, load average now %s%n", requests,
-                    measuredSeconds, MachineState.loadAverage());
+            out.printf(
+                    Locale.ROOT,
+                    "[b2] measured: %,d requests per verb in %.1f s, load average now %s%n",
+                    requests,
+                    measuredSeconds,
+                    MachineState.loadAverage());
 
             Row filterRow = row(filterVerb, filterClient, before, after, body.length);
             Row prioritizeRow = row(prioritizeVerb, prioritizeClient, before, after, body.length);
@@ -237,52 +275,89 @@ final class ExtenderRoundTrip {
         }
     }
 
-    private record Row(String verb, Latencies client, PrometheusHistogram http, PrometheusHistogram extender,
-                       int requestBytes, int responseBytes, int reconnects) {
-    }
+    private record Row(
+            String verb,
+            Latencies client,
+            PrometheusHistogram http,
+            PrometheusHistogram extender,
+            int requestBytes,
+            int responseBytes,
+            int reconnects) {}
 
     private Row row(Verb verb, Latencies client, String before, String after, int requestBytes) {
         Map<String, String> httpLabels = Map.of("uri", "/" + verb.name, "status", "200");
         Map<String, String> extenderLabels = Map.of("verb", verb.name, "outcome", "success");
         PrometheusHistogram http = PrometheusHistogram.parse(after, "http_server_requests_seconds", httpLabels)
                 .minus(PrometheusHistogram.parse(before, "http_server_requests_seconds", httpLabels));
-        PrometheusHistogram extender = PrometheusHistogram.parse(after, "sysched_extender_requests_seconds", extenderLabels)
+        PrometheusHistogram extender = PrometheusHistogram.parse(
+                        after, "sysched_extender_requests_seconds", extenderLabels)
                 .minus(PrometheusHistogram.parse(before, "sysched_extender_requests_seconds", extenderLabels));
         for (PrometheusHistogram h : List.of(http, extender)) {
             if (Math.round(h.count()) != client.count()) {
-                throw new IllegalStateException("server recorded " + h.count() + " /" + verb.name + " requests, the client sent "
-                        + client.count() + " (is the SLO property applied?)");
+                throw new IllegalStateException("server recorded " + h.count() + " /" + verb.name
+                        + " requests, the client sent " + client.count() + " (is the SLO property applied?)");
             }
         }
-        return new Row(verb.name, client, http, extender, requestBytes, verb.responseBytes, verb.connection.reconnects());
+        return new Row(
+                verb.name, client, http, extender, requestBytes, verb.responseBytes, verb.connection.reconnects());
     }
 
     private void print(List<Row> rows, int failures, double cpuPerPairMicros) {
         out.println();
-        out.printf(Locale.ROOT, "B2 extender round trip on loopback: %,d NodeNames per request; state %,d nodes x %d pods "
-                + "(%,d pods) from the pod informer; %,d requests per verb after %,d warm-up%n", NODES, NODES,
-                PODS_PER_NODE, NODES * PODS_PER_NODE, requests, warmUp);
-        out.println("times in microseconds; server columns are bucket upper bounds (true value in (previous bound, shown])");
-        out.println("| verb | client p50 | client p99 | client max | server http p50 | server http p99 | server http mean "
-                + "| extender timer p50 | extender timer p99 | request / answer bytes | reconnects |");
+        out.printf(
+                Locale.ROOT,
+                "B2 extender round trip on loopback: %,d NodeNames per request; state %,d nodes x %d pods "
+                        + "(%,d pods) from the pod informer; %,d requests per verb after %,d warm-up%n",
+                NODES,
+                NODES,
+                PODS_PER_NODE,
+                NODES * PODS_PER_NODE,
+                requests,
+                warmUp);
+        out.println(
+                "times in microseconds; server columns are bucket upper bounds (true value in (previous bound, shown])");
+        out.println(
+                "| verb | client p50 | client p99 | client max | server http p50 | server http p99 | server http mean "
+                        + "| extender timer p50 | extender timer p99 | request / answer bytes | reconnects |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| /%s | %.0f | %.0f | %.0f | %s | %s | %.0f | %s | %s | %,d / %,d | %d |%n", r.verb,
-                    r.client.percentileMicros(0.5), r.client.percentileMicros(0.99), r.client.maxMicros(),
-                    bound(r.http, 0.5), bound(r.http, 0.99), r.http.meanSeconds() * 1e6,
-                    bound(r.extender, 0.5), bound(r.extender, 0.99), r.requestBytes, r.responseBytes, r.reconnects);
+            out.printf(
+                    Locale.ROOT,
+                    "| /%s | %.0f | %.0f | %.0f | %s | %s | %.0f | %s | %s | %,d / %,d | %d |%n",
+                    r.verb,
+                    r.client.percentileMicros(0.5),
+                    r.client.percentileMicros(0.99),
+                    r.client.maxMicros(),
+                    bound(r.http, 0.5),
+                    bound(r.http, 0.99),
+                    r.http.meanSeconds() * 1e6,
+                    bound(r.extender, 0.5),
+                    bound(r.extender, 0.99),
+                    r.requestBytes,
+                    r.responseBytes,
+                    r.reconnects);
         }
-        out.printf(Locale.ROOT, "JVM CPU time (load generator + services + GC) per /filter + /prioritize pair: %.0f us%n",
+        out.printf(
+                Locale.ROOT,
+                "JVM CPU time (load generator + services + GC) per /filter + /prioritize pair: %.0f us%n",
                 cpuPerPairMicros);
         Row prioritize = rows.get(0);
         double serverP99 = prioritize.http.quantileUpperBound(0.99) * 1e6;
         double serverP99Low = prioritize.http.lowerBoundBelow(prioritize.http.quantileUpperBound(0.99)) * 1e6;
-        String verdict = serverP99 <= TARGET_SERVER_P99_MICROS ? "MET"
+        String verdict = serverP99 <= TARGET_SERVER_P99_MICROS
+                ? "MET"
                 : serverP99Low >= TARGET_SERVER_P99_MICROS ? "MISSED" : "UNDECIDED (bucket straddles 1 ms)";
-        out.printf(Locale.ROOT, "B2 extender /prioritize, %,d nodes x %d pods: server p99 %s us (http.server.requests; "
+        out.printf(
+                Locale.ROOT,
+                "B2 extender /prioritize, %,d nodes x %d pods: server p99 %s us (http.server.requests; "
                         + "extender timer p99 %s us), client p99 %.0f us; target server p99 <= 1 ms: %s; %d wrong answers%n",
-                NODES, PODS_PER_NODE, bound(prioritize.http, 0.99), bound(prioritize.extender, 0.99),
-                prioritize.client.percentileMicros(0.99), verdict, failures);
+                NODES,
+                PODS_PER_NODE,
+                bound(prioritize.http, 0.99),
+                bound(prioritize.extender, 0.99),
+                prioritize.client.percentileMicros(0.99),
+                verdict,
+                failures);
     }
 
     private static String bound(PrometheusHistogram histogram, double q) {
@@ -294,10 +369,11 @@ final class ExtenderRoundTrip {
         JsonNode result = JSON.readTree(answer);
         List<String> passed = new ArrayList<>();
         result.path("NodeNames").forEach(n -> passed.add(n.asString()));
-        if (!passed.equals(cluster.nodeNames) || !result.path("FailedNodes").isEmpty()
+        if (!passed.equals(cluster.nodeNames)
+                || !result.path("FailedNodes").isEmpty()
                 || !result.path("Error").asString().isEmpty()) {
-            throw new IllegalStateException("/filter did not pass every node: " + new String(answer, StandardCharsets.UTF_8)
-                    .substring(0, 300));
+            throw new IllegalStateException(
+                    "/filter did not pass every node: " + new String(answer, StandardCharsets.UTF_8).substring(0, 300));
         }
     }
 
@@ -309,18 +385,24 @@ final class ExtenderRoundTrip {
             expected.put(cluster.nodeNames.get(i), (long) scores[i]);
         }
         Map<String, Long> actual = new LinkedHashMap<>();
-        JSON.readTree(answer).forEach(e -> actual.put(e.path("Host").asString(), e.path("Score").asLong()));
+        JSON.readTree(answer)
+                .forEach(e ->
+                        actual.put(e.path("Host").asString(), e.path("Score").asLong()));
         if (!actual.equals(expected) || !List.copyOf(actual.keySet()).equals(cluster.nodeNames)) {
             throw new IllegalStateException("/prioritize scores differ from ExS on the stored placements");
         }
         long distinct = expected.values().stream().distinct().count();
-        out.printf(Locale.ROOT, "[b2] checked: /filter passes all %,d nodes; /prioritize scores match ExsEngine on the "
-                + "same placements (%d distinct scores)%n", cluster.nodeNames.size(), distinct);
+        out.printf(
+                Locale.ROOT,
+                "[b2] checked: /filter passes all %,d nodes; /prioritize scores match ExsEngine on the "
+                        + "same placements (%d distinct scores)%n",
+                cluster.nodeNames.size(),
+                distinct);
     }
 
     private static String scrape(URI metrics) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(metrics + " answered HTTP " + response.statusCode());
         }

@@ -53,9 +53,11 @@ public final class HttpConnection implements AutoCloseable {
 
     /** The path the next requests go to, on the same connection (kube-scheduler reuses one for all verbs). */
     public HttpConnection retarget(String path) {
-        headPrefix = headPrefixes.computeIfAbsent(path, p -> ("POST " + p + " HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: ")
-                .getBytes(StandardCharsets.US_ASCII));
+        headPrefix = headPrefixes.computeIfAbsent(
+                path,
+                p -> ("POST " + p + " HTTP/1.1\r\nHost: " + host + ":" + port
+                                + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: ")
+                        .getBytes(StandardCharsets.US_ASCII));
         return this;
     }
 
@@ -160,7 +162,8 @@ public final class HttpConnection implements AutoCloseable {
             String value = header.substring(colon + 1).trim();
             switch (name) {
                 case "content-length" -> contentLength = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closeAfterResponse = value.equalsIgnoreCase("close");
                 default -> {
                     // not needed

@@ -1,11 +1,11 @@
 package io.github.sysched.benchmarks.load;
 
 import io.github.sysched.demo.DemoHarness;
+import io.github.sysched.demo.ImplementationVersion;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.github.sysched.demo.ImplementationVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,9 +28,16 @@ import picocli.CommandLine.Spec;
  * property in its description ({@code -Db2.requests=...}). Exit status 1 if any answer was wrong or a benchmark
  * failed, 2 on a usage error.
  */
-@Command(name = "sysched-load", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
-        subcommands = {LoadBenchmarks.B2.class, LoadBenchmarks.B3.class, LoadBenchmarks.B6.class,
-                LoadBenchmarks.B7.class},
+@Command(
+        name = "sysched-load",
+        mixinStandardHelpOptions = true,
+        versionProvider = ImplementationVersion.class,
+        subcommands = {
+            LoadBenchmarks.B2.class,
+            LoadBenchmarks.B3.class,
+            LoadBenchmarks.B6.class,
+            LoadBenchmarks.B7.class
+        },
         subcommandsRepeatable = true,
         description = "HTTP load generators against the real services (BENCHMARKS.md): b2, b3, b6, b7, or several in "
                 + "order.")
@@ -48,7 +55,10 @@ public final class LoadBenchmarks {
         boolean run() throws Exception;
     }
 
-    @Command(name = "b2", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+    @Command(
+            name = "b2",
+            mixinStandardHelpOptions = true,
+            versionProvider = ImplementationVersion.class,
             description = "Extender /filter and /prioritize, 5,000 NodeNames, state 5,000 nodes x 30 pods "
                     + "(run the JVM with -Xmx4g).")
     static final class B2 implements Benchmark {
@@ -56,11 +66,17 @@ public final class LoadBenchmarks {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--warmup", paramLabel = "N", defaultValue = "${sys:b2.warmup:-1000}",
+        @Option(
+                names = "--warmup",
+                paramLabel = "N",
+                defaultValue = "${sys:b2.warmup:-1000}",
                 description = "Warm-up filter/prioritize pairs (b2.warmup; default ${DEFAULT-VALUE}).")
         private int warmUp;
 
-        @Option(names = "--requests", paramLabel = "N", defaultValue = "${sys:b2.requests:-3000}",
+        @Option(
+                names = "--requests",
+                paramLabel = "N",
+                defaultValue = "${sys:b2.requests:-3000}",
                 description = "Measured pairs (b2.requests; default ${DEFAULT-VALUE}).")
         private int requests;
 
@@ -72,26 +88,41 @@ public final class LoadBenchmarks {
         }
     }
 
-    @Command(name = "b3", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+    @Command(
+            name = "b3",
+            mixinStandardHelpOptions = true,
+            versionProvider = ImplementationVersion.class,
             description = "Webhook /mutate over TLS: closed loops at concurrency 1, 16, 64, then a fixed rate.")
     static final class B3 implements Benchmark {
 
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--seconds", paramLabel = "S", defaultValue = "${sys:b3.seconds:-10}",
+        @Option(
+                names = "--seconds",
+                paramLabel = "S",
+                defaultValue = "${sys:b3.seconds:-10}",
                 description = "Seconds per concurrency level (b3.seconds; default ${DEFAULT-VALUE}).")
         private double seconds;
 
-        @Option(names = "--rate", paramLabel = "R", defaultValue = "${sys:b3.rate:-1000}",
+        @Option(
+                names = "--rate",
+                paramLabel = "R",
+                defaultValue = "${sys:b3.rate:-1000}",
                 description = "Requests per second of the fixed-rate phase (b3.rate; default ${DEFAULT-VALUE}).")
         private double rate;
 
-        @Option(names = "--rate-seconds", paramLabel = "S", defaultValue = "${sys:b3.rateSeconds:-15}",
+        @Option(
+                names = "--rate-seconds",
+                paramLabel = "S",
+                defaultValue = "${sys:b3.rateSeconds:-15}",
                 description = "Length of the fixed-rate phase (b3.rateSeconds; default ${DEFAULT-VALUE}).")
         private double rateSeconds;
 
-        @Option(names = "--rate-connections", paramLabel = "N", defaultValue = "${sys:b3.rateConnections:-32}",
+        @Option(
+                names = "--rate-connections",
+                paramLabel = "N",
+                defaultValue = "${sys:b3.rateConnections:-32}",
                 description = "Connections of the fixed-rate phase (b3.rateConnections; default ${DEFAULT-VALUE}).")
         private int rateConnections;
 
@@ -105,7 +136,10 @@ public final class LoadBenchmarks {
         }
     }
 
-    @Command(name = "b7", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+    @Command(
+            name = "b7",
+            mixinStandardHelpOptions = true,
+            versionProvider = ImplementationVersion.class,
             description = "The extender's cost per pod, kube-scheduler-shaped: the exec jar as its own JVM, one pod "
                     + "at a time over keep-alive, 230 and 5,000 NodeNames, plain and mutual TLS, next to the /noop "
                     + "floor (run from the repository root).")
@@ -114,28 +148,47 @@ public final class LoadBenchmarks {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--jar", paramLabel = "JAR", defaultValue = "${sys:b7.jar}",
-                description = "Scheduler exec jar measured (b7.jar; default scheduler/target/sysched-scheduler-*-exec.jar).")
+        @Option(
+                names = "--jar",
+                paramLabel = "JAR",
+                defaultValue = "${sys:b7.jar}",
+                description =
+                        "Scheduler exec jar measured (b7.jar; default scheduler/target/sysched-scheduler-*-exec.jar).")
         private Path jar;
 
-        @Option(names = "--compare-jar", paramLabel = "JAR", defaultValue = "${sys:b7.compareJar}",
-                description = "Another build's exec jar, measured over plain HTTP in alternating rounds (b7.compareJar).")
+        @Option(
+                names = "--compare-jar",
+                paramLabel = "JAR",
+                defaultValue = "${sys:b7.compareJar}",
+                description =
+                        "Another build's exec jar, measured over plain HTTP in alternating rounds (b7.compareJar).")
         private Path compareJar;
 
-        @Option(names = "--pods", paramLabel = "N", defaultValue = "${sys:b7.pods:-2000}",
+        @Option(
+                names = "--pods",
+                paramLabel = "N",
+                defaultValue = "${sys:b7.pods:-2000}",
                 description = "Measured pods per scenario and extender (b7.pods; default ${DEFAULT-VALUE}).")
         private int pods;
 
-        @Option(names = "--warmup", paramLabel = "N", defaultValue = "${sys:b7.warmup:-1000}",
+        @Option(
+                names = "--warmup",
+                paramLabel = "N",
+                defaultValue = "${sys:b7.warmup:-1000}",
                 description = "Warm-up pods per scenario and extender (b7.warmup; default ${DEFAULT-VALUE}).")
         private int warmUp;
 
-        @Option(names = "--rounds", paramLabel = "N", defaultValue = "${sys:b7.rounds:-4}",
+        @Option(
+                names = "--rounds",
+                paramLabel = "N",
+                defaultValue = "${sys:b7.rounds:-4}",
                 description = "Rounds the measured pods are split in, alternating the extenders (b7.rounds; default "
                         + "${DEFAULT-VALUE}).")
         private int rounds;
 
-        @Option(names = "--bind", defaultValue = "${sys:b7.bind:-false}",
+        @Option(
+                names = "--bind",
+                defaultValue = "${sys:b7.bind:-false}",
                 description = "Also measure the sequences with /bind (b7.bind).")
         private boolean bind;
 
@@ -144,26 +197,34 @@ public final class LoadBenchmarks {
             atLeast(spec, "--pods", pods, 1);
             atLeast(spec, "--warmup", warmUp, 0);
             atLeast(spec, "--rounds", rounds, 1);
-            return new ExtenderPodCost(System.out, new ExtenderPodCost.Settings(jar != null ? jar : schedulerJar(spec),
-                    compareJar, pods, warmUp, rounds, bind)).run();
+            return new ExtenderPodCost(
+                            System.out,
+                            new ExtenderPodCost.Settings(
+                                    jar != null ? jar : schedulerJar(spec), compareJar, pods, warmUp, rounds, bind))
+                    .run();
         }
 
         /** This build's scheduler exec jar, run from the repository root. */
         private static Path schedulerJar(CommandSpec spec) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("scheduler/target"),
-                    "sysched-scheduler-*-exec.jar")) {
+            try (DirectoryStream<Path> jars =
+                    Files.newDirectoryStream(Path.of("scheduler/target"), "sysched-scheduler-*-exec.jar")) {
                 for (Path jar : jars) {
                     return jar;
                 }
             } catch (IOException e) {
                 // reported below
             }
-            throw new ParameterException(spec.commandLine(), "no scheduler/target/sysched-scheduler-*-exec.jar: build "
-                    + "it, run from the repository root, or give --jar");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "no scheduler/target/sysched-scheduler-*-exec.jar: build "
+                            + "it, run from the repository root, or give --jar");
         }
     }
 
-    @Command(name = "b6", mixinStandardHelpOptions = true, versionProvider = ImplementationVersion.class,
+    @Command(
+            name = "b6",
+            mixinStandardHelpOptions = true,
+            versionProvider = ImplementationVersion.class,
             description = "Heap of the extender's pod state at 150,000 pods on 5,000 nodes, loaded as b2 loads them "
                     + "(run the JVM with -Xmx4g).")
     static final class B6 implements Benchmark {
@@ -174,8 +235,7 @@ public final class LoadBenchmarks {
         }
     }
 
-    private LoadBenchmarks() {
-    }
+    private LoadBenchmarks() {}
 
     public static void main(String[] args) {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -209,8 +269,10 @@ public final class LoadBenchmarks {
             } catch (ParameterException e) {
                 throw e;
             } catch (Exception e) {
-                throw new CommandLine.ExecutionException(benchmark.commandSpec().commandLine(),
-                        benchmark.commandSpec().name() + " failed", e);
+                throw new CommandLine.ExecutionException(
+                        benchmark.commandSpec().commandLine(),
+                        benchmark.commandSpec().name() + " failed",
+                        e);
             }
         }
         return right ? 0 : 1;
@@ -218,8 +280,8 @@ public final class LoadBenchmarks {
 
     private static void atLeast(CommandSpec spec, String option, int value, int minimum) {
         if (value < minimum) {
-            throw new ParameterException(spec.commandLine(), option + " must be at least " + minimum + ", got "
-                    + value);
+            throw new ParameterException(
+                    spec.commandLine(), option + " must be at least " + minimum + ", got " + value);
         }
     }
 

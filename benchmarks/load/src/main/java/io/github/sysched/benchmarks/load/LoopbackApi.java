@@ -32,7 +32,8 @@ import java.util.UUID;
 final class LoopbackApi implements AutoCloseable {
 
     /** Held: JUL keeps loggers weakly, and a collected logger forgets its level (then every request is logged). */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final BindingDispatcher dispatcher = new BindingDispatcher();
@@ -56,7 +57,8 @@ final class LoopbackApi implements AutoCloseable {
         @Override
         public MockResponse handleCreate(RecordedRequest request) {
             if (request.getPath().endsWith("/binding")) {
-                return new MockResponse().setResponseCode(201)
+                return new MockResponse()
+                        .setResponseCode(201)
                         .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"code\":201}");
             }
             return super.handleCreate(request);
@@ -70,10 +72,14 @@ final class LoopbackApi implements AutoCloseable {
         if (metadata.getUid() == null) {
             metadata.setUid(UUID.randomUUID().toString());
         }
-        metadata.setCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.setCreationTimestamp(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         metadata.setResourceVersion(Long.toString(dispatcher.requestResourceVersion()));
-        dispatcher.processEvent(collectionPath,
-                dispatcher.getKey(collectionPath).add(new Attribute("name", metadata.getName())), null, resource,
+        dispatcher.processEvent(
+                collectionPath,
+                dispatcher.getKey(collectionPath).add(new Attribute("name", metadata.getName())),
+                null,
+                resource,
                 serialization.asJson(resource));
     }
 

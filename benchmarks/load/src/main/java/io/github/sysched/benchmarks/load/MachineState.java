@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** What the figures depend on: CPUs, load (other processes share them), JVM, heap. */
 public final class MachineState {
 
-    private MachineState() {
-    }
+    private MachineState() {}
 
     /** One line, e.g. {@code 2 CPUs (Intel Xeon), load average 0.52 1.10 2.30, OpenJDK 17.0.15, max heap 4096 MiB}. */
     public static String describe() {
@@ -42,8 +41,10 @@ public final class MachineState {
     private static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown model");
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown model");
         } catch (IOException e) {
             return "unknown model";
         }

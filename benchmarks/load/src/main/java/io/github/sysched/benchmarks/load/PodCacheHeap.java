@@ -43,12 +43,23 @@ final class PodCacheHeap {
             }
             double apiStore = (h2 - h1) / MIB;
             double extender = (h1 - h0) / MIB - apiStore;
-            out.printf(Locale.ROOT, "[b6] used heap after full GC: h0 %.1f MiB (services up), h1 %.1f MiB "
-                    + "(%,d pods counted), h2 %.1f MiB (same pods in an unwatched API)%n", h0 / MIB, h1 / MIB,
-                    pods, h2 / MIB);
-            out.printf(Locale.ROOT, "[b6] embedded API store %.1f MiB; extender (pod informer cache + "
-                    + "ClusterState + ExS engine) %.1f MiB for %,d pods on %,d nodes, %.0f bytes per pod%n",
-                    apiStore, extender, pods, ExtenderRoundTrip.NODES, extender * MIB / pods);
+            out.printf(
+                    Locale.ROOT,
+                    "[b6] used heap after full GC: h0 %.1f MiB (services up), h1 %.1f MiB "
+                            + "(%,d pods counted), h2 %.1f MiB (same pods in an unwatched API)%n",
+                    h0 / MIB,
+                    h1 / MIB,
+                    pods,
+                    h2 / MIB);
+            out.printf(
+                    Locale.ROOT,
+                    "[b6] embedded API store %.1f MiB; extender (pod informer cache + "
+                            + "ClusterState + ExS engine) %.1f MiB for %,d pods on %,d nodes, %.0f bytes per pod%n",
+                    apiStore,
+                    extender,
+                    pods,
+                    ExtenderRoundTrip.NODES,
+                    extender * MIB / pods);
             return true;
         }
     }

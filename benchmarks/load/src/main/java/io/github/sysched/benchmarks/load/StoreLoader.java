@@ -37,9 +37,14 @@ final class StoreLoader {
         if (metadata.getUid() == null) {
             metadata.setUid(UUID.randomUUID().toString());
         }
-        metadata.setCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.setCreationTimestamp(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         metadata.setResourceVersion(Long.toString(store.requestResourceVersion()));
-        store.processEvent(collectionPath, store.getKey(collectionPath).add(new Attribute("name", metadata.getName())),
-                null, resource, serialization.asJson(resource));
+        store.processEvent(
+                collectionPath,
+                store.getKey(collectionPath).add(new Attribute("name", metadata.getName())),
+                null,
+                resource,
+                serialization.asJson(resource));
     }
 }
