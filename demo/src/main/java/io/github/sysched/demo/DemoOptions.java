@@ -1,5 +1,6 @@
 package io.github.sysched.demo;
 
+import io.github.sysched.simulation.cli.ImplementationVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

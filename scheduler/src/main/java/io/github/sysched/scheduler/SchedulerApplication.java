@@ -1,7 +1,7 @@
 package io.github.sysched.scheduler;
 
 import io.github.sysched.scheduler.explain.ExplainCommand;
-import io.github.sysched.scheduler.simulate.SimulateCommand;
+import io.github.sysched.simulation.cli.SimulateCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

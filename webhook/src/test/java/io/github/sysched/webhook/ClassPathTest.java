@@ -14,7 +14,7 @@ class ClassPathTest {
     void theSimulatorAndTheSchedulerAreNotOnTheWebhooksClassPath() {
         for (String absent : new String[] {
             "io.github.sysched.simulation.PlacementSimulator",
-            "io.github.sysched.scheduler.simulate.SimulateCommand",
+            "io.github.sysched.simulation.cli.SimulateCommand",
             "io.github.sysched.scheduler.SchedulerApplication"
         }) {
             assertThatThrownBy(() -> Class.forName(absent)).as(absent).isInstanceOf(ClassNotFoundException.class);

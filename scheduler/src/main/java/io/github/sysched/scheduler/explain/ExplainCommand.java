@@ -19,6 +19,7 @@ import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ExtenderState;
 import io.github.sysched.scheduler.state.PodSetResolver;
+import io.github.sysched.simulation.cli.ImplementationVersion;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
         name = "explain",
         mixinStandardHelpOptions = true,
-        versionProvider = ExplainCommand.Version.class,
+        versionProvider = ImplementationVersion.class,
         sortOptions = false,
         usageHelpWidth = 110,
         description = {
@@ -573,15 +574,6 @@ public final class ExplainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException("not a duration: '" + value + "' (e.g. 30s, 2m)");
             }
-        }
-    }
-
-    /** The scheduler jar's version (its manifest), or "development build" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = ExplainCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"explain (sysched-scheduler) " + (version == null ? "development build" : version)};
         }
     }
 }

@@ -1,10 +1,10 @@
-package io.github.sysched.demo;
+package io.github.sysched.simulation.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code --version} of a picocli command: its name and the {@code Implementation-Version} of the jar its class
+ * {@code --version} of every picocli command (simulate, explain, the demo, the load generator): its name and the {@code Implementation-Version} of the jar its class
  * came from ("development build" when it runs from classes).
  */
 public final class ImplementationVersion implements CommandLine.IVersionProvider {

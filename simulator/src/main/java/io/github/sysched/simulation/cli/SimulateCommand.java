@@ -1,4 +1,4 @@
-package io.github.sysched.scheduler.simulate;
+package io.github.sysched.simulation.cli;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "simulate",
         mixinStandardHelpOptions = true,
-        versionProvider = SimulateCommand.Version.class,
+        versionProvider = ImplementationVersion.class,
         sortOptions = false,
         usageHelpWidth = 110,
         description = {
@@ -261,18 +261,6 @@ public final class SimulateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
-        }
-    }
-
-    /** The scheduler jar's version (its manifest), or "development build" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = SimulateCommand.class.getPackage().getImplementationVersion();
-            return new String[] {
-                "simulate (sysched-scheduler) " + (version == null ? "development build" : version),
-                "models kube-scheduler v1.26's default score plugins"
-            };
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.sysched.scheduler.simulate;
+package io.github.sysched.simulation.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -173,7 +173,7 @@ class SimulateCommandTest {
                 .contains("kube+exs:W");
         Run version = simulate("--version");
         assertThat(version.exitCode()).isZero();
-        assertThat(version.out()).startsWith("simulate (sysched-scheduler)").contains("v1.26");
+        assertThat(version.out()).startsWith("simulate ").containsAnyOf("development build", "0.");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.github.sysched.benchmarks.load;
 
 import io.github.sysched.demo.DemoHarness;
-import io.github.sysched.demo.ImplementationVersion;
+import io.github.sysched.simulation.cli.ImplementationVersion;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
