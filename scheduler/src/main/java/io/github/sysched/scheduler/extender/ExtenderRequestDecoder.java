@@ -354,9 +354,29 @@ final class ExtenderRequestDecoder {
             if (t != JsonToken.VALUE_STRING) {
                 throw invalid(ARGS, "NodeNames must hold strings, not " + describe(t), null);
             }
-            entries.add(names.lookup(p.getStringCharacters(), p.getStringOffset(), p.getStringLength()));
+            char[] chars = p.getStringCharacters();
+            int offset = p.getStringOffset();
+            int length = p.getStringLength();
+            if (hasUnpairedSurrogate(chars, offset, length)) {
+                throw invalid(ARGS, "NodeNames must be valid Unicode (a node name held an unpaired surrogate)", null);
+            }
+            entries.add(names.lookup(chars, offset, length));
         }
         return entries;
+    }
+
+    /** A JSON escape of a lone surrogate (backslash, u, d800) decodes to a char no node name has and no answer can encode. */
+    private static boolean hasUnpairedSurrogate(char[] chars, int offset, int length) {
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = chars[i];
+            if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code Nodes}: a {@code v1.NodeList} of which only {@code items} is read (key read case-insensitively). */

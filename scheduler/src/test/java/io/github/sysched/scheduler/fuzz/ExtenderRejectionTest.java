@@ -108,6 +108,19 @@ class ExtenderRejectionTest {
         }
     }
 
+    /** Found by ExtenderFuzzTest: a lone surrogate in a node name made the answer writer throw, a 500. */
+    @Test
+    void aNodeNameThatIsNotValidUnicodeIsA400() {
+        String args = Harness.argsWithNodeNames(Harness.pod("p", SyscallSet.of("read")), List.of("node-a", "node-x"))
+                .replace("node-x", "node-\\ud800");
+
+        for (String verb : List.of("/filter", "/prioritize")) {
+            HttpResponse<String> response = harness.post(verb, args);
+            assertThat(response.statusCode()).as(verb + ": " + response.body()).isEqualTo(400);
+            assertThat(error(response)).contains("NodeNames must be valid Unicode");
+        }
+    }
+
     @Test
     void aPodThatCannotBeResolvedIsA400() {
         Pod nameless = new PodBuilder(Harness.pod("p", null))
