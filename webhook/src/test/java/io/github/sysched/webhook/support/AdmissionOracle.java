@@ -28,11 +28,13 @@ public final class AdmissionOracle {
     private static final String INTERNAL_ERROR = "sysched webhook internal";
     /**
      * Where a mutating patch may write: our annotations (and the map holding them), labels, and the scheduling and
-     * confinement fields the IPP, sandbox and enforce-mode mutators own. Never images, commands, names, volumes.
+     * confinement fields the IPP, sandbox, enforce-mode and replica-spread mutators own. Never images, commands, names,
+     * volumes.
      */
     private static final List<Pattern> PATCHABLE = List.of(
             Pattern.compile("/metadata(/annotations(/[^/]+)?|/labels(/[^/]+)?)?"),
-            Pattern.compile("/spec/(runtimeClassName|securityContext(/.*)?|tolerations(/.*)?|affinity(/.*)?)"),
+            Pattern.compile("/spec/(runtimeClassName|securityContext(/.*)?|tolerations(/.*)?|affinity(/.*)?"
+                    + "|topologySpreadConstraints(/.*)?)"),
             Pattern.compile("/spec/(initContainers|containers)/\\d+/securityContext(/.*)?"));
 
     private AdmissionOracle() {}
