@@ -64,11 +64,13 @@ final class ExtenderServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
+        // decided once: the warm-up may finish (and stop recognizing its requests) while this one is answered
+        boolean warmUpRequest = warmUp.isWarmUpRequest(request);
         ExtenderAnswer answer = new ExtenderAnswer(4 * 1024);
         boolean success = false;
         try {
             byte[] body = reader.body(request);
-            success = answer(verb, body, answer, !warmUp.isWarmUpRequest(request));
+            success = answer(verb, body, answer, !warmUpRequest);
         } catch (BadExtenderRequestException e) {
             log.debug("bad extender request: {}", e.getMessage());
             answer.reject(HttpServletResponse.SC_BAD_REQUEST, "bad extender request: " + e.getMessage(), writer);
@@ -80,7 +82,7 @@ final class ExtenderServlet extends HttpServlet {
         response.setContentType(JSON);
         response.setContentLength(answer.size());
         answer.writeTo(response.getOutputStream());
-        if (!warmUp.isWarmUpRequest(request)) {
+        if (!warmUpRequest) {
             metrics.request(verb, success, System.nanoTime() - started);
             if (!warmUp.warm()) {
                 metrics.cold(verb);
