@@ -355,7 +355,7 @@ class AppConfigTest {
                 .isEqualTo("exs.sysched.io/replica-spread");
         // with the chart's second scheduler, the guard is for its pods; without it, for every pod
         List<String> expected = switch (valueSet) {
-            case "second-scheduler-bind", "everything" -> List.of("sysched-scheduler");
+            case "second-scheduler-bind", "second-scheduler-no-bind", "everything" -> List.of("sysched-scheduler");
             case "second-scheduler" -> List.of("exs-scheduler");
             default -> List.of();
         };
