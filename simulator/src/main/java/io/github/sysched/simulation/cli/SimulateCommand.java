@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.scoring.MarginalExs;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
+import io.github.sysched.simulation.ClairvoyantSearch;
 import io.github.sysched.simulation.ClusterSpec;
 import io.github.sysched.simulation.KubernetesInput;
 import io.github.sysched.simulation.ManifestWorkload;
@@ -196,6 +197,13 @@ public final class SimulateCommand implements Callable<Integer> {
     int extenderLag;
 
     @Option(
+            names = "--anneal-steps",
+            paramLabel = "N",
+            description = "moves the +anneal rule's offline search tries per run (default: "
+                    + ClairvoyantSearch.DEFAULT_STEPS + ")")
+    Long annealSteps;
+
+    @Option(
             names = "--spo-scope",
             paramLabel = "SCOPE",
             description = "namespaced or cluster (default: from the profiles' metadata)")
@@ -323,6 +331,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (openingCost != null && openingCost < 0) {
             throw new IllegalArgumentException("--opening-cost cannot be negative, got " + openingCost);
         }
+        if (annealSteps != null && annealSteps < 0) {
+            throw new IllegalArgumentException("--anneal-steps cannot be negative, got " + annealSteps);
+        }
         Input input = workloadFile != null ? fromWorkloadFile() : fromObjects();
         if (podRequests != null) {
             if (workloadFile == null) {
@@ -352,7 +363,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 syscallWeights,
                 new ReplicaSpreadGuard(maxSkew),
                 openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
-                extenderLag);
+                extenderLag,
+                annealSteps == null ? ClairvoyantSearch.DEFAULT_STEPS : annealSteps);
         PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
         if (smallInstances != null) {
