@@ -61,8 +61,11 @@ import picocli.CommandLine.Option;
                     + "marginal (the marginal-ExS score alone), kube (kube-scheduler v1.26's default plugins), "
                     + "kube+exs:W, kube+marginal:W (plus the extender at weight W). Rules for the pods the replica-spread "
                     + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
-                    + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). weighted: the extender scores with "
-                    + "--weights. Ties are broken at random from SEED (default 1), as kube-scheduler breaks them."
+                    + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). anneal: not a scheduler's rule but "
+                    + "a bound: an offline search then improves the finished placement within node limits and the "
+                    + "guard's bound, knowing every pod (--anneal-steps). weighted: the extender scores (and anneal "
+                    + "minimizes) with --weights. Ties are broken at random from SEED (default 1), as kube-scheduler "
+                    + "breaks them."
         },
         footer = {
             "",
