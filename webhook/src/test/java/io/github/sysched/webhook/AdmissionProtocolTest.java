@@ -61,6 +61,35 @@ class AdmissionProtocolTest extends WebhookTestBase {
         }
     }
 
+    /**
+     * Found by AdmissionPipelineFuzzTest's campaign: a pod whose fields do not map onto the Pod model (a real API
+     * server never sends one) made the handlers throw, and the request took the internal-error path, where the
+     * default {@code failure-mode: allow} admitted it. Now it is refused as the bad request it is, on every endpoint.
+     */
+    @Test
+    void aPodThatDoesNotDecodeAsAPodIsA400DenialEvenUnderFailureModeAllow() {
+        ObjectNode objectName = Reviews.pod("nginx-", "default", "nginx:1.16");
+        ((ObjectNode) objectName.at("/spec/containers/0")).putObject("name").put("first", "nginx");
+        ObjectNode pod = Reviews.pod("nginx-", "default", "nginx:1.16");
+        ((ObjectNode) pod.path("metadata")).put("name", "nginx-abc");
+        ObjectNode oldPod = pod.deepCopy();
+        ((ObjectNode) oldPod.path("metadata"))
+                .putObject("annotations")
+                .putObject("team")
+                .put("name", "web");
+
+        JsonNode created = admit("/mutate", Reviews.podCreate("default", objectName));
+        JsonNode updated = admit("/validate", Reviews.podUpdate("default", pod, oldPod, "alice"));
+
+        assertThat(created.path("allowed").asBoolean()).isFalse();
+        assertThat(created.at("/status/code").asInt()).isEqualTo(400);
+        assertThat(created.at("/status/message").asString()).startsWith("object does not decode as Pod");
+        assertThat(created.has("patch")).isFalse();
+        assertThat(updated.path("allowed").asBoolean()).isFalse();
+        assertThat(updated.at("/status/code").asInt()).isEqualTo(400);
+        assertThat(updated.at("/status/message").asString()).startsWith("oldObject.metadata does not decode as");
+    }
+
     @Test
     void podUpdateIsNotMutated() {
         ObjectNode pod = Reviews.pod("nginx-", "default", "nginx:1.16");

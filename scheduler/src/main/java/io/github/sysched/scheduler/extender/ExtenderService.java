@@ -195,7 +195,7 @@ public class ExtenderService {
         if (inFlight) {
             InFlightPods.Attempt attempt = begin(() -> this.inFlight.atPrioritize(pod));
             attempt.candidates(nodes);
-            this.inFlight.awaitEarlier(attempt, nodes, other -> true, "prioritize");
+            this.inFlight.awaitEarlierDecisions(attempt, nodes, "prioritize");
             incoming = attempt.syscalls();
         } else {
             incoming = begin(() -> this.inFlight.resolve(pod)).syscalls();

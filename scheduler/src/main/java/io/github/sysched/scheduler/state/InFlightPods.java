@@ -203,15 +203,31 @@ public final class InFlightPods {
      * @param verb for the metric {@code sysched.inflight.waits{verb,outcome}}
      */
     public List<Attempt> awaitEarlier(Attempt attempt, List<String> nodes, Predicate<Attempt> relevant, String verb) {
+        return await(attempt, nodes, relevant, verb, true);
+    }
+
+    /**
+     * {@link #awaitEarlier} for every earlier attempt, for a caller that answers without the doubts (prioritize scores
+     * without undecided pods): an overdue attempt is skipped before its nodes are compared, so the attempts that
+     * linger until {@code ttl} (pods whose scheduling failed after our calls) cost a request next to nothing.
+     */
+    public void awaitEarlierDecisions(Attempt attempt, List<String> nodes, String verb) {
+        await(attempt, nodes, other -> true, verb, false);
+    }
+
+    private List<Attempt> await(
+            Attempt attempt, List<String> nodes, Predicate<Attempt> relevant, String verb, boolean collectDoubts) {
         List<Attempt> pending = new ArrayList<>();
         List<Attempt> doubts = new ArrayList<>();
         for (Attempt other : attempts.values()) {
-            if (other.sequence < attempt.sequence
-                    && !other.isSettled()
-                    && relevant.test(other)
-                    && other.mayLandOn(nodes)) {
-                (other.overdue ? doubts : pending).add(other);
+            if (other.sequence >= attempt.sequence
+                    || other.isSettled()
+                    || (other.overdue && !collectDoubts)
+                    || !relevant.test(other)
+                    || !other.mayLandOn(nodes)) {
+                continue;
             }
+            (other.overdue ? doubts : pending).add(other);
         }
         if (pending.isEmpty()) {
             return doubts;

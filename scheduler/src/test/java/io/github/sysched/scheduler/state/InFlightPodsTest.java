@@ -104,6 +104,38 @@ class InFlightPodsTest {
                 .isEqualTo(1);
     }
 
+    /** Prioritize scores without undecided pods, so it waits for the pending ones and never again for a doubt. */
+    @Test
+    void prioritizeWaitsForAPendingDecisionButNotForAnOverdueOne() throws Exception {
+        InFlightPods inFlight = registry(Duration.ofSeconds(10));
+        InFlightPods.Attempt pending = inFlight.atPrioritize(pod("a", null));
+        pending.candidates(List.of("n1"));
+        InFlightPods.Attempt next = inFlight.atPrioritize(pod("b", null));
+
+        CompletableFuture<Void> waiting =
+                CompletableFuture.runAsync(() -> inFlight.awaitEarlierDecisions(next, List.of("n1"), "prioritize"));
+        Thread.sleep(50);
+        assertThat(waiting).as("waits for the pending pod").isNotDone();
+        inFlight.settle(pending.uid());
+        waiting.get();
+
+        InFlightPods shortWait = registry(Duration.ofMillis(30));
+        InFlightPods.Attempt stuck = shortWait.atPrioritize(pod("c", null));
+        stuck.candidates(List.of("n1"));
+        InFlightPods.Attempt afterStuck = shortWait.atPrioritize(pod("d", null));
+        shortWait.awaitEarlierDecisions(afterStuck, List.of("n1"), "prioritize");
+        afterStuck.candidates(List.of("n2"));
+        shortWait.awaitEarlierDecisions(shortWait.atPrioritize(pod("e", null)), List.of("n1"), "prioritize");
+        assertThat(registry.get("sysched.inflight.waits")
+                        .tag("verb", "prioritize")
+                        .tag("outcome", "timeout")
+                        .timer()
+                        .count())
+                .as("the stuck pod made one request wait, then became a doubt that prioritize skips")
+                .isEqualTo(1);
+        assertThat(stuck.isSettled()).isFalse();
+    }
+
     @Test
     void theResolutionIsMadeOncePerPodAndReusedByPrioritizeAndRetries() {
         InFlightPods inFlight = registry(Duration.ZERO);

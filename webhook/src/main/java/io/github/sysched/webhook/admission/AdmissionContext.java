@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.NullNode;
@@ -130,7 +131,11 @@ public final class AdmissionContext {
         return is("", "Pod");
     }
 
-    /** The object as {@code type}, decoded once; null when there is no object (DELETE). */
+    /**
+     * The object as {@code type}, decoded once; null when there is no object (DELETE).
+     *
+     * @throws UndecodableObjectException when it does not map onto {@code type} (answered with a 400 denial)
+     */
     public <T> T object(Class<T> type) {
         return decode("object", object, type);
     }
@@ -155,7 +160,12 @@ public final class AdmissionContext {
         Object key = List.of(which, type);
         Object value = typed.get(key);
         if (value == null) {
-            value = mapper.treeToValue(node, type);
+            try {
+                value = mapper.treeToValue(node, type);
+            } catch (JacksonException | IllegalArgumentException e) {
+                throw new UndecodableObjectException(
+                        which, type, e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
+            }
             typed.put(key, value);
         }
         return type.cast(value);

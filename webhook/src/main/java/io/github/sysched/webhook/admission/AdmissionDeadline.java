@@ -34,7 +34,11 @@ public class AdmissionDeadline {
         return Instant.now().plus(budget);
     }
 
-    /** The handler's verdict, if it comes before the request's deadline. */
+    /**
+     * The handler's verdict, if it comes before the request's deadline.
+     *
+     * @throws UndecodableObjectException as the handler threw it (the request, not the webhook, is at fault)
+     */
     public AdmissionVerdict run(AdmissionHandler handler, AdmissionContext request) throws AdmissionFailure {
         Future<AdmissionVerdict> future;
         try {
@@ -56,6 +60,9 @@ public class AdmissionDeadline {
             future.cancel(true);
             throw new AdmissionFailure("timeout", "exceeded its " + budget + " deadline", null);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof UndecodableObjectException undecodable) {
+                throw undecodable;
+            }
             throw new AdmissionFailure("error", "failed", e.getCause());
         } catch (InterruptedException e) {
             future.cancel(true);

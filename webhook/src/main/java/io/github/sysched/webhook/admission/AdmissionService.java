@@ -65,6 +65,11 @@ public class AdmissionService {
                 verdict = deadline.run(handlers.get(endpoint), request);
                 outcome = verdict.outcome();
                 logVerdict(request, verdict);
+            } catch (UndecodableObjectException e) {
+                verdict = new AdmissionVerdict();
+                verdict.deny(400, "BadRequest", e.getMessage());
+                outcome = "bad-request";
+                log.info("denied {} {}: {}", request.operation(), request.describe(), e.getMessage());
             } catch (AdmissionFailure e) {
                 verdict = failurePolicy.answer(request, endpoint, e);
                 outcome = e.outcome();

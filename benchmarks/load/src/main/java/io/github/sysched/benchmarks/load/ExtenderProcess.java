@@ -66,6 +66,10 @@ final class ExtenderProcess implements AutoCloseable {
                 "--sysched.scheduler.bind.enabled=true",
                 // B7's stored pods carry annotations no webhook signed; measure scoring them, as before signing
                 "--sysched.scheduler.annotations.trust=any",
+                // B7 never binds its pods (nothing would settle them) but models one pod at a time, where every
+                // earlier pod is counted before the next: without this each request would wait out max-wait for the
+                // previous one. The waits of a burst are a separate cost, measured in docs/SCHEDULING.md.
+                "--sysched.scheduler.in-flight.max-wait=0",
                 "--logging.level.root=WARN"));
         if (tlsDir != null) {
             command.addAll(List.of(
