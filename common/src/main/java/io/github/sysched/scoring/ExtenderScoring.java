@@ -45,9 +45,10 @@ public record ExtenderScoring(Mode mode, long openingCost) {
     public Ranking rank(ExsEngine engine, List<String> nodeNames, SyscallSet incoming) {
         return switch (mode) {
             case MARGINAL -> {
-                long[] added = engine.marginalScores(nodeNames, incoming);
+                ExsEngine.Marginal marginal = engine.marginal(nodeNames, incoming);
                 yield new Ranking(
-                        added, MarginalExs.levels(MarginalExs.costs(added, engine.podCounts(nodeNames), openingCost)));
+                        marginal.added(),
+                        MarginalExs.levels(MarginalExs.costs(marginal.added(), marginal.podCounts(), openingCost)));
             }
             case UPSTREAM -> {
                 long[] raw = engine.rawScores(nodeNames, incoming);

@@ -54,7 +54,8 @@ public final class MarginalExs {
             java.util.List<String> nodeNames,
             io.github.sysched.syscall.SyscallSet incoming,
             long openingCost) {
-        return levels(costs(engine.marginalScores(nodeNames, incoming), engine.podCounts(nodeNames), openingCost));
+        ExsEngine.Marginal marginal = engine.marginal(nodeNames, incoming);
+        return levels(costs(marginal.added(), marginal.podCounts(), openingCost));
     }
 
     /**

@@ -138,10 +138,6 @@ final class Services implements AutoCloseable {
         schedulerProperties.put("management.server.port", 0);
         schedulerProperties.put("management.server.address", "127.0.0.1");
         schedulerProperties.put("sysched.scheduler.annotations.key-dir", tlsDir.toString());
-        // The demo names its pods generateName + 4 characters (the README's tables show them); the API server appends
-        // 5, which is what a generateName signature covers. Only the webhook writes annotations here, so the
-        // embedded extender believes them all (SECURITY.md, "Trusted annotations", trust=any).
-        schedulerProperties.put("sysched.scheduler.annotations.trust", "any");
         schedulerProperties.put("logging.level.root", "WARN");
         schedulerProperties.put("logging.file.name", serviceLog.toString());
         schedulerProperties.put("logging.threshold.console", "OFF");

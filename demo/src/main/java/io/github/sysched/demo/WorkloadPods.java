@@ -60,9 +60,18 @@ final class WorkloadPods {
         return pods;
     }
 
+    /** What the API server appends to a generateName: 5 characters from this alphabet (apimachinery's rand). */
+    private static final String GENERATED_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+    private static final int GENERATED_LENGTH = 5;
+
     /** What the API server does after admission: a name from generateName, and a uid. */
     static Pod named(Pod admitted, int sequence) {
-        String suffix = Integer.toString(36 * 36 * 36 + sequence * 7919 % 46656, 36);
+        StringBuilder suffix = new StringBuilder(GENERATED_LENGTH);
+        int n = Math.floorMod((sequence + 1) * 0x9E3779B1, 14_348_907); // 27^5 names, spread
+        for (int i = 0; i < GENERATED_LENGTH; i++, n /= GENERATED_ALPHABET.length()) {
+            suffix.append(GENERATED_ALPHABET.charAt(n % GENERATED_ALPHABET.length()));
+        }
         return new PodBuilder(admitted)
                 .editMetadata()
                 .withName(admitted.getMetadata().getGenerateName() + suffix)

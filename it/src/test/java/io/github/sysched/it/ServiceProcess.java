@@ -22,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * An upper bound only: an exec jar starts in about 10 s on an idle 2-core machine, but took over 3 minutes while
+     * four builds shared those cores.
+     */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(6);
 
     private final String name;
     private final Process process;

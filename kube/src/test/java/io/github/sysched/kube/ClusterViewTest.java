@@ -89,7 +89,7 @@ class ClusterViewTest {
         InformersHealthIndicator health = new InformersHealthIndicator(view, List.of());
         view.start();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.problem().contains("not found"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.problem().contains("not found"));
         assertThat(view.problem())
                 .isEqualTo("SPO scope unknown: CRD seccompprofiles.security-profiles-operator.x-k8s.io "
                         + "not found (is SPO installed?)");
@@ -115,7 +115,7 @@ class ClusterViewTest {
                 .containsEntry("seccompProfilesSynced", true)
                 .containsEntry("namespacesSynced", true)
                 .doesNotContainKeys("podsSynced", "reason");
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> view.profile(ProfileKey.cluster("nginx-seccomp")).isPresent());
         assertThat(view.size(Resource.SECCOMP_PROFILES)).isEqualTo(1);
     }
@@ -139,7 +139,7 @@ class ClusterViewTest {
                 .resource(binding)
                 .create();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.bindings("apps").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.bindings("apps").size() == 1);
         assertThat(view.bindings("apps").get(0)).isInstanceOf(ProfileBindingV1.class);
         assertThat(view.bindings("other")).isEmpty();
         assertThat(view.scope()).isEqualTo(SpoScope.CLUSTER);
@@ -161,12 +161,12 @@ class ClusterViewTest {
         // the informers of the first start.
         view = new ClusterView(webhookView().scope(SpoScope.NAMESPACED));
         view.start();
-        await().atMost(Duration.ofSeconds(10)).until(view::current);
+        await().atMost(Duration.ofSeconds(30)).until(view::current);
         view.stop();
         assertThat(view.current()).isFalse();
         assertThat(view.problem()).contains("informer stopped");
         view.start();
-        await().atMost(Duration.ofSeconds(10)).until(view::current);
+        await().atMost(Duration.ofSeconds(30)).until(view::current);
         assertThat(view.problem()).isEmpty();
     }
 
@@ -183,7 +183,7 @@ class ClusterViewTest {
 
         client.nodes().resource(node("n2", "zone-a")).create();
         client.nodes().resource(node("n3", null)).create();
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.size(Resource.NODES) == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.size(Resource.NODES) == 3);
         assertThat(view.nodeZones())
                 .as("one zone, and a node without the label")
                 .containsExactly("zone-a");
@@ -193,13 +193,13 @@ class ClusterViewTest {
             n.getMetadata().getLabels().put("topology.kubernetes.io/zone", "zone-b");
             return n;
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeZones().size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.nodeZones().size() == 2);
         assertThat(view.nodeZones()).containsExactlyInAnyOrder("zone-a", "zone-b");
 
         client.nodes().withName("n3").delete();
-        await().atMost(Duration.ofSeconds(5)).until(view::everyNodeHasZone);
+        await().atMost(Duration.ofSeconds(30)).until(view::everyNodeHasZone);
         client.nodes().withName("n2").delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> view.nodeZones().size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> view.nodeZones().size() == 1);
         assertThat(view.nodeZones()).containsExactly("zone-a");
     }
 
@@ -355,14 +355,14 @@ class ClusterViewTest {
 
         // a watch event reaches it whole; the cache keeps the reduced pod
         client.pods().inNamespace("apps").resource(bulkyPod("watched")).create();
-        await().atMost(Duration.ofSeconds(5)).until(() -> listener.changed.size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.changed.size() == 2);
         assertThat(listener.changed.get(1).getSpec().getContainers().get(0).getImage())
                 .isEqualTo("nginx:1.27");
         assertThat(view.pod("apps", "watched").getSpec().getContainers().get(0).getImage())
                 .isNull();
 
         client.pods().inNamespace("apps").withName("listed").delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> listener.deleted.contains(listedUid));
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.deleted.contains(listedUid));
         assertThat(view.pod("apps", "listed")).isNull();
         assertThat(view.size(Resource.PODS)).isEqualTo(1);
     }
@@ -392,7 +392,7 @@ class ClusterViewTest {
                     .podsWaitForProfiles(Duration.ofSeconds(2))
                     .onPods(new RecordingListener()));
             view.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> view.problem().startsWith("informers not synced yet"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> view.problem().startsWith("informers not synced yet"));
             assertThat(view.problem())
                     .isEqualTo("informers not synced yet: seccompprofiles, pods (pods start once "
                             + "seccompprofiles have synced, or after PT2S)");
@@ -419,7 +419,7 @@ class ClusterViewTest {
         var profiles = client.resources(SeccompProfileV1Beta1.class).inNamespace("default");
         profiles.resource(TestResources.read("/sysched-examples/nginx.profile.yaml", SeccompProfileV1Beta1.class))
                 .create();
-        await().atMost(Duration.ofSeconds(5)).until(() -> changes.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes.get() == 1);
         ProfileKey nginx = ProfileKey.namespaced("default", "nginx-seccomp");
         assertThat(view.profileLookup().find(nginx)).isPresent();
         assertThat(view.policies().size()).isEqualTo(1);
@@ -434,12 +434,12 @@ class ClusterViewTest {
             p.getMetadata().setLabels(Map.of("edited", "true"));
             return p;
         });
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> view.profile(nginx).orElseThrow().getMetadata().getLabels() != null);
         assertThat(changes).hasValue(1);
 
         profiles.withName("nginx-seccomp").delete();
-        await().atMost(Duration.ofSeconds(5)).until(() -> changes.get() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes.get() == 2);
         assertThat(view.policies().size()).isZero();
         assertThat(view.profileLookup().find(nginx)).isEmpty();
     }

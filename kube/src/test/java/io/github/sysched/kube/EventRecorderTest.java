@@ -84,7 +84,7 @@ class EventRecorderTest {
 
         assertThat(events.post(placement("placed on worker-b"))).isTrue();
 
-        await().until(() -> events.sent() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.sent() == 1);
         Event event = events().get(0);
         assertThat(event.getMetadata().getName()).startsWith("redis1-846ca16-163z.");
         assertThat(event.getRegarding()).isEqualTo(POD);
@@ -111,10 +111,11 @@ class EventRecorderTest {
         events.post(placement("second: the note is not part of the key, as in client-go"));
         events.post(placement("third"));
 
-        await().until(() -> events.sent() == 1 && events.aggregated() == 2);
-        await().untilAsserted(() -> assertThat(events())
-                .singleElement()
-                .satisfies(e -> assertThat(e.getSeries().getCount()).isEqualTo(3)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.sent() == 1 && events.aggregated() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(events())
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.getSeries().getCount()).isEqualTo(3)));
         Event event = events().get(0);
         assertThat(event.getNote()).isEqualTo("first");
         assertThat(Instant.parse(event.getSeries().getLastObservedTime().getTime()))
@@ -128,7 +129,7 @@ class EventRecorderTest {
                 "SyschedPlacement",
                 "Binding",
                 "elsewhere"));
-        await().until(() -> events.sent() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.sent() == 2);
         assertThat(events()).hasSize(2);
         assertThat(events.failed()).isZero();
     }
@@ -149,7 +150,7 @@ class EventRecorderTest {
             }
         }
 
-        await().until(() -> events.sent() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.sent() == 2);
         assertThat(events.dropped()).isEqualTo(10 - accepted);
         // every accepted occurrence was sent, is queued, or is the one the sender holds while it waits for a token
         assertThat(events.queued()).isLessThanOrEqualTo(3);
@@ -174,7 +175,7 @@ class EventRecorderTest {
 
             assertThat(events.post(placement("lost"))).isTrue();
 
-            await().until(() -> events.failed() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.failed() == 1);
             assertThat(events.sent()).isZero();
             recorder.close();
             recorder = null;

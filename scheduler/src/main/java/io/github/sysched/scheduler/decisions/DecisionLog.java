@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One DEBUG line per extender call on the logger {@value #LOGGER}, e.g.
- * <pre>verb=prioritize pod=default/redis1-846ca16-163z uid=… candidates=2 top=worker-b:exs=0:score=10,worker-a:exs=26:score=0 took=0.214ms</pre>
+ * <pre>verb=prioritize pod=default/redis1-846ca16-nfx5w uid=… candidates=2 top=worker-b:exs=0:score=10,worker-a:exs=26:score=0 took=0.214ms</pre>
  * Off by default; {@code logging.level.io.github.sysched.scheduler.decisions=debug} (the chart's
  * {@code scheduler.logDecisions}) turns it on. Nothing is formatted while the level is off.
  */

@@ -85,7 +85,7 @@ import tools.jackson.databind.json.JsonMapper;
         footer = {
             "",
             "Examples:",
-            "  explain default/redis1-846ca16-163z",
+            "  explain default/redis1-846ca16-nfx5w",
             "  explain -n shop -f deploy/web.yaml -o json",
             "  kubectl get deploy web -o yaml | explain -f -",
             "  explain default/web-0 --context prod --config extender.yaml   # the chart's application.yaml"

@@ -45,6 +45,28 @@ public final class InFlightPods {
     /** What the extender resolves for a pod once per attempt. */
     public record Resolved(SyscallSet syscalls, boolean fallback, String ippClass) {}
 
+    /**
+     * An attempt's candidate nodes as sent (up to 5,000 names per request), hashed into a set only when another
+     * request first asks where the pod may land: most attempts end before anyone asks.
+     */
+    private static final class Candidates {
+        private final List<String> nodes;
+        private volatile Set<String> set;
+
+        Candidates(List<String> nodes) {
+            this.nodes = nodes;
+        }
+
+        Set<String> set() {
+            Set<String> hashed = set;
+            if (hashed == null) {
+                hashed = Set.copyOf(nodes);
+                set = hashed;
+            }
+            return hashed;
+        }
+    }
+
     /** One scheduling attempt of one pod, as far as the extender has seen it. */
     public static final class Attempt {
         private final ScoringPod pod;
@@ -52,7 +74,7 @@ public final class InFlightPods {
         private final long sequence;
         private final long startedNanos;
         private final CompletableFuture<Void> settled = new CompletableFuture<>();
-        private volatile Set<String> candidates;
+        private volatile Candidates candidates;
         private volatile boolean prioritized;
         private volatile boolean overdue;
 
@@ -86,11 +108,12 @@ public final class InFlightPods {
 
         /** The nodes the pod may be placed on (those its filter passed, or its prioritize scored); null: not known. */
         public Set<String> candidates() {
-            return candidates;
+            Candidates known = candidates;
+            return known == null ? null : known.set();
         }
 
         public void candidates(Collection<String> nodes) {
-            this.candidates = Set.copyOf(nodes);
+            this.candidates = new Candidates(List.copyOf(nodes));
         }
 
         public boolean isSettled() {
@@ -99,7 +122,7 @@ public final class InFlightPods {
 
         /** Whether the pod may be placed on one of {@code nodes}. */
         boolean mayLandOn(List<String> nodes) {
-            Set<String> mine = candidates;
+            Set<String> mine = candidates();
             if (mine == null) {
                 return true;
             }
