@@ -36,6 +36,9 @@ import java.util.SplittableRandom;
  * asynchronous and the extender learns of a placement from its pod informer, so the last few placements can be
  * missing from its ExS state and from its guard's replica counts, while kube-scheduler's own plugins count them.
  *
+ * <p>With the {@code anneal} rule the finished placement is then improved offline ({@link ClairvoyantSearch}); the
+ * decision statistics stay those of the online placement.
+ *
  * <p>Pure and deterministic: the same inputs give the same placement.
  */
 public final class PlacementSimulator {
@@ -47,8 +50,10 @@ public final class PlacementSimulator {
      * @param guard       the replica-spread guard's maxSkew (also the injected constraints' maxSkew)
      * @param openingCost the {@code marginal} score's cost of an empty node ({@link MarginalExs})
      * @param extenderLag how many of the latest placements the extender has not seen yet (0: it sees all)
+     * @param annealSteps moves the {@code anneal} rule's offline search tries ({@link ClairvoyantSearch})
      */
-    public record Settings(SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag) {
+    public record Settings(
+            SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag, long annealSteps) {
 
         public Settings {
             Objects.requireNonNull(weights, "weights");
@@ -59,6 +64,13 @@ public final class PlacementSimulator {
             if (extenderLag < 0) {
                 throw new IllegalArgumentException("extender lag cannot be negative");
             }
+            if (annealSteps < 0) {
+                throw new IllegalArgumentException("anneal steps cannot be negative");
+            }
+        }
+
+        public Settings(SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag) {
+            this(weights, guard, openingCost, extenderLag, ClairvoyantSearch.DEFAULT_STEPS);
         }
 
         public static Settings defaults() {
@@ -67,11 +79,15 @@ public final class PlacementSimulator {
         }
 
         public Settings withWeights(SyscallWeights newWeights) {
-            return new Settings(newWeights, guard, openingCost, extenderLag);
+            return new Settings(newWeights, guard, openingCost, extenderLag, annealSteps);
         }
 
         public Settings withOpeningCost(long newOpeningCost) {
-            return new Settings(weights, guard, newOpeningCost, extenderLag);
+            return new Settings(weights, guard, newOpeningCost, extenderLag, annealSteps);
+        }
+
+        public Settings withAnnealSteps(long newAnnealSteps) {
+            return new Settings(weights, guard, openingCost, extenderLag, newAnnealSteps);
         }
     }
 
@@ -194,6 +210,11 @@ public final class PlacementSimulator {
                     });
                 }
                 nodeOfPod.put(pod.name(), nodes.get(chosen));
+            }
+            if (strategy.has(Strategy.Rule.ANNEAL)) {
+                SyscallWeights objective = strategy.weighted() ? settings.weights() : SyscallWeights.uniform();
+                nodeOfPod = new ClairvoyantSearch(cluster, objective, settings.guard(), settings.annealSteps())
+                        .improve(workload.pods(), nodeOfPod, strategy.seed());
             }
             Map<String, List<SimPod>> byNode = new LinkedHashMap<>();
             for (SimPod pod : workload.pods()) {

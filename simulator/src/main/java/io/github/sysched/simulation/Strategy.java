@@ -24,6 +24,9 @@ import java.util.Set;
  *       ⌈r/N⌉ + maxSkew − 1 per node and zone), {@code tsc} (a webhook-injected {@code topologySpreadConstraint},
  *       {@code whenUnsatisfiable: DoNotSchedule}, enforced by kube-scheduler's PodTopologySpread filter),
  *       {@code tsc-soft} (the same with {@code ScheduleAnyway}: a PodTopologySpread score, {@code kube} only);</li>
+ *   <li>{@code anneal}: no scheduler's rule but an offline bound: the finished placement is improved by
+ *       {@link ClairvoyantSearch} (every pod known, pods moved freely within node limits and the guard's bound),
+ *       minimizing the cluster ExS (weighted with {@code weighted});</li>
  *   <li>{@code weighted}: the extender scores with the {@code --weights} syscall weights;</li>
  *   <li>{@code @seed}: the tie-breaking seed (default 1).</li>
  * </ul>
@@ -71,14 +74,19 @@ public record Strategy(
         }
     }
 
-    /** A placement rule for the pods the replica-spread guard covers. */
+    /** A placement rule for the pods the replica-spread guard covers (and {@link #ANNEAL}, the offline search). */
     public enum Rule {
         /** The extender's filter: at most ⌈r/N⌉ + maxSkew − 1 replicas per node (and per zone). */
         GUARD("guard"),
         /** Injected {@code topologySpreadConstraints}, {@code DoNotSchedule}: kube-scheduler's filter. */
         SPREAD_HARD("tsc"),
         /** Injected {@code topologySpreadConstraints}, {@code ScheduleAnyway}: kube-scheduler's score. */
-        SPREAD_SOFT("tsc-soft");
+        SPREAD_SOFT("tsc-soft"),
+        /**
+         * Not a scheduler's rule: after the online placement, {@link ClairvoyantSearch} improves the finished
+         * placement offline under the guard's bound, to show what any placement can reach.
+         */
+        ANNEAL("anneal");
 
         private final String token;
 
@@ -210,8 +218,9 @@ public record Strategy(
                 base = Base.EXTENDER;
                 scorer = scorerOf(head);
                 if (scorer.isEmpty()) {
-                    throw new IllegalArgumentException("unknown strategy '" + text + "' (spread, random, exs, marginal,"
-                            + " kube, kube+exs:W, kube+marginal:W; rules +guard, +tsc, +tsc-soft; +weighted; @SEED)");
+                    throw new IllegalArgumentException(
+                            "unknown strategy '" + text + "' (spread, random, exs, marginal,"
+                                    + " kube, kube+exs:W, kube+marginal:W; rules +guard, +tsc, +tsc-soft, +anneal; +weighted; @SEED)");
                 }
             }
         }
@@ -231,7 +240,7 @@ public record Strategy(
             }
             if (rule == null) {
                 throw new IllegalArgumentException("strategy '" + text + "': unknown part '" + part
-                        + "' (guard, tsc, tsc-soft, weighted"
+                        + "' (guard, tsc, tsc-soft, anneal, weighted"
                         + (base == Base.KUBE ? ", or exs:W / marginal:W right after" + " kube" : "") + ")");
             }
             rules.add(rule);

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.scoring.MarginalExs;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
+import io.github.sysched.simulation.ClairvoyantSearch;
 import io.github.sysched.simulation.ClusterSpec;
 import io.github.sysched.simulation.KubernetesInput;
 import io.github.sysched.simulation.ManifestWorkload;
@@ -60,8 +61,11 @@ import picocli.CommandLine.Option;
                     + "marginal (the marginal-ExS score alone), kube (kube-scheduler v1.26's default plugins), "
                     + "kube+exs:W, kube+marginal:W (plus the extender at weight W). Rules for the pods the replica-spread "
                     + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
-                    + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). weighted: the extender scores with "
-                    + "--weights. Ties are broken at random from SEED (default 1), as kube-scheduler breaks them."
+                    + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). anneal: not a scheduler's rule but "
+                    + "a bound: an offline search then improves the finished placement within node limits and the "
+                    + "guard's bound, knowing every pod (--anneal-steps). weighted: the extender scores (and anneal "
+                    + "minimizes) with --weights. Ties are broken at random from SEED (default 1), as kube-scheduler "
+                    + "breaks them."
         },
         footer = {
             "",
@@ -196,6 +200,13 @@ public final class SimulateCommand implements Callable<Integer> {
     int extenderLag;
 
     @Option(
+            names = "--anneal-steps",
+            paramLabel = "N",
+            description = "moves the +anneal rule's offline search tries per run (default: "
+                    + ClairvoyantSearch.DEFAULT_STEPS + ")")
+    Long annealSteps;
+
+    @Option(
             names = "--spo-scope",
             paramLabel = "SCOPE",
             description = "namespaced or cluster (default: from the profiles' metadata)")
@@ -323,6 +334,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (openingCost != null && openingCost < 0) {
             throw new IllegalArgumentException("--opening-cost cannot be negative, got " + openingCost);
         }
+        if (annealSteps != null && annealSteps < 0) {
+            throw new IllegalArgumentException("--anneal-steps cannot be negative, got " + annealSteps);
+        }
         Input input = workloadFile != null ? fromWorkloadFile() : fromObjects();
         if (podRequests != null) {
             if (workloadFile == null) {
@@ -352,7 +366,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 syscallWeights,
                 new ReplicaSpreadGuard(maxSkew),
                 openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
-                extenderLag);
+                extenderLag,
+                annealSteps == null ? ClairvoyantSearch.DEFAULT_STEPS : annealSteps);
         PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
         if (smallInstances != null) {

@@ -163,6 +163,25 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theAnnealRuleRunsFromTheCommandLineAndItsStepsMustBeANonNegativeCount() {
+        String workload = EXAMPLES.resolve("simulation").resolve("workload.txt").toString();
+        Run run = simulate(
+                "--workload",
+                workload,
+                "--strategies",
+                "marginal+guard,marginal+guard+anneal",
+                "--anneal-steps",
+                "20000");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("marginal+guard+anneal");
+
+        Run negative =
+                simulate("--workload", workload, "--strategies", "marginal+guard+anneal", "--anneal-steps", "-1");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("--anneal-steps cannot be negative");
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         Run help = simulate("--help");
         assertThat(help.exitCode()).isZero();
@@ -170,6 +189,7 @@ class SimulateCommandTest {
                 .startsWith("Usage: simulate")
                 .contains("--strategies=STRATEGY")
                 .contains("--weights=FILE")
+                .contains("--anneal-steps=N")
                 .contains("kube+exs:W");
         Run version = simulate("--version");
         assertThat(version.exitCode()).isZero();

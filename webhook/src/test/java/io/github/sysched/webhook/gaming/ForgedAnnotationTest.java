@@ -9,6 +9,9 @@ import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.spo.ProfileBindingV1Alpha1;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.webhook.admission.AdmissionContext;
+import io.github.sysched.webhook.mutation.PodAdmission;
+import io.github.sysched.webhook.mutation.PodMutator;
 import io.github.sysched.webhook.support.MockKube;
 import io.github.sysched.webhook.support.Reviews;
 import io.github.sysched.webhook.support.SpoObjects;
@@ -20,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,7 +34,29 @@ import tools.jackson.databind.node.ObjectNode;
  * replaced or removed at CREATE on every path (here: the paths other tests do not cover) and cannot be changed
  * on UPDATE. The forged value is always {@code v1;;;}, the empty set, the smallest claim there is.
  */
+@Import(ForgedAnnotationTest.FailingInOneNamespace.class)
 class ForgedAnnotationTest extends WebhookTestBase {
+
+    private static final String FAILING_NAMESPACE = "gaming-internal";
+
+    /** A mutator with a bug, in one namespace: the internal-error path a decodable pod can still take. */
+    @TestConfiguration
+    static class FailingInOneNamespace {
+        @Bean
+        PodMutator failingInOneNamespace() {
+            return new PodMutator() {
+                @Override
+                public boolean supports(AdmissionContext request) {
+                    return request.namespace().equals(FAILING_NAMESPACE);
+                }
+
+                @Override
+                public void mutate(PodAdmission admission) {
+                    throw new IllegalStateException("simulated bug");
+                }
+            };
+        }
+    }
 
     private static final String EMPTY_SET = "v1;;;";
     private static final String FORGED_PROFILES = "c0=default/tiny";
@@ -158,14 +186,16 @@ class ForgedAnnotationTest extends WebhookTestBase {
         assertThat(pod.path("spec")).as("nothing else changes").isEqualTo(review.at("/request/object/spec"));
     }
 
-    /** An internal error (here: a pod spec of the wrong JSON type) under failure-mode allow keeps no forged value. */
+    /**
+     * An internal error (a mutator's bug) under failure-mode allow keeps no forged value. (A pod that does not even
+     * decode is refused with 400 instead: AdmissionProtocolTest.)
+     */
     @Test
     void podWhoseAdmissionFailsInternallyStillLosesForgedValues() {
-        String ns = "gaming-internal";
+        String ns = FAILING_NAMESPACE;
         MockKube.namespace(ns, true);
         await().atMost(Duration.ofSeconds(10)).until(() -> cache.namespace(ns).isPresent());
         ObjectNode review = Reviews.podCreate(ns, forgedPod(ns, "nginx:1.16"));
-        ((ObjectNode) review.at("/request/object")).put("spec", 5);
 
         JsonNode response = admit("/mutate", review);
 
