@@ -4,9 +4,7 @@ import static io.github.sysched.charts.ChartRenderer.NAMESPACE;
 import static io.github.sysched.charts.ChartRenderer.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -26,62 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExtenderTlsWiringTest {
 
-    private static Deployment kubeScheduler(Rendered r) {
-        return r.all(Deployment.class).stream()
-                .filter(d -> d.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getImage()
-                        .startsWith("registry.k8s.io/kube-scheduler:"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no kube-scheduler Deployment"));
-    }
-
-    private static Map<String, Object> extender(Rendered r) {
-        Container c = kubeScheduler(r)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
-        String file = c.getCommand().stream()
-                .filter(a -> a.startsWith("--config="))
-                .findFirst()
-                .orElseThrow()
-                .substring("--config=".length());
-        String volume = mountAt(kubeScheduler(r), file.substring(0, file.lastIndexOf('/')))
-                .getName();
-        String configMap = volume(kubeScheduler(r), volume).getConfigMap().getName();
-        Map<String, Object> cfg = r.configMapYaml(configMap, file.substring(file.lastIndexOf('/') + 1));
-        List<Map<String, Object>> extenders = Rendered.at(cfg, "extenders");
-        assertThat(extenders).hasSize(1);
-        return extenders.get(0);
-    }
-
-    private static VolumeMount mountAt(Deployment d, String dir) {
-        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
-                .filter(m -> m.getMountPath().equals(dir))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError(
-                        "nothing mounted at " + dir + " in " + d.getMetadata().getName()));
-    }
-
-    private static Volume volume(Deployment d, String name) {
-        PodSpec pod = d.getSpec().getTemplate().getSpec();
-        return pod.getVolumes().stream()
-                .filter(v -> v.getName().equals(name))
-                .findFirst()
-                .orElseThrow();
-    }
-
     /** The Secret a file path in a container resolves to (whole Secret mounted, no subPath: renewals reach the pod). */
     private static String secretBehind(Deployment d, String file) {
-        VolumeMount mount = mountAt(d, file.substring(0, file.lastIndexOf('/')));
+        VolumeMount mount = SecondScheduler.mountAt(d, file.substring(0, file.lastIndexOf('/')));
         assertThat(mount.getSubPath()).isNull();
         assertThat(mount.getReadOnly()).isTrue();
-        Volume v = volume(d, mount.getName());
+        Volume v = SecondScheduler.volume(d, mount.getName());
         assertThat(v.getSecret()).as(file + " comes from a Secret").isNotNull();
         assertThat(v.getSecret().getItems()).isNullOrEmpty();
         return v.getSecret().getSecretName();
@@ -96,7 +44,7 @@ class ExtenderTlsWiringTest {
 
     /** Follows the rendered objects from kube-scheduler's configuration to the two Secrets; asserts the mTLS shape. */
     private static Wiring mutualTls(Rendered r) {
-        Map<String, Object> ext = extender(r);
+        Map<String, Object> ext = SecondScheduler.extender(r);
         URI url = URI.create((String) ext.get("urlPrefix"));
         assertThat(url.getScheme()).as(r.valueSet).isEqualTo("https");
         assertThat(ext).containsEntry("enableHTTPS", true);
@@ -105,7 +53,7 @@ class ExtenderTlsWiringTest {
                 .as("a CA is given, so the extender's certificate is verified (STACK.md)")
                 .containsOnlyKeys("insecure", "certFile", "keyFile", "caFile")
                 .containsEntry("insecure", false);
-        Deployment kube = kubeScheduler(r);
+        Deployment kube = SecondScheduler.deployment(r);
         String clientSecret = secretBehind(kube, (String) tlsConfig.get("certFile"));
         assertThat(secretBehind(kube, (String) tlsConfig.get("keyFile"))).isEqualTo(clientSecret);
         assertThat(secretBehind(kube, (String) tlsConfig.get("caFile"))).isEqualTo(clientSecret);
@@ -195,7 +143,7 @@ class ExtenderTlsWiringTest {
     @Test
     void plainHttpOnlyWhenTurnedOff() {
         Rendered r = render("second-scheduler", Map.of("scheduler.tls.enabled", "false"));
-        Map<String, Object> ext = extender(r);
+        Map<String, Object> ext = SecondScheduler.extender(r);
         assertThat(URI.create((String) ext.get("urlPrefix")).getScheme()).isEqualTo("http");
         assertThat(ext).containsEntry("enableHTTPS", false).doesNotContainKey("tlsConfig");
         Map<String, Object> app = AppConfigTest.appConfig(r, AppConfigTest.scheduler(r));
@@ -203,7 +151,11 @@ class ExtenderTlsWiringTest {
         // no TLS Secret (the annotation key Secret is another matter)
         assertThat(AppConfigTest.scheduler(r).getSpec().getTemplate().getSpec().getVolumes())
                 .noneMatch(v -> v.getSecret() != null && !v.getName().equals("annotation-keys"));
-        assertThat(kubeScheduler(r).getSpec().getTemplate().getSpec().getVolumes())
+        assertThat(SecondScheduler.deployment(r)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getVolumes())
                 .noneMatch(v -> v.getSecret() != null);
         assertThat(AppConfigTest.webhookConfig(r, AppConfigTest.webhook(r)).toString())
                 .doesNotContain("extender");
@@ -217,7 +169,7 @@ class ExtenderTlsWiringTest {
     @ValueSource(strings = {"off", "compat", "fast"})
     void filterVerbOnlyWithIppFastMode(String mode) {
         Rendered r = render("second-scheduler", Map.of("ipp.mode", mode));
-        Map<String, Object> ext = extender(r);
+        Map<String, Object> ext = SecondScheduler.extender(r);
         assertThat(ext).containsEntry("prioritizeVerb", "prioritize");
         if (mode.equals("fast")) {
             assertThat(ext).containsEntry("filterVerb", "filter");

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -33,42 +31,6 @@ class SecondSchedulerTest {
             "nodeCacheCapable",
             "managedResources",
             "ignorable");
-
-    private static Deployment kubeScheduler(Rendered r) {
-        return r.all(Deployment.class).stream()
-                .filter(d -> d.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getImage()
-                        .startsWith("registry.k8s.io/kube-scheduler:"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no kube-scheduler Deployment"));
-    }
-
-    /** Follows --config=<file> to the mounted ConfigMap and parses it. */
-    private static Map<String, Object> schedulerConfiguration(Rendered r, Deployment d) {
-        PodSpec pod = d.getSpec().getTemplate().getSpec();
-        Container c = pod.getContainers().get(0);
-        String configArg = c.getCommand().stream()
-                .filter(a -> a.startsWith("--config="))
-                .findFirst()
-                .orElseThrow();
-        String file = configArg.substring("--config=".length());
-        String dir = file.substring(0, file.lastIndexOf('/'));
-        String key = file.substring(file.lastIndexOf('/') + 1);
-        String volumeName = c.getVolumeMounts().stream()
-                .filter(m -> m.getMountPath().equals(dir))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("nothing mounted at " + dir))
-                .getName();
-        Volume v = pod.getVolumes().stream()
-                .filter(x -> x.getName().equals(volumeName))
-                .findFirst()
-                .orElseThrow();
-        return r.configMapYaml(v.getConfigMap().getName(), key);
-    }
 
     @Test
     void offByDefault() {
@@ -96,10 +58,10 @@ class SecondSchedulerTest {
     @Test
     void kubeSchedulerConfigurationCallsTheExtender() {
         Rendered r = render("second-scheduler");
-        Deployment d = kubeScheduler(r);
+        Deployment d = SecondScheduler.deployment(r);
         assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .matches("registry\\.k8s\\.io/kube-scheduler:v1\\.34\\.\\d+");
-        Map<String, Object> cfg = schedulerConfiguration(r, d);
+        Map<String, Object> cfg = SecondScheduler.configuration(r);
         assertThat(cfg)
                 .containsEntry("apiVersion", "kubescheduler.config.k8s.io/v1")
                 .containsEntry("kind", "KubeSchedulerConfiguration");
@@ -204,9 +166,7 @@ class SecondSchedulerTest {
     @Test
     void withoutBindDelegationAndLeaderElectionTheServiceSelectsTheExtender() {
         Rendered r = render("second-scheduler-no-bind");
-        Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(
-                        schedulerConfiguration(r, kubeScheduler(r)), "extenders")
-                .get(0);
+        Map<String, Object> ext = SecondScheduler.extender(r);
         assertThat(ext).doesNotContainKey("bindVerb");
         URI url = URI.create((String) ext.get("urlPrefix"));
         String svc = url.getHost().substring(0, url.getHost().indexOf('.'));
@@ -222,7 +182,7 @@ class SecondSchedulerTest {
     @Test
     void theExtenderLeaseIsNotTheSecondSchedulersLease() {
         Rendered r = render("second-scheduler");
-        String schedulerLease = Rendered.at(schedulerConfiguration(r, kubeScheduler(r)), "leaderElection.resourceName");
+        String schedulerLease = Rendered.at(SecondScheduler.configuration(r), "leaderElection.resourceName");
         Object extenderLease = Rendered.at(
                 AppConfigTest.appConfig(r, AppConfigTest.scheduler(r)), "sysched.scheduler.leader-election.lease-name");
         assertThat(extenderLease).isNotEqualTo(schedulerLease);
@@ -231,9 +191,7 @@ class SecondSchedulerTest {
     @Test
     void bindVerbFollowsTheExtenderSetting() {
         Rendered r = render("second-scheduler-bind");
-        Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(
-                        schedulerConfiguration(r, kubeScheduler(r)), "extenders")
-                .get(0);
+        Map<String, Object> ext = SecondScheduler.extender(r);
         assertThat(ext).containsEntry("bindVerb", "bind");
         assertThat(Rendered.<Object>at(
                         AppConfigTest.appConfig(r, AppConfigTest.scheduler(r)), "sysched.scheduler.bind.enabled"))
@@ -243,21 +201,16 @@ class SecondSchedulerTest {
     /** preemptVerb only where it decides something: IPP fast (the extender keeps nodes no other class would remain on). */
     @Test
     void preemptVerbOnlyWithIppFast() {
-        Map<String, Object> plain = Rendered.<List<Map<String, Object>>>at(
-                        schedulerConfiguration(render("second-scheduler"), kubeScheduler(render("second-scheduler"))),
-                        "extenders")
-                .get(0);
+        Map<String, Object> plain = SecondScheduler.extender(render("second-scheduler"));
         assertThat(plain).doesNotContainKey("preemptVerb");
         Rendered fast = render("second-scheduler", Map.of("ipp.mode", "fast"));
-        Map<String, Object> ext = Rendered.<List<Map<String, Object>>>at(
-                        schedulerConfiguration(fast, kubeScheduler(fast)), "extenders")
-                .get(0);
+        Map<String, Object> ext = SecondScheduler.extender(fast);
         assertThat(ext).containsEntry("preemptVerb", "preempt");
     }
 
     @Test
     void kubeSchedulerProbesAndPorts() {
-        Deployment d = kubeScheduler(render("second-scheduler"));
+        Deployment d = SecondScheduler.deployment(render("second-scheduler"));
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getPorts())
                 .singleElement()

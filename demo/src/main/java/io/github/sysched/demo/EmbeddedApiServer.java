@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.github.sysched.testsupport.TestNodes;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -148,20 +148,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     void createNode(String name) {
-        client.nodes()
-                .resource(new NodeBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels("kubernetes.io/hostname", name)
-                        .endMetadata()
-                        .withNewStatus()
-                        .addNewCondition()
-                        .withType("Ready")
-                        .withStatus("True")
-                        .endCondition()
-                        .endStatus()
-                        .build())
-                .create();
+        client.nodes().resource(TestNodes.ready(name)).create();
     }
 
     <T extends HasMetadata> T createObject(T object) {

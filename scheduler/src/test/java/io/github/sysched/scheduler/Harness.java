@@ -15,6 +15,7 @@ import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.testsupport.TestNodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -379,18 +380,7 @@ public final class Harness implements AutoCloseable {
         args.put("Pod", pod);
         List<Object> items = new ArrayList<>();
         for (String node : nodes) {
-            items.add(new io.fabric8.kubernetes.api.model.NodeBuilder()
-                    .withNewMetadata()
-                    .withName(node)
-                    .addToLabels("kubernetes.io/hostname", node)
-                    .endMetadata()
-                    .withNewStatus()
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("True")
-                    .endCondition()
-                    .endStatus()
-                    .build());
+            items.add(TestNodes.ready(node));
         }
         args.put("Nodes", Map.of("metadata", Map.of(), "items", items));
         args.put("NodeNames", null);

@@ -3,19 +3,26 @@ package io.github.sysched.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.testsupport.TestCertificates;
+import io.github.sysched.testsupport.TestCertificates.Issued;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Two extender replicas against one API server: exactly one leads and answers, the Service's EndpointSlice points at
- * it, the other refuses and closes the connection; when the leader stops, the other takes over.
+ * it, the other refuses and closes the connection; when the leader stops, the other takes over. A leader serving
+ * TLS names the slice's extender port {@code https}, as the chart names the Service's.
  */
 class LeaderElectionTest {
 
@@ -136,6 +143,48 @@ class LeaderElectionTest {
         } finally {
             a.close();
             b.close();
+            client.close();
+            server.destroy();
+        }
+    }
+
+    /**
+     * With the extender's TLS (the chart's default) the Service's extender port is named {@code https}; an
+     * EndpointSlice port of another name would leave the Service with no endpoint for it (kube-scheduler's calls would
+     * go nowhere).
+     */
+    @Test
+    void aLeaderServingTlsPublishesItsPortAsHttps(@TempDir Path volume) {
+        Issued ca = TestCertificates.authority("sysched test CA");
+        TestCertificates.writeSecretVolume(volume, TestCertificates.server(ca, "sysched-scheduler", true), ca);
+        List<String> properties = new ArrayList<>(List.of(replica("replica-tls")));
+        properties.addAll(List.of(
+                "spring.ssl.bundle.pem.extender.keystore.certificate=file:" + volume.resolve("tls.crt"),
+                "spring.ssl.bundle.pem.extender.keystore.private-key=file:" + volume.resolve("tls.key"),
+                "spring.ssl.bundle.pem.extender.truststore.certificate=file:" + volume.resolve("ca.crt"),
+                "server.ssl.bundle=extender",
+                "server.ssl.client-auth=need"));
+        KubernetesMockServer server = Harness.newServer();
+        KubernetesClient client = server.createClient();
+        Harness leader = Harness.start(client, properties.toArray(String[]::new));
+        try {
+            Harness.awaitCondition("the leader's EndpointSlice", () -> slice(client) != null);
+            EndpointSlice slice = slice(client);
+            assertThat(slice.getPorts())
+                    .extracting(EndpointPort::getName)
+                    .containsExactlyInAnyOrder("https", "metrics");
+            assertThat(slice.getPorts())
+                    .filteredOn(p -> "https".equals(p.getName()))
+                    .singleElement()
+                    .satisfies(p -> {
+                        assertThat(p.getPort()).isEqualTo(leader.port());
+                        assertThat(p.getProtocol()).isEqualTo("TCP");
+                    });
+            assertThat(slice.getEndpoints())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getAddresses()).containsExactly("127.0.0.1"));
+        } finally {
+            leader.close();
             client.close();
             server.destroy();
         }

@@ -46,6 +46,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * as PKCS#8 PEM, written in the layout of a {@code kubernetes.io/tls} Secret volume ({@code tls.crt}, {@code tls.key},
  * {@code ca.crt}) as cert-manager leaves it. Never for production: the services' own certificates come from
  * cert-manager or the webhook's self-signed mode.
+ *
+ * <p>The BouncyCastle calls repeat part of the webhook's {@code io.github.sysched.webhook.tls.CertificateFactory}
+ * on purpose: this module cannot use it (the webhook's tests depend on this module, so the reverse is a cycle), and the
+ * only module below both is {@code common}, the pure core the scheduler ships too, where certificate issuance and
+ * BouncyCastle do not belong. What differs is for tests: loopback SANs, a day's validity, TLS contexts, Secret volumes.
  */
 public final class TestCertificates {
 

@@ -1,6 +1,5 @@
 package io.github.sysched.benchmarks.load;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -11,6 +10,7 @@ import io.github.sysched.demo.DemoHarness;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.testsupport.TestNodes;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -129,20 +129,7 @@ final class ExtenderRoundTrip {
         for (int n = 0; n < NODES; n++) {
             String node = "node-" + n;
             nodeNames.add(node);
-            store.create(
-                    NODES_PATH,
-                    new NodeBuilder()
-                            .withNewMetadata()
-                            .withName(node)
-                            .addToLabels("kubernetes.io/hostname", node)
-                            .endMetadata()
-                            .withNewStatus()
-                            .addNewCondition()
-                            .withType("Ready")
-                            .withStatus("True")
-                            .endCondition()
-                            .endStatus()
-                            .build());
+            store.create(NODES_PATH, TestNodes.ready(node));
             for (int p = 0; p < PODS_PER_NODE; p++) {
                 SyscallSet syscalls = SyscallSet.of(Fixtures.randomNames(random));
                 String uid = UUID.nameUUIDFromBytes((node + "/" + p).getBytes(StandardCharsets.UTF_8))

@@ -1,15 +1,11 @@
 package io.github.sysched.benchmarks.load;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -17,11 +13,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A Kubernetes API on loopback for extender processes: fabric8's mock server in CRUD mode (lists, watches and
@@ -38,14 +31,14 @@ final class LoopbackApi implements AutoCloseable {
     private final KubernetesMockServer server;
     private final BindingDispatcher dispatcher = new BindingDispatcher();
     private final KubernetesClient client;
-    private final KubernetesSerialization serialization;
+    private final StoreLoader loader;
 
     LoopbackApi() {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
-        serialization = client.getKubernetesSerialization();
+        loader = new StoreLoader(dispatcher, client);
     }
 
     /** Accepts bindings (the CRUD dispatcher would answer 404 for the subresource). */
@@ -67,20 +60,7 @@ final class LoopbackApi implements AutoCloseable {
 
     /** Stores {@code object} under {@code collectionPath}, e.g. {@code /api/v1/namespaces/default/pods}. */
     void store(String collectionPath, HasMetadata object) {
-        GenericKubernetesResource resource = serialization.convertValue(object, GenericKubernetesResource.class);
-        ObjectMeta metadata = resource.getMetadata();
-        if (metadata.getUid() == null) {
-            metadata.setUid(UUID.randomUUID().toString());
-        }
-        metadata.setCreationTimestamp(
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        metadata.setResourceVersion(Long.toString(dispatcher.requestResourceVersion()));
-        dispatcher.processEvent(
-                collectionPath,
-                dispatcher.getKey(collectionPath).add(new Attribute("name", metadata.getName())),
-                null,
-                resource,
-                serialization.asJson(resource));
+        loader.create(collectionPath, object);
     }
 
     /** A kubeconfig for a child process: this server, a token, no TLS verification (loopback only). */
