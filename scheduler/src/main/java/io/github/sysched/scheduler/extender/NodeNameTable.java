@@ -42,7 +42,7 @@ final class NodeNameTable {
             if (entry == null) {
                 break;
             }
-            if (entry.hash == hash && matches(entry.name, chars, offset, length)) {
+            if (entry.hash == hash && matches(entry, chars, offset, length)) {
                 return entry;
             }
         }
@@ -119,7 +119,22 @@ final class NodeNameTable {
         return hash ^ (hash >>> 16);
     }
 
-    private static boolean matches(String name, char[] chars, int offset, int length) {
+    /**
+     * Whether {@code entry} is the name in {@code chars}. A literal two bytes longer than the name is the name in
+     * quotes, every character one unescaped ASCII byte (any escape or non-ASCII character takes more bytes): then the
+     * bytes the answer will copy are compared, without touching the string.
+     */
+    private static boolean matches(NodeName entry, char[] chars, int offset, int length) {
+        byte[] json = entry.json;
+        if (json.length == length + 2) {
+            for (int i = 0; i < length; i++) {
+                if (json[i + 1] != chars[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        String name = entry.name;
         if (name.length() != length) {
             return false;
         }
