@@ -77,18 +77,7 @@ class ValidationTest extends WebhookTestBase {
 
     private JsonNode validateBinding(String ns, ProfileBindingV1Alpha1 binding) {
         JsonNode object = Reviews.JSON.valueToTree(binding);
-        return admit(
-                "/validate",
-                Reviews.review(
-                        "security-profiles-operator.x-k8s.io",
-                        "v1alpha1",
-                        "ProfileBinding",
-                        "profilebindings",
-                        "CREATE",
-                        ns,
-                        object,
-                        null,
-                        "alice"));
+        return admit("/validate", Reviews.profileBindingCreate(ns, object));
     }
 
     @Test
@@ -212,35 +201,13 @@ class ValidationTest extends WebhookTestBase {
                         .anyMatch(p -> ns.equals(p.getMetadata().getNamespace())));
         SeccompProfileV1Beta1 b = ProfileAnnotationTest.profile(ns, "b", "a", "write");
 
-        JsonNode response = admit(
-                "/validate",
-                Reviews.review(
-                        "security-profiles-operator.x-k8s.io",
-                        "v1beta1",
-                        "SeccompProfile",
-                        "seccompprofiles",
-                        "CREATE",
-                        ns,
-                        Reviews.JSON.valueToTree(b),
-                        null,
-                        "alice"));
+        JsonNode response = admit("/validate", Reviews.seccompProfileCreate(ns, Reviews.JSON.valueToTree(b)));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString()).contains("cycle");
 
         SeccompProfileV1Beta1 fine = ProfileAnnotationTest.profile(ns, "c", "a", "write");
-        JsonNode ok = admit(
-                "/validate",
-                Reviews.review(
-                        "security-profiles-operator.x-k8s.io",
-                        "v1beta1",
-                        "SeccompProfile",
-                        "seccompprofiles",
-                        "CREATE",
-                        ns,
-                        Reviews.JSON.valueToTree(fine),
-                        null,
-                        "alice"));
+        JsonNode ok = admit("/validate", Reviews.seccompProfileCreate(ns, Reviews.JSON.valueToTree(fine)));
         assertThat(ok.path("allowed").asBoolean()).isTrue();
         assertThat(ok.path("warnings").toString()).contains("cycle/b"); // a's base b is missing: a warning
     }
@@ -254,18 +221,8 @@ class ValidationTest extends WebhookTestBase {
         SeccompProfileV1Beta1 profile =
                 ProfileAnnotationTest.profile("default", "via-localhost", "localhost/runc", "read");
 
-        JsonNode response = admit(
-                "/validate",
-                Reviews.review(
-                        "security-profiles-operator.x-k8s.io",
-                        "v1beta1",
-                        "SeccompProfile",
-                        "seccompprofiles",
-                        "CREATE",
-                        "default",
-                        Reviews.JSON.valueToTree(profile),
-                        null,
-                        "alice"));
+        JsonNode response =
+                admit("/validate", Reviews.seccompProfileCreate("default", Reviews.JSON.valueToTree(profile)));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("message").asString())

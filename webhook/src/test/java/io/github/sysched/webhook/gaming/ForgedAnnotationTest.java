@@ -211,18 +211,8 @@ class ForgedAnnotationTest extends WebhookTestBase {
     void profileWithASyscallNameTheResolverCannotUseIsDenied() {
         SeccompProfileV1Beta1 profile = profile("default", "long-name", "read", "x".repeat(200));
 
-        JsonNode response = admit(
-                "/validate",
-                Reviews.review(
-                        "security-profiles-operator.x-k8s.io",
-                        "v1beta1",
-                        "SeccompProfile",
-                        "seccompprofiles",
-                        "CREATE",
-                        "default",
-                        Reviews.JSON.valueToTree(profile),
-                        null,
-                        "alice"));
+        JsonNode response =
+                admit("/validate", Reviews.seccompProfileCreate("default", Reviews.JSON.valueToTree(profile)));
 
         assertThat(response.path("allowed").asBoolean()).isFalse();
         assertThat(response.path("status").path("code").asInt()).isEqualTo(403);

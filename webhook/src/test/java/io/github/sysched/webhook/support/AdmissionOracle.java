@@ -264,35 +264,17 @@ public final class AdmissionOracle {
         seeds.add(Reviews.podUpdate("default", changed, old, "alice"));
         seeds.add(Reviews.podUpdate("default", old.deepCopy(), old, "alice"));
 
-        seeds.add(Reviews.review(
-                "security-profiles-operator.x-k8s.io",
-                "v1alpha1",
-                "ProfileBinding",
-                "profilebindings",
-                "CREATE",
-                "default",
-                Reviews.json("""
+        seeds.add(Reviews.profileBindingCreate("default", Reviews.json("""
                         {"apiVersion":"security-profiles-operator.x-k8s.io/v1alpha1","kind":"ProfileBinding",
                          "metadata":{"name":"fuzz-binding","namespace":"default"},
                          "spec":{"image":"fuzz:1","profileRef":{"kind":"SeccompProfile","name":"nginx-seccomp"}}}
-                        """),
-                null,
-                "alice"));
-        seeds.add(Reviews.review(
-                "security-profiles-operator.x-k8s.io",
-                "v1beta1",
-                "SeccompProfile",
-                "seccompprofiles",
-                "CREATE",
-                "default",
-                Reviews.json("""
+                        """)));
+        seeds.add(Reviews.seccompProfileCreate("default", Reviews.json("""
                         {"apiVersion":"security-profiles-operator.x-k8s.io/v1beta1","kind":"SeccompProfile",
                          "metadata":{"name":"fuzz-profile","namespace":"default"},
                          "spec":{"defaultAction":"SCMP_ACT_ERRNO","baseProfileName":"nginx-seccomp",
                                  "syscalls":[{"action":"SCMP_ACT_ALLOW","names":["read","write","procexit"]}]}}
-                        """),
-                null,
-                "alice"));
+                        """)));
         seeds.add(Reviews.review(
                 "",
                 "v1",

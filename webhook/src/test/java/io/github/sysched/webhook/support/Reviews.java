@@ -15,6 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 /** AdmissionReview requests shaped as kube-apiserver sends them. */
 public final class Reviews {
 
+    private static final String SPO_GROUP = "security-profiles-operator.x-k8s.io";
+
     public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -97,6 +99,26 @@ public final class Reviews {
                 pod,
                 null,
                 "system:serviceaccount:kube-system:replicaset-controller");
+    }
+
+    /** A tenant ({@code alice}) creating the SeccompProfile {@code profile} (SPO v1beta1) in {@code namespace}. */
+    public static ObjectNode seccompProfileCreate(String namespace, JsonNode profile) {
+        return review(
+                SPO_GROUP, "v1beta1", "SeccompProfile", "seccompprofiles", "CREATE", namespace, profile, null, "alice");
+    }
+
+    /** A tenant ({@code alice}) creating the ProfileBinding {@code binding} (SPO v1alpha1) in {@code namespace}. */
+    public static ObjectNode profileBindingCreate(String namespace, JsonNode binding) {
+        return review(
+                SPO_GROUP,
+                "v1alpha1",
+                "ProfileBinding",
+                "profilebindings",
+                "CREATE",
+                namespace,
+                binding,
+                null,
+                "alice");
     }
 
     public static ObjectNode podUpdate(String namespace, JsonNode pod, JsonNode oldPod, String username) {

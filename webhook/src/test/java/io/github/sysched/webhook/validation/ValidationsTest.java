@@ -21,8 +21,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** The validators as {@code /validate} runs them, against an in-memory cluster view: no API server, no Spring. */
 class ValidationsTest {
 
-    private static final String SPO = "security-profiles-operator.x-k8s.io";
-
     private InMemoryClusterLookups cluster = InMemoryClusterLookups.demo();
 
     private AdmissionVerdict validate(JsonNode review) {
@@ -43,29 +41,11 @@ class ValidationsTest {
     }
 
     private static JsonNode bindingCreate(ProfileBinding binding) {
-        return Reviews.review(
-                SPO,
-                "v1alpha1",
-                "ProfileBinding",
-                "profilebindings",
-                "CREATE",
-                binding.getMetadata().getNamespace(),
-                Reviews.JSON.valueToTree(binding),
-                null,
-                "alice");
+        return Reviews.profileBindingCreate(binding.getMetadata().getNamespace(), Reviews.JSON.valueToTree(binding));
     }
 
     private static JsonNode profileCreate(SeccompProfile profile) {
-        return Reviews.review(
-                SPO,
-                "v1beta1",
-                "SeccompProfile",
-                "seccompprofiles",
-                "CREATE",
-                profile.getMetadata().getNamespace(),
-                Reviews.JSON.valueToTree(profile),
-                null,
-                "alice");
+        return Reviews.seccompProfileCreate(profile.getMetadata().getNamespace(), Reviews.JSON.valueToTree(profile));
     }
 
     @Test
@@ -174,26 +154,8 @@ class ValidationsTest {
      */
     @Test
     void anSpoRequestWithoutAnObjectIsDeniedAsABadRequest() {
-        JsonNode binding = Reviews.review(
-                SPO,
-                "v1alpha1",
-                "ProfileBinding",
-                "profilebindings",
-                "CREATE",
-                "default",
-                NullNode.getInstance(),
-                null,
-                "alice");
-        JsonNode profile = Reviews.review(
-                SPO,
-                "v1beta1",
-                "SeccompProfile",
-                "seccompprofiles",
-                "CREATE",
-                "default",
-                NullNode.getInstance(),
-                null,
-                "alice");
+        JsonNode binding = Reviews.profileBindingCreate("default", NullNode.getInstance());
+        JsonNode profile = Reviews.seccompProfileCreate("default", NullNode.getInstance());
 
         assertThat(validate(binding).denial().code()).isEqualTo(400);
         assertThat(validate(profile).denial().code()).isEqualTo(400);
