@@ -69,7 +69,7 @@ public class AdmissionService {
                 verdict = new AdmissionVerdict();
                 verdict.deny(400, "BadRequest", e.getMessage());
                 outcome = "bad-request";
-                log.info("denied {} {}: {}", request.operation(), request.describe(), e.getMessage());
+                logVerdict(request, verdict);
             } catch (AdmissionFailure e) {
                 verdict = failurePolicy.answer(request, endpoint, e);
                 outcome = e.outcome();
