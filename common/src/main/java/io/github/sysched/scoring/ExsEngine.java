@@ -114,11 +114,14 @@ public final class ExsEngine {
         return marginal(nodeNames, incoming).added();
     }
 
-    /** What {@code incoming} would add on each node ({@link #marginalScores}) and the pods counted there. */
+    /**
+     * What {@code incoming} would add on each node ({@link #marginalScores}) and the pods counted there (0 for a node
+     * the engine does not know).
+     */
     public record Marginal(long[] added, int[] podCounts) {}
 
     /**
-     * {@link #marginalScores} and {@link #podCounts} in one pass, one lookup per node: at 5,000 names the lookups are
+     * {@link #marginalScores} and the pod counts in one pass, one lookup per node: at 5,000 names the lookups are
      * most of the cost (B7).
      */
     public Marginal marginal(List<String> nodeNames, SyscallSet incoming) {
@@ -136,16 +139,6 @@ public final class ExsEngine {
             }
         }
         return new Marginal(added, podCounts);
-    }
-
-    /** Pods counted on each node, in order (0 for a node the engine does not know). */
-    public int[] podCounts(List<String> nodeNames) {
-        int[] counts = new int[nodeNames.size()];
-        for (int i = 0; i < counts.length; i++) {
-            NodeState node = nodes.get(nodeNames.get(i));
-            counts[i] = node == null ? 0 : node.view.podCount;
-        }
-        return counts;
     }
 
     private long rawScore(NodeView view, SyscallSet incoming) {

@@ -54,8 +54,7 @@ public final class MarginalExs {
             java.util.List<String> nodeNames,
             io.github.sysched.syscall.SyscallSet incoming,
             long openingCost) {
-        ExsEngine.Marginal marginal = engine.marginal(nodeNames, incoming);
-        return levels(costs(marginal.added(), marginal.podCounts(), openingCost));
+        return new ExtenderScoring(ExtenderScoring.Mode.MARGINAL, openingCost).scores(engine, nodeNames, incoming);
     }
 
     /**

@@ -34,7 +34,8 @@ class MarginalExsTest {
             long marginal = engine.marginalScores(List.of("n"), incoming)[0];
             engine.place("incoming", "n", incoming);
             assertThat(marginal).isEqualTo(engine.clusterExs() - before);
-            assertThat(engine.podCounts(List.of("n", "elsewhere"))).containsExactly(pods + 1, 0);
+            assertThat(engine.marginal(List.of("n", "elsewhere"), incoming).podCounts())
+                    .containsExactly(pods + 1, 0);
         }
     }
 
@@ -54,7 +55,8 @@ class MarginalExsTest {
         engine.place("same", "identical", p);
         engine.place("other", "far", SyscallTable.x86_64().syscallsNumberedUpTo(60));
         List<String> nodes = List.of("empty", "identical", "far");
-        long[] costs = MarginalExs.costs(engine.marginalScores(nodes, p), engine.podCounts(nodes), 20);
+        ExsEngine.Marginal marginal = engine.marginal(nodes, p);
+        long[] costs = MarginalExs.costs(marginal.added(), marginal.podCounts(), 20);
         assertThat(costs[0]).isEqualTo(20);
         assertThat(costs[1]).isZero();
         assertThat(costs[2]).isGreaterThan(20);
