@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.github.sysched.testsupport.TestNamespaces;
 import io.github.sysched.testsupport.TestNodes;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -103,14 +104,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     void ensureNamespace(String name) {
         if (client.namespaces().withName(name).get() == null) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(name)
-                            .addToLabels("kubernetes.io/metadata.name", name)
-                            .endMetadata()
-                            .build())
-                    .create();
+            client.namespaces().resource(TestNamespaces.named(name)).create();
         }
     }
 

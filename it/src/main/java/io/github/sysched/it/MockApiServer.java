@@ -3,7 +3,6 @@ package io.github.sysched.it;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
@@ -15,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.github.sysched.testsupport.TestNamespaces;
 import io.github.sysched.testsupport.TestNodes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,14 +189,7 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     private void createNamespace(String name) {
-        client.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .addToLabels("kubernetes.io/metadata.name", name)
-                        .endMetadata()
-                        .build())
-                .create();
+        client.namespaces().resource(TestNamespaces.named(name)).create();
     }
 
     private void createNode(String name) {

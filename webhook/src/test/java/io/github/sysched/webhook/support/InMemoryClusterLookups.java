@@ -11,6 +11,7 @@ import io.github.sysched.spo.ProfileBindingV1Alpha1;
 import io.github.sysched.spo.SeccompProfile;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.spo.SpoScope;
+import io.github.sysched.testsupport.TestNamespaces;
 import io.github.sysched.testsupport.TestResources;
 import io.github.sysched.webhook.cache.ClusterLookups;
 import java.util.ArrayList;
@@ -61,11 +62,7 @@ public final class InMemoryClusterLookups implements ClusterLookups {
 
     /** A namespace, with the opt-in label when {@code optedIn}. */
     public InMemoryClusterLookups namespace(String name, boolean optedIn) {
-        NamespaceBuilder builder = new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .addToLabels("kubernetes.io/metadata.name", name)
-                .endMetadata();
+        NamespaceBuilder builder = new NamespaceBuilder(TestNamespaces.named(name));
         if (optedIn) {
             builder.editMetadata().addToLabels(MockKube.OPT_IN_LABEL, "true").endMetadata();
         }

@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.github.sysched.spo.ProfileBindingV1Alpha1;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
+import io.github.sysched.testsupport.TestNamespaces;
 import io.github.sysched.testsupport.TestResources;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -75,11 +76,7 @@ public final class MockKube {
     }
 
     public static Namespace namespace(String name, boolean optIn) {
-        NamespaceBuilder builder = new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .addToLabels("kubernetes.io/metadata.name", name)
-                .endMetadata();
+        NamespaceBuilder builder = new NamespaceBuilder(TestNamespaces.named(name));
         if (optIn) {
             builder.editMetadata().addToLabels(OPT_IN_LABEL, "true").endMetadata();
         }
