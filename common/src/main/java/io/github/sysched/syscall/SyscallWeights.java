@@ -63,15 +63,20 @@ public final class SyscallWeights {
 
     /** Weight of the set whose bitset is {@code words}. */
     public long weigh(long[] words) {
+        return weigh(words, 0, words.length);
+    }
+
+    /** Weight of the set whose words are {@code words[offset, offset + length)}. */
+    public long weigh(long[] words, int offset, int length) {
         long count = 0;
-        for (long word : words) {
-            count += Long.bitCount(word);
+        for (int w = 0; w < length; w++) {
+            count += Long.bitCount(words[offset + w]);
         }
         long total = defaultWeight * count;
         for (int i = 0; i < listedIndices.length; i++) {
             int index = listedIndices[i];
             int w = index >>> 6;
-            if (w < words.length && (words[w] & (1L << index)) != 0) {
+            if (w < length && (words[offset + w] & (1L << index)) != 0) {
                 total += listedDeltas[i];
             }
         }
@@ -84,18 +89,32 @@ public final class SyscallWeights {
 
     /** Weight of {@code words ∪ set} without building the union. */
     public long weighUnion(long[] words, SyscallSet set) {
+        return weighUnion(words, 0, words.length, set);
+    }
+
+    /**
+     * Weight of {@code words[offset, offset + length) ∪ set} without building the union: one set among others packed
+     * in one array (the {@code ExsEngine}'s node unions).
+     */
+    public long weighUnion(long[] words, int offset, int length, SyscallSet set) {
         long[] other = SyscallSet.wordsOf(set);
-        int longest = Math.max(words.length, other.length);
+        int common = Math.min(length, other.length);
         long count = 0;
-        for (int w = 0; w < longest; w++) {
-            count += Long.bitCount((w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L));
+        for (int w = 0; w < common; w++) {
+            count += Long.bitCount(words[offset + w] | other[w]);
+        }
+        for (int w = common; w < length; w++) {
+            count += Long.bitCount(words[offset + w]);
+        }
+        for (int w = common; w < other.length; w++) {
+            count += Long.bitCount(other[w]);
         }
         long total = defaultWeight * count;
         for (int i = 0; i < listedIndices.length; i++) {
             int index = listedIndices[i];
             int w = index >>> 6;
             long bit = 1L << index;
-            if ((w < words.length && (words[w] & bit) != 0) || (w < other.length && (other[w] & bit) != 0)) {
+            if ((w < length && (words[offset + w] & bit) != 0) || (w < other.length && (other[w] & bit) != 0)) {
                 total += listedDeltas[i];
             }
         }

@@ -2,6 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.NodeNameTable.NodeName;
+import io.github.sysched.scoring.ExsEngine;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,12 +58,15 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
         return names;
     }
 
-    /** The names of {@code entries} as a list view: no copy. */
+    /**
+     * The names of {@code entries} as a list view: no copy. The engine reads and corrects each entry's slot hint
+     * through it ({@link ExsEngine.SlotHints}).
+     */
     static List<String> names(List<NodeName> entries) {
         return new Names(entries);
     }
 
-    private static final class Names extends AbstractList<String> implements RandomAccess {
+    private static final class Names extends AbstractList<String> implements RandomAccess, ExsEngine.SlotHints {
         private final List<NodeName> entries;
 
         Names(List<NodeName> entries) {
@@ -77,6 +81,16 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
         @Override
         public int size() {
             return entries.size();
+        }
+
+        @Override
+        public int slotHint(int index) {
+            return entries.get(index).engineSlot();
+        }
+
+        @Override
+        public void slotHint(int index, int slot) {
+            entries.get(index).engineSlot(slot);
         }
     }
 }

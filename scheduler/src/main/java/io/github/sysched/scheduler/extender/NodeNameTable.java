@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.extender;
 
+import io.github.sysched.scoring.ExsEngine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -21,9 +22,44 @@ final class NodeNameTable {
 
     /**
      * A node name, its JSON string literal (escaped, in quotes) as UTF-8, and its hash: kept here so that a probe
-     * compares it without following the reference to the string (at 5,000 names a cache miss each).
+     * compares it without following the reference to the string (at 5,000 names a cache miss each). It also keeps
+     * where the {@code ExsEngine} last found the node ({@link ExsEngine.SlotHints}), so that scoring reads the node's
+     * state without a map lookup: a hint the engine checks, written without synchronization (an int is read and
+     * written whole, and a stale or lost hint only costs the lookup).
      */
-    record NodeName(String name, byte[] json, int hash) {}
+    static final class NodeName {
+        private final String name;
+        private final byte[] json;
+        private final int hash;
+        private int engineSlot = -1;
+
+        NodeName(String name, byte[] json, int hash) {
+            this.name = name;
+            this.json = json;
+            this.hash = hash;
+        }
+
+        String name() {
+            return name;
+        }
+
+        byte[] json() {
+            return json;
+        }
+
+        int engineSlot() {
+            return engineSlot;
+        }
+
+        void engineSlot(int slot) {
+            engineSlot = slot;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     static final int MAX_NAMES = 1 << 16;
     private static final int INITIAL_SLOTS = 1 << 10;
