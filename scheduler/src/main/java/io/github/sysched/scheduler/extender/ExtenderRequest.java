@@ -2,6 +2,7 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.NodeNameTable.NodeName;
+import io.github.sysched.scheduler.state.NodeIds;
 import io.github.sysched.scoring.ExsEngine;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -60,13 +61,14 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
 
     /**
      * The names of {@code entries} as a list view: no copy. The engine reads and corrects each entry's slot hint
-     * through it ({@link ExsEngine.SlotHints}).
+     * through it ({@link ExsEngine.SlotHints}); the in-flight registry reads their ids ({@link NodeIds}).
      */
     static List<String> names(List<NodeName> entries) {
         return new Names(entries);
     }
 
-    private static final class Names extends AbstractList<String> implements RandomAccess, ExsEngine.SlotHints {
+    private static final class Names extends AbstractList<String>
+            implements RandomAccess, ExsEngine.SlotHints, NodeIds {
         private final List<NodeName> entries;
 
         Names(List<NodeName> entries) {
@@ -91,6 +93,22 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
         @Override
         public void slotHint(int index, int slot) {
             entries.get(index).engineSlot(slot);
+        }
+
+        @Override
+        public Object idSpace() {
+            Object space = entries.isEmpty() ? null : entries.get(0).idSpace();
+            for (NodeName entry : entries) {
+                if (entry.idSpace() != space) {
+                    return null; // the table was emptied while the request was decoded
+                }
+            }
+            return space;
+        }
+
+        @Override
+        public int id(int index) {
+            return entries.get(index).id();
         }
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,33 @@ public final class InFlightPods {
     public record Resolved(SyscallSet syscalls, boolean fallback, String ippClass) {}
 
     /**
-     * An attempt's candidate nodes as sent (up to 5,000 names per request), hashed into a set only when another
-     * request first asks where the pod may land: most attempts end before anyone asks.
+     * An attempt's candidate nodes as sent (up to 5,000 names per request). When the names carry ids ({@link NodeIds},
+     * the extender's decoded requests) they are also kept as a bitset of the ids, and whether another request's nodes
+     * meet them is a few word operations; otherwise they are hashed into a set when another request first asks where
+     * the pod may land (most attempts end before anyone asks).
      */
     private static final class Candidates {
         private final List<String> nodes;
+        private final NodeSet ids;
         private volatile Set<String> set;
 
-        Candidates(List<String> nodes) {
-            this.nodes = nodes;
+        Candidates(Collection<String> nodes) {
+            this.nodes = List.copyOf(nodes);
+            this.ids = nodes instanceof List<String> list ? NodeSet.of(list) : null;
+        }
+
+        boolean meets(Request request) {
+            NodeSet theirs = ids == null ? null : request.ids();
+            if (theirs != null && theirs.space == ids.space) {
+                return ids.bits.intersects(theirs.bits);
+            }
+            Set<String> mine = set();
+            for (String node : request.nodes) {
+                if (mine.contains(node)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         Set<String> set() {
@@ -64,6 +83,45 @@ public final class InFlightPods {
                 set = hashed;
             }
             return hashed;
+        }
+    }
+
+    /** Node ids of one id space as a bitset. */
+    private record NodeSet(Object space, BitSet bits) {
+
+        /** The ids of {@code nodes}, or null when they carry none (or not of one space). */
+        static NodeSet of(List<String> nodes) {
+            if (!(nodes instanceof NodeIds ids)) {
+                return null;
+            }
+            Object space = ids.idSpace();
+            if (space == null) {
+                return null;
+            }
+            BitSet bits = new BitSet();
+            for (int i = 0, size = nodes.size(); i < size; i++) {
+                bits.set(ids.id(i));
+            }
+            return new NodeSet(space, bits);
+        }
+    }
+
+    /** The nodes a request asks about, as ids too once an earlier attempt needs them compared: built once per request. */
+    private static final class Request {
+        private final List<String> nodes;
+        private NodeSet ids;
+        private boolean idsBuilt;
+
+        Request(List<String> nodes) {
+            this.nodes = nodes;
+        }
+
+        NodeSet ids() {
+            if (!idsBuilt) {
+                ids = NodeSet.of(nodes);
+                idsBuilt = true;
+            }
+            return ids;
         }
     }
 
@@ -113,25 +171,17 @@ public final class InFlightPods {
         }
 
         public void candidates(Collection<String> nodes) {
-            this.candidates = new Candidates(List.copyOf(nodes));
+            this.candidates = new Candidates(nodes);
         }
 
         public boolean isSettled() {
             return settled.isDone();
         }
 
-        /** Whether the pod may be placed on one of {@code nodes}. */
-        boolean mayLandOn(List<String> nodes) {
-            Set<String> mine = candidates();
-            if (mine == null) {
-                return true;
-            }
-            for (String node : nodes) {
-                if (mine.contains(node)) {
-                    return true;
-                }
-            }
-            return false;
+        /** Whether the pod may be placed on one of the nodes {@code request} asks about. */
+        boolean mayLandOn(Request request) {
+            Candidates mine = candidates;
+            return mine == null || mine.meets(request);
         }
 
         @Override
@@ -242,12 +292,13 @@ public final class InFlightPods {
             Attempt attempt, List<String> nodes, Predicate<Attempt> relevant, String verb, boolean collectDoubts) {
         List<Attempt> pending = new ArrayList<>();
         List<Attempt> doubts = new ArrayList<>();
+        Request request = new Request(nodes);
         for (Attempt other : attempts.values()) {
             if (other.sequence >= attempt.sequence
                     || other.isSettled()
                     || (other.overdue && !collectDoubts)
                     || !relevant.test(other)
-                    || !other.mayLandOn(nodes)) {
+                    || !other.mayLandOn(request)) {
                 continue;
             }
             (other.overdue ? doubts : pending).add(other);
