@@ -81,8 +81,12 @@ public final class MarginalExs {
             kept = Math.min(kept + 1, lowest.length);
         }
         int[] levels = new int[costs.length];
+        long highestKept = kept == 0 ? 0 : lowest[kept - 1];
         for (int i = 0; i < costs.length; i++) {
             long cost = costs[i];
+            if (cost > highestKept) {
+                continue; // level 0, as for most candidates
+            }
             for (int rank = 0; rank < kept && lowest[rank] <= cost; rank++) {
                 if (lowest[rank] == cost) {
                     levels[i] = ExsNormalizer.MAX_EXTENDER_PRIORITY - rank;
