@@ -19,6 +19,9 @@ import java.util.RandomAccess;
  *                  when absent or null
  * @param nodeItems {@code Nodes.items} (not {@code nodeCacheCapable}): each node's name and its JSON exactly as
  *                  received, to be echoed by filter; null when absent or null
+ *
+ * <p>Neither list changes once decoded: the in-flight registry keeps the {@link #candidates()} view of
+ * {@code nodeNames} as an attempt's candidates without copying it ({@link NodeIds}).
  */
 record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> nodeItems) {
 

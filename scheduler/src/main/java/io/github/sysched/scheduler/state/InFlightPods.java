@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  *
  * <p>An attempt ends ({@link #settle}) when the pod is bound through {@code /bind}, counted on a node by the informer,
  * deleted, its filter leaves no node, or a new attempt of the same pod begins; an attempt nothing ends (its
- * scheduling failed after our calls) expires after {@code ttl}. Keyed by UID. Thread-safe; no lock is held while
+ * scheduling failed after our calls) expires after {@code ttl} (noticed within {@code ttl / 16} more). Keyed by UID. Thread-safe; no lock is held while
  * waiting.
  */
 public final class InFlightPods {
@@ -58,8 +58,9 @@ public final class InFlightPods {
         private volatile Set<String> set;
 
         Candidates(Collection<String> nodes) {
-            this.nodes = List.copyOf(nodes);
-            this.ids = nodes instanceof List<String> list ? NodeSet.of(list) : null;
+            // a list with ids never changes (NodeIds): kept as it is, without a copy of its thousands of names
+            this.nodes = nodes instanceof NodeIds && nodes instanceof List<String> list ? list : List.copyOf(nodes);
+            this.ids = NodeSet.of(this.nodes);
         }
 
         boolean meets(Request request) {
@@ -191,6 +192,14 @@ public final class InFlightPods {
     }
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+    /**
+     * The attempts of {@link #attempts} that are not overdue: those prioritize waits for. Kept apart so that a request
+     * does not walk the overdue ones, which linger until {@code ttl} (in B7, where nothing binds, thousands).
+     */
+    private final Map<String, Attempt> onTime = new ConcurrentHashMap<>();
+    /** When {@link #expire} last walked the attempts: it does so at most every {@code ttl / 16}. */
+    private final AtomicLong lastExpiry;
+
     private final AtomicLong sequence = new AtomicLong();
     private final Function<ScoringPod, Resolved> resolver;
     private final long waitNanos;
@@ -213,6 +222,7 @@ public final class InFlightPods {
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
         this.registry = registry;
+        this.lastExpiry = new AtomicLong(clock.getAsLong());
         Gauge.builder("sysched.inflight.pods", attempts, Map::size)
                 .description("Pods seen in filter/prioritize whose node the extender does not know yet")
                 .register(registry);
@@ -251,6 +261,7 @@ public final class InFlightPods {
         if (uid != null) {
             Attempt attempt = attempts.remove(uid);
             if (attempt != null) {
+                onTime.remove(uid, attempt);
                 attempt.settled.complete(null);
             }
         }
@@ -260,6 +271,7 @@ public final class InFlightPods {
     public void settle(Attempt attempt) {
         if (attempt.uid() != null) {
             attempts.remove(attempt.uid(), attempt);
+            onTime.remove(attempt.uid(), attempt);
         }
         attempt.settled.complete(null);
     }
@@ -293,7 +305,12 @@ public final class InFlightPods {
         List<Attempt> pending = new ArrayList<>();
         List<Attempt> doubts = new ArrayList<>();
         Request request = new Request(nodes);
-        for (Attempt other : attempts.values()) {
+        // without doubts to collect, the overdue attempts need not be walked
+        for (Attempt other : (collectDoubts ? attempts : onTime).values()) {
+            if (other.isSettled() && !collectDoubts) {
+                onTime.remove(other.uid(), other); // settled between its two removals (see begin)
+                continue;
+            }
             if (other.sequence >= attempt.sequence
                     || other.isSettled()
                     || (other.overdue && !collectDoubts)
@@ -323,6 +340,7 @@ public final class InFlightPods {
         for (Attempt other : pending) {
             if (!other.isSettled()) {
                 other.overdue = true;
+                onTime.remove(other.uid(), other);
                 doubts.add(other);
             }
         }
@@ -344,6 +362,7 @@ public final class InFlightPods {
         attempt.prioritized = prioritized;
         if (pod.uid() != null) {
             Attempt replaced = attempts.put(pod.uid(), attempt);
+            onTime.put(pod.uid(), attempt);
             if (replaced != null) {
                 replaced.settled.complete(null);
             }
@@ -354,6 +373,10 @@ public final class InFlightPods {
     /** Attempts nothing ended within the ttl: their scheduling failed after our calls (or the pod is stuck in it). */
     private void expire() {
         long now = clock.getAsLong();
+        long last = lastExpiry.get();
+        if (now - last < ttlNanos / 16 || !lastExpiry.compareAndSet(last, now)) {
+            return; // an attempt expires at most ttl / 16 late, and a request rarely walks them all
+        }
         for (Attempt attempt : attempts.values()) {
             if (now - attempt.startedNanos > ttlNanos) {
                 log.debug("pod {}: no decision within {} ms, no longer in flight", attempt, ttlNanos / 1_000_000);
