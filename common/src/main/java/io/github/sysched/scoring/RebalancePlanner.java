@@ -41,7 +41,7 @@ public record RebalancePlanner(
         ExtenderScoring scoring, SyscallWeights weights, ReplicaSpreadGuard guard, long minGain) {
 
     /** The default {@link #minGain}, in (weighted) syscalls: see docs/PLACEMENT.md §9 for the sweep. */
-    public static final long DEFAULT_MIN_GAIN = 10;
+    public static final long DEFAULT_MIN_GAIN = 5;
 
     public RebalancePlanner {
         Objects.requireNonNull(scoring, "scoring");
