@@ -81,6 +81,13 @@ class RebalancePlannerTest {
                 new RebalancePlanner.Pod("big-a", "a", BIG, true, workload),
                 new RebalancePlanner.Pod("big-b", "b", BIG, true, workload));
         assertThat(planner(1).plan(NODES, pods, ROOM_EVERYWHERE)).isEmpty();
+        RebalancePlanner byBound = new RebalancePlanner(
+                ExtenderScoring.DEFAULT,
+                SyscallWeights.uniform(),
+                ReplicaSpreadGuard.DEFAULT,
+                RebalancePlanner.Spreading.BOUND,
+                1);
+        assertThat(byBound.plan(NODES, pods, ROOM_EVERYWHERE)).isEmpty();
         // Unguarded (opted out) the same replicas may share b.
         assertThat(planner(1).plan(NODES, bigBesideSmall(), ROOM_EVERYWHERE)).isPresent();
     }
@@ -111,6 +118,42 @@ class RebalancePlannerTest {
                         .orElseThrow()
                         .landing())
                 .containsExactlyInAnyOrder("b", "c");
+    }
+
+    /**
+     * Five replicas of one workload on four nodes (the guard's bound ⌈5/4⌉ = 2 per node): a holds w1 {read, write,
+     * openat, mmap} and w2 (that and ptrace), b two more, c one beside an unguarded pod of w1's profile, d none but is
+     * full. Under the bound w1's replacement may join c, where it adds nothing: gain 1 (a's ExS). The injected
+     * constraint counts the skew against the fewest on any node, d's 0, even though d is full: c would hold 2, skew
+     * 2 > 1, and so would a; the replacement could go nowhere and the planner leaves w1 alone.
+     */
+    @Test
+    void theInjectedConstraintsSkewIsCountedAgainstTheFewestOnAnyNodeEvenAFullOne() {
+        Optional<String> workload = Optional.of("ReplicaSet default/w");
+        SyscallSet wide = SyscallSet.of("read", "write", "openat", "mmap", "ptrace");
+        List<RebalancePlanner.Node> nodes = List.of(node("a"), node("b"), node("c"), node("d"));
+        List<RebalancePlanner.Pod> pods = List.of(
+                new RebalancePlanner.Pod("w1", "a", BIG, true, workload),
+                new RebalancePlanner.Pod("w2", "a", wide, true, workload),
+                new RebalancePlanner.Pod("w3", "b", BIG, true, workload),
+                new RebalancePlanner.Pod("w4", "b", wide, true, workload),
+                new RebalancePlanner.Pod("w5", "c", BIG, true, workload),
+                replica("x", "c", BIG),
+                replica("y", "d", SMALL));
+        RebalancePlanner.Room dFull = (pod, node) -> !node.equals("d");
+        RebalancePlanner bound = new RebalancePlanner(
+                ExtenderScoring.DEFAULT,
+                SyscallWeights.uniform(),
+                ReplicaSpreadGuard.DEFAULT,
+                RebalancePlanner.Spreading.BOUND,
+                1);
+        RebalancePlanner.Eviction eviction = bound.plan(nodes, pods, dFull).orElseThrow();
+        assertThat(eviction.pod().uid()).isEqualTo("w1");
+        assertThat(eviction.landing()).containsExactly("c");
+        assertThat(eviction.gain()).isEqualTo(1);
+        assertThat(planner(1).plan(nodes, pods, dFull))
+                .as("the injected constraint (default)")
+                .isEmpty();
     }
 
     @Test
@@ -198,7 +241,7 @@ class RebalancePlannerTest {
             }
             // It is the best: no other candidate, evaluated alone, promises more.
             for (RebalancePlanner.Pod other : pods) {
-                if (other.recreated()) {
+                if (other.evictable()) {
                     List<RebalancePlanner.Pod> onlyOther = pods.stream()
                             .map(p -> p == other
                                     ? p

@@ -48,13 +48,28 @@ public record SimulationResult(
      * @param predictedGain  Σ of the gains the planner predicted
      * @param realizedGain   Σ of the cluster ExS each eviction and its replacement's placement actually removed
      * @param offPrediction  replacements that landed on none of the nodes the planner expected
-     * @param shortfalls     evictions that realized less than predicted (the cluster ExS may even have risen)
      * @param pending        replacements no node would take (left unscheduled)
+     * @param heldBack       workloads whose replacement landed off the prediction and realized less than predicted
+     *                       (one shortfall each: such a workload is not evicted again)
      */
     public record Rebalancing(
-            int evictions, long predictedGain, long realizedGain, int offPrediction, int shortfalls, int pending) {
+            int evictions,
+            long predictedGain,
+            long realizedGain,
+            int offPrediction,
+            int pending,
+            List<String> heldBack) {
 
-        public static final Rebalancing NONE = new Rebalancing(0, 0, 0, 0, 0, 0);
+        public Rebalancing {
+            heldBack = List.copyOf(heldBack);
+        }
+
+        /** Evictions that realized less than predicted (the cluster ExS may even have risen). */
+        public int shortfalls() {
+            return heldBack.size();
+        }
+
+        public static final Rebalancing NONE = new Rebalancing(0, 0, 0, 0, 0, List.of());
     }
 
     /**

@@ -58,7 +58,9 @@ class RebalanceRuleTest {
                 SimulationResult after = simulator.run(ARRIVAL_ORDER_SPOILS, rebalanced, SyscallSet.empty());
                 assertThat(before.metrics().clusterExs()).as(base).isEqualTo(2);
                 assertThat(after.metrics().clusterExs()).as(base).isZero();
-                assertThat(after.rebalancing()).as(base).isEqualTo(new SimulationResult.Rebalancing(1, 2, 2, 0, 0, 0));
+                assertThat(after.rebalancing())
+                        .as(base)
+                        .isEqualTo(new SimulationResult.Rebalancing(1, 2, 2, 0, 0, List.of()));
                 assertThat(after.nodeOfPod().get("small1"))
                         .isEqualTo(after.nodeOfPod().get("small2"));
                 assertThat(after.nodeOfPod().get("big1"))
@@ -198,7 +200,7 @@ class RebalanceRuleTest {
                     assertThat(done).as(what + ": a pod is pending").isEqualTo(SimulationResult.Rebalancing.NONE);
                 } else if (done.pending() == 0
                         && done.evictions() < PlacementSimulator.EVICTION_SAFETY_FACTOR * workload.size()) {
-                    assertThat(plan(after, simulator.settings().rebalanceMinGain()))
+                    assertThat(plan(after, simulator.settings().rebalanceMinGain(), done.heldBack()))
                             .as(what + ": it stops where nothing gains enough")
                             .isEmpty();
                 }
@@ -211,10 +213,20 @@ class RebalanceRuleTest {
                 .isGreaterThan(0);
     }
 
-    /** The planner on a result's final placement, as the rule asks it (unweighted, default opening cost). */
-    private static Optional<RebalancePlanner.Eviction> plan(SimulationResult result, long minGain) {
+    /**
+     * The planner on a result's final placement, as the rule asks it (unweighted, default opening cost, the injected
+     * constraints for {@code tsc}, the guard's bound otherwise), without the workloads the rule held back.
+     */
+    private static Optional<RebalancePlanner.Eviction> plan(
+            SimulationResult result, long minGain, List<String> heldBack) {
         RebalancePlanner planner = new RebalancePlanner(
-                ExtenderScoring.DEFAULT, SyscallWeights.uniform(), ReplicaSpreadGuard.DEFAULT, minGain);
+                ExtenderScoring.DEFAULT,
+                SyscallWeights.uniform(),
+                ReplicaSpreadGuard.DEFAULT,
+                result.strategy().has(Strategy.Rule.SPREAD_HARD)
+                        ? RebalancePlanner.Spreading.SKEW
+                        : RebalancePlanner.Spreading.BOUND,
+                minGain);
         List<RebalancePlanner.Node> nodes = result.cluster().nodes().stream()
                 .map(n -> new RebalancePlanner.Node(n.name(), n.zone()))
                 .toList();
@@ -232,7 +244,8 @@ class RebalanceRuleTest {
                         pod.name(),
                         node,
                         pod.syscalls(),
-                        pod.controller().isPresent(),
+                        pod.controller().isPresent()
+                                && !heldBack.contains(pod.controller().get()),
                         pod.guarded() ? pod.controller() : Optional.empty()));
             }
         }
