@@ -149,6 +149,8 @@ sysched:
       lease-duration: 15s
       renew-deadline: 10s
       retry-period: 2s
+    weights:
+$(sed 's/#.*//' "$ROOT/examples/simulation/vulnerable-syscalls.txt" | awk 'NF { print "      " $1 ": 5" }')
 YAML
 
 pod() { # name node localhostProfile-or-empty [annotations as JSON]

@@ -1,5 +1,7 @@
 package io.github.sysched.syscall;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -7,8 +9,9 @@ import java.util.TreeMap;
  * Per-name weights for weighted ExS. Every name weighs {@code defaultWeight} unless listed; weights
  * are whole numbers so weighted scores stay exact integers, as the unweighted ones are.
  *
- * <p>The weight of a set is {@code defaultWeight·|S| + Σ_{n ∈ S ∩ listed} (w(n) − defaultWeight)},
- * so uniform weights cost one popcount per word.
+ * <p>The weight of a set is {@code defaultWeight·|S| + Σ_{n ∈ S ∩ listed} (w(n) − defaultWeight)}: one popcount
+ * per word, plus one per word of a mask for each distinct listed weight (the extender weighs a union per candidate
+ * node, so a list of 20 names at one weight costs two popcounts per word, not 20 bit tests).
  */
 public final class SyscallWeights {
 
@@ -16,8 +19,10 @@ public final class SyscallWeights {
 
     private final long defaultWeight;
     private final Map<String, Long> listed;
-    private final int[] listedIndices;
-    private final long[] listedDeltas;
+    /** One bitset per distinct listed weight: its names, and their weight minus the default. */
+    private final long[][] deltaMasks;
+
+    private final long[] deltas;
 
     private SyscallWeights(long defaultWeight, Map<String, Long> weights) {
         if (defaultWeight < 0) {
@@ -26,17 +31,30 @@ public final class SyscallWeights {
         this.defaultWeight = defaultWeight;
         this.listed = new TreeMap<>(weights);
         SyscallTable table = SyscallTable.x86_64();
-        this.listedIndices = new int[listed.size()];
-        this.listedDeltas = new long[listed.size()];
-        int i = 0;
+        Map<Long, List<Integer>> indicesByDelta = new TreeMap<>();
         for (Map.Entry<String, Long> e : listed.entrySet()) {
             if (e.getValue() == null || e.getValue() < 0) {
                 throw new IllegalArgumentException(
                         "weight of syscall '" + e.getKey() + "' must be >= 0, got " + e.getValue());
             }
-            listedIndices[i] = table.intern(e.getKey());
-            listedDeltas[i] = e.getValue() - defaultWeight;
-            i++;
+            long delta = e.getValue() - defaultWeight;
+            if (delta != 0) {
+                indicesByDelta.computeIfAbsent(delta, d -> new ArrayList<>()).add(table.intern(e.getKey()));
+            }
+        }
+        this.deltaMasks = new long[indicesByDelta.size()][];
+        this.deltas = new long[indicesByDelta.size()];
+        int group = 0;
+        for (Map.Entry<Long, List<Integer>> e : indicesByDelta.entrySet()) {
+            int highest =
+                    e.getValue().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            long[] mask = new long[(highest >>> 6) + 1];
+            for (int index : e.getValue()) {
+                mask[index >>> 6] |= 1L << index;
+            }
+            deltaMasks[group] = mask;
+            deltas[group] = e.getKey();
+            group++;
         }
     }
 
@@ -50,7 +68,7 @@ public final class SyscallWeights {
     }
 
     public boolean isUniform() {
-        return listedIndices.length == 0 && defaultWeight == 1;
+        return deltas.length == 0 && defaultWeight == 1;
     }
 
     public long defaultWeight() {
@@ -68,12 +86,14 @@ public final class SyscallWeights {
             count += Long.bitCount(word);
         }
         long total = defaultWeight * count;
-        for (int i = 0; i < listedIndices.length; i++) {
-            int index = listedIndices[i];
-            int w = index >>> 6;
-            if (w < words.length && (words[w] & (1L << index)) != 0) {
-                total += listedDeltas[i];
+        for (int g = 0; g < deltas.length; g++) {
+            long[] mask = deltaMasks[g];
+            int shared = Math.min(words.length, mask.length);
+            long listedCount = 0;
+            for (int w = 0; w < shared; w++) {
+                listedCount += Long.bitCount(words[w] & mask[w]);
             }
+            total += deltas[g] * listedCount;
         }
         return total;
     }
@@ -91,13 +111,14 @@ public final class SyscallWeights {
             count += Long.bitCount((w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L));
         }
         long total = defaultWeight * count;
-        for (int i = 0; i < listedIndices.length; i++) {
-            int index = listedIndices[i];
-            int w = index >>> 6;
-            long bit = 1L << index;
-            if ((w < words.length && (words[w] & bit) != 0) || (w < other.length && (other[w] & bit) != 0)) {
-                total += listedDeltas[i];
+        for (int g = 0; g < deltas.length; g++) {
+            long[] mask = deltaMasks[g];
+            long listedCount = 0;
+            for (int w = 0; w < mask.length; w++) {
+                long union = (w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L);
+                listedCount += Long.bitCount(union & mask[w]);
             }
+            total += deltas[g] * listedCount;
         }
         return total;
     }
