@@ -4,6 +4,7 @@ import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallWeights;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -39,9 +42,20 @@ import java.util.SplittableRandom;
  * <p>With the {@code anneal} rule the finished placement is then improved offline ({@link ClairvoyantSearch}); the
  * decision statistics stay those of the online placement.
  *
+ * <p>With the {@code rebalance[:K]} rule a descheduler-style rebalancer then works on the finished placement, with
+ * the cluster quiet (the extender has seen every placement, no pod is pending): up to K times, {@link RebalancePlanner} picks the pod
+ * whose eviction it predicts lowers the (weighted) cluster ExS most, the pod is removed, and its replacement goes
+ * through the same filters and scores as any pod of the strategy, so it may land elsewhere than predicted. It stops
+ * when no eviction gains {@link Settings#rebalanceMinGain()}. A workload whose replacement landed off the prediction
+ * and gained less than predicted is not evicted again. Without K, it also stops after {@value #EVICTION_SAFETY_FACTOR}
+ * evictions per pod of the workload (a rebalancer that has not settled by then is oscillating).
+ *
  * <p>Pure and deterministic: the same inputs give the same placement.
  */
 public final class PlacementSimulator {
+
+    /** An unlimited {@code rebalance} stops after this many evictions per pod. */
+    static final int EVICTION_SAFETY_FACTOR = 4;
 
     /**
      * How the simulated services are configured.
@@ -51,9 +65,15 @@ public final class PlacementSimulator {
      * @param openingCost the {@code marginal} score's cost of an empty node ({@link MarginalExs})
      * @param extenderLag how many of the latest placements the extender has not seen yet (0: it sees all)
      * @param annealSteps moves the {@code anneal} rule's offline search tries ({@link ClairvoyantSearch})
+     * @param rebalanceMinGain the {@code rebalance} rule's least gain worth an eviction ({@link RebalancePlanner})
      */
     public record Settings(
-            SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag, long annealSteps) {
+            SyscallWeights weights,
+            ReplicaSpreadGuard guard,
+            long openingCost,
+            int extenderLag,
+            long annealSteps,
+            long rebalanceMinGain) {
 
         public Settings {
             Objects.requireNonNull(weights, "weights");
@@ -67,6 +87,14 @@ public final class PlacementSimulator {
             if (annealSteps < 0) {
                 throw new IllegalArgumentException("anneal steps cannot be negative");
             }
+            if (rebalanceMinGain < 1) {
+                throw new IllegalArgumentException("the rebalance minimum gain must be at least 1");
+            }
+        }
+
+        public Settings(
+                SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag, long annealSteps) {
+            this(weights, guard, openingCost, extenderLag, annealSteps, RebalancePlanner.DEFAULT_MIN_GAIN);
         }
 
         public Settings(SyscallWeights weights, ReplicaSpreadGuard guard, long openingCost, int extenderLag) {
@@ -79,15 +107,19 @@ public final class PlacementSimulator {
         }
 
         public Settings withWeights(SyscallWeights newWeights) {
-            return new Settings(newWeights, guard, openingCost, extenderLag, annealSteps);
+            return new Settings(newWeights, guard, openingCost, extenderLag, annealSteps, rebalanceMinGain);
         }
 
         public Settings withOpeningCost(long newOpeningCost) {
-            return new Settings(weights, guard, newOpeningCost, extenderLag, annealSteps);
+            return new Settings(weights, guard, newOpeningCost, extenderLag, annealSteps, rebalanceMinGain);
         }
 
         public Settings withAnnealSteps(long newAnnealSteps) {
-            return new Settings(weights, guard, openingCost, extenderLag, newAnnealSteps);
+            return new Settings(weights, guard, openingCost, extenderLag, newAnnealSteps, rebalanceMinGain);
+        }
+
+        public Settings withRebalanceMinGain(long newMinGain) {
+            return new Settings(weights, guard, openingCost, extenderLag, annealSteps, newMinGain);
         }
     }
 
@@ -195,21 +227,14 @@ public final class PlacementSimulator {
                     continue;
                 }
                 int chosen = count == 1 ? candidates[0] : choose(pod, count);
-                state.place(pod, chosen);
-                truth.place(pod.name(), nodes.get(chosen), pod.syscalls());
-                unseen.addLast(new Placed(pod, chosen));
-                while (unseen.size() > settings.extenderLag()) {
-                    Placed seen = unseen.removeFirst();
-                    extender.place(seen.pod.name(), nodes.get(seen.node), seen.pod.syscalls());
-                    seen.pod.controller().ifPresent(c -> {
-                        extenderReplicas.computeIfAbsent(c, k -> new int[n])[seen.node]++;
-                        if (state.zoneOf(seen.node) >= 0) {
-                            extenderZoneReplicas
-                                    .computeIfAbsent(c, k -> new int[state.zoneCount()])[state.zoneOf(seen.node)]++;
-                        }
-                    });
-                }
+                commit(pod, chosen, settings.extenderLag());
                 nodeOfPod.put(pod.name(), nodes.get(chosen));
+            }
+            SimulationResult.Decisions decisions = new SimulationResult.Decisions(
+                    tiedPods, extenderTopTies, extenderTopTieSizes, openedBesideIdentical);
+            SimulationResult.Rebalancing rebalancing = SimulationResult.Rebalancing.NONE;
+            if (strategy.has(Strategy.Rule.REBALANCE)) {
+                rebalancing = rebalance(nodeOfPod, unscheduled);
             }
             if (strategy.has(Strategy.Rule.ANNEAL)) {
                 SyscallWeights objective = strategy.weighted() ? settings.weights() : SyscallWeights.uniform();
@@ -232,14 +257,128 @@ public final class PlacementSimulator {
                     settings.weights(),
                     settings.guard());
             return new SimulationResult(
-                    strategy,
-                    cluster,
-                    workload,
-                    nodeOfPod,
-                    unscheduled,
-                    metrics,
-                    new SimulationResult.Decisions(
-                            tiedPods, extenderTopTies, extenderTopTieSizes, openedBesideIdentical));
+                    strategy, cluster, workload, nodeOfPod, unscheduled, metrics, decisions, rebalancing);
+        }
+
+        /** Places {@code pod} on {@code node}; the extender sees all but the latest {@code lag} placements. */
+        private void commit(SimPod pod, int node, int lag) {
+            state.place(pod, node);
+            truth.place(pod.name(), nodes.get(node), pod.syscalls());
+            unseen.addLast(new Placed(pod, node));
+            showExtender(lag);
+        }
+
+        /** The extender learns of all but the latest {@code lag} placements. */
+        private void showExtender(int lag) {
+            while (unseen.size() > lag) {
+                Placed seen = unseen.removeFirst();
+                extender.place(seen.pod.name(), nodes.get(seen.node), seen.pod.syscalls());
+                seen.pod.controller().ifPresent(c -> countExtenderReplica(c, seen.node, 1));
+            }
+        }
+
+        private void countExtenderReplica(String controller, int node, int sign) {
+            extenderReplicas.computeIfAbsent(controller, k -> new int[n])[node] += sign;
+            if (state.zoneOf(node) >= 0) {
+                extenderZoneReplicas.computeIfAbsent(controller, k -> new int[state.zoneCount()])[state.zoneOf(node)] +=
+                        sign;
+            }
+        }
+
+        /** Takes a placed pod off its node, everywhere (the extender has seen it: the cluster is quiet). */
+        private void evict(SimPod pod, int node) {
+            state.remove(pod, node);
+            truth.remove(pod.name());
+            extender.remove(pod.name());
+            pod.controller().ifPresent(c -> countExtenderReplica(c, node, -1));
+        }
+
+        /** The {@code rebalance} rule: evict, let the strategy re-place, until nothing gains enough or K is used. */
+        private SimulationResult.Rebalancing rebalance(Map<String, String> nodeOfPod, List<String> unscheduled) {
+            if (!unscheduled.isEmpty()) {
+                return SimulationResult.Rebalancing.NONE; // a rebalancer waits while a pod is pending
+            }
+            showExtender(0); // the rebalancer runs on a quiet cluster: the extender has seen every placement
+            ExtenderScoring scoring =
+                    new ExtenderScoring(extenderMode(strategy.scorer().orElseThrow()), settings.openingCost());
+            RebalancePlanner planner = new RebalancePlanner(
+                    scoring,
+                    extender.weights(),
+                    settings.guard(),
+                    strategy.has(Strategy.Rule.SPREAD_HARD)
+                            ? RebalancePlanner.Spreading.SKEW
+                            : RebalancePlanner.Spreading.BOUND,
+                    settings.rebalanceMinGain());
+            List<RebalancePlanner.Node> plannerNodes = new ArrayList<>(n);
+            Map<String, Integer> nodeIndex = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                plannerNodes.add(
+                        new RebalancePlanner.Node(nodes.get(i), state.node(i).zone()));
+                nodeIndex.put(nodes.get(i), i);
+            }
+            Map<String, SimPod> byName = new HashMap<>();
+            workload.pods().forEach(p -> byName.put(p.name(), p));
+            RebalancePlanner.Room room = (p, node) -> state.fits(byName.get(p.uid()), nodeIndex.get(node));
+            long budget = strategy.evictions() == Strategy.UNLIMITED_EVICTIONS
+                    ? (long) EVICTION_SAFETY_FACTOR * workload.size()
+                    : strategy.evictions();
+            int evictions = 0;
+            long predicted = 0;
+            long realized = 0;
+            int offPrediction = 0;
+            int pending = 0;
+            // A workload whose replacement went elsewhere than predicted and gained less is not offered again: the
+            // model missed something about it (kube-scheduler's own plugins, a filter), and evicting it again
+            // would repeat the miss.
+            Set<String> heldBack = new java.util.TreeSet<>();
+            while (evictions < budget) {
+                List<RebalancePlanner.Pod> running = new ArrayList<>(nodeOfPod.size());
+                for (SimPod pod : workload.pods()) {
+                    String node = nodeOfPod.get(pod.name());
+                    if (node != null) {
+                        running.add(new RebalancePlanner.Pod(
+                                pod.name(),
+                                node,
+                                pod.syscalls(),
+                                pod.controller()
+                                                .map(SimPod::controllerKind)
+                                                .map(ReplicaSpreadGuard.REPLICA_CONTROLLERS::contains)
+                                                .orElse(false)
+                                        && !heldBack.contains(pod.controller().get()),
+                                pod.guarded() ? pod.controller() : Optional.empty()));
+                    }
+                }
+                var plan = planner.plan(plannerNodes, running, room);
+                if (plan.isEmpty()) {
+                    break;
+                }
+                RebalancePlanner.Eviction eviction = plan.get();
+                SimPod pod = byName.get(eviction.pod().uid());
+                long before = extender.clusterExs();
+                evict(pod, nodeIndex.get(eviction.pod().node()));
+                nodeOfPod.remove(pod.name());
+                evictions++;
+                predicted += eviction.gain();
+                int count = filter(pod);
+                if (count == 0) {
+                    unscheduled.add(pod.name());
+                    pending++;
+                    break; // a pending replacement waits for room; the rebalancer waits for it (no pod pending)
+                }
+                int chosen = count == 1 ? candidates[0] : choose(pod, count);
+                commit(pod, chosen, 0);
+                nodeOfPod.put(pod.name(), nodes.get(chosen));
+                long gain = before - extender.clusterExs();
+                realized += gain;
+                if (!eviction.landing().contains(nodes.get(chosen))) {
+                    offPrediction++;
+                }
+                if (gain < eviction.gain()) {
+                    heldBack.add(pod.controller().orElseThrow());
+                }
+            }
+            return new SimulationResult.Rebalancing(
+                    evictions, predicted, realized, offPrediction, pending, List.copyOf(heldBack));
         }
 
         /** Fills {@link #candidates} with the nodes that pass every filter; returns how many. */
@@ -379,11 +518,15 @@ public final class PlacementSimulator {
         }
 
         private int[] extenderScores(Strategy.Scorer scorer, SyscallSet incoming) {
-            ExtenderScoring.Mode mode = switch (scorer) {
+            return new ExtenderScoring(extenderMode(scorer), settings.openingCost())
+                    .scores(extender, candidateNames, incoming);
+        }
+
+        private static ExtenderScoring.Mode extenderMode(Strategy.Scorer scorer) {
+            return switch (scorer) {
                 case EXS -> ExtenderScoring.Mode.UPSTREAM;
                 case MARGINAL -> ExtenderScoring.Mode.MARGINAL;
             };
-            return new ExtenderScoring(mode, settings.openingCost()).scores(extender, candidateNames, incoming);
         }
 
         /** The PodTopologySpread score's soft constraints for the pod (empty: the plugin does not score it). */

@@ -48,7 +48,17 @@ public final class SimulationReport {
             new Column("tied_pods", true, mean(r -> r.decisions().tiedPods()), true),
             new Column("extender_top_ties", false, mean(r -> r.decisions().extenderTopTies()), true),
             new Column("median_extender_top_tie", false, mean(r -> r.decisions().medianExtenderTopTie()), false),
-            new Column("opened_beside_identical", false, mean(r -> r.decisions().openedBesideIdentical()), true));
+            new Column("opened_beside_identical", false, mean(r -> r.decisions().openedBesideIdentical()), true),
+            new Column("evictions", true, mean(r -> r.rebalancing().evictions()), true),
+            new Column(
+                    "eviction_gain_predicted", false, mean(r -> r.rebalancing().predictedGain()), true),
+            new Column(
+                    "eviction_gain_realized", false, mean(r -> r.rebalancing().realizedGain()), true),
+            new Column(
+                    "evictions_off_prediction", false, mean(r -> r.rebalancing().offPrediction()), true),
+            new Column("eviction_shortfalls", false, mean(r -> r.rebalancing().shortfalls()), true),
+            new Column(
+                    "evictions_left_pending", false, mean(r -> r.rebalancing().pending()), true));
 
     private SimulationReport() {}
 

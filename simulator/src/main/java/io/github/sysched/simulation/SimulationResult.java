@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param nodeOfPod   pod name → node name, in arrival order (placed pods only)
  * @param unscheduled pods no feasible node could take, in arrival order
- * @param decisions   how the choices were made (ties)
+ * @param decisions   how the choices were made (ties), in the online placement
+ * @param rebalancing what the {@code rebalance} rule did afterwards
  */
 public record SimulationResult(
         Strategy strategy,
@@ -19,11 +20,56 @@ public record SimulationResult(
         Map<String, String> nodeOfPod,
         List<String> unscheduled,
         PlacementMetrics metrics,
-        Decisions decisions) {
+        Decisions decisions,
+        Rebalancing rebalancing) {
 
     public SimulationResult {
         nodeOfPod = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(nodeOfPod));
         unscheduled = List.copyOf(unscheduled);
+        java.util.Objects.requireNonNull(rebalancing, "rebalancing");
+    }
+
+    /** A result without rebalancing. */
+    public SimulationResult(
+            Strategy strategy,
+            ClusterSpec cluster,
+            Workload workload,
+            Map<String, String> nodeOfPod,
+            List<String> unscheduled,
+            PlacementMetrics metrics,
+            Decisions decisions) {
+        this(strategy, cluster, workload, nodeOfPod, unscheduled, metrics, decisions, Rebalancing.NONE);
+    }
+
+    /**
+     * What the {@code rebalance} rule did, in the strategy's (weighted) ExS.
+     *
+     * @param evictions      pods evicted (each replacement placed again by the strategy)
+     * @param predictedGain  Σ of the gains the planner predicted
+     * @param realizedGain   Σ of the cluster ExS each eviction and its replacement's placement actually removed
+     * @param offPrediction  replacements that landed on none of the nodes the planner expected
+     * @param pending        replacements no node would take (left unscheduled)
+     * @param heldBack       workloads whose replacement landed off the prediction and realized less than predicted
+     *                       (one shortfall each: such a workload is not evicted again)
+     */
+    public record Rebalancing(
+            int evictions,
+            long predictedGain,
+            long realizedGain,
+            int offPrediction,
+            int pending,
+            List<String> heldBack) {
+
+        public Rebalancing {
+            heldBack = List.copyOf(heldBack);
+        }
+
+        /** Evictions that realized less than predicted (the cluster ExS may even have risen). */
+        public int shortfalls() {
+            return heldBack.size();
+        }
+
+        public static final Rebalancing NONE = new Rebalancing(0, 0, 0, 0, 0, List.of());
     }
 
     /**

@@ -97,15 +97,27 @@ final class SimulationState {
     }
 
     void place(SimPod pod, int node) {
-        pods[node]++;
-        cpu[node] += pod.requests().cpuMilli();
-        memory[node] += pod.requests().memoryBytes();
-        nonZeroCpu[node] += pod.requests().nonZeroCpuMilli();
-        nonZeroMemory[node] += pod.requests().nonZeroMemoryBytes();
+        count(pod, node, 1);
+    }
+
+    /** Takes a placed pod off its node (an eviction). */
+    void remove(SimPod pod, int node) {
+        if (pods[node] == 0) {
+            throw new IllegalStateException(pod.name() + " is not on node " + node);
+        }
+        count(pod, node, -1);
+    }
+
+    private void count(SimPod pod, int node, int sign) {
+        pods[node] += sign;
+        cpu[node] += sign * pod.requests().cpuMilli();
+        memory[node] += sign * pod.requests().memoryBytes();
+        nonZeroCpu[node] += sign * pod.requests().nonZeroCpuMilli();
+        nonZeroMemory[node] += sign * pod.requests().nonZeroMemoryBytes();
         pod.controller().ifPresent(c -> {
-            replicasByController.computeIfAbsent(c, k -> new int[nodes.size()])[node]++;
+            replicasByController.computeIfAbsent(c, k -> new int[nodes.size()])[node] += sign;
             if (zoneOfNode[node] >= 0) {
-                replicasByZone.computeIfAbsent(c, k -> new int[zoneIndex.size()])[zoneOfNode[node]]++;
+                replicasByZone.computeIfAbsent(c, k -> new int[zoneIndex.size()])[zoneOfNode[node]] += sign;
             }
         });
     }

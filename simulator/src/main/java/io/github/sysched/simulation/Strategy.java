@@ -27,6 +27,9 @@ import java.util.Set;
  *   <li>{@code anneal}: no scheduler's rule but an offline bound: the finished placement is improved by
  *       {@link ClairvoyantSearch} (every pod known, pods moved freely within node limits and the guard's bound),
  *       minimizing the cluster ExS (weighted with {@code weighted});</li>
+ *   <li>{@code rebalance[:K]}: after the online placement a descheduler-style rebalancer evicts up to K pods (no
+ *       K: until no eviction gains enough), one at a time, each the one {@code RebalancePlanner} predicts lowers the
+ *       cluster ExS most, and each replacement is placed again by this strategy (needs an extender score);</li>
  *   <li>{@code weighted}: the extender scores with the {@code --weights} syscall weights;</li>
  *   <li>{@code @seed}: the tie-breaking seed (default 1).</li>
  * </ul>
@@ -38,9 +41,20 @@ import java.util.Set;
  * @param rules          placement rules for guarded pods
  * @param weighted       the extender scores with the configured syscall weights
  * @param seed           seed of the tie-breaking random generator
+ * @param evictions      with {@link Rule#REBALANCE}, the most evictions ({@link #UNLIMITED_EVICTIONS}: no limit);
+ *                       0 without it
  */
 public record Strategy(
-        Base base, Optional<Scorer> scorer, int extenderWeight, Set<Rule> rules, boolean weighted, long seed) {
+        Base base,
+        Optional<Scorer> scorer,
+        int extenderWeight,
+        Set<Rule> rules,
+        boolean weighted,
+        long seed,
+        int evictions) {
+
+    /** {@code +rebalance} without a K: evict until no eviction gains enough. */
+    public static final int UNLIMITED_EVICTIONS = Integer.MAX_VALUE;
 
     /** What ranks the feasible nodes. */
     public enum Base {
@@ -86,7 +100,12 @@ public record Strategy(
          * Not a scheduler's rule: after the online placement, {@link ClairvoyantSearch} improves the finished
          * placement offline under the guard's bound, to show what any placement can reach.
          */
-        ANNEAL("anneal");
+        ANNEAL("anneal"),
+        /**
+         * Not a scheduling rule but a controller next to the scheduler: after the online placement, evict the pod
+         * whose replacement lowers the cluster ExS most and let the strategy place the replacement, up to K times.
+         */
+        REBALANCE("rebalance");
 
         private final String token;
 
@@ -121,6 +140,33 @@ public record Strategy(
         if (weighted && scorer.isEmpty()) {
             throw new IllegalArgumentException("weighted applies to an extender score (exs or marginal)");
         }
+        if (rules.contains(Rule.REBALANCE)) {
+            if (scorer.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "rebalance predicts with the extender's score: use it with exs, marginal or kube+S:W");
+            }
+            if (rules.contains(Rule.ANNEAL)) {
+                throw new IllegalArgumentException("rebalance and anneal both rework the placement: pick one");
+            }
+            if (evictions < 1) {
+                throw new IllegalArgumentException("rebalance needs at least 1 eviction, got " + evictions);
+            }
+        } else if (evictions != 0) {
+            throw new IllegalArgumentException("an eviction budget needs the rebalance rule");
+        }
+    }
+
+    /** Without an eviction budget: {@link Rule#REBALANCE}, if present, is unlimited. */
+    public Strategy(
+            Base base, Optional<Scorer> scorer, int extenderWeight, Set<Rule> rules, boolean weighted, long seed) {
+        this(
+                base,
+                scorer,
+                extenderWeight,
+                rules,
+                weighted,
+                seed,
+                rules.contains(Rule.REBALANCE) ? UNLIMITED_EVICTIONS : 0);
     }
 
     /** The canonical spelling, which {@link #parse} reads back: e.g. {@code kube+marginal:1+tsc}, {@code spread@2}. */
@@ -137,7 +183,8 @@ public record Strategy(
         scorer.ifPresent(s -> parts.add(s.token + (base == Base.KUBE ? ":" + extenderWeight : "")));
         for (Rule rule : Rule.values()) {
             if (rules.contains(rule)) {
-                parts.add(rule.token);
+                parts.add(rule.token
+                        + (rule == Rule.REBALANCE && evictions != UNLIMITED_EVICTIONS ? ":" + evictions : ""));
             }
         }
         if (weighted) {
@@ -148,7 +195,7 @@ public record Strategy(
 
     /** The same strategy breaking ties with {@code newSeed}. */
     public Strategy withSeed(long newSeed) {
-        return new Strategy(base, scorer, extenderWeight, rules, weighted, newSeed);
+        return new Strategy(base, scorer, extenderWeight, rules, weighted, newSeed, evictions);
     }
 
     public boolean has(Rule rule) {
@@ -218,18 +265,26 @@ public record Strategy(
                 base = Base.EXTENDER;
                 scorer = scorerOf(head);
                 if (scorer.isEmpty()) {
-                    throw new IllegalArgumentException(
-                            "unknown strategy '" + text + "' (spread, random, exs, marginal,"
-                                    + " kube, kube+exs:W, kube+marginal:W; rules +guard, +tsc, +tsc-soft, +anneal; +weighted; @SEED)");
+                    throw new IllegalArgumentException("unknown strategy '" + text + "' (spread, random, exs, marginal,"
+                            + " kube, kube+exs:W, kube+marginal:W; rules +guard, +tsc, +tsc-soft, +anneal,"
+                            + " +rebalance[:K]; +weighted; @SEED)");
                 }
             }
         }
         Set<Rule> rules = EnumSet.noneOf(Rule.class);
         boolean weighted = false;
+        int evictions = 0;
         for (int i = next; i < parts.length; i++) {
             String part = parts[i];
             if (part.equals("weighted")) {
                 weighted = true;
+                continue;
+            }
+            if (part.equals(Rule.REBALANCE.token) || part.startsWith(Rule.REBALANCE.token + ":")) {
+                rules.add(Rule.REBALANCE);
+                evictions = part.equals(Rule.REBALANCE.token)
+                        ? UNLIMITED_EVICTIONS
+                        : evictions(part.substring(Rule.REBALANCE.token.length() + 1), text);
                 continue;
             }
             Rule rule = null;
@@ -240,13 +295,13 @@ public record Strategy(
             }
             if (rule == null) {
                 throw new IllegalArgumentException("strategy '" + text + "': unknown part '" + part
-                        + "' (guard, tsc, tsc-soft, anneal, weighted"
+                        + "' (guard, tsc, tsc-soft, anneal, rebalance[:K], weighted"
                         + (base == Base.KUBE ? ", or exs:W / marginal:W right after" + " kube" : "") + ")");
             }
             rules.add(rule);
         }
         try {
-            return new Strategy(base, scorer, weight, rules, weighted, seed);
+            return new Strategy(base, scorer, weight, rules, weighted, seed, evictions);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("strategy '" + text + "': " + e.getMessage(), e);
         }
@@ -272,6 +327,19 @@ public record Strategy(
         }
         throw new IllegalArgumentException(
                 "strategy '" + text + "': the extender weight must be a whole number >= 1," + " got '" + value + "'");
+    }
+
+    private static int evictions(String value, String text) {
+        try {
+            int evictions = Integer.parseInt(value);
+            if (evictions >= 1) {
+                return evictions;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("strategy '" + text + "': the eviction budget K of rebalance:K must be a"
+                + " whole number >= 1, got '" + value + "'");
     }
 
     private static long seed(String value, String text) {

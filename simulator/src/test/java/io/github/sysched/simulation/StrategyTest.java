@@ -24,6 +24,8 @@ class StrategyTest {
                 "kube+exs:10+guard",
                 "kube+marginal:3+tsc",
                 "kube+marginal:2+tsc-soft+weighted@9",
+                "kube+marginal:3+tsc+rebalance:25+weighted",
+                "marginal+guard+rebalance@4",
                 "spread+guard")) {
             Strategy strategy = Strategy.parse(spec);
             assertThat(strategy.label()).isEqualTo(spec);
@@ -59,5 +61,19 @@ class StrategyTest {
         assertThatThrownBy(() -> Strategy.parse("spread+weighted")).hasMessageContaining("weighted");
         assertThatThrownBy(() -> Strategy.parse("exs+tsc-soft")).hasMessageContaining("kube");
         assertThatThrownBy(() -> Strategy.parse("kube+guard+exs:2")).hasMessageContaining("right after kube");
+        assertThatThrownBy(() -> Strategy.parse("marginal+rebalance:0")).hasMessageContaining("whole number >= 1");
+        assertThatThrownBy(() -> Strategy.parse("marginal+rebalance:x")).hasMessageContaining("eviction budget");
+        assertThatThrownBy(() -> Strategy.parse("spread+rebalance")).hasMessageContaining("extender's score");
+        assertThatThrownBy(() -> Strategy.parse("marginal+guard+anneal+rebalance"))
+                .hasMessageContaining("pick one");
+    }
+
+    @Test
+    void rebalanceCarriesItsEvictionBudget() {
+        assertThat(Strategy.parse("kube+marginal:3+tsc+weighted+rebalance:10").evictions())
+                .isEqualTo(10);
+        assertThat(Strategy.parse("marginal+rebalance").evictions()).isEqualTo(Strategy.UNLIMITED_EVICTIONS);
+        assertThat(Strategy.parse("marginal").evictions()).isZero();
+        assertThat(Strategy.parse("marginal+rebalance:3@2").withSeed(5).label()).isEqualTo("marginal+rebalance:3@5");
     }
 }

@@ -3,6 +3,7 @@ package io.github.sysched.simulation.cli;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.simulation.ClairvoyantSearch;
 import io.github.sysched.simulation.ClusterSpec;
@@ -63,8 +64,11 @@ import picocli.CommandLine.Option;
                     + "guard covers: guard (the extender's filter), tsc (webhook-injected topologySpreadConstraints, "
                     + "DoNotSchedule), tsc-soft (the same, ScheduleAnyway; kube only). anneal: not a scheduler's rule but "
                     + "a bound: an offline search then improves the finished placement within node limits and the "
-                    + "guard's bound, knowing every pod (--anneal-steps). weighted: the extender scores (and anneal "
-                    + "minimizes) with --weights. Ties are broken at random from SEED (default 1), as kube-scheduler "
+                    + "guard's bound, knowing every pod (--anneal-steps). rebalance[:K]: a descheduler-style "
+                    + "rebalancer then evicts up to K pods (no K: until none gains --rebalance-min-gain), each the one "
+                    + "whose replacement is predicted to lower the cluster ExS most, and the strategy places each "
+                    + "replacement again. weighted: the extender scores (and anneal, rebalance "
+                    + "minimize) with --weights. Ties are broken at random from SEED (default 1), as kube-scheduler "
                     + "breaks them."
         },
         footer = {
@@ -207,6 +211,13 @@ public final class SimulateCommand implements Callable<Integer> {
     Long annealSteps;
 
     @Option(
+            names = "--rebalance-min-gain",
+            paramLabel = "N",
+            description = "the +rebalance rule's least predicted gain, in (weighted) syscalls, worth an eviction "
+                    + "(default: " + RebalancePlanner.DEFAULT_MIN_GAIN + ")")
+    Long rebalanceMinGain;
+
+    @Option(
             names = "--spo-scope",
             paramLabel = "SCOPE",
             description = "namespaced or cluster (default: from the profiles' metadata)")
@@ -337,6 +348,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (annealSteps != null && annealSteps < 0) {
             throw new IllegalArgumentException("--anneal-steps cannot be negative, got " + annealSteps);
         }
+        if (rebalanceMinGain != null && rebalanceMinGain < 1) {
+            throw new IllegalArgumentException("--rebalance-min-gain must be at least 1, got " + rebalanceMinGain);
+        }
         Input input = workloadFile != null ? fromWorkloadFile() : fromObjects();
         if (podRequests != null) {
             if (workloadFile == null) {
@@ -367,7 +381,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 new ReplicaSpreadGuard(maxSkew),
                 openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
                 extenderLag,
-                annealSteps == null ? ClairvoyantSearch.DEFAULT_STEPS : annealSteps);
+                annealSteps == null ? ClairvoyantSearch.DEFAULT_STEPS : annealSteps,
+                rebalanceMinGain == null ? RebalancePlanner.DEFAULT_MIN_GAIN : rebalanceMinGain);
         PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
         if (smallInstances != null) {

@@ -182,6 +182,31 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theRebalanceRuleRunsFromTheCommandLineAndReportsItsEvictions() {
+        String workload = EXAMPLES.resolve("simulation").resolve("workload.txt").toString();
+        Run run = simulate(
+                "--workload",
+                workload,
+                "--strategies",
+                "marginal+guard,marginal+guard+rebalance:5",
+                "--rebalance-min-gain",
+                "1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("marginal+guard+rebalance:5").contains("evictions");
+        String rebalanced = run.out()
+                .lines()
+                .filter(l -> l.startsWith("marginal+guard+rebalance:5"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(rebalanced.trim()).as("five evictions used").endsWith(" 5");
+
+        Run zero = simulate(
+                "--workload", workload, "--strategies", "marginal+guard+rebalance", "--rebalance-min-gain", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).contains("--rebalance-min-gain must be at least 1");
+    }
+
+    @Test
     void helpAndVersionSucceed() {
         Run help = simulate("--help");
         assertThat(help.exitCode()).isZero();
@@ -190,6 +215,7 @@ class SimulateCommandTest {
                 .contains("--strategies=STRATEGY")
                 .contains("--weights=FILE")
                 .contains("--anneal-steps=N")
+                .contains("--rebalance-min-gain=N")
                 .contains("kube+exs:W");
         Run version = simulate("--version");
         assertThat(version.exitCode()).isZero();
