@@ -8,6 +8,7 @@ import io.github.sysched.benchmarks.Fixtures;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.syscall.SyscallWeights;
 import io.github.sysched.testsupport.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,6 +78,7 @@ public final class ExtenderPodCost {
      * @param mtls       also measure this build over mutual TLS
      * @param extenderJvmOptions JVM options added to every extender's command (e.g. a flight recording)
      * @param pinning    CPUs of this load generator and of the extenders (null: not pinned)
+     * @param weights    the syscall weights every extender scores with and the answers are checked with
      */
     public record Settings(
             Path jar,
@@ -89,7 +91,22 @@ public final class ExtenderPodCost {
             boolean ippOffOnly,
             boolean mtls,
             List<String> extenderJvmOptions,
-            Pinning pinning) {}
+            Pinning pinning,
+            SyscallWeights weights) {
+
+        /** The JVM options of every extender: the weights as properties, then {@link #extenderJvmOptions}. */
+        List<String> extenderOptions() {
+            List<String> options = new ArrayList<>();
+            if (weights.defaultWeight() != 1) {
+                throw new IllegalArgumentException(
+                        "the extender weighs unlisted syscalls 1; got a default weight of " + weights.defaultWeight());
+            }
+            weights.listed()
+                    .forEach((name, weight) -> options.add("-Dsysched.scheduler.weights." + name + "=" + weight));
+            options.addAll(extenderJvmOptions);
+            return options;
+        }
+    }
 
     /**
      * The load generator on {@code clientCpus}, the extenders on {@code extenderCpus} ({@code taskset} CPU lists): on a
@@ -272,7 +289,7 @@ public final class ExtenderPodCost {
     private Cluster cluster() {
         SplittableRandom random = new SplittableRandom(SEED);
         Map<String, Pod> placed = new LinkedHashMap<>();
-        ExsEngine mirror = new ExsEngine();
+        ExsEngine mirror = new ExsEngine(settings.weights());
         List<String> nodes = new ArrayList<>(NODES);
         for (int n = 0; n < NODES; n++) {
             String node = "node-" + n;
@@ -368,7 +385,7 @@ public final class ExtenderPodCost {
                 kubeconfig,
                 work,
                 tlsDir,
-                settings.extenderJvmOptions(),
+                settings.extenderOptions(),
                 settings.pinning() == null ? null : settings.pinning().extenderCpus());
     }
 

@@ -1,7 +1,9 @@
 package io.github.sysched.benchmarks.load;
 
 import io.github.sysched.demo.DemoHarness;
+import io.github.sysched.simulation.WorkloadLoader;
 import io.github.sysched.simulation.cli.ImplementationVersion;
+import io.github.sysched.syscall.SyscallWeights;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -230,6 +232,15 @@ public final class LoadBenchmarks {
                         + "core, so the percentiles show the extender's latency rather than the machine's sharing.")
         private String pinCpus;
 
+        @Option(
+                names = "--weights",
+                paramLabel = "FILE|none",
+                defaultValue = "${sys:b7.weights:-examples/simulation/cve-weights.txt}",
+                description = "Syscall weights the extenders score with, \"name weight\" lines as simulate reads them "
+                        + "(b7.weights; default ${DEFAULT-VALUE}: the chart's default, the vulnerable syscalls at 5); "
+                        + "none: every syscall 1, SySched's unweighted ExS.")
+        private String weights;
+
         @Override
         public boolean run() throws Exception {
             atLeast(spec, "--pods", pods, 1);
@@ -255,7 +266,10 @@ public final class LoadBenchmarks {
                                     ippOffOnly,
                                     !noMtls,
                                     List.copyOf(extenderJvmOptions),
-                                    pinning))
+                                    pinning,
+                                    weights.equals("none")
+                                            ? SyscallWeights.uniform()
+                                            : WorkloadLoader.readWeights(Path.of(weights))))
                     .run();
         }
 
