@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>It decides only on the leader, while the view is synced, when no pod of the extender's scheduler is pending
  * (an evicted pod's replacement is one) and no earlier eviction's replacement is still awaited, and within
  * {@code max-per-hour}. Candidates are the running pods of {@code scheduler-name} whose controller is a ReplicaSet,
- * StatefulSet or ReplicationController, not being deleted and not held back. The replacement's room: Nodes cordoned
+ * StatefulSet or ReplicationController and not held back; pods being deleted are left out of the plan (they are about
+ * to go) but keep their pod slot. The replacement's room: Nodes cordoned
  * or with a NoSchedule/NoExecute taint are no candidates (tolerations are not read), nor a Node whose
  * {@code status.allocatable.pods} its counted pods fill, nor one the extender's IPP filter would refuse for the pod's
  * class. CPU and memory requests, node affinity and pod (anti-)affinity are not modelled: a replacement they send
@@ -88,6 +89,7 @@ public final class Rebalancer {
             String controllerUid,
             String workload,
             String pod,
+            String podUid,
             Set<String> podsBefore,
             RebalancePlanner.Eviction plan,
             long evictedAt) {}
@@ -138,7 +140,6 @@ public final class Rebalancer {
                 settings.minGain());
         this.metrics = metrics;
         this.clock = clock;
-        metrics.heldBack(this::heldBackCount);
     }
 
     /** One decision: at most one eviction. */
@@ -153,7 +154,9 @@ public final class Rebalancer {
         List<Pod> pods = new ArrayList<>();
         view.forEachPod(pods::add);
         heldBack.values().removeIf(until -> until - now <= 0);
-        if (awaited != null && !followUp(pods, now)) {
+        boolean settled = awaited == null || followUp(pods, now);
+        metrics.heldBack(heldBack.size());
+        if (!settled) {
             return Outcome.AWAITING_REPLACEMENT;
         }
         Optional<Pod> pending = pods.stream().filter(this::pendingOfOurs).findFirst();
@@ -222,7 +225,14 @@ public final class Rebalancer {
                 siblings.add(other.getMetadata().getUid());
             }
         }
-        awaited = new Awaited(controller.getUid(), workload(pod, controller), key(pod), siblings, eviction, now);
+        awaited = new Awaited(
+                controller.getUid(),
+                workload(pod, controller),
+                key(pod),
+                pod.getMetadata().getUid(),
+                siblings,
+                eviction,
+                now);
         log.info("rebalancer: evicted {}", describe);
         return Outcome.EVICTED;
     }
@@ -255,9 +265,10 @@ public final class Rebalancer {
                 continue; // not bound yet, or not counted yet
             }
             String node = placed.getKey();
+            // the cluster without the replacement and without the evicted pod, which may still be terminating
             ExsEngine without = new ExsEngine(weights);
             placements.forEach((other, at) -> {
-                if (!other.equals(uid)) {
+                if (!other.equals(uid) && !other.equals(wait.podUid)) {
                     without.place(other, at.getKey(), at.getValue());
                 }
             });
@@ -351,6 +362,9 @@ public final class Rebalancer {
                 continue;
             }
             input.podsOn.merge(node, 1, Integer::sum);
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
+                continue; // terminating: it still takes its slot, but plans are made for the cluster without it
+            }
             Map.Entry<String, SyscallSet> placed = placements.get(uid);
             if (!input.nodeByName.containsKey(node)
                     || placed == null
@@ -359,7 +373,6 @@ public final class Rebalancer {
             }
             Optional<OwnerReference> controller = ReplicaSpreadGuard.controllerOf(pod);
             boolean evictable = settings.schedulerName().equals(pod.getSpec().getSchedulerName())
-                    && pod.getMetadata().getDeletionTimestamp() == null
                     && controller.isPresent()
                     && ReplicaSpreadGuard.REPLICA_CONTROLLERS.contains(
                             controller.get().getKind())

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
 
 /**
  * The rebalancer's meters (Prometheus names {@code sysched_rebalancer_*}): {@code sysched.rebalancer.evictions}
@@ -36,7 +36,9 @@ public final class RebalancerMetrics {
     private final MeterRegistry registry;
     private final Map<Result, Counter> evictions = new EnumMap<>(Result.class);
     private final DistributionSummary predicted;
+    // held here: Micrometer keeps only a weak reference to a gauge's state
     private final AtomicLong realized = new AtomicLong();
+    private final AtomicInteger heldBack = new AtomicInteger();
     private final Counter onPrediction;
     private final Counter offPrediction;
     private final Counter missing;
@@ -58,6 +60,9 @@ public final class RebalancerMetrics {
         Gauge.builder("sysched.rebalancer.gain.realized", realized, AtomicLong::get)
                 .description("Sum of the cluster ExS the evictions lowered, once their replacements were counted")
                 .baseUnit("syscalls")
+                .register(registry);
+        Gauge.builder("sysched.rebalancer.held.back", heldBack, AtomicInteger::get)
+                .description("Workloads the rebalancer leaves alone after a replacement went astray")
                 .register(registry);
         onPrediction = replacements("predicted");
         offPrediction = replacements("off_prediction");
@@ -87,9 +92,7 @@ public final class RebalancerMetrics {
         missing.increment();
     }
 
-    void heldBack(IntSupplier workloads) {
-        Gauge.builder("sysched.rebalancer.held.back", workloads, s -> s.getAsInt())
-                .description("Workloads the rebalancer leaves alone after a replacement went astray")
-                .register(registry);
+    void heldBack(int workloads) {
+        heldBack.set(workloads);
     }
 }

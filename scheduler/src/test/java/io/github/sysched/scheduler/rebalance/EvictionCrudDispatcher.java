@@ -2,6 +2,9 @@ package io.github.sysched.scheduler.rebalance;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
@@ -26,6 +29,14 @@ class EvictionCrudDispatcher extends KubernetesCrudDispatcher {
 
     final List<String> requests = new CopyOnWriteArrayList<>();
     volatile boolean refuse;
+    /**
+     * Evicted pods are marked for deletion ({@code metadata.deletionTimestamp}) and stay, as while the kubelet stops
+     * them, instead of being deleted at once.
+     */
+    volatile boolean graceful;
+
+    /** The finalizer that keeps a {@link #graceful}ly evicted pod (the mock deletes a marked pod without one). */
+    static final String TERMINATING = "sysched.test/terminating";
     /** Not 0: every eviction fails with this code (403: RBAC without create on pods/eviction). */
     volatile int failWith;
 
@@ -45,7 +56,21 @@ class EvictionCrudDispatcher extends KubernetesCrudDispatcher {
         if (refuse) {
             return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
         }
-        MockResponse deleted = handleDelete("/api/v1/namespaces/" + namespace + "/pods/" + name);
+        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
+        if (graceful) {
+            MockResponse marked = handlePatch(new RecordedRequest(
+                    "HTTP/1.1",
+                    HttpMethod.PATCH,
+                    podPath,
+                    Headers.builder()
+                            .add("Content-Type", "application/merge-patch+json")
+                            .build(),
+                    new Buffer()
+                            .writeUtf8("{\"metadata\":{\"finalizers\":[\"" + TERMINATING + "\"],"
+                                    + "\"deletionTimestamp\":\"2026-12-07T06:00:00Z\"}}")));
+            return marked.code() / 100 == 2 ? status(201, null, null) : marked;
+        }
+        MockResponse deleted = handleDelete(podPath);
         if (deleted.code() == 404) {
             return status(404, "NotFound", "pods \"" + name + "\" not found");
         }

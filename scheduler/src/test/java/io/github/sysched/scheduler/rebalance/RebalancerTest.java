@@ -140,10 +140,14 @@ class RebalancerTest {
     @Test
     void aReplacementOffThePredictionThatRealizesLessHoldsItsWorkloadBack() {
         Rebalancer rebalancer = cluster(110, "sysched.scheduler.rebalancer.dry-run=false");
+        dispatcher.graceful = true; // x1 stays on n1, terminating, while its replacement is placed
         assertThat(rebalancer.tick()).isEqualTo(Rebalancer.Outcome.EVICTED);
-        harness.await("x1 gone", () -> harness.engine().podCount() == 2);
+        harness.await(
+                "x1 terminating",
+                () -> harness.view().pod("default", "x1").getMetadata().getDeletionTimestamp() != null);
 
-        // kube-scheduler's own plugins sent it back next to y1: realized 0 of the predicted 10
+        // kube-scheduler's own plugins sent it back next to y1: realized 0 of the predicted 10 (counted without the
+        // terminating x1, whose set is the replacement's)
         harness.bindInMock(harness.create(pending("x2", X, "x", rsX)), "n1");
 
         assertThat(rebalancer.tick())
@@ -160,6 +164,17 @@ class RebalancerTest {
                 .isZero();
         assertThat(dispatcher.requests).hasSize(1);
 
+        harness.client()
+                .pods()
+                .inNamespace("default")
+                .withName("x1")
+                .edit(p -> new PodBuilder(p)
+                        .editMetadata()
+                        .withFinalizers(List.of())
+                        .endMetadata()
+                        .build());
+        harness.client().pods().inNamespace("default").withName("x1").delete();
+        harness.await("x1 gone", () -> harness.view().pod("default", "x1") == null);
         clock.addAndGet(Duration.ofMinutes(10).toNanos());
         assertThat(rebalancer.tick()).as("after hold-back").isEqualTo(Rebalancer.Outcome.EVICTED);
         assertThat(dispatcher.requests).containsExactly("policy/v1 default/x1", "policy/v1 default/x2");
