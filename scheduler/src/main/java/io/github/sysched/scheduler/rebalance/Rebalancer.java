@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * (an evicted pod's replacement is one) and no earlier eviction's replacement is still awaited, and within
  * {@code max-per-hour}. Candidates are the running pods of {@code scheduler-name} whose controller is a ReplicaSet,
  * StatefulSet or ReplicationController and not held back; pods being deleted are left out of the plan (they are about
- * to go) but keep their pod slot. The replacement's room: Nodes cordoned
- * or with a NoSchedule/NoExecute taint are no candidates (tolerations are not read), nor a Node whose
+ * to go) but keep their pod slot. The replacement's room: Nodes cordoned or with a NoSchedule/NoExecute taint are no
+ * candidates (tolerations are not read), nor a Node whose
  * {@code status.allocatable.pods} its counted pods fill, nor one the extender's IPP filter would refuse for the pod's
  * class. CPU and memory requests, node affinity and pod (anti-)affinity are not modelled: a replacement they send
  * elsewhere is caught by the follow-up below.
@@ -58,8 +58,7 @@ import org.slf4j.LoggerFactory;
  * predicted holds its workload back for {@code hold-back} (as the simulator's rule does), and so does a replacement
  * not counted anywhere within {@code hold-back}.
  *
- * <p>Not thread-safe by itself: {@link #tick()} is synchronized, and {@link RebalancerConfiguration} calls it from one
- * thread.
+ * <p>{@link #tick()} is synchronized; {@link RebalancerConfiguration} calls it from one thread.
  */
 public final class Rebalancer {
 
