@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * Extraneous System Call (ExS) scores, as the SySched scheduler plugin defines them, at word-operation cost.
@@ -22,15 +23,57 @@ import java.util.concurrent.ConcurrentHashMap;
  * for any non-negative per-name weights w (|X| becomes w(X)).
  *
  * <p>Per node the engine keeps how many pods allow each name, so removing a pod updates U in O(names of
- * the pod) instead of recomputing the union. Writers serialize on the engine; readers never lock: each node
- * publishes an immutable view (U, k, Σ) that a score reads in one volatile load, so a score is always
- * computed from one consistent state of the node.
+ * the pod) instead of recomputing the union. What a score reads is flat: each node with pods has a <em>slot</em>, and
+ * its k, Σ, w(U) and the words of U are elements of arrays indexed by the slot (U's words at {@code slot × stride} in
+ * one {@code long[]}), so scoring 5,000 nodes walks a few arrays instead of following five references per node (B7
+ * found those cache misses to be most of the scoring time at 5,000 nodes). A caller that keeps its node names between
+ * calls can keep each name's slot too ({@link SlotHints}) and spare the map lookup.
+ *
+ * <p>Writers serialize on the engine and change the arrays under a write lock; readers share a read lock, so a score
+ * is computed from one consistent state of the whole engine (every node as it was between two updates, a
+ * {@link #replaceAll resync} whole or not at all).
  */
 public final class ExsEngine {
 
+    /**
+     * Node names that remember, per name, the slot the engine last found it in: a hint the engine checks (the slot
+     * must still hold the very same {@link String#intern() interned} name) before it trusts it, and corrects when
+     * stale. {@link #marginal} and {@link #rawScores} use it when their list implements it (the extender's decoded
+     * requests, whose canonical names live as long as its name table).
+     */
+    public interface SlotHints {
+        /** The hint for the name at {@code index}; negative: none. */
+        int slotHint(int index);
+
+        void slotHint(int index, int slot);
+    }
+
+    private static final int INITIAL_SLOTS = 64;
+
     private final SyscallWeights weights;
-    private final Map<String, NodeState> nodes = new ConcurrentHashMap<>();
     private final Map<String, Placement> placements = new ConcurrentHashMap<>();
+    private final StampedLock lock = new StampedLock();
+
+    // Changed only under the write lock, read under the read lock.
+    /** Nodes with at least one pod. */
+    private final Map<String, NodeState> nodes = new HashMap<>();
+    /** Per slot: the node's (interned) name, null for a free slot. */
+    private String[] names = new String[INITIAL_SLOTS];
+    /** Per slot: k, the node's pods. */
+    private int[] podCounts = new int[INITIAL_SLOTS];
+    /** Per slot: Σᵢ w(Sᵢ). */
+    private long[] podWeightSums = new long[INITIAL_SLOTS];
+    /** Per slot: w(U). */
+    private long[] unionWeights = new long[INITIAL_SLOTS];
+    /** The words of each slot's U, {@code stride} per slot. */
+    private long[] unions = new long[0];
+
+    private int stride;
+    /** Slots ever used: {@code [0, slotCount)}; the free ones among them are in {@code freeSlots}. */
+    private int slotCount;
+
+    private int[] freeSlots = new int[INITIAL_SLOTS];
+    private int freeCount;
 
     public ExsEngine(SyscallWeights weights) {
         this.weights = weights;
@@ -52,19 +95,81 @@ public final class ExsEngine {
     public synchronized void place(String podUid, String nodeName, SyscallSet syscalls) {
         nodeName = nodeName.intern();
         Placement previous = placements.get(podUid);
-        if (previous != null) {
-            if (previous.nodeName.equals(nodeName) && previous.syscalls.equals(syscalls)) {
-                return;
-            }
-            removeLocked(podUid);
+        if (previous != null && previous.nodeName.equals(nodeName) && previous.syscalls.equals(syscalls)) {
+            return;
         }
-        nodes.computeIfAbsent(nodeName, NodeState::new).add(syscalls, weights);
-        placements.put(podUid, new Placement(nodeName, syscalls));
+        long stamp = lock.writeLock();
+        try {
+            if (previous != null) {
+                removeLocked(podUid);
+            }
+            addLocked(podUid, nodeName, syscalls);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
     /** Stops counting pod {@code podUid}; false when it was not counted. */
     public synchronized boolean remove(String podUid) {
-        return removeLocked(podUid);
+        if (!placements.containsKey(podUid)) {
+            return false;
+        }
+        long stamp = lock.writeLock();
+        try {
+            return removeLocked(podUid);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Replaces the whole state (a resync): afterwards exactly {@code pods} are counted. */
+    public synchronized void replaceAll(Map<String, Map.Entry<String, SyscallSet>> podsByUid) {
+        long stamp = lock.writeLock();
+        try {
+            placements.clear();
+            nodes.clear();
+            names = new String[INITIAL_SLOTS];
+            podCounts = new int[INITIAL_SLOTS];
+            podWeightSums = new long[INITIAL_SLOTS];
+            unionWeights = new long[INITIAL_SLOTS];
+            unions = new long[0];
+            stride = 0;
+            slotCount = 0;
+            freeCount = 0;
+            podsByUid.forEach(
+                    (uid, placement) -> addLocked(uid, placement.getKey().intern(), placement.getValue()));
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    private void addLocked(String podUid, String nodeName, SyscallSet syscalls) {
+        NodeState node = nodes.get(nodeName);
+        if (node == null) {
+            node = new NodeState(allocateSlot(nodeName));
+            nodes.put(nodeName, node);
+        }
+        int words = syscalls.wordCount();
+        if (words > stride) {
+            restride(words);
+        }
+        if (words * 64 > node.allowCount.length) {
+            node.allowCount = Arrays.copyOf(node.allowCount, words * 64);
+        }
+        int slot = node.slot;
+        int base = slot * stride;
+        for (int w = 0; w < words; w++) {
+            long word = syscalls.word(w);
+            unions[base + w] |= word;
+            while (word != 0) {
+                node.allowCount[(w << 6) + Long.numberOfTrailingZeros(word)]++;
+                word &= word - 1;
+            }
+        }
+        podCounts[slot]++;
+        podWeightSums[slot] += weights.weigh(syscalls);
+        unionWeights[slot] = weights.weigh(unions, base, stride);
+        placements.put(podUid, new Placement(nodeName, syscalls));
     }
 
     private boolean removeLocked(String podUid) {
@@ -73,33 +178,117 @@ public final class ExsEngine {
             return false;
         }
         NodeState node = nodes.get(placement.nodeName);
-        node.remove(placement.syscalls, weights);
-        if (node.view.podCount == 0) {
+        int slot = node.slot;
+        int base = slot * stride;
+        SyscallSet syscalls = placement.syscalls;
+        for (int w = 0; w < syscalls.wordCount(); w++) {
+            long word = syscalls.word(w);
+            while (word != 0) {
+                int index = (w << 6) + Long.numberOfTrailingZeros(word);
+                if (--node.allowCount[index] == 0) {
+                    unions[base + w] &= ~(1L << index);
+                }
+                word &= word - 1;
+            }
+        }
+        podWeightSums[slot] -= weights.weigh(syscalls);
+        unionWeights[slot] = weights.weigh(unions, base, stride);
+        if (--podCounts[slot] == 0) {
             nodes.remove(placement.nodeName);
+            freeSlot(slot);
         }
         return true;
     }
 
-    /** Replaces the whole state (a resync): afterwards exactly {@code pods} are counted. */
-    public synchronized void replaceAll(Map<String, Map.Entry<String, SyscallSet>> podsByUid) {
-        placements.clear();
-        nodes.clear();
-        podsByUid.forEach((uid, placement) -> place(uid, placement.getKey(), placement.getValue()));
+    private int allocateSlot(String nodeName) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            if (slotCount == names.length) {
+                int capacity = names.length * 2;
+                names = Arrays.copyOf(names, capacity);
+                podCounts = Arrays.copyOf(podCounts, capacity);
+                podWeightSums = Arrays.copyOf(podWeightSums, capacity);
+                unionWeights = Arrays.copyOf(unionWeights, capacity);
+                unions = Arrays.copyOf(unions, capacity * stride);
+            }
+            slot = slotCount++;
+        }
+        names[slot] = nodeName;
+        return slot;
+    }
+
+    /** A node without pods gives its slot back; its union, counts and sums are 0 by then. */
+    private void freeSlot(int slot) {
+        names[slot] = null;
+        Arrays.fill(unions, slot * stride, (slot + 1) * stride, 0L);
+        podWeightSums[slot] = 0;
+        unionWeights[slot] = 0;
+        if (freeCount == freeSlots.length) {
+            freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
+        }
+        freeSlots[freeCount++] = slot;
+    }
+
+    /** A set with more words than any before: every slot's union gets {@code words} words. */
+    private void restride(int words) {
+        long[] wider = new long[names.length * words];
+        for (int slot = 0; slot < slotCount; slot++) {
+            System.arraycopy(unions, slot * stride, wider, slot * words, stride);
+        }
+        unions = wider;
+        stride = words;
+    }
+
+    /** The slot of {@code nodeName}, -1 for a node without pods; under the read or write lock. */
+    private int slotOf(String nodeName) {
+        NodeState node = nodes.get(nodeName);
+        return node == null ? -1 : node.slot;
+    }
+
+    /** The slot of the name at {@code index}, through its hint when it is right; under the read lock. */
+    private int slotOf(List<String> nodeNames, SlotHints hints, int index) {
+        String name = nodeNames.get(index);
+        if (hints == null) {
+            return slotOf(name);
+        }
+        int hint = hints.slotHint(index);
+        if (hint >= 0 && hint < slotCount && names[hint] == name) {
+            return hint;
+        }
+        int slot = slotOf(name);
+        if (slot >= 0) {
+            hints.slotHint(index, slot);
+        }
+        return slot;
     }
 
     /** ExS the incoming pod would add on {@code nodeName} (raw, lower is better; 0 for an empty node). */
     public long rawScore(String nodeName, SyscallSet incoming) {
-        NodeState node = nodes.get(nodeName);
-        return node == null ? 0 : rawScore(node.view, incoming);
+        long incomingWeight = weights.weigh(incoming);
+        long stamp = lock.readLock();
+        try {
+            int slot = slotOf(nodeName);
+            return slot < 0 ? 0 : rawScore(slot, incoming, incomingWeight);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /** {@link #rawScore} for each node, in order. */
     public long[] rawScores(List<String> nodeNames, SyscallSet incoming) {
         long incomingWeight = weights.weigh(incoming);
         long[] scores = new long[nodeNames.size()];
-        for (int i = 0; i < scores.length; i++) {
-            NodeState node = nodes.get(nodeNames.get(i));
-            scores[i] = node == null ? 0 : rawScore(node.view, incoming, incomingWeight);
+        SlotHints hints = nodeNames instanceof SlotHints cached ? cached : null;
+        long stamp = lock.readLock();
+        try {
+            for (int i = 0; i < scores.length; i++) {
+                int slot = slotOf(nodeNames, hints, i);
+                scores[i] = slot < 0 ? 0 : rawScore(slot, incoming, incomingWeight);
+            }
+        } finally {
+            lock.unlockRead(stamp);
         }
         return scores;
     }
@@ -121,58 +310,74 @@ public final class ExsEngine {
     public record Marginal(long[] added, int[] podCounts) {}
 
     /**
-     * {@link #marginalScores} and the pod counts in one pass, one lookup per node: at 5,000 names the lookups are
-     * most of the cost (B7).
+     * {@link #marginalScores} and the pod counts in one pass over the nodes' slots: at 5,000 names finding the
+     * nodes' state is most of the cost (B7), so a list implementing {@link SlotHints} is read through its hints.
      */
     public Marginal marginal(List<String> nodeNames, SyscallSet incoming) {
         long incomingWeight = weights.weigh(incoming);
         long[] added = new long[nodeNames.size()];
-        int[] podCounts = new int[added.length];
-        for (int i = 0; i < added.length; i++) {
-            NodeState node = nodes.get(nodeNames.get(i));
-            if (node != null && node.view.podCount > 0) {
-                NodeView view = node.view;
-                podCounts[i] = view.podCount;
-                added[i] = (view.podCount + 1L) * weights.weighUnion(view.union, incoming)
-                        - view.podCount * view.unionWeight
-                        - incomingWeight;
+        int[] counts = new int[added.length];
+        SlotHints hints = nodeNames instanceof SlotHints cached ? cached : null;
+        long stamp = lock.readLock();
+        try {
+            for (int i = 0; i < added.length; i++) {
+                int slot = slotOf(nodeNames, hints, i);
+                if (slot >= 0) {
+                    int k = podCounts[slot];
+                    counts[i] = k;
+                    added[i] = (k + 1L) * weights.weighUnion(unions, slot * stride, stride, incoming)
+                            - k * unionWeights[slot]
+                            - incomingWeight;
+                }
             }
+        } finally {
+            lock.unlockRead(stamp);
         }
-        return new Marginal(added, podCounts);
+        return new Marginal(added, counts);
     }
 
-    private long rawScore(NodeView view, SyscallSet incoming) {
-        return rawScore(view, incoming, weights.weigh(incoming));
-    }
-
-    private long rawScore(NodeView view, SyscallSet incoming, long incomingWeight) {
-        if (view.podCount == 0) {
-            return 0;
-        }
-        long unionWeight = weights.weighUnion(view.union, incoming);
-        return (view.podCount + 1L) * unionWeight - (view.podWeightSum + incomingWeight);
+    private long rawScore(int slot, SyscallSet incoming, long incomingWeight) {
+        long unionWeight = weights.weighUnion(unions, slot * stride, stride, incoming);
+        return (podCounts[slot] + 1L) * unionWeight - (podWeightSums[slot] + incomingWeight);
     }
 
     public Optional<NodeSnapshot> node(String nodeName) {
-        NodeState node = nodes.get(nodeName);
-        return node == null ? Optional.empty() : Optional.of(snapshot(nodeName, node.view));
+        long stamp = lock.readLock();
+        try {
+            int slot = slotOf(nodeName);
+            return slot < 0 ? Optional.empty() : Optional.of(snapshot(slot));
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     public Collection<NodeSnapshot> nodes() {
-        List<NodeSnapshot> snapshots = new ArrayList<>(nodes.size());
-        nodes.forEach((name, node) -> snapshots.add(snapshot(name, node.view)));
+        List<NodeSnapshot> snapshots;
+        long stamp = lock.readLock();
+        try {
+            snapshots = new ArrayList<>(nodes.size());
+            for (NodeState node : nodes.values()) {
+                snapshots.add(snapshot(node.slot));
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
         snapshots.sort(java.util.Comparator.comparing(NodeSnapshot::nodeName));
         return snapshots;
     }
 
     /** Σ over nodes of each node's own ExS: the exposure the current placement leaves in the cluster. */
     public long clusterExs() {
-        long total = 0;
-        for (NodeState node : nodes.values()) {
-            NodeView view = node.view;
-            total += view.podCount * view.unionWeight - view.podWeightSum;
+        long stamp = lock.readLock();
+        try {
+            long total = 0;
+            for (int slot = 0; slot < slotCount; slot++) {
+                total += podCounts[slot] * unionWeights[slot] - podWeightSums[slot]; // 0 for a free slot
+            }
+            return total;
+        } finally {
+            lock.unlockRead(stamp);
         }
-        return total;
     }
 
     public int podCount() {
@@ -196,79 +401,49 @@ public final class ExsEngine {
 
     /** The union U of the node's pods (empty for an unknown node). */
     public SyscallSet attackSurface(String nodeName) {
-        NodeState node = nodes.get(nodeName);
-        return node == null ? SyscallSet.empty() : SyscallSet.fromWords(node.view.union);
+        long stamp = lock.readLock();
+        try {
+            int slot = slotOf(nodeName);
+            return slot < 0
+                    ? SyscallSet.empty()
+                    : SyscallSet.fromWords(Arrays.copyOfRange(unions, slot * stride, (slot + 1) * stride));
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
-    private static NodeSnapshot snapshot(String name, NodeView view) {
+    /** Under the read lock. */
+    private NodeSnapshot snapshot(int slot) {
         int surface = 0;
-        for (long word : view.union) {
-            surface += Long.bitCount(word);
+        for (int w = slot * stride, end = w + stride; w < end; w++) {
+            surface += Long.bitCount(unions[w]);
         }
+        int k = podCounts[slot];
         return new NodeSnapshot(
-                name, view.podCount, surface, view.podWeightSum, view.podCount * view.unionWeight - view.podWeightSum);
+                names[slot], k, surface, podWeightSums[slot], k * unionWeights[slot] - podWeightSums[slot]);
     }
 
     private record Placement(String nodeName, SyscallSet syscalls) {}
 
-    /** What a score reads: immutable, published whole. */
-    private record NodeView(long[] union, int podCount, long podWeightSum, long unionWeight) {}
-
-    /** Mutable per-node counts, changed only under the engine's lock. */
+    /** A node's slot and how many of its pods allow each name: the writers' side, changed under the write lock. */
     private static final class NodeState {
+        private final int slot;
         private int[] allowCount = new int[0];
-        private long[] union = new long[0];
-        private int podCount;
-        private long podWeightSum;
-        private volatile NodeView view = new NodeView(new long[0], 0, 0, 0);
 
-        NodeState(String ignoredName) {}
-
-        void add(SyscallSet set, SyscallWeights weights) {
-            int words = set.wordCount();
-            if (words > union.length) {
-                union = Arrays.copyOf(union, words);
-                allowCount = Arrays.copyOf(allowCount, words * 64);
-            }
-            for (int w = 0; w < words; w++) {
-                long word = set.word(w);
-                union[w] |= word;
-                while (word != 0) {
-                    allowCount[(w << 6) + Long.numberOfTrailingZeros(word)]++;
-                    word &= word - 1;
-                }
-            }
-            podCount++;
-            podWeightSum += weights.weigh(set);
-            publish(weights);
-        }
-
-        void remove(SyscallSet set, SyscallWeights weights) {
-            for (int w = 0; w < set.wordCount(); w++) {
-                long word = set.word(w);
-                while (word != 0) {
-                    int index = (w << 6) + Long.numberOfTrailingZeros(word);
-                    if (--allowCount[index] == 0) {
-                        union[w] &= ~(1L << index);
-                    }
-                    word &= word - 1;
-                }
-            }
-            podCount--;
-            podWeightSum -= weights.weigh(set);
-            publish(weights);
-        }
-
-        private void publish(SyscallWeights weights) {
-            long[] copy = union.clone();
-            view = new NodeView(copy, podCount, podWeightSum, weights.weigh(copy));
+        NodeState(int slot) {
+            this.slot = slot;
         }
     }
 
     /** For tests and diagnostics: pods counted per node. */
     public Map<String, Integer> podsPerNode() {
-        Map<String, Integer> counts = new HashMap<>();
-        nodes.forEach((name, node) -> counts.put(name, node.view.podCount));
-        return counts;
+        long stamp = lock.readLock();
+        try {
+            Map<String, Integer> counts = new HashMap<>();
+            nodes.forEach((name, node) -> counts.put(name, podCounts[node.slot]));
+            return counts;
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 }

@@ -81,17 +81,22 @@ public final class SyscallWeights {
 
     /** Weight of the set whose bitset is {@code words}. */
     public long weigh(long[] words) {
+        return weigh(words, 0, words.length);
+    }
+
+    /** Weight of the set whose words are {@code words[offset, offset + length)}. */
+    public long weigh(long[] words, int offset, int length) {
         long count = 0;
-        for (long word : words) {
-            count += Long.bitCount(word);
+        for (int w = 0; w < length; w++) {
+            count += Long.bitCount(words[offset + w]);
         }
         long total = defaultWeight * count;
         for (int g = 0; g < deltas.length; g++) {
             long[] mask = deltaMasks[g];
-            int shared = Math.min(words.length, mask.length);
+            int shared = Math.min(length, mask.length);
             long listedCount = 0;
             for (int w = 0; w < shared; w++) {
-                listedCount += Long.bitCount(words[w] & mask[w]);
+                listedCount += Long.bitCount(words[offset + w] & mask[w]);
             }
             total += deltas[g] * listedCount;
         }
@@ -104,18 +109,32 @@ public final class SyscallWeights {
 
     /** Weight of {@code words ∪ set} without building the union. */
     public long weighUnion(long[] words, SyscallSet set) {
+        return weighUnion(words, 0, words.length, set);
+    }
+
+    /**
+     * Weight of {@code words[offset, offset + length) ∪ set} without building the union: one set among others packed
+     * in one array (the {@code ExsEngine}'s node unions).
+     */
+    public long weighUnion(long[] words, int offset, int length, SyscallSet set) {
         long[] other = SyscallSet.wordsOf(set);
-        int longest = Math.max(words.length, other.length);
+        int common = Math.min(length, other.length);
         long count = 0;
-        for (int w = 0; w < longest; w++) {
-            count += Long.bitCount((w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L));
+        for (int w = 0; w < common; w++) {
+            count += Long.bitCount(words[offset + w] | other[w]);
+        }
+        for (int w = common; w < length; w++) {
+            count += Long.bitCount(words[offset + w]);
+        }
+        for (int w = common; w < other.length; w++) {
+            count += Long.bitCount(other[w]);
         }
         long total = defaultWeight * count;
         for (int g = 0; g < deltas.length; g++) {
             long[] mask = deltaMasks[g];
             long listedCount = 0;
             for (int w = 0; w < mask.length; w++) {
-                long union = (w < words.length ? words[w] : 0L) | (w < other.length ? other[w] : 0L);
+                long union = (w < length ? words[offset + w] : 0L) | (w < other.length ? other[w] : 0L);
                 listedCount += Long.bitCount(union & mask[w]);
             }
             total += deltas[g] * listedCount;

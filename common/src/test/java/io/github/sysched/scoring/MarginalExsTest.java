@@ -78,6 +78,28 @@ class MarginalExsTest {
         assertThat(MarginalExs.levels(many)).containsExactly(10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0, 0);
     }
 
+    /** The one-pass levels against dense ranks from every distinct cost sorted, on costs with many ties. */
+    @Test
+    void levelsEqualDenseRanksOfSortedDistinctCosts() {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 2_000; round++) {
+            long[] costs = new long[random.nextInt(40)];
+            int spread = 1 + random.nextInt(30);
+            for (int i = 0; i < costs.length; i++) {
+                costs[i] = random.nextInt(spread) * (long) (1 + random.nextInt(3));
+            }
+            long[] distinct = java.util.Arrays.stream(costs).distinct().sorted().toArray();
+            int[] expected = new int[costs.length];
+            for (int i = 0; i < costs.length; i++) {
+                expected[i] = Math.max(
+                        0, ExsNormalizer.MAX_EXTENDER_PRIORITY - java.util.Arrays.binarySearch(distinct, costs[i]));
+            }
+            assertThat(MarginalExs.levels(costs))
+                    .as(java.util.Arrays.toString(costs))
+                    .containsExactly(expected);
+        }
+    }
+
     @Test
     void badInputIsRefused() {
         assertThatThrownBy(() -> MarginalExs.costs(new long[] {1}, new int[0], 20))

@@ -2,6 +2,8 @@ package io.github.sysched.scheduler.extender;
 
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.NodeNameTable.NodeName;
+import io.github.sysched.scheduler.state.NodeIds;
+import io.github.sysched.scoring.ExsEngine;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,6 +19,9 @@ import java.util.RandomAccess;
  *                  when absent or null
  * @param nodeItems {@code Nodes.items} (not {@code nodeCacheCapable}): each node's name and its JSON exactly as
  *                  received, to be echoed by filter; null when absent or null
+ *
+ * <p>Neither list changes once decoded: the in-flight registry keeps the {@link #candidates()} view of
+ * {@code nodeNames} as an attempt's candidates without copying it ({@link NodeIds}).
  */
 record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> nodeItems) {
 
@@ -57,12 +62,16 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
         return names;
     }
 
-    /** The names of {@code entries} as a list view: no copy. */
+    /**
+     * The names of {@code entries} as a list view: no copy. The engine reads and corrects each entry's slot hint
+     * through it ({@link ExsEngine.SlotHints}); the in-flight registry reads their ids ({@link NodeIds}).
+     */
     static List<String> names(List<NodeName> entries) {
         return new Names(entries);
     }
 
-    private static final class Names extends AbstractList<String> implements RandomAccess {
+    private static final class Names extends AbstractList<String>
+            implements RandomAccess, ExsEngine.SlotHints, NodeIds {
         private final List<NodeName> entries;
 
         Names(List<NodeName> entries) {
@@ -77,6 +86,32 @@ record ExtenderRequest(ScoringPod pod, List<NodeName> nodeNames, List<NodeItem> 
         @Override
         public int size() {
             return entries.size();
+        }
+
+        @Override
+        public int slotHint(int index) {
+            return entries.get(index).engineSlot();
+        }
+
+        @Override
+        public void slotHint(int index, int slot) {
+            entries.get(index).engineSlot(slot);
+        }
+
+        @Override
+        public Object idSpace() {
+            Object space = entries.isEmpty() ? null : entries.get(0).idSpace();
+            for (NodeName entry : entries) {
+                if (entry.idSpace() != space) {
+                    return null; // the table was emptied while the request was decoded
+                }
+            }
+            return space;
+        }
+
+        @Override
+        public int id(int index) {
+            return entries.get(index).id();
         }
     }
 }

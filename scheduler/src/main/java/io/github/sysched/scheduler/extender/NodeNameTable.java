@@ -1,5 +1,6 @@
 package io.github.sysched.scheduler.extender;
 
+import io.github.sysched.scoring.ExsEngine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import tools.jackson.core.io.JsonStringEncoder;
@@ -21,9 +22,58 @@ final class NodeNameTable {
 
     /**
      * A node name, its JSON string literal (escaped, in quotes) as UTF-8, and its hash: kept here so that a probe
-     * compares it without following the reference to the string (at 5,000 names a cache miss each).
+     * compares it without following the reference to the string (at 5,000 names a cache miss each). It also keeps
+     * where the {@code ExsEngine} last found the node ({@link ExsEngine.SlotHints}), so that scoring reads the node's
+     * state without a map lookup: a hint the engine checks, written without synchronization (an int is read and
+     * written whole, and a stale or lost hint only costs the lookup). Its {@code id} is dense and unique among the
+     * entries of one {@code idSpace} (the table until it is emptied), so that sets of names can be bitsets
+     * ({@link io.github.sysched.scheduler.state.NodeIds}).
      */
-    record NodeName(String name, byte[] json, int hash) {}
+    static final class NodeName {
+        private final String name;
+        private final byte[] json;
+        private final int hash;
+        private final int id;
+        private final Object idSpace;
+        private int engineSlot = -1;
+
+        NodeName(String name, byte[] json, int hash, int id, Object idSpace) {
+            this.name = name;
+            this.json = json;
+            this.hash = hash;
+            this.id = id;
+            this.idSpace = idSpace;
+        }
+
+        int id() {
+            return id;
+        }
+
+        Object idSpace() {
+            return idSpace;
+        }
+
+        String name() {
+            return name;
+        }
+
+        byte[] json() {
+            return json;
+        }
+
+        int engineSlot() {
+            return engineSlot;
+        }
+
+        void engineSlot(int slot) {
+            engineSlot = slot;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
 
     static final int MAX_NAMES = 1 << 16;
     private static final int INITIAL_SLOTS = 1 << 10;
@@ -31,6 +81,8 @@ final class NodeNameTable {
 
     private volatile NodeName[] slots = new NodeName[INITIAL_SLOTS];
     private int size;
+    /** The ids of the entries added since the table was last emptied: an entry's id is the table's size before it. */
+    private Object idSpace = new Object();
 
     /** The canonical entry for the name in {@code chars[offset, offset + length)}. */
     NodeName lookup(char[] chars, int offset, int length) {
@@ -67,6 +119,7 @@ final class NodeNameTable {
         if (size >= MAX_NAMES) {
             table = new NodeName[INITIAL_SLOTS];
             size = 0;
+            idSpace = new Object();
             slots = table;
             index = find(table, name);
         } else if ((size + 1) * 2 > table.length) {
@@ -80,7 +133,7 @@ final class NodeNameTable {
         json[0] = '"';
         System.arraycopy(escaped, 0, json, 1, escaped.length);
         json[json.length - 1] = '"';
-        NodeName entry = new NodeName(canonical, json, canonical.hashCode());
+        NodeName entry = new NodeName(canonical, json, canonical.hashCode(), size, idSpace);
         SLOTS.setRelease(table, index, entry);
         size++;
         return entry;

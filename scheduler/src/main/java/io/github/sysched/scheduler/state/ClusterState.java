@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>A pod counts on its node from the moment {@code spec.nodeName} is set until it is deleted or reaches
  * phase Succeeded/Failed; pods are keyed by UID (a re-created pod with the same name is another pod). The
  * ExS figures live in the {@link ExsEngine}; this class adds the per-node IPP classes and the bookkeeping to
- * re-resolve fallback pods when the fallback's answer changes. Writers serialize on this object; readers
- * ({@link #ippClassesOn}, the engine) never lock.
+ * re-resolve fallback pods when the fallback's answer changes. Writers serialize on this object; readers of the IPP
+ * classes ({@link #ippClassesOn}) never lock, the engine's share its read lock.
  *
  * <p>A pod the extender binds itself is <em>assumed</em> ({@link #reserve}): counted on its node before the API call,
  * after the IPP check, in one step, so that two pods of different classes can never both be bound to one node through

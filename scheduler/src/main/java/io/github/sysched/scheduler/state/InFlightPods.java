@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ import java.util.function.Predicate;
  *
  * <p>An attempt ends ({@link #settle}) when the pod is bound through {@code /bind}, counted on a node by the informer,
  * deleted, its filter leaves no node, or a new attempt of the same pod begins; an attempt nothing ends (its
- * scheduling failed after our calls) expires after {@code ttl}. Keyed by UID. Thread-safe; no lock is held while
+ * scheduling failed after our calls) expires after {@code ttl} (noticed within {@code ttl / 16} more). Keyed by UID. Thread-safe; no lock is held while
  * waiting.
  */
 public final class InFlightPods {
@@ -46,15 +47,34 @@ public final class InFlightPods {
     public record Resolved(SyscallSet syscalls, boolean fallback, String ippClass) {}
 
     /**
-     * An attempt's candidate nodes as sent (up to 5,000 names per request), hashed into a set only when another
-     * request first asks where the pod may land: most attempts end before anyone asks.
+     * An attempt's candidate nodes as sent (up to 5,000 names per request). When the names carry ids ({@link NodeIds},
+     * the extender's decoded requests) they are also kept as a bitset of the ids, and whether another request's nodes
+     * meet them is a few word operations; otherwise they are hashed into a set when another request first asks where
+     * the pod may land (most attempts end before anyone asks).
      */
     private static final class Candidates {
         private final List<String> nodes;
+        private final NodeSet ids;
         private volatile Set<String> set;
 
-        Candidates(List<String> nodes) {
-            this.nodes = nodes;
+        Candidates(Collection<String> nodes) {
+            // a list with ids never changes (NodeIds): kept as it is, without a copy of its thousands of names
+            this.nodes = nodes instanceof NodeIds && nodes instanceof List<String> list ? list : List.copyOf(nodes);
+            this.ids = NodeSet.of(this.nodes);
+        }
+
+        boolean meets(Request request) {
+            NodeSet theirs = ids == null ? null : request.ids();
+            if (theirs != null && theirs.space == ids.space) {
+                return ids.bits.intersects(theirs.bits);
+            }
+            Set<String> mine = set();
+            for (String node : request.nodes) {
+                if (mine.contains(node)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         Set<String> set() {
@@ -64,6 +84,45 @@ public final class InFlightPods {
                 set = hashed;
             }
             return hashed;
+        }
+    }
+
+    /** Node ids of one id space as a bitset. */
+    private record NodeSet(Object space, BitSet bits) {
+
+        /** The ids of {@code nodes}, or null when they carry none (or not of one space). */
+        static NodeSet of(List<String> nodes) {
+            if (!(nodes instanceof NodeIds ids)) {
+                return null;
+            }
+            Object space = ids.idSpace();
+            if (space == null) {
+                return null;
+            }
+            BitSet bits = new BitSet();
+            for (int i = 0, size = nodes.size(); i < size; i++) {
+                bits.set(ids.id(i));
+            }
+            return new NodeSet(space, bits);
+        }
+    }
+
+    /** The nodes a request asks about, as ids too once an earlier attempt needs them compared: built once per request. */
+    private static final class Request {
+        private final List<String> nodes;
+        private NodeSet ids;
+        private boolean idsBuilt;
+
+        Request(List<String> nodes) {
+            this.nodes = nodes;
+        }
+
+        NodeSet ids() {
+            if (!idsBuilt) {
+                ids = NodeSet.of(nodes);
+                idsBuilt = true;
+            }
+            return ids;
         }
     }
 
@@ -113,25 +172,17 @@ public final class InFlightPods {
         }
 
         public void candidates(Collection<String> nodes) {
-            this.candidates = new Candidates(List.copyOf(nodes));
+            this.candidates = new Candidates(nodes);
         }
 
         public boolean isSettled() {
             return settled.isDone();
         }
 
-        /** Whether the pod may be placed on one of {@code nodes}. */
-        boolean mayLandOn(List<String> nodes) {
-            Set<String> mine = candidates();
-            if (mine == null) {
-                return true;
-            }
-            for (String node : nodes) {
-                if (mine.contains(node)) {
-                    return true;
-                }
-            }
-            return false;
+        /** Whether the pod may be placed on one of the nodes {@code request} asks about. */
+        boolean mayLandOn(Request request) {
+            Candidates mine = candidates;
+            return mine == null || mine.meets(request);
         }
 
         @Override
@@ -141,6 +192,14 @@ public final class InFlightPods {
     }
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+    /**
+     * The attempts of {@link #attempts} that are not overdue: those prioritize waits for. Kept apart so that a request
+     * does not walk the overdue ones, which linger until {@code ttl} (in B7, where nothing binds, thousands).
+     */
+    private final Map<String, Attempt> onTime = new ConcurrentHashMap<>();
+    /** When {@link #expire} last walked the attempts: it does so at most every {@code ttl / 16}. */
+    private final AtomicLong lastExpiry;
+
     private final AtomicLong sequence = new AtomicLong();
     private final Function<ScoringPod, Resolved> resolver;
     private final long waitNanos;
@@ -163,6 +222,7 @@ public final class InFlightPods {
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
         this.registry = registry;
+        this.lastExpiry = new AtomicLong(clock.getAsLong());
         Gauge.builder("sysched.inflight.pods", attempts, Map::size)
                 .description("Pods seen in filter/prioritize whose node the extender does not know yet")
                 .register(registry);
@@ -201,6 +261,7 @@ public final class InFlightPods {
         if (uid != null) {
             Attempt attempt = attempts.remove(uid);
             if (attempt != null) {
+                onTime.remove(uid, attempt);
                 attempt.settled.complete(null);
             }
         }
@@ -210,6 +271,7 @@ public final class InFlightPods {
     public void settle(Attempt attempt) {
         if (attempt.uid() != null) {
             attempts.remove(attempt.uid(), attempt);
+            onTime.remove(attempt.uid(), attempt);
         }
         attempt.settled.complete(null);
     }
@@ -242,12 +304,18 @@ public final class InFlightPods {
             Attempt attempt, List<String> nodes, Predicate<Attempt> relevant, String verb, boolean collectDoubts) {
         List<Attempt> pending = new ArrayList<>();
         List<Attempt> doubts = new ArrayList<>();
-        for (Attempt other : attempts.values()) {
+        Request request = new Request(nodes);
+        // without doubts to collect, the overdue attempts need not be walked
+        for (Attempt other : (collectDoubts ? attempts : onTime).values()) {
+            if (other.isSettled() && !collectDoubts) {
+                onTime.remove(other.uid(), other); // settled between its two removals (see begin)
+                continue;
+            }
             if (other.sequence >= attempt.sequence
                     || other.isSettled()
                     || (other.overdue && !collectDoubts)
                     || !relevant.test(other)
-                    || !other.mayLandOn(nodes)) {
+                    || !other.mayLandOn(request)) {
                 continue;
             }
             (other.overdue ? doubts : pending).add(other);
@@ -272,6 +340,7 @@ public final class InFlightPods {
         for (Attempt other : pending) {
             if (!other.isSettled()) {
                 other.overdue = true;
+                onTime.remove(other.uid(), other);
                 doubts.add(other);
             }
         }
@@ -293,6 +362,7 @@ public final class InFlightPods {
         attempt.prioritized = prioritized;
         if (pod.uid() != null) {
             Attempt replaced = attempts.put(pod.uid(), attempt);
+            onTime.put(pod.uid(), attempt);
             if (replaced != null) {
                 replaced.settled.complete(null);
             }
@@ -303,6 +373,10 @@ public final class InFlightPods {
     /** Attempts nothing ended within the ttl: their scheduling failed after our calls (or the pod is stuck in it). */
     private void expire() {
         long now = clock.getAsLong();
+        long last = lastExpiry.get();
+        if (now - last < ttlNanos / 16 || !lastExpiry.compareAndSet(last, now)) {
+            return; // an attempt expires at most ttl / 16 late, and a request rarely walks them all
+        }
         for (Attempt attempt : attempts.values()) {
             if (now - attempt.startedNanos > ttlNanos) {
                 log.debug("pod {}: no decision within {} ms, no longer in flight", attempt, ttlNanos / 1_000_000);

@@ -50,4 +50,26 @@ class NodeNameTableTest {
         assertThat(table.size()).isEqualTo(names.size());
         assertThat(new String(lookup("no\"de").json(), StandardCharsets.UTF_8)).isEqualTo("\"no\\\"de\"");
     }
+
+    /** Ids are dense and unique within one space; once the table is emptied, new entries are of a new space. */
+    @Test
+    void idsAreDenseWithinOneSpaceAndANewSpaceBeginsWhenTheTableIsEmptied() {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        NodeNameTable.NodeName first = lookup("id-node-0");
+        for (int i = 0; i < 100; i++) {
+            NodeNameTable.NodeName entry = lookup("id-node-" + i);
+            assertThat(entry.idSpace()).isSameAs(first.idSpace());
+            ids.add(entry.id());
+        }
+        assertThat(ids).hasSize(100).allMatch(id -> id >= 0 && id < 100);
+        assertThat(lookup("id-node-7").id()).isEqualTo(lookup("id-node-7").id());
+
+        for (int i = 100; i <= NodeNameTable.MAX_NAMES; i++) {
+            lookup("id-node-" + i);
+        }
+        NodeNameTable.NodeName afterReset = lookup("id-node-0");
+        assertThat(afterReset).isNotSameAs(first);
+        assertThat(afterReset.idSpace()).isNotSameAs(first.idSpace());
+        assertThat(afterReset.id()).isLessThan(table.size());
+    }
 }

@@ -78,6 +78,74 @@ class InFlightPodsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 
+    /** Node names with ids of one space, as the extender's decoded requests carry them. */
+    private static final class IdNames extends java.util.AbstractList<String> implements NodeIds {
+        private final List<String> names;
+        private final int[] ids;
+        private final Object space;
+
+        IdNames(Object space, Map<String, Integer> idOf, String... names) {
+            this.names = List.of(names);
+            this.ids = this.names.stream().mapToInt(idOf::get).toArray();
+            this.space = space;
+        }
+
+        @Override
+        public String get(int index) {
+            return names.get(index);
+        }
+
+        @Override
+        public int size() {
+            return names.size();
+        }
+
+        @Override
+        public Object idSpace() {
+            return space;
+        }
+
+        @Override
+        public int id(int index) {
+            return ids[index];
+        }
+    }
+
+    /**
+     * Candidates with ids compare as bitsets; with ids of another space (the name table was emptied in between), or
+     * none, they compare by name. A wrong answer either way shows: a pod waited for although its nodes are disjoint
+     * (a doubt returned) or not waited for although they meet (none returned).
+     */
+    @Test
+    void candidatesMeetByIdWithinOneSpaceAndByNameAcrossSpaces() {
+        Object space = new Object();
+        Map<String, Integer> ids = Map.of("n1", 1, "n2", 2, "n3", 3, "n70", 70, "n130", 130);
+        // ids of the later space: the same names numbered otherwise (n1 has n3's old id)
+        Object later = new Object();
+        Map<String, Integer> laterIds = Map.of("n1", 3, "n2", 5, "n3", 1, "n70", 8, "n130", 9);
+        InFlightPods inFlight = registry(Duration.ZERO);
+        InFlightPods.Attempt earlier = inFlight.beginAtFilter(pod("a", "tenant-a"));
+        earlier.candidates(new IdNames(space, ids, "n2", "n130"));
+
+        InFlightPods.Attempt disjoint = inFlight.beginAtFilter(pod("b", "tenant-b"));
+        assertThat(inFlight.awaitEarlier(disjoint, new IdNames(space, ids, "n1", "n3", "n70"), o -> true, "filter"))
+                .isEmpty();
+        assertThat(inFlight.awaitEarlier(disjoint, new IdNames(later, laterIds, "n3"), o -> true, "filter"))
+                .as("n3's id in the later space is n1's in the earlier one, yet the names are disjoint")
+                .isEmpty();
+        assertThat(inFlight.awaitEarlier(disjoint, new IdNames(later, laterIds, "n130"), o -> true, "filter"))
+                .containsExactly(earlier);
+        disjoint.candidates(new IdNames(space, ids, "n70"));
+        InFlightPods.Attempt meets = inFlight.beginAtFilter(pod("c", "tenant-b"));
+        assertThat(inFlight.awaitEarlier(meets, new IdNames(space, ids, "n1", "n130"), o -> true, "filter"))
+                .containsExactly(earlier);
+        assertThat(inFlight.awaitEarlier(meets, List.of("n1", "n130"), o -> true, "filter"))
+                .as("names without ids")
+                .containsExactly(earlier);
+        assertThat(inFlight.awaitEarlier(meets, List.of("n1", "n3"), o -> true, "filter"))
+                .isEmpty();
+    }
+
     @Test
     void aDecisionNotKnownInTimeIsADoubtAndIsNotWaitedForAgain() {
         InFlightPods inFlight = registry(Duration.ofMillis(30));

@@ -8,6 +8,7 @@ import io.github.sysched.benchmarks.Fixtures;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.syscall.SyscallSet;
+import io.github.sysched.syscall.SyscallWeights;
 import io.github.sysched.testsupport.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,6 @@ public final class ExtenderPodCost {
     static final int NODES = 5_000;
     static final int PODS_PER_NODE = 6;
     static final int CLASSES = 20;
-    static final List<Integer> NODE_NAMES = List.of(230, 5_000);
     /** B1's seed: the same syscall sets. */
     static final long SEED = 20240601L;
 
@@ -73,8 +73,78 @@ public final class ExtenderPodCost {
      * @param warmUp     pods sent before measuring, per scenario and extender
      * @param rounds     the measured pods are sent in this many rounds, alternating the extenders
      * @param bind       also measure the sequences with {@code /bind}
+     * @param nodeNames  the NodeNames per request measured (230 and 5,000 by default)
+     * @param ippOffOnly measure {@code /prioritize} alone (IPP off), not filter + prioritize
+     * @param mtls       also measure this build over mutual TLS
+     * @param extenderJvmOptions JVM options added to every extender's command (e.g. a flight recording)
+     * @param pinning    CPUs of this load generator and of the extenders (null: not pinned)
+     * @param weights    the syscall weights every extender scores with and the answers are checked with
      */
-    public record Settings(Path jar, Path compareJar, int pods, int warmUp, int rounds, boolean bind) {}
+    public record Settings(
+            Path jar,
+            Path compareJar,
+            int pods,
+            int warmUp,
+            int rounds,
+            boolean bind,
+            List<Integer> nodeNames,
+            boolean ippOffOnly,
+            boolean mtls,
+            List<String> extenderJvmOptions,
+            Pinning pinning,
+            SyscallWeights weights) {
+
+        /** The JVM options of every extender: the weights as properties, then {@link #extenderJvmOptions}. */
+        List<String> extenderOptions() {
+            List<String> options = new ArrayList<>();
+            if (weights.defaultWeight() != 1) {
+                throw new IllegalArgumentException(
+                        "the extender weighs unlisted syscalls 1; got a default weight of " + weights.defaultWeight());
+            }
+            weights.listed()
+                    .forEach((name, weight) -> options.add("-Dsysched.scheduler.weights." + name + "=" + weight));
+            options.addAll(extenderJvmOptions);
+            return options;
+        }
+    }
+
+    /**
+     * The load generator on {@code clientCpus}, the extenders on {@code extenderCpus} ({@code taskset} CPU lists): on a
+     * 2-core machine unpinned, the client's and the extender's threads wait for each other's core, and the tail
+     * percentiles measure that sharing as much as the extender.
+     */
+    public record Pinning(String clientCpus, String extenderCpus) {
+
+        private static final java.util.regex.Pattern CPU_LIST = java.util.regex.Pattern.compile("[0-9,-]+");
+
+        static Pinning parse(picocli.CommandLine.Model.CommandSpec spec, String text) {
+            String[] parts = text.split(":", -1);
+            if (parts.length != 2
+                    || !CPU_LIST.matcher(parts[0]).matches()
+                    || !CPU_LIST.matcher(parts[1]).matches()) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--pin-cpus: CLIENT:EXTENDERS, taskset CPU lists such as 0:1, got " + text);
+            }
+            return new Pinning(parts[0], parts[1]);
+        }
+
+        /** Pins every thread of this JVM to the client CPUs. */
+        void pinThisProcess() throws IOException, InterruptedException {
+            Process taskset = new ProcessBuilder(
+                            "taskset",
+                            "-a",
+                            "-p",
+                            "-c",
+                            clientCpus,
+                            Long.toString(ProcessHandle.current().pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (taskset.waitFor() != 0) {
+                throw new IllegalStateException("taskset could not pin the load generator: " + output);
+            }
+        }
+    }
 
     /** The calls kube-scheduler makes per pod. */
     enum Sequence {
@@ -109,6 +179,12 @@ public final class ExtenderPodCost {
     /** Runs B7; false when an answer was wrong. */
     public boolean run() throws Exception {
         out.println("[b7] machine: " + MachineState.describe());
+        if (settings.pinning() != null) {
+            settings.pinning().pinThisProcess();
+            out.println(
+                    "[b7] pinned: load generator on CPUs " + settings.pinning().clientCpus() + ", extenders on CPUs "
+                            + settings.pinning().extenderCpus());
+        }
         Path work = Files.createTempDirectory("sysched-b7");
         TestCertificates.Issued ca = TestCertificates.authority("sysched B7 CA");
         Path tlsDir = TestCertificates.writeSecretVolume(
@@ -118,10 +194,12 @@ public final class ExtenderPodCost {
         List<ExtenderProcess> processes = new ArrayList<>();
         try (LoopbackApi api = new LoopbackApi()) {
             Path kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig"));
-            processes.add(ExtenderProcess.start("after-plain", settings.jar(), kubeconfig, work, null));
-            processes.add(ExtenderProcess.start("after-mtls", settings.jar(), kubeconfig, work, tlsDir));
+            processes.add(start("after-plain", settings.jar(), kubeconfig, work, null));
+            if (settings.mtls()) {
+                processes.add(start("after-mtls", settings.jar(), kubeconfig, work, tlsDir));
+            }
             if (settings.compareJar() != null) {
-                processes.add(ExtenderProcess.start("before-plain", settings.compareJar(), kubeconfig, work, null));
+                processes.add(start("before-plain", settings.compareJar(), kubeconfig, work, null));
             }
             Cluster cluster = cluster();
             warmClientTls(kubeScheduler, ca);
@@ -156,9 +234,12 @@ public final class ExtenderPodCost {
             if (!settings.bind()) {
                 sequences.remove(Sequence.WITH_BIND);
             }
+            if (settings.ippOffOnly()) {
+                sequences.retainAll(List.of(Sequence.PRIORITIZE));
+            }
             started = System.nanoTime();
             for (Sequence sequence : sequences) {
-                for (int nodeNames : NODE_NAMES) {
+                for (int nodeNames : settings.nodeNames()) {
                     warmUp(targets, cluster, sequence, nodeNames);
                 }
             }
@@ -169,7 +250,7 @@ public final class ExtenderPodCost {
                     (System.nanoTime() - started) / 1e9);
             List<Row> rows = new ArrayList<>();
             for (Sequence sequence : sequences) {
-                for (int nodeNames : NODE_NAMES) {
+                for (int nodeNames : settings.nodeNames()) {
                     rows.addAll(measure(targets, cluster, sequence, nodeNames));
                 }
             }
@@ -208,7 +289,7 @@ public final class ExtenderPodCost {
     private Cluster cluster() {
         SplittableRandom random = new SplittableRandom(SEED);
         Map<String, Pod> placed = new LinkedHashMap<>();
-        ExsEngine mirror = new ExsEngine();
+        ExsEngine mirror = new ExsEngine(settings.weights());
         List<String> nodes = new ArrayList<>(NODES);
         for (int n = 0; n < NODES; n++) {
             String node = "node-" + n;
@@ -260,7 +341,7 @@ public final class ExtenderPodCost {
             pods.add(pod);
         }
         Map<Integer, List<PodRequests>> requests = new LinkedHashMap<>();
-        for (int size : NODE_NAMES) {
+        for (int size : settings.nodeNames()) {
             List<PodRequests> bodies = new ArrayList<>(distinct);
             for (int i = 0; i < distinct; i++) {
                 // kube-scheduler sends the nodes its own filters passed: a window of the cluster's nodes
@@ -295,6 +376,17 @@ public final class ExtenderPodCost {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private ExtenderProcess start(String name, Path jar, Path kubeconfig, Path work, Path tlsDir) {
+        return ExtenderProcess.start(
+                name,
+                jar,
+                kubeconfig,
+                work,
+                tlsDir,
+                settings.extenderOptions(),
+                settings.pinning() == null ? null : settings.pinning().extenderCpus());
     }
 
     private void awaitTracked(ExtenderProcess process, int pods) throws Exception {
@@ -351,7 +443,7 @@ public final class ExtenderPodCost {
 
     /** The very first /prioritize after the extender reported ready, on a new connection (handshake included). */
     private double firstRequestMillis(ExtenderProcess process, SSLContext tls, Cluster cluster) throws IOException {
-        byte[] body = cluster.requests.get(230).get(0).args();
+        byte[] body = cluster.requests.get(settings.nodeNames().get(0)).get(0).args();
         URI uri = process.base().resolve("/prioritize");
         long started = System.nanoTime();
         try (HttpConnection connection = process.tls ? HttpConnection.tls(uri, tls) : HttpConnection.plain(uri)) {
@@ -366,7 +458,7 @@ public final class ExtenderPodCost {
 
     /** /prioritize against the mirror; /filter passes exactly the nodes of the pod's class; jars agree. */
     private void check(List<Target> targets, Cluster cluster) throws IOException {
-        for (int size : NODE_NAMES) {
+        for (int size : settings.nodeNames()) {
             PodRequests request = cluster.requests.get(size).get(0);
             List<String> names = new ArrayList<>();
             JSON.readTree(request.args()).get("NodeNames").forEach(n -> names.add(n.asString()));
@@ -407,7 +499,7 @@ public final class ExtenderPodCost {
             }
         }
         out.println("[b7] checked: /prioritize equals ExS on the stored placements and /filter passes every node, "
-                + "for every extender, at " + NODE_NAMES + " NodeNames");
+                + "for every extender, at " + settings.nodeNames() + " NodeNames");
     }
 
     private void failure(String what) {
@@ -554,7 +646,8 @@ public final class ExtenderPodCost {
                     row.reconnects);
         }
         out.println();
-        out.println("first /prioritize (230 NodeNames) after the extender reported ready, new connection: "
+        out.println("first /prioritize (" + settings.nodeNames().get(0)
+                + " NodeNames) after the extender reported ready, new connection: "
                 + firstRequest.entrySet().stream()
                         .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), e.getValue()))
                         .toList());

@@ -45,16 +45,24 @@ final class ExtenderProcess implements AutoCloseable {
     /**
      * Starts {@code jar} with the chart's JVM settings for a 512 MiB container, on free loopback ports, with
      * {@code bind.enabled} and, if {@code tlsDir} is not null, mutual TLS from that Secret-volume directory as the
-     * chart configures it.
+     * chart configures it; {@code jvmOptions} are added before {@code -jar}, and with {@code cpus} (a {@code taskset}
+     * CPU list; null: any) the JVM runs on those CPUs only.
      */
-    static ExtenderProcess start(String name, Path jar, Path kubeconfig, Path workDir, Path tlsDir) {
+    static ExtenderProcess start(
+            String name, Path jar, Path kubeconfig, Path workDir, Path tlsDir, List<String> jvmOptions, String cpus) {
         int port = freePort();
         int managementPort = freePort();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (cpus != null) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m",
                 "-XX:+ExitOnOutOfMemoryError",
-                "-Djava.io.tmpdir=" + workDir,
+                "-Djava.io.tmpdir=" + workDir));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-jar",
                 jar.toAbsolutePath().toString(),
                 "--server.port=" + port,

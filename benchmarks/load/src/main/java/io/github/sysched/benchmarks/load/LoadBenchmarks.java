@@ -1,11 +1,15 @@
 package io.github.sysched.benchmarks.load;
 
 import io.github.sysched.demo.DemoHarness;
+import io.github.sysched.simulation.WorkloadLoader;
 import io.github.sysched.simulation.cli.ImplementationVersion;
+import io.github.sysched.syscall.SyscallWeights;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -192,15 +196,80 @@ public final class LoadBenchmarks {
                 description = "Also measure the sequences with /bind (b7.bind).")
         private boolean bind;
 
+        @Option(
+                names = "--node-names",
+                paramLabel = "N",
+                split = ",",
+                defaultValue = "${sys:b7.nodeNames:-230,5000}",
+                description = "NodeNames per request, the sizes measured (b7.nodeNames; default ${DEFAULT-VALUE}).")
+        private List<Integer> nodeNames;
+
+        @Option(
+                names = "--ipp-off-only",
+                defaultValue = "${sys:b7.ippOffOnly:-false}",
+                description = "Measure only /prioritize (IPP off), not filter + prioritize (b7.ippOffOnly).")
+        private boolean ippOffOnly;
+
+        @Option(
+                names = "--no-mtls",
+                defaultValue = "${sys:b7.noMtls:-false}",
+                description = "Do not measure this build over mutual TLS (b7.noMtls): for quicker runs.")
+        private boolean noMtls;
+
+        @Option(
+                names = "--extender-jvm-option",
+                paramLabel = "OPTION",
+                description = "A JVM option for every extender, e.g. -XX:StartFlightRecording=filename=/tmp/b7-%%p.jfr "
+                        + "(repeatable).")
+        private List<String> extenderJvmOptions = new ArrayList<>();
+
+        @Option(
+                names = "--pin-cpus",
+                paramLabel = "CLIENT:EXTENDERS",
+                defaultValue = "${sys:b7.pinCpus}",
+                description = "Pin this load generator and the extenders to separate CPUs with taskset, e.g. 0:1 "
+                        + "(b7.pinCpus; default: not pinned): the client no longer competes with the extender for a "
+                        + "core, so the percentiles show the extender's latency rather than the machine's sharing.")
+        private String pinCpus;
+
+        @Option(
+                names = "--weights",
+                paramLabel = "FILE|none",
+                defaultValue = "${sys:b7.weights:-examples/simulation/cve-weights.txt}",
+                description = "Syscall weights the extenders score with, \"name weight\" lines as simulate reads them "
+                        + "(b7.weights; default ${DEFAULT-VALUE}: the chart's default, the vulnerable syscalls at 5); "
+                        + "none: every syscall 1, SySched's unweighted ExS.")
+        private String weights;
+
         @Override
         public boolean run() throws Exception {
             atLeast(spec, "--pods", pods, 1);
             atLeast(spec, "--warmup", warmUp, 0);
             atLeast(spec, "--rounds", rounds, 1);
+            for (int size : nodeNames) {
+                if (size < 1 || size > ExtenderPodCost.NODES) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--node-names: each between 1 and " + ExtenderPodCost.NODES);
+                }
+            }
+            ExtenderPodCost.Pinning pinning = pinCpus == null ? null : ExtenderPodCost.Pinning.parse(spec, pinCpus);
             return new ExtenderPodCost(
                             System.out,
                             new ExtenderPodCost.Settings(
-                                    jar != null ? jar : schedulerJar(spec), compareJar, pods, warmUp, rounds, bind))
+                                    jar != null ? jar : schedulerJar(spec),
+                                    compareJar,
+                                    pods,
+                                    warmUp,
+                                    rounds,
+                                    bind,
+                                    List.copyOf(nodeNames),
+                                    ippOffOnly,
+                                    !noMtls,
+                                    List.copyOf(extenderJvmOptions),
+                                    pinning,
+                                    weights.equals("none")
+                                            ? SyscallWeights.uniform()
+                                            : WorkloadLoader.readWeights(Path.of(weights))))
                     .run();
         }
 
