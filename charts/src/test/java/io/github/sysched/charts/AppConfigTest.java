@@ -53,7 +53,8 @@ class AppConfigTest {
             "in-flight",
             "leader-election",
             "annotations",
-            "events");
+            "events",
+            "rebalancer");
 
     /** Follows the Deployment's /config mount to its ConfigMap and parses application.yaml. */
     static Map<String, Object> appConfig(Rendered r, Deployment d) {
@@ -194,6 +195,65 @@ class AppConfigTest {
         assertThat(Rendered.<Object>at(sched, "sysched.scheduler.scoring.mode")).isEqualTo("upstream");
         assertThat(Rendered.<Object>at(sched, "sysched.scheduler.scoring.opening-cost"))
                 .isEqualTo(7);
+    }
+
+    @Test
+    void theRebalancerIsOffAndInDryRunByDefaultAndItsValuesReachTheExtender() {
+        Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
+        assertThat(Rendered.<Map<String, Object>>at(defaults, "sysched.scheduler.rebalancer"))
+                .containsEntry("enabled", false)
+                .containsEntry("dry-run", true)
+                .containsEntry("interval", "30s")
+                .containsEntry("min-gain", 5)
+                .containsEntry("max-per-hour", 20)
+                .containsEntry("hold-back", "1h")
+                .containsEntry("scheduler-name", "sysched-scheduler");
+        assertThat(Rendered.<Object>at(defaults, "sysched.scheduler.rebalancer.replica-spread"))
+                .as("the guard the webhook injects, from the same values")
+                .isEqualTo(Map.of(
+                        "enabled",
+                        true,
+                        "max-skew",
+                        1,
+                        "zones",
+                        true,
+                        "opt-out-label",
+                        "exs.sysched.io/replica-spread"));
+
+        Rendered r = render(
+                "cert-manager",
+                Map.of(
+                        "scheduler.config.rebalancer.enabled",
+                        true,
+                        "scheduler.config.rebalancer.dryRun",
+                        false,
+                        "scheduler.config.rebalancer.interval",
+                        "2m",
+                        "scheduler.config.rebalancer.minGain",
+                        10,
+                        "scheduler.config.rebalancer.maxPerHour",
+                        4,
+                        "scheduler.config.rebalancer.holdBack",
+                        "6h",
+                        "secondScheduler.schedulerName",
+                        "secure",
+                        "replicaSpread.maxSkew",
+                        2,
+                        "replicaSpread.zones",
+                        "off"));
+        Map<String, Object> app = appConfig(r, scheduler(r));
+        assertThat(Rendered.<Map<String, Object>>at(app, "sysched.scheduler.rebalancer"))
+                .containsEntry("enabled", true)
+                .containsEntry("dry-run", false)
+                .containsEntry("interval", "2m")
+                .containsEntry("min-gain", 10)
+                .containsEntry("max-per-hour", 4)
+                .containsEntry("hold-back", "6h")
+                .containsEntry("scheduler-name", "secure");
+        assertThat(Rendered.<Object>at(app, "sysched.scheduler.rebalancer.replica-spread.max-skew"))
+                .isEqualTo(2);
+        assertThat(Rendered.<Object>at(app, "sysched.scheduler.rebalancer.replica-spread.zones"))
+                .isEqualTo(false);
     }
 
     @Test

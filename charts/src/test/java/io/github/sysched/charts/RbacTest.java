@@ -253,6 +253,43 @@ class RbacTest {
         }
     }
 
+    /** Evictions, and the Nodes and Namespaces the rebalancer plans with, only when it is enabled; nobody else. */
+    @ParameterizedTest
+    @FieldSource("VALUE_SETS")
+    void podEvictionOnlyForTheExtenderAndOnlyWithTheRebalancerOn(String valueSet) {
+        Rendered off = render(valueSet);
+        for (Deployment d : off.all(Deployment.class)) {
+            assertThat(grantsOf(off, saOf(d)))
+                    .noneMatch(x -> x.rule().getResources().contains("pods/eviction"));
+        }
+        assertThat(grantsOf(off, saOf(AppConfigTest.scheduler(off))))
+                .noneMatch(x -> x.rule().getResources().contains("nodes"));
+
+        Rendered on = render(valueSet, java.util.Map.of("scheduler.config.rebalancer.enabled", true));
+        List<Grant> g = grantsOf(on, saOf(AppConfigTest.scheduler(on)));
+        assertThat(g)
+                .filteredOn(x -> x.rule().getResources().contains("pods/eviction"))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.roleKind()).isEqualTo("ClusterRole");
+                    assertThat(x.rule().getApiGroups()).containsExactly("");
+                    assertThat(x.rule().getResources()).containsExactly("pods/eviction");
+                    assertThat(x.rule().getVerbs()).containsExactly("create");
+                });
+        for (String resource : List.of("nodes", "namespaces")) {
+            assertThat(g).anyMatch(x -> x.covers("", resource, "list")).anyMatch(x -> x.covers("", resource, "watch"));
+            assertThat(g)
+                    .filteredOn(x -> x.rule().getResources().contains(resource))
+                    .allSatisfy(x -> assertThat(x.rule().getVerbs()).containsExactlyInAnyOrder("list", "watch"));
+        }
+        for (Deployment d : on.all(Deployment.class)) {
+            if (d != AppConfigTest.scheduler(on)) {
+                assertThat(grantsOf(on, saOf(d)))
+                        .noneMatch(x -> x.rule().getResources().contains("pods/eviction"));
+            }
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("VALUE_SETS")
     void bothServicesMayCreateCoreEventsInTheReleaseNamespaceOnly(String valueSet) {

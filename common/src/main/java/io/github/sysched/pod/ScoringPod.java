@@ -20,7 +20,7 @@ import java.util.Map;
  * A pod reduced to what placement scoring reads, in a few compact objects instead of a full fabric8 {@link Pod}:
  * identity (namespace, name, uid, resourceVersion, owners, deletion timestamp), labels, the annotations sysched
  * reads ({@code exs.sysched.io/syscalls}, {@code ipp-class} and {@code signature}, every legacy seccomp annotation), the node, the
- * phase, and the seccomp fields of the pod and of its init and app containers (with their names; ephemeral
+ * scheduler's name (which pods the rebalancer may move and waits for), the phase, and the seccomp fields of the pod and of its init and app containers (with their names; ephemeral
  * containers by name only). {@link #toPod()} gives it back as a {@link Pod} that every resolver in this module
  * answers for exactly as for the full pod (ScoringPodTest checks it); the scheduler's pod cache holds these.
  *
@@ -37,6 +37,7 @@ public record ScoringPod(
         Map<String, String> labels,
         Map<String, String> annotations,
         String nodeName,
+        String schedulerName,
         String phase,
         Seccomp podSeccomp,
         List<ScoringContainer> initContainers,
@@ -101,6 +102,7 @@ public record ScoringPod(
                 internedCopy(meta.getLabels(), false),
                 internedCopy(meta.getAnnotations(), true),
                 intern(spec.getNodeName()),
+                intern(spec.getSchedulerName()),
                 intern(pod.getStatus() == null ? null : pod.getStatus().getPhase()),
                 Seccomp.of(
                         spec.getSecurityContext() == null
@@ -122,7 +124,7 @@ public record ScoringPod(
 
     /** A new {@link Pod} with these fields (and nothing else). */
     public Pod toPod() {
-        PodSpecBuilder spec = new PodSpecBuilder().withNodeName(nodeName);
+        PodSpecBuilder spec = new PodSpecBuilder().withNodeName(nodeName).withSchedulerName(schedulerName);
         if (podSeccomp != null) {
             spec.withNewSecurityContext()
                     .withSeccompProfile(podSeccomp.toField())

@@ -384,6 +384,16 @@ public final class ExsEngine {
         return placements.size();
     }
 
+    /**
+     * Every counted pod as UID → (node, syscall set), one consistent copy (as {@link #replaceAll} takes it): what a
+     * reader that plans on the whole cluster (the rebalancer) starts from.
+     */
+    public synchronized Map<String, Map.Entry<String, SyscallSet>> placements() {
+        Map<String, Map.Entry<String, SyscallSet>> copy = new HashMap<>(placements.size() * 2);
+        placements.forEach((uid, placement) -> copy.put(uid, Map.entry(placement.nodeName, placement.syscalls)));
+        return copy;
+    }
+
     public Optional<String> nodeOf(String podUid) {
         Placement placement = placements.get(podUid);
         return placement == null ? Optional.empty() : Optional.of(placement.nodeName);

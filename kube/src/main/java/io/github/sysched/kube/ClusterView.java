@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,8 @@ public class ClusterView {
         PROFILE_BINDINGS("profilebindings"),
         NAMESPACES("namespaces"),
         /**
-         * Nodes, of which the cache keeps names and labels only ({@link #nodeZones()}). fabric8 cannot yet ask the
+         * Nodes, of which the cache keeps names, labels, {@code spec.unschedulable}, {@code spec.taints} and
+         * {@code status.allocatable.pods} only ({@link #nodeZones()}, {@link #nodes()}). fabric8 cannot yet ask the
          * API server for metadata only ({@code PartialObjectMetadata}, fabric8io/kubernetes-client#5716), so whole
          * Nodes cross the wire and are reduced as they arrive.
          */
@@ -217,7 +219,10 @@ public class ClusterView {
                     ReducedStateItemStore.NAME_KEY_STATE,
                     Node.class,
                     client.getKubernetesSerialization(),
-                    "metadata.labels"));
+                    "metadata.labels",
+                    "spec.unschedulable",
+                    "spec.taints",
+                    "status.allocatable.pods"));
             nodeZones.clear();
             nodes.addEventHandler(nodeZones);
             nodeInformer = track(health, Resource.NODES, nodes);
@@ -475,6 +480,23 @@ public class ClusterView {
     /** True when every cached Node carries the zone label (also when there are none). */
     public boolean everyNodeHasZone() {
         return nodeZones.everyNodeHasZone();
+    }
+
+    /**
+     * The cached Nodes, reduced to name, labels, {@code spec.unschedulable}, {@code spec.taints} and
+     * {@code status.allocatable.pods} (empty when the view does not watch {@link Resource#NODES}).
+     */
+    public List<Node> nodes() {
+        SharedIndexInformer<Node> informer = nodeInformer;
+        return informer == null ? List.of() : informer.getStore().list();
+    }
+
+    /** The labels of the cached Namespace {@code name} (empty when unknown or not watched). */
+    public Map<String, String> namespaceLabels(String name) {
+        return namespace(name)
+                .map(ns -> ns.getMetadata() == null ? null : ns.getMetadata().getLabels())
+                .map(Map::copyOf)
+                .orElse(Map.of());
     }
 
     /** The cached pod {@code namespace/name} (reduced to what scoring reads), or null. */

@@ -44,6 +44,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize extender request bodies larger than this are refused with 413 (default {@code 8MB}:
  *                       {@code NodeNames} for any cluster size, full {@code Nodes} for about a thousand typical nodes)
  * @param events         the {@code SyschedPlacement} Events on the pods the extender scored
+ * @param rebalancer     the opt-in controller that evicts a running pod when its replacement lowers the cluster's ExS
+ *                       (docs/PLACEMENT.md §9)
  */
 @Validated
 @ConfigurationProperties("sysched.scheduler")
@@ -60,7 +62,8 @@ public record SchedulerProperties(
         @DefaultValue @Valid Informer informer,
         @DefaultValue @Valid Containers containers,
         @DefaultValue("8MB") @NotNull DataSize maxRequestSize,
-        @DefaultValue @Valid Events events) {
+        @DefaultValue @Valid Events events,
+        @DefaultValue @Valid Rebalancer rebalancer) {
 
     /** The weights the extender's ExS engine counts with: {@link #weights}, every other name 1. */
     public SyscallWeights syscallWeights() {
@@ -251,5 +254,63 @@ public record SchedulerProperties(
         public ContainerPolicy policy() {
             return new ContainerPolicy(unprofiled, init);
         }
+    }
+
+    /**
+     * The rebalancer (docs/PLACEMENT.md §9, "The controller"): on the leader, every {@code interval}, while no pod of
+     * {@code schedulerName} is pending, it asks common's {@code RebalancePlanner} for the one running pod whose
+     * eviction lowers the cluster's (weighted) ExS most and evicts it through the Eviction API.
+     *
+     * @param enabled       run it (default false; RBAC: create on {@code pods/eviction}, list and watch on nodes and
+     *                      namespaces)
+     * @param dryRun        log and count the eviction it would make, evict nothing (default true: turning it on shows
+     *                      what it would do; evicting takes a second, explicit decision)
+     * @param interval      time between two decisions, at most one eviction each (default 30s; at least 1s)
+     * @param minGain       the least gain worth an eviction, in (weighted) syscalls (default 5, the planner's)
+     * @param maxPerHour    evictions (and dry-run decisions) in any hour, at most (default 20)
+     * @param holdBack      how long a workload whose replacement landed off the prediction and realized less than
+     *                      predicted is left alone; also how long a replacement is waited for (default 1h)
+     * @param schedulerName the {@code spec.schedulerName} of the pods the extender places: only they are moved, and a
+     *                      pending one stops the rebalancer (default {@code sysched-scheduler})
+     * @param replicaSpread the webhook's replica-spread guard, as deployed, which replacements must pass (the chart
+     *                      sets it from the same values as {@code sysched.webhook.replica-spread.*})
+     */
+    public record Rebalancer(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("true") boolean dryRun,
+            @DefaultValue("30s") @NotNull Duration interval,
+            @DefaultValue("5") @Min(1) long minGain,
+            @DefaultValue("20") @Min(1) int maxPerHour,
+            @DefaultValue("1h") @NotNull Duration holdBack,
+            @DefaultValue("sysched-scheduler") @NotBlank String schedulerName,
+            @DefaultValue @Valid ReplicaSpread replicaSpread) {
+
+        public Rebalancer {
+            if (interval != null && interval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(
+                        "sysched.scheduler.rebalancer.interval must be at least 1s: " + interval);
+            }
+            if (holdBack != null && (holdBack.isNegative() || holdBack.isZero())) {
+                throw new IllegalArgumentException(
+                        "sysched.scheduler.rebalancer.hold-back must be positive: " + holdBack);
+            }
+        }
+
+        /**
+         * @param enabled      the webhook injects the spread constraints (default true, as the chart's
+         *                     {@code replicaSpread.enabled})
+         * @param maxSkew      their maxSkew (default 1)
+         * @param zones        also spread over {@code topology.kubernetes.io/zone} when every node carries it and
+         *                     there are at least two zones (default true, the webhook's {@code auto}); false: hostname
+         *                     only
+         * @param optOutLabel  pod or namespace label whose value {@code off} exempts the pod
+         */
+        public record ReplicaSpread(
+                @DefaultValue("true") boolean enabled,
+                @DefaultValue("1") @Min(1) int maxSkew,
+                @DefaultValue("true") boolean zones,
+
+                @DefaultValue("exs.sysched.io/replica-spread") @NotBlank
+                String optOutLabel) {}
     }
 }

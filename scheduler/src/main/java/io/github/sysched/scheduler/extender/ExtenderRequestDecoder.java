@@ -136,6 +136,7 @@ final class ExtenderRequestDecoder {
         Map<String, String> labels = Map.of();
         Map<String, String> annotations = Map.of();
         String nodeName;
+        String schedulerName;
         String phase;
         ScoringPod.Seccomp podSeccomp;
         List<ScoringPod.ScoringContainer> initContainers = List.of();
@@ -153,6 +154,7 @@ final class ExtenderRequestDecoder {
                     labels,
                     annotations,
                     nodeName,
+                    schedulerName,
                     phase,
                     podSeccomp,
                     initContainers,
@@ -205,6 +207,7 @@ final class ExtenderRequestDecoder {
             p.nextToken();
             switch (key) {
                 case "nodeName" -> pod.nodeName = string(p, "Pod.spec.nodeName");
+                case "schedulerName" -> pod.schedulerName = string(p, "Pod.spec.schedulerName");
                 case "securityContext" -> pod.podSeccomp = securityContext(p, "Pod.spec.securityContext");
                 case "initContainers" -> pod.initContainers = containers(p, "Pod.spec.initContainers");
                 case "containers" -> pod.containers = containers(p, "Pod.spec.containers");

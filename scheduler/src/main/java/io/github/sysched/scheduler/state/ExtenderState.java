@@ -99,6 +99,21 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
     }
 
     /**
+     * SeccompProfiles and Pods; with the rebalancer on also Nodes (pod slots, cordons, taints, zones) and Namespaces
+     * (the replica-spread opt-out label), which it plans with.
+     */
+    static ClusterView.Resource[] watched(SchedulerProperties properties) {
+        return properties.rebalancer().enabled()
+                ? new ClusterView.Resource[] {
+                    ClusterView.Resource.SECCOMP_PROFILES,
+                    ClusterView.Resource.PODS,
+                    ClusterView.Resource.NODES,
+                    ClusterView.Resource.NAMESPACES
+                }
+                : new ClusterView.Resource[] {ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS};
+    }
+
+    /**
      * The extender's view of the cluster: SeccompProfiles (the {@link SpoPodResolver}'s profiles), then pods, whose
      * initial list rebuilds the whole state after a restart, told to {@code podListeners} in order.
      * {@code sysched.scheduler.spo.scope=auto} reads the scope from the CRD in the background, retrying until it is
@@ -110,7 +125,7 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
             SpoPodResolver profiles,
             ClusterView.PodListener... podListeners) {
         ClusterView view = new ClusterView(ClusterView.settings(client)
-                .watch(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS)
+                .watch(watched(properties))
                 .version(properties.spo().version())
                 .scope(properties.spo().scope().configured())
                 .podsWaitForProfiles(properties.informer().profileWait())
