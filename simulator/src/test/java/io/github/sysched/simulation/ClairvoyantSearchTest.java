@@ -26,23 +26,9 @@ class ClairvoyantSearchTest {
     private static final List<String> NAMES =
             SyscallTable.x86_64().allSyscalls().names().subList(0, 40);
 
-    /** {@code workloads} workloads of 1..{@code maxReplicas} replicas, each with its own random profile. */
+    /** Random workloads of ReplicaSet pods ({@link RandomWorkloads}). */
     private static List<SimPod> randomWorkload(Random random, int workloads, int maxReplicas, PodRequests requests) {
-        List<SimPod> pods = new ArrayList<>();
-        for (int w = 0; w < workloads; w++) {
-            Set<String> names = new HashSet<>();
-            for (int k = 0; k < 12; k++) {
-                names.add(NAMES.get(random.nextInt(NAMES.size())));
-            }
-            SyscallSet set = SyscallSet.of(names);
-            int replicas = 1 + random.nextInt(maxReplicas);
-            for (int r = 0; r < replicas; r++) {
-                pods.add(new SimPod(
-                        "w" + w + "-" + r, "img" + w, set, Optional.of("ReplicaSet default/w" + w), true, requests));
-            }
-        }
-        java.util.Collections.shuffle(pods, random);
-        return pods;
+        return RandomWorkloads.of(random, workloads, maxReplicas, requests, 0);
     }
 
     private static PlacementMetrics measure(

@@ -6,16 +6,13 @@ import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.syscall.SyscallSet;
-import io.github.sysched.syscall.SyscallTable;
 import io.github.sysched.syscall.SyscallWeights;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The {@code rebalance[:K]} rule: evictions planned by {@link RebalancePlanner}, replacements placed by the strategy. */
@@ -23,8 +20,6 @@ class RebalanceRuleTest {
 
     private static final SyscallSet SMALL = SyscallSet.of("read", "write");
     private static final SyscallSet BIG = SyscallSet.of("read", "write", "openat", "mmap");
-    private static final List<String> NAMES =
-            SyscallTable.x86_64().allSyscalls().names().subList(0, 40);
 
     private static SimPod replica(String name, SyscallSet syscalls) {
         return SimPod.replica(name, "default/" + name, name, syscalls);
@@ -101,32 +96,9 @@ class RebalanceRuleTest {
                 .isEqualTo(1);
     }
 
-    /** {@code workloads} workloads of 1..{@code maxReplicas} replicas, each with its own random profile. */
+    /** Random workloads ({@link RandomWorkloads}), one in five of bare pods: never a candidate. */
     private static List<SimPod> randomWorkload(Random random, int workloads, int maxReplicas, PodRequests requests) {
-        List<SimPod> pods = new ArrayList<>();
-        for (int w = 0; w < workloads; w++) {
-            Set<String> names = new HashSet<>();
-            for (int k = 0; k < 12; k++) {
-                names.add(NAMES.get(random.nextInt(NAMES.size())));
-            }
-            SyscallSet set = SyscallSet.of(names);
-            int replicas = 1 + random.nextInt(maxReplicas);
-            for (int r = 0; r < replicas; r++) {
-                // One workload in five is a bare pod: never a candidate.
-                pods.add(
-                        w % 5 == 4
-                                ? new SimPod("w" + w + "-" + r, "img" + w, set)
-                                : new SimPod(
-                                        "w" + w + "-" + r,
-                                        "img" + w,
-                                        set,
-                                        Optional.of("ReplicaSet default/w" + w),
-                                        true,
-                                        requests));
-            }
-        }
-        java.util.Collections.shuffle(pods, random);
-        return pods;
+        return RandomWorkloads.of(random, workloads, maxReplicas, requests, 5);
     }
 
     /** Pod limits and requests, checked directly. */
