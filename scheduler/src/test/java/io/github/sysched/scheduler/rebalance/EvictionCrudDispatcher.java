@@ -1,12 +1,8 @@
 package io.github.sysched.scheduler.rebalance;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.github.sysched.scheduler.PodSubresourceDispatcher;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -20,11 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
  * pod. The plain CRUD mock would store the Eviction as an object of its own and delete nothing. Every eviction request
  * is recorded ({@code apiVersion namespace/name}). Loopback only, like the mock.
  */
-class EvictionCrudDispatcher extends KubernetesCrudDispatcher {
+class EvictionCrudDispatcher extends PodSubresourceDispatcher {
 
     private static final Pattern EVICTION =
             Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(\\?.*)?");
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final List<String> requests = new CopyOnWriteArrayList<>();
@@ -56,34 +51,18 @@ class EvictionCrudDispatcher extends KubernetesCrudDispatcher {
         if (refuse) {
             return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
         }
-        String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
         if (graceful) {
-            MockResponse marked = handlePatch(new RecordedRequest(
-                    "HTTP/1.1",
-                    HttpMethod.PATCH,
-                    podPath,
-                    Headers.builder()
-                            .add("Content-Type", "application/merge-patch+json")
-                            .build(),
-                    new Buffer()
-                            .writeUtf8("{\"metadata\":{\"finalizers\":[\"" + TERMINATING + "\"],"
-                                    + "\"deletionTimestamp\":\"2026-12-07T06:00:00Z\"}}")));
+            MockResponse marked = mergePatchPod(
+                    namespace,
+                    name,
+                    "{\"metadata\":{\"finalizers\":[\"" + TERMINATING + "\"],"
+                            + "\"deletionTimestamp\":\"2026-12-07T06:00:00Z\"}}");
             return marked.code() / 100 == 2 ? status(201, null, null) : marked;
         }
-        MockResponse deleted = handleDelete(podPath);
+        MockResponse deleted = handleDelete(podPath(namespace, name));
         if (deleted.code() == 404) {
             return status(404, "NotFound", "pods \"" + name + "\" not found");
         }
         return status(201, null, null);
-    }
-
-    private static MockResponse status(int code, String reason, String message) {
-        boolean success = code / 100 == 2;
-        String json = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":"
-                + (success ? "\"Success\"" : "\"Failure\"")
-                + (message == null ? "" : ",\"message\":" + SERIALIZATION.asJson(message))
-                + (success ? "" : ",\"reason\":" + SERIALIZATION.asJson(reason))
-                + ",\"code\":" + code + "}";
-        return new MockResponse().setResponseCode(code).setBody(json);
     }
 }
