@@ -3,6 +3,7 @@ package io.github.sysched.scoring;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallWeights;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -121,18 +122,42 @@ public record RebalancePlanner(
         }
     }
 
-    /** The eviction that lowers the cluster ExS most, if one gains at least {@link #minGain}. */
+    /**
+     * The eviction that lowers the cluster ExS most, if one gains at least {@link #minGain}; of equal gains, the pod
+     * listed first.
+     *
+     * <p>A gain is at most the pod's saving (what it adds on a landing node is never negative), so the pods are tried
+     * in decreasing order of saving and the search stops at the first whose saving cannot beat the best gain found:
+     * the same answer as trying every pod, at the cost of one saving per pod and a full evaluation only for the few
+     * that could win.
+     */
     public Optional<Eviction> plan(List<Node> nodes, List<Pod> pods, Room room) {
         Objects.requireNonNull(room, "room");
         Cluster cluster = new Cluster(nodes, pods);
-        Eviction best = null;
-        for (Pod pod : pods) {
-            if (!pod.evictable()) {
-                continue;
+        List<Integer> order = new ArrayList<>();
+        long[] savings = new long[pods.size()];
+        for (int i = 0; i < pods.size(); i++) {
+            if (pods.get(i).evictable()) {
+                savings[i] = cluster.saving(pods.get(i));
+                order.add(i);
             }
-            Eviction eviction = cluster.evaluate(pod, room);
-            if (eviction != null && eviction.gain() >= minGain && (best == null || eviction.gain() > best.gain())) {
+        }
+        order.sort(Comparator.<Integer>comparingLong(i -> savings[i]).reversed().thenComparing(i -> i));
+        Eviction best = null;
+        int bestIndex = -1;
+        for (int i : order) {
+            long bound = savings[i];
+            if (bound < minGain || (best != null && (bound < best.gain() || (bound == best.gain() && i > bestIndex)))) {
+                break;
+            }
+            Eviction eviction = cluster.evaluate(pods.get(i), room);
+            if (eviction != null
+                    && eviction.gain() >= minGain
+                    && (best == null
+                            || eviction.gain() > best.gain()
+                            || (eviction.gain() == best.gain() && i < bestIndex))) {
                 best = eviction;
+                bestIndex = i;
             }
         }
         return Optional.ofNullable(best);
@@ -175,6 +200,16 @@ public record RebalancePlanner(
                 });
             }
             exs = engine.clusterExs();
+        }
+
+        /** The exposure {@code pod}'s leaving removes from its node: an upper bound of its eviction's gain. */
+        long saving(Pod pod) {
+            engine.remove(pod.uid());
+            try {
+                return engine.marginal(List.of(pod.node()), pod.syscalls()).added()[0];
+            } finally {
+                engine.place(pod.uid(), pod.node(), pod.syscalls());
+            }
         }
 
         /** The eviction of {@code pod}, or null when its replacement could go nowhere. */
