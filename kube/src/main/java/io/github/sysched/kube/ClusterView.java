@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,6 +125,7 @@ public class ClusterView {
     private final NodeZones nodeZones = new NodeZones();
     private volatile SharedIndexInformer<Pod> podInformer;
     private volatile ScoringPodStore podStore;
+    private volatile PodEvents podEvents;
     /** Replaced at each start: a restarted view must not keep following the stopped informers. */
     private volatile WatchHealth watches = new WatchHealth();
 
@@ -232,7 +234,8 @@ public class ClusterView {
             ScoringPodStore store = new ScoringPodStore();
             pods.itemStore(store);
             pods.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX); // nothing looks pods up by namespace
-            pods.addEventHandler(new PodEvents(podListener));
+            podEvents = new PodEvents(podListener);
+            pods.addEventHandler(podEvents);
             podStore = store;
             podInformer = track(health, Resource.PODS, pods);
         }
@@ -364,6 +367,17 @@ public class ClusterView {
         return informer != null && informer.hasSynced();
     }
 
+    /**
+     * True once the pods the pod informer has listed have all reached the {@link PodListener}. The informer calls the
+     * listener on a thread of its own, after {@link #synced()} may already be true: a caller that reads what the
+     * listener built (the extender's state, {@code explain}) right after the sync could miss pods. False for a view
+     * without pods.
+     */
+    public boolean podsDelivered() {
+        PodEvents events = podEvents;
+        return synced(Resource.PODS) && events != null && events.delivered.get() == podStore.size();
+    }
+
     /** True while every informer of the view has its watch open (not only listed: {@link #synced()}). */
     public boolean watching() {
         for (Resource resource : resources) {
@@ -376,8 +390,9 @@ public class ClusterView {
     }
 
     /**
-     * True while the caches follow the cluster (readiness): synced, and no informer has been without its watch
-     * for longer than {@link WatchHealth#GRACE} (API server unreachable, failing or too slow to relist).
+     * True while the caches follow the cluster (readiness): synced, the initially listed pods all handed to the
+     * {@link PodListener} (once; later events are not waited for), and no informer has been without its watch for
+     * longer than {@link WatchHealth#GRACE} (API server unreachable, failing or too slow to relist).
      */
     public boolean current() {
         return problem().isEmpty();
@@ -386,6 +401,14 @@ public class ClusterView {
     /** Why the view is not {@link #current()} (empty when it is). */
     public String problem() {
         if (synced()) {
+            PodEvents events = podEvents;
+            if (events != null && !events.caughtUp) {
+                if (!podsDelivered()) {
+                    return "pods listed, " + events.delivered.get() + " of " + podStore.size()
+                            + " handed to the state so far";
+                }
+                events.caughtUp = true;
+            }
             return watches.problem();
         }
         if (!informersCreated) {
@@ -584,11 +607,27 @@ public class ClusterView {
         }
     }
 
-    private record PodEvents(PodListener listener) implements ResourceEventHandler<Pod> {
+    /**
+     * Hands pod events to the listener, counting additions and deletions delivered: once every event has reached
+     * the listener, additions minus deletions equal the pods in the store ({@link #podsDelivered()}).
+     */
+    private static final class PodEvents implements ResourceEventHandler<Pod> {
+        private final PodListener listener;
+        private final AtomicLong delivered = new AtomicLong();
+        /** Set once the initial list has been delivered: readiness waits for it once, not for every event. */
+        private volatile boolean caughtUp;
+
+        PodEvents(PodListener listener) {
+            this.listener = listener;
+        }
 
         @Override
         public void onAdd(Pod pod) {
-            listener.podChanged(pod);
+            try {
+                listener.podChanged(pod);
+            } finally {
+                delivered.incrementAndGet(); // a listener that failed on a pod has still been handed it
+            }
         }
 
         @Override
@@ -598,7 +637,11 @@ public class ClusterView {
 
         @Override
         public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-            listener.podDeleted(pod, deletedFinalStateUnknown);
+            try {
+                listener.podDeleted(pod, deletedFinalStateUnknown);
+            } finally {
+                delivered.decrementAndGet();
+            }
         }
     }
 }

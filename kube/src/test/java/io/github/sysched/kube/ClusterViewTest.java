@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -310,6 +311,66 @@ class ClusterViewTest {
                 .withPodIP("10.0.0.7")
                 .endStatus()
                 .build();
+    }
+
+    /** The listener runs after the sync on the informer's own thread: a reader must wait for the delivery too. */
+    @Test
+    void podsAreDeliveredOnlyOnceTheListenerHasSeenEveryListedPod() throws InterruptedException {
+        for (String name : List.of("first", "second", "third")) {
+            client.pods().inNamespace("apps").resource(bulkyPod(name)).create();
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingListener recorded = new RecordingListener();
+        ClusterView.PodListener slow = new ClusterView.PodListener() {
+            @Override
+            public void podChanged(Pod pod) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                recorded.podChanged(pod);
+            }
+
+            @Override
+            public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                recorded.podDeleted(pod, finalStateUnknown);
+            }
+        };
+        view = new ClusterView(ClusterView.settings(client)
+                .watch(Resource.PODS)
+                .scope(SpoScope.NAMESPACED)
+                .onPods(slow));
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+
+        assertThat(view.size(Resource.PODS)).isEqualTo(3);
+        assertThat(view.podsDelivered())
+                .as("synced, but the listener holds the first pod")
+                .isFalse();
+        assertThat(view.current())
+                .as("not ready before the state has the listed pods")
+                .isFalse();
+        assertThat(view.problem()).contains("pods listed, 0 of 3 handed to the state");
+
+        release.countDown();
+        await().atMost(Duration.ofSeconds(20)).until(view::podsDelivered);
+        await().atMost(Duration.ofSeconds(20)).until(view::current);
+        assertThat(recorded.changed).hasSize(3);
+
+        client.pods().inNamespace("apps").withName("second").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> recorded.deleted.size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(view::podsDelivered);
+        assertThat(view.size(Resource.PODS)).isEqualTo(2);
+    }
+
+    @Test
+    void aViewWithoutPodsDeliversNone() {
+        view = new ClusterView(webhookView().scope(SpoScope.NAMESPACED));
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+
+        assertThat(view.podsDelivered()).isFalse();
     }
 
     @Test

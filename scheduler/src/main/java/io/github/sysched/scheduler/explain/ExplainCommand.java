@@ -400,8 +400,9 @@ public final class ExplainCommand implements Callable<Integer> {
         view.start();
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
-            // watching too: stopped right after its list, an informer would abandon its watch half opened
-            while (!view.synced() || !view.watching()) {
+            // watching too: stopped right after its list, an informer would abandon its watch half opened; and every
+            // listed pod handed to the state, or stopping would drop the notifications still queued
+            while (!view.synced() || !view.watching() || !view.podsDelivered()) {
                 if (System.nanoTime() > deadline) {
                     throw new ExplainException(
                             "the cluster view did not sync within " + timeout + ": " + view.problem());
