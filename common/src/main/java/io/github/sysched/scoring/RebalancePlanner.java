@@ -150,7 +150,7 @@ public record RebalancePlanner(
             if (bound < minGain || (best != null && (bound < best.gain() || (bound == best.gain() && i > bestIndex)))) {
                 break;
             }
-            Eviction eviction = cluster.evaluate(pods.get(i), room);
+            Eviction eviction = cluster.evaluate(pods.get(i), bound, room);
             if (eviction != null
                     && eviction.gain() >= minGain
                     && (best == null
@@ -212,8 +212,8 @@ public record RebalancePlanner(
             }
         }
 
-        /** The eviction of {@code pod}, or null when its replacement could go nowhere. */
-        Eviction evaluate(Pod pod, Room room) {
+        /** The eviction of {@code pod}, given its {@link #saving}; null when its replacement could go nowhere. */
+        Eviction evaluate(Pod pod, long saving, Room room) {
             engine.remove(pod.uid());
             try {
                 List<String> candidates = new ArrayList<>();
@@ -223,8 +223,6 @@ public record RebalancePlanner(
                         candidates.add(node.name());
                     }
                 }
-                long saving =
-                        engine.marginal(List.of(pod.node()), pod.syscalls()).added()[0];
                 if (candidates.isEmpty()) {
                     return null;
                 }

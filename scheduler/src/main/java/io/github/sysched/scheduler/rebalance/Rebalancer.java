@@ -344,7 +344,10 @@ public final class Rebalancer {
     private Input input(List<Pod> cached) {
         Input input = new Input();
         List<Node> nodes = view.nodes();
-        boolean zoned = settings.replicaSpread().zones() && zonesUsable(nodes);
+        // the webhook's zones: auto, from the same Node cache: every node carries the zone label, at least two zones
+        boolean zoned = settings.replicaSpread().zones()
+                && view.everyNodeHasZone()
+                && view.nodeZones().size() >= 2;
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
             input.nodeByName.put(name, node);
@@ -386,19 +389,6 @@ public final class Rebalancer {
             input.byUid.put(uid, pod);
         }
         return input;
-    }
-
-    /** As the webhook's {@code zones: auto}: every node carries the zone label and there are at least two zones. */
-    private static boolean zonesUsable(List<Node> nodes) {
-        Set<String> zones = new HashSet<>();
-        for (Node node : nodes) {
-            String zone = labels(node).get(ReplicaSpreadGuard.ZONE_LABEL);
-            if (zone == null || zone.isEmpty()) {
-                return false;
-            }
-            zones.add(zone);
-        }
-        return zones.size() >= 2;
     }
 
     /** Not cordoned and no taint that keeps pods without tolerations away. */
