@@ -4,6 +4,7 @@ import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExsNormalizer;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.PlacementPlanner;
 import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.syscall.SyscallSet;
@@ -73,7 +74,12 @@ public final class PlacementSimulator {
             long openingCost,
             int extenderLag,
             long annealSteps,
-            long rebalanceMinGain) {
+            long rebalanceMinGain,
+            int planLookahead,
+            long planSteps) {
+
+        /** {@link #planLookahead}: the planner knows every workload from the start. */
+        public static final int PLAN_KNOWS_ALL = -1;
 
         public Settings {
             Objects.requireNonNull(weights, "weights");
@@ -90,6 +96,30 @@ public final class PlacementSimulator {
             if (rebalanceMinGain < 1) {
                 throw new IllegalArgumentException("the rebalance minimum gain must be at least 1");
             }
+            if (planLookahead < PLAN_KNOWS_ALL) {
+                throw new IllegalArgumentException("the plan's lookahead must be at least 0 pods, or all");
+            }
+            if (planSteps < 0) {
+                throw new IllegalArgumentException("plan steps cannot be negative");
+            }
+        }
+
+        public Settings(
+                SyscallWeights weights,
+                ReplicaSpreadGuard guard,
+                long openingCost,
+                int extenderLag,
+                long annealSteps,
+                long rebalanceMinGain) {
+            this(
+                    weights,
+                    guard,
+                    openingCost,
+                    extenderLag,
+                    annealSteps,
+                    rebalanceMinGain,
+                    PLAN_KNOWS_ALL,
+                    PlacementPlanner.DEFAULT_STEPS);
         }
 
         public Settings(
@@ -107,19 +137,49 @@ public final class PlacementSimulator {
         }
 
         public Settings withWeights(SyscallWeights newWeights) {
-            return new Settings(newWeights, guard, openingCost, extenderLag, annealSteps, rebalanceMinGain);
+            return new Settings(
+                    newWeights,
+                    guard,
+                    openingCost,
+                    extenderLag,
+                    annealSteps,
+                    rebalanceMinGain,
+                    planLookahead,
+                    planSteps);
         }
 
         public Settings withOpeningCost(long newOpeningCost) {
-            return new Settings(weights, guard, newOpeningCost, extenderLag, annealSteps, rebalanceMinGain);
+            return new Settings(
+                    weights,
+                    guard,
+                    newOpeningCost,
+                    extenderLag,
+                    annealSteps,
+                    rebalanceMinGain,
+                    planLookahead,
+                    planSteps);
         }
 
         public Settings withAnnealSteps(long newAnnealSteps) {
-            return new Settings(weights, guard, openingCost, extenderLag, newAnnealSteps, rebalanceMinGain);
+            return new Settings(
+                    weights,
+                    guard,
+                    openingCost,
+                    extenderLag,
+                    newAnnealSteps,
+                    rebalanceMinGain,
+                    planLookahead,
+                    planSteps);
         }
 
         public Settings withRebalanceMinGain(long newMinGain) {
-            return new Settings(weights, guard, openingCost, extenderLag, annealSteps, newMinGain);
+            return new Settings(
+                    weights, guard, openingCost, extenderLag, annealSteps, newMinGain, planLookahead, planSteps);
+        }
+
+        public Settings withPlan(int newLookahead, long newSteps) {
+            return new Settings(
+                    weights, guard, openingCost, extenderLag, annealSteps, rebalanceMinGain, newLookahead, newSteps);
         }
     }
 
@@ -204,6 +264,9 @@ public final class PlacementSimulator {
 
         private record Placed(SimPod pod, int node) {}
 
+        /** The {@code plan} rule's state: what the planner knows and its current plan (null without the rule). */
+        private final Planning planning;
+
         Run(Workload workload, Strategy strategy) {
             this.workload = workload;
             this.strategy = strategy;
@@ -215,16 +278,21 @@ public final class PlacementSimulator {
             for (SimPod pod : workload.pods()) {
                 pod.controller().ifPresent(c -> replicas.merge(c, 1, Integer::sum));
             }
+            this.planning = strategy.has(Strategy.Rule.PLAN) ? new Planning() : null;
         }
 
         SimulationResult place(SyscallSet vulnerable) {
             Map<String, String> nodeOfPod = new LinkedHashMap<>();
             List<String> unscheduled = new ArrayList<>();
-            for (SimPod pod : workload.pods()) {
+            for (int arrival = 0; arrival < workload.size(); arrival++) {
+                SimPod pod = workload.pods().get(arrival);
                 int count = filter(pod);
                 if (count == 0) {
                     unscheduled.add(pod.name());
                     continue;
+                }
+                if (planning != null) {
+                    planning.before(arrival, count);
                 }
                 int chosen = count == 1 ? candidates[0] : choose(pod, count);
                 commit(pod, chosen, settings.extenderLag());
@@ -274,6 +342,9 @@ public final class PlacementSimulator {
                 Placed seen = unseen.removeFirst();
                 extender.place(seen.pod.name(), nodes.get(seen.node), seen.pod.syscalls());
                 seen.pod.controller().ifPresent(c -> countExtenderReplica(c, seen.node, 1));
+                if (planning != null) {
+                    planning.placed(seen.pod, seen.node);
+                }
             }
         }
 
@@ -459,6 +530,9 @@ public final class PlacementSimulator {
                     candidateNames.add(nodes.get(candidates[j]));
                 }
                 extenderScores = extenderScores(strategy.scorer().get(), pod.syscalls());
+                if (planning != null) {
+                    extenderScores = PlacementPlanner.follow(extenderScores, candidateNames, planning.nodesFor(pod));
+                }
                 noteExtenderTies(extenderScores);
             }
             switch (strategy.base()) {
@@ -515,6 +589,130 @@ public final class PlacementSimulator {
                 tiedPods++;
             }
             return chosen;
+        }
+
+        /**
+         * The {@code plan} rule: the extender knows a workload's demand (its pods still to come and what they allow)
+         * from the moment its controller exists, modelled as {@code planLookahead} arrivals before its first pod
+         * ({@link Settings#PLAN_KNOWS_ALL}: from the start); a bare pod only when it arrives. The plan is made again
+         * when the known demand grows, when a pod lands off the plan, or when the plan holds no candidate for the pod.
+         * Like the extender's score, the plan knows only the placements the extender has seen ({@code --extender-lag});
+         * a pod placed but not yet seen still counts as demand.
+         */
+        private final class Planning {
+            private final Map<String, Integer> firstArrival = new HashMap<>();
+            private final List<PlacementPlanner.Node> plannerNodes = new ArrayList<>(n);
+            private final PlacementPlanner planner;
+            private final Map<String, String> placedAt = new LinkedHashMap<>();
+            private PlacementPlanner.Plan plan = PlacementPlanner.Plan.EMPTY;
+            private final Map<String, List<String>> remaining = new HashMap<>();
+            private int knownAtPlan = -1;
+            private boolean stale = true;
+            private int arrival;
+            private int plans;
+
+            Planning() {
+                List<SimPod> pods = workload.pods();
+                for (int i = 0; i < pods.size(); i++) {
+                    int at = i;
+                    pods.get(i).controller().ifPresent(c -> firstArrival.putIfAbsent(c, at));
+                }
+                for (int i = 0; i < n; i++) {
+                    plannerNodes.add(new PlacementPlanner.Node(
+                            nodes.get(i),
+                            state.node(i).podLimit(),
+                            state.node(i).zone()));
+                }
+                planner = new PlacementPlanner(
+                        extender.weights(), settings.guard(), settings.openingCost(), settings.planSteps());
+            }
+
+            /** Before the pod arriving {@code now} is scored among {@code count} candidates: plan if needed. */
+            void before(int now, int count) {
+                arrival = now;
+                List<PlacementPlanner.Demand> demand = demand();
+                int known =
+                        demand.stream().mapToInt(PlacementPlanner.Demand::count).sum();
+                SimPod pod = workload.pods().get(now);
+                boolean candidatePlanned = false;
+                for (int j = 0; j < count && !candidatePlanned; j++) {
+                    candidatePlanned = remaining(pod).contains(nodes.get(candidates[j]));
+                }
+                if (stale || known != knownAtPlan || !candidatePlanned) {
+                    replan(demand, known);
+                }
+            }
+
+            List<String> nodesFor(SimPod pod) {
+                return remaining(pod);
+            }
+
+            /**
+             * The extender has seen {@code pod} land on {@code node} (with {@code --extender-lag}, some placements
+             * later): one of its workload's planned nodes is used, or the plan is off.
+             */
+            void placed(SimPod pod, int node) {
+                placedAt.put(pod.name(), nodes.get(node));
+                List<String> left = remaining.get(workloadOf(pod));
+                if (left == null || left.isEmpty()) {
+                    stale = true;
+                    return;
+                }
+                if (!left.remove(nodes.get(node))) {
+                    left.remove(left.size() - 1);
+                    stale = true;
+                }
+                knownAtPlan--;
+            }
+
+            private List<String> remaining(SimPod pod) {
+                return remaining.getOrDefault(workloadOf(pod), List.of());
+            }
+
+            private String workloadOf(SimPod pod) {
+                return pod.controller().orElse(pod.name());
+            }
+
+            private boolean known(SimPod pod) {
+                int horizon = settings.planLookahead() == Settings.PLAN_KNOWS_ALL
+                        ? Integer.MAX_VALUE
+                        : arrival + settings.planLookahead();
+                return pod.controller().isPresent()
+                        ? firstArrival.get(pod.controller().get()) <= horizon
+                        : workload.pods().indexOf(pod) <= arrival;
+            }
+
+            /** The known pods not yet placed, per workload, in arrival order. */
+            private List<PlacementPlanner.Demand> demand() {
+                Map<String, int[]> counts = new LinkedHashMap<>();
+                Map<String, SimPod> sample = new HashMap<>();
+                for (SimPod pod : workload.pods()) {
+                    if (!placedAt.containsKey(pod.name()) && known(pod)) {
+                        counts.computeIfAbsent(workloadOf(pod), k -> new int[1])[0]++;
+                        sample.putIfAbsent(workloadOf(pod), pod);
+                    }
+                }
+                List<PlacementPlanner.Demand> demand = new ArrayList<>(counts.size());
+                counts.forEach((w, c) -> demand.add(new PlacementPlanner.Demand(
+                        w, sample.get(w).syscalls(), c[0], sample.get(w).guarded())));
+                return demand;
+            }
+
+            private void replan(List<PlacementPlanner.Demand> demand, int known) {
+                List<PlacementPlanner.Running> running = new ArrayList<>(placedAt.size());
+                Map<String, SimPod> byName = new HashMap<>();
+                workload.pods().forEach(p -> byName.put(p.name(), p));
+                placedAt.forEach((name, node) -> {
+                    SimPod pod = byName.get(name);
+                    running.add(new PlacementPlanner.Running(
+                            node, pod.syscalls(), pod.guarded() ? pod.controller() : Optional.empty()));
+                });
+                plan = planner.plan(plannerNodes, running, demand, plan, strategy.seed() * 31 + plans++);
+                remaining.clear();
+                plan.nodesByWorkload().forEach((w, planned) -> remaining.put(w, new ArrayList<>(planned)));
+                knownAtPlan = known;
+                stale = false;
+            }
         }
 
         private int[] extenderScores(Strategy.Scorer scorer, SyscallSet incoming) {

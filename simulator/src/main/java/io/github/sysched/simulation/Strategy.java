@@ -105,7 +105,12 @@ public record Strategy(
          * Not a scheduling rule but a controller next to the scheduler: after the online placement, evict the pod
          * whose replacement lowers the cluster ExS most and let the strategy place the replacement, up to K times.
          */
-        REBALANCE("rebalance");
+        REBALANCE("rebalance"),
+        /**
+         * The extender follows a plan of the demand it knows ({@code io.github.sysched.scoring.PlacementPlanner}):
+         * the nodes the plan holds for the pod's workload get the top level, every other node one level less.
+         */
+        PLAN("plan");
 
         private final String token;
 
@@ -136,6 +141,10 @@ public record Strategy(
         }
         if (rules.contains(Rule.SPREAD_SOFT) && rules.contains(Rule.SPREAD_HARD)) {
             throw new IllegalArgumentException("tsc and tsc-soft inject the same constraint: pick one");
+        }
+        if (rules.contains(Rule.PLAN) && scorer.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "plan lifts the extender's score: use it with exs, marginal or kube+S:W");
         }
         if (weighted && scorer.isEmpty()) {
             throw new IllegalArgumentException("weighted applies to an extender score (exs or marginal)");
@@ -267,7 +276,7 @@ public record Strategy(
                 if (scorer.isEmpty()) {
                     throw new IllegalArgumentException("unknown strategy '" + text + "' (spread, random, exs, marginal,"
                             + " kube, kube+exs:W, kube+marginal:W; rules +guard, +tsc, +tsc-soft, +anneal,"
-                            + " +rebalance[:K]; +weighted; @SEED)");
+                            + " +rebalance[:K], +plan; +weighted; @SEED)");
                 }
             }
         }
@@ -295,7 +304,7 @@ public record Strategy(
             }
             if (rule == null) {
                 throw new IllegalArgumentException("strategy '" + text + "': unknown part '" + part
-                        + "' (guard, tsc, tsc-soft, anneal, rebalance[:K], weighted"
+                        + "' (guard, tsc, tsc-soft, anneal, rebalance[:K], plan, weighted"
                         + (base == Base.KUBE ? ", or exs:W / marginal:W right after" + " kube" : "") + ")");
             }
             rules.add(rule);

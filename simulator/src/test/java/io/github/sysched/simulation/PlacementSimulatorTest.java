@@ -417,6 +417,35 @@ class PlacementSimulatorTest {
         assertThat(MarginalExs.DEFAULT_OPENING_COST).isPositive();
     }
 
+    /**
+     * Two nodes of two pods; a, b, c, d arrive in that order, one replica each. The marginal score puts b next to a
+     * (it adds 3, less than opening a node), which leaves c and d together: cluster ExS 3 + 5. Planning the known
+     * demand pairs a with c and b with d: 1 + 1, the optimum.
+     */
+    @Test
+    void planningTheKnownDemandAvoidsTheChoiceThatLooksCheapestForThePodAtHand() {
+        Workload workload = Workload.of(
+                replica("a", 1, "read", "write"),
+                replica("b", 1, "read", "ptrace", "mount"),
+                replica("c", 1, "read", "write", "fsync"),
+                replica("d", 1, "read", "ptrace", "mount", "bpf"));
+        PlacementSimulator simulator = new PlacementSimulator(
+                ClusterSpec.of(2, 2),
+                PlacementSimulator.Settings.defaults().withPlan(PlacementSimulator.Settings.PLAN_KNOWS_ALL, 10_000));
+        for (long seed = 1; seed <= 5; seed++) {
+            SimulationResult greedy =
+                    simulator.run(workload, Strategy.parse("marginal").withSeed(seed), NONE);
+            assertThat(together(greedy, "a-1")).containsExactly("a-1", "b-1");
+            assertThat(greedy.metrics().clusterExs()).isEqualTo(8);
+            for (String strategy : List.of("marginal+plan", "kube+marginal:3+tsc+plan")) {
+                SimulationResult planned =
+                        simulator.run(workload, Strategy.parse(strategy).withSeed(seed), NONE);
+                assertThat(together(planned, "a-1")).as(strategy).containsExactly("a-1", "c-1");
+                assertThat(planned.metrics().clusterExs()).as(strategy).isEqualTo(2);
+            }
+        }
+    }
+
     @Test
     void weightedStrategiesScoreWithTheWeights() {
         // Two nodes, opening cost 0: a and b open one each. c differs from a by ptrace (1 name) and from b by 3

@@ -26,6 +26,7 @@ class StrategyTest {
                 "kube+marginal:2+tsc-soft+weighted@9",
                 "kube+marginal:3+tsc+rebalance:25+weighted",
                 "marginal+guard+rebalance@4",
+                "kube+marginal:3+tsc+plan+weighted",
                 "spread+guard")) {
             Strategy strategy = Strategy.parse(spec);
             assertThat(strategy.label()).isEqualTo(spec);
@@ -64,6 +65,7 @@ class StrategyTest {
         assertThatThrownBy(() -> Strategy.parse("marginal+rebalance:0")).hasMessageContaining("whole number >= 1");
         assertThatThrownBy(() -> Strategy.parse("marginal+rebalance:x")).hasMessageContaining("eviction budget");
         assertThatThrownBy(() -> Strategy.parse("spread+rebalance")).hasMessageContaining("extender's score");
+        assertThatThrownBy(() -> Strategy.parse("kube+plan")).hasMessageContaining("lifts the extender's score");
         assertThatThrownBy(() -> Strategy.parse("marginal+guard+anneal+rebalance"))
                 .hasMessageContaining("pick one");
     }

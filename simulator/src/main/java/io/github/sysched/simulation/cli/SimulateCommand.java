@@ -3,6 +3,7 @@ package io.github.sysched.simulation.cli;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.scoring.MarginalExs;
+import io.github.sysched.scoring.PlacementPlanner;
 import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
 import io.github.sysched.simulation.ClairvoyantSearch;
@@ -67,7 +68,8 @@ import picocli.CommandLine.Option;
                     + "guard's bound, knowing every pod (--anneal-steps). rebalance[:K]: a descheduler-style "
                     + "rebalancer then evicts up to K pods (no K: until none gains --rebalance-min-gain), each the one "
                     + "whose replacement is predicted to lower the cluster ExS most, and the strategy places each "
-                    + "replacement again. weighted: the extender scores (and anneal, rebalance "
+                    + "replacement again. plan: the extender plans the pods still to come (--plan-lookahead) and the nodes"
+                    + " its plan holds for a pod's workload get its top score. weighted: the extender scores (and anneal, rebalance "
                     + "minimize) with --weights. Ties are broken at random from SEED (default 1), as kube-scheduler "
                     + "breaks them."
         },
@@ -209,6 +211,20 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "moves the +anneal rule's offline search tries per run (default: "
                     + ClairvoyantSearch.DEFAULT_STEPS + ")")
     Long annealSteps;
+
+    @Option(
+            names = "--plan-lookahead",
+            paramLabel = "N",
+            description = "the +plan rule knows a workload's pods N arrivals before its first pod arrives, as when its"
+                    + " controller exists before it creates pods (default: every workload from the start)")
+    Integer planLookahead;
+
+    @Option(
+            names = "--plan-steps",
+            paramLabel = "N",
+            description =
+                    "moves the +plan rule's planner tries per plan (default: " + PlacementPlanner.DEFAULT_STEPS + ")")
+    Long planSteps;
 
     @Option(
             names = "--rebalance-min-gain",
@@ -382,7 +398,9 @@ public final class SimulateCommand implements Callable<Integer> {
                 openingCost == null ? MarginalExs.DEFAULT_OPENING_COST : openingCost,
                 extenderLag,
                 annealSteps == null ? ClairvoyantSearch.DEFAULT_STEPS : annealSteps,
-                rebalanceMinGain == null ? RebalancePlanner.DEFAULT_MIN_GAIN : rebalanceMinGain);
+                rebalanceMinGain == null ? RebalancePlanner.DEFAULT_MIN_GAIN : rebalanceMinGain,
+                planLookahead == null ? PlacementSimulator.Settings.PLAN_KNOWS_ALL : planLookahead,
+                planSteps == null ? PlacementPlanner.DEFAULT_STEPS : planSteps);
         PlacementSimulator simulator = new PlacementSimulator(cluster, settings);
 
         if (smallInstances != null) {
