@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.github.sysched.annotation.PlacementAnnotations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,12 +21,16 @@ import java.util.Map;
  * A pod reduced to what placement scoring reads, in a few compact objects instead of a full fabric8 {@link Pod}:
  * identity (namespace, name, uid, resourceVersion, owners, deletion timestamp), labels, the annotations sysched
  * reads ({@code exs.sysched.io/syscalls}, {@code ipp-class} and {@code signature}, every legacy seccomp annotation), the node, the
- * scheduler's name (which pods the rebalancer may move and waits for), the phase, and the seccomp fields of the pod and of its init and app containers (with their names; ephemeral
- * containers by name only). {@link #toPod()} gives it back as a {@link Pod} that every resolver in this module
- * answers for exactly as for the full pod (ScoringPodTest checks it); the scheduler's pod cache holds these.
+ * scheduler's name (which pods the rebalancer may move and waits for), the tolerations that can let it onto a
+ * tainted or cordoned node (key, operator, value, effect of those whose effect is empty, {@code NoSchedule} or
+ * {@code NoExecute}: the rebalancer's room for its replacement), the phase, and the seccomp fields of the pod and of
+ * its init and app containers (with their names; ephemeral containers by name only). {@link #toPod()} gives it back
+ * as a {@link Pod} that every resolver in this module answers for exactly as for the full pod (ScoringPodTest checks
+ * it); the scheduler's pod cache holds these.
  *
  * <p>Strings that repeat across pods (namespace, node, phase, label keys and values, annotation keys, container
- * names, seccomp types) are interned, so 150,000 pods share one copy of each.
+ * names, seccomp types, tolerations) are interned, so 150,000 pods share one copy of each; the tolerations every pod
+ * gets from the DefaultTolerationSeconds admission plugin are one shared list.
  */
 public record ScoringPod(
         String namespace,
@@ -38,6 +43,7 @@ public record ScoringPod(
         Map<String, String> annotations,
         String nodeName,
         String schedulerName,
+        List<ScoringToleration> tolerations,
         String phase,
         Seccomp podSeccomp,
         List<ScoringContainer> initContainers,
@@ -85,6 +91,32 @@ public record ScoringPod(
         }
     }
 
+    /** A toleration without {@code tolerationSeconds} (which bounds a running pod's stay, not a new pod's room). */
+    public record ScoringToleration(String key, String operator, String value, String effect) {
+
+        static ScoringToleration of(Toleration toleration) {
+            return new ScoringToleration(
+                    intern(toleration.getKey()),
+                    intern(toleration.getOperator()),
+                    intern(toleration.getValue()),
+                    intern(toleration.getEffect()));
+        }
+
+        Toleration toToleration() {
+            Toleration toleration = new Toleration();
+            toleration.setKey(key);
+            toleration.setOperator(operator);
+            toleration.setValue(value);
+            toleration.setEffect(effect);
+            return toleration;
+        }
+    }
+
+    /** What the DefaultTolerationSeconds admission plugin adds to (nearly) every pod, kept once. */
+    static final List<ScoringToleration> DEFAULT_TOLERATIONS = List.of(
+            new ScoringToleration("node.kubernetes.io/not-ready", "Exists", null, "NoExecute"),
+            new ScoringToleration("node.kubernetes.io/unreachable", "Exists", null, "NoExecute"));
+
     public static ScoringPod of(Pod pod) {
         ObjectMeta meta = pod.getMetadata() == null ? new ObjectMeta() : pod.getMetadata();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
@@ -103,6 +135,7 @@ public record ScoringPod(
                 internedCopy(meta.getAnnotations(), true),
                 intern(spec.getNodeName()),
                 intern(spec.getSchedulerName()),
+                tolerations(spec.getTolerations()),
                 intern(pod.getStatus() == null ? null : pod.getStatus().getPhase()),
                 Seccomp.of(
                         spec.getSecurityContext() == null
@@ -125,6 +158,10 @@ public record ScoringPod(
     /** A new {@link Pod} with these fields (and nothing else). */
     public Pod toPod() {
         PodSpecBuilder spec = new PodSpecBuilder().withNodeName(nodeName).withSchedulerName(schedulerName);
+        if (!tolerations.isEmpty()) {
+            spec.withTolerations(
+                    tolerations.stream().map(ScoringToleration::toToleration).toList());
+        }
         if (podSeccomp != null) {
             spec.withNewSecurityContext()
                     .withSeccompProfile(podSeccomp.toField())
@@ -168,6 +205,27 @@ public record ScoringPod(
             reduced.add(ScoringContainer.of(container));
         }
         return List.copyOf(reduced);
+    }
+
+    private static List<ScoringToleration> tolerations(List<Toleration> tolerations) {
+        if (tolerations == null || tolerations.isEmpty()) {
+            return List.of();
+        }
+        List<ScoringToleration> kept = new ArrayList<>(tolerations.size());
+        for (Toleration toleration : tolerations) {
+            if (toleration != null && mayLetOntoANode(toleration.getEffect())) {
+                kept.add(ScoringToleration.of(toleration));
+            }
+        }
+        if (kept.isEmpty()) {
+            return List.of();
+        }
+        return kept.equals(DEFAULT_TOLERATIONS) ? DEFAULT_TOLERATIONS : List.copyOf(kept);
+    }
+
+    /** Effects a toleration can tolerate a NoSchedule or NoExecute taint with (PreferNoSchedule ones only score). */
+    private static boolean mayLetOntoANode(String effect) {
+        return effect == null || effect.isEmpty() || effect.equals("NoSchedule") || effect.equals("NoExecute");
     }
 
     private static List<String> ephemeralNames(List<EphemeralContainer> containers) {

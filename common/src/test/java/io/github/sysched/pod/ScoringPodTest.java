@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.profile.ProfileKey;
 import io.github.sysched.profile.ProfileLookup;
@@ -192,6 +194,54 @@ class ScoringPodTest {
                             .collect(java.util.stream.Collectors.toMap(
                                     java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
         }
+    }
+
+    @Test
+    void keepsTheTolerationsThatCanLetItOntoATaintedNodeWithoutTheirSeconds() {
+        Pod full = withTolerations(
+                toleration("ipp", "Equal", "true", "NoSchedule", null),
+                toleration("spot", "Exists", null, "PreferNoSchedule", null),
+                toleration(null, "Exists", null, null, null),
+                toleration("node.kubernetes.io/not-ready", "Exists", null, "NoExecute", 300L));
+
+        assertThat(ScoringPod.of(full).toPod().getSpec().getTolerations())
+                .extracting(t -> t.getKey() + " " + t.getOperator() + " " + t.getValue() + " " + t.getEffect() + " "
+                        + t.getTolerationSeconds())
+                .containsExactly(
+                        "ipp Equal true NoSchedule null",
+                        "null Exists null null null",
+                        "node.kubernetes.io/not-ready Exists null NoExecute null");
+        Pod onlyPreferNoSchedule = withTolerations(toleration("spot", "Exists", null, "PreferNoSchedule", null));
+        assertThat(ScoringPod.of(onlyPreferNoSchedule).toPod().getSpec().getTolerations())
+                .isEmpty();
+    }
+
+    @Test
+    void theDefaultTolerationsAreOneSharedList() {
+        Pod full = withTolerations(
+                toleration("node.kubernetes.io/not-ready", "Exists", null, "NoExecute", 300L),
+                toleration("node.kubernetes.io/unreachable", "Exists", null, "NoExecute", 300L));
+
+        assertThat(ScoringPod.of(full).tolerations()).isSameAs(ScoringPod.DEFAULT_TOLERATIONS);
+        assertThat(ScoringPod.of(full).toPod().getSpec().getTolerations()).hasSize(2);
+    }
+
+    private static Pod withTolerations(Toleration... tolerations) {
+        return new PodBuilder()
+                .withNewSpec()
+                .withTolerations(tolerations)
+                .endSpec()
+                .build();
+    }
+
+    private static Toleration toleration(String key, String operator, String value, String effect, Long seconds) {
+        return new TolerationBuilder()
+                .withKey(key)
+                .withOperator(operator)
+                .withValue(value)
+                .withEffect(effect)
+                .withTolerationSeconds(seconds)
+                .build();
     }
 
     @Test

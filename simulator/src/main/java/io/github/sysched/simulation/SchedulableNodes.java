@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
+import io.github.sysched.scoring.TaintToleration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.OptionalInt;
 /**
  * The nodes of a {@code kubectl get nodes -o json} a simulated pod may land on: a node marked unschedulable
  * (cordoned) or tainted {@code NoSchedule}/{@code NoExecute} (control-plane nodes, typically) is left out, as
- * kube-scheduler leaves it out for pods without tolerations.
+ * kube-scheduler leaves it out for pods without tolerations ({@link TaintToleration} with none: the simulated pods'
+ * tolerations are not read, and every pod must be able to use every node the simulation has).
  *
  * @param names              schedulable nodes, in input order
  * @param excluded           left-out nodes with the reason, one line each
@@ -41,21 +43,18 @@ public record SchedulableNodes(
         int minPods = Integer.MAX_VALUE;
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
-            if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
-                excluded.add(name + ": unschedulable (cordoned)");
+            Optional<TaintToleration.Refusal> refusal = TaintToleration.refusal(node, List.of());
+            if (refusal.isPresent()) {
+                Taint blocking = refusal.get().taint();
+                excluded.add(
+                        refusal.get().cordoned()
+                                ? name + ": unschedulable (cordoned)"
+                                : name + ": taint " + blocking.getKey() + ":" + blocking.getEffect());
                 continue;
             }
             List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null
                     ? List.of()
                     : node.getSpec().getTaints();
-            Taint blocking = taints.stream()
-                    .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
-                    .findFirst()
-                    .orElse(null);
-            if (blocking != null) {
-                excluded.add(name + ": taint " + blocking.getKey() + ":" + blocking.getEffect());
-                continue;
-            }
             names.add(name);
             Map<String, Quantity> allocatable =
                     node.getStatus() == null || node.getStatus().getAllocatable() == null

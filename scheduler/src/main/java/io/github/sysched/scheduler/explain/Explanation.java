@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.github.sysched.pod.ScoringPod;
 import io.github.sysched.scheduler.extender.ExtenderService;
 import io.github.sysched.scheduler.extender.NodeScores;
@@ -12,6 +11,7 @@ import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.PodSetResolver;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.NodeSnapshot;
+import io.github.sysched.scoring.TaintToleration;
 import io.github.sysched.syscall.SyscallSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,51 +151,16 @@ public record Explanation(
 
     /**
      * Why kube-scheduler would not consider {@code node} for {@code pod} before asking the extender, as far as
-     * explain models it: cordoned, or a {@code NoSchedule}/{@code NoExecute} taint the pod does not tolerate.
+     * explain models it ({@link TaintToleration}): cordoned, or a {@code NoSchedule}/{@code NoExecute} taint the pod
+     * does not tolerate.
      */
     static Optional<String> unschedulable(Node node, Pod pod) {
-        if (node.getSpec() == null) {
-            return Optional.empty();
-        }
-        if (Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
-            return Optional.of("unschedulable (cordoned)");
-        }
-        List<Toleration> tolerations = pod.getSpec() == null || pod.getSpec().getTolerations() == null
-                ? List.of()
-                : pod.getSpec().getTolerations();
-        for (Taint taint : node.getSpec().getTaints() == null
-                ? List.<Taint>of()
-                : node.getSpec().getTaints()) {
-            boolean blocking = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
-            if (blocking && tolerations.stream().noneMatch(t -> tolerates(t, taint))) {
-                return Optional.of("taint " + taint.getKey() + (taint.getValue() == null ? "" : "=" + taint.getValue())
-                        + ":" + taint.getEffect() + " not tolerated");
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** kube-scheduler's {@code Toleration.ToleratesTaint}. */
-    static boolean tolerates(Toleration toleration, Taint taint) {
-        if (toleration.getEffect() != null
-                && !toleration.getEffect().isEmpty()
-                && !toleration.getEffect().equals(taint.getEffect())) {
-            return false;
-        }
-        if (toleration.getKey() != null
-                && !toleration.getKey().isEmpty()
-                && !toleration.getKey().equals(taint.getKey())) {
-            return false;
-        }
-        String operator = toleration.getOperator() == null ? "" : toleration.getOperator();
-        return switch (operator) {
-            case "Exists" -> true;
-            case "", "Equal" -> nullToEmpty(toleration.getValue()).equals(nullToEmpty(taint.getValue()));
-            default -> false;
-        };
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
+        return TaintToleration.refusal(node, TaintToleration.tolerationsOf(pod)).map(refusal -> {
+            Taint taint = refusal.taint();
+            return refusal.cordoned()
+                    ? "unschedulable (cordoned)"
+                    : "taint " + taint.getKey() + (taint.getValue() == null ? "" : "=" + taint.getValue()) + ":"
+                            + taint.getEffect() + " not tolerated";
+        });
     }
 }

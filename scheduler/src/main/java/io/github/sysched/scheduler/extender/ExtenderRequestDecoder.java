@@ -19,7 +19,7 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Decodes extender request bodies with a streaming parser, reading only what the extender uses: from the Pod the
- * fields of a {@link ScoringPod} (identity, owners, labels, the annotations scoring reads, node, phase, seccomp fields
+ * fields of a {@link ScoringPod} but its tolerations (identity, owners, labels, the annotations scoring reads, node, phase, seccomp fields
  * of the pod and its containers), the {@code NodeNames} as canonical {@link NodeNameTable} entries (no string
  * allocated for a known name), and for {@code Nodes.items} each item's name and its JSON text. Everything else is
  * skipped without building objects, but still checked to be JSON: a body must be one well-formed JSON object.
@@ -155,6 +155,7 @@ final class ExtenderRequestDecoder {
                     annotations,
                     nodeName,
                     schedulerName,
+                    List.of(), // tolerations: kube-scheduler filtered the taints before asking the extender
                     phase,
                     podSeccomp,
                     initContainers,

@@ -19,6 +19,7 @@ import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
 import io.github.sysched.scoring.RebalancePlanner;
 import io.github.sysched.scoring.ReplicaSpreadGuard;
+import io.github.sysched.scoring.TaintToleration;
 import io.github.sysched.syscall.SyscallSet;
 import io.github.sysched.syscall.SyscallWeights;
 import java.time.Duration;
@@ -47,11 +48,11 @@ import org.slf4j.LoggerFactory;
  * (an evicted pod's replacement is one) and no earlier eviction's replacement is still awaited, and within
  * {@code max-per-hour}. Candidates are the running pods of {@code scheduler-name} whose controller is a ReplicaSet,
  * StatefulSet or ReplicationController and not held back; pods being deleted are left out of the plan (they are about
- * to go) but keep their pod slot. The replacement's room: Nodes cordoned or with a NoSchedule/NoExecute taint are no
- * candidates (tolerations are not read), nor a Node whose
- * {@code status.allocatable.pods} its counted pods fill, nor one the extender's IPP filter would refuse for the pod's
- * class. CPU and memory requests, node affinity and pod (anti-)affinity are not modelled: a replacement they send
- * elsewhere is caught by the follow-up below.
+ * to go) but keep their pod slot. The replacement's room: a Node that takes no new pod with the evicted pod's
+ * tolerations (its replacement has the same template) is no candidate ({@link TaintToleration}: cordoned, or a
+ * NoSchedule/NoExecute taint they do not tolerate), nor a Node whose {@code status.allocatable.pods} its counted pods
+ * fill, nor one the extender's IPP filter would refuse for the pod's class. CPU and memory requests, node affinity
+ * and pod (anti-)affinity are not modelled: a replacement they send elsewhere is caught by the follow-up below.
  *
  * <p>After an eviction it waits for the replacement (a pod of the same controller that was not there at the
  * eviction) to be counted on a node, and compares: a replacement off the predicted nodes that realized less than
@@ -327,7 +328,8 @@ public final class Rebalancer {
         RebalancePlanner.Room room() {
             return (pod, node) -> {
                 Node target = nodeByName.get(node);
-                if (target == null || !acceptsNewPods(target)) {
+                if (target == null
+                        || !TaintToleration.admits(target, TaintToleration.tolerationsOf(byUid.get(pod.uid())))) {
                     return false;
                 }
                 Optional<Integer> slots = podSlots(target);
@@ -389,19 +391,6 @@ public final class Rebalancer {
             input.byUid.put(uid, pod);
         }
         return input;
-    }
-
-    /** Not cordoned and no taint that keeps pods without tolerations away. */
-    static boolean acceptsNewPods(Node node) {
-        if (node.getSpec() == null) {
-            return true;
-        }
-        if (Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
-            return false;
-        }
-        return node.getSpec().getTaints() == null
-                || node.getSpec().getTaints().stream()
-                        .noneMatch(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()));
     }
 
     /** {@code status.allocatable.pods}, when the Node reports it. */

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.config.SchedulerProperties;
@@ -58,14 +60,25 @@ class RebalancerTest {
 
     /** The cluster above, n2 with {@code n2Slots} pod slots, and a rebalancer with {@code properties}. */
     private Rebalancer cluster(int n2Slots, String... properties) {
+        return cluster(node("n2", n2Slots), List.of(), properties);
+    }
+
+    /** The cluster above with {@code n2} as given, x1 with {@code x1Tolerations}, and a rebalancer. */
+    private Rebalancer cluster(Node n2, List<Toleration> x1Tolerations, String... properties) {
         KubernetesMockServer server = Harness.newServer(dispatcher);
         open.add(server::destroy);
         var client = server.createClient();
         open.add(client);
         client.nodes().resource(node("n1", 110)).create();
-        client.nodes().resource(node("n2", n2Slots)).create();
+        client.nodes().resource(n2).create();
         client.nodes().resource(node("n3", 110)).create();
-        client.pods().resource(running("x1", X, "x", rsX, "n1")).create();
+        client.pods()
+                .resource(new PodBuilder(running("x1", X, "x", rsX, "n1"))
+                        .editSpec()
+                        .withTolerations(x1Tolerations)
+                        .endSpec()
+                        .build())
+                .create();
         client.pods()
                 .resource(running("y1", Y, "y", UUID.randomUUID().toString(), "n1"))
                 .create();
@@ -312,6 +325,50 @@ class RebalancerTest {
         assertThat(dispatcher.requests).isEmpty();
     }
 
+    @Test
+    void aTaintedNodeIsNoLandingForAPodThatDoesNotTolerateIt() {
+        Rebalancer rebalancer = cluster(
+                dedicated(node("n2", 110)),
+                List.of(
+                        toleration("dedicated", "other", "NoSchedule"),
+                        toleration("dedicated", "x", "PreferNoSchedule")),
+                "sysched.scheduler.rebalancer.dry-run=false");
+
+        // x1's replacement could only go to n3 (empty: the opening cost) or back to n1: the planner keeps it
+        assertThat(rebalancer.tick()).isEqualTo(Rebalancer.Outcome.NOTHING_TO_GAIN);
+        assertThat(dispatcher.requests).isEmpty();
+    }
+
+    @Test
+    void aTaintedNodeIsALandingForAPodThatToleratesIt() {
+        List<Toleration> tolerations = List.of(toleration("dedicated", "x", "NoSchedule"));
+        Rebalancer rebalancer =
+                cluster(dedicated(node("n2", 110)), tolerations, "sysched.scheduler.rebalancer.dry-run=false");
+
+        // the replacement has x1's template, hence its tolerations: n2 takes it, next to the identical z1
+        assertThat(rebalancer.tick()).isEqualTo(Rebalancer.Outcome.EVICTED);
+        assertThat(dispatcher.requests).containsExactly("policy/v1 default/x1");
+        assertThat(registry.get("sysched.rebalancer.gain.predicted").summary().totalAmount())
+                .isEqualTo(10);
+
+        harness.await("x1 gone", () -> harness.view().pod("default", "x1") == null);
+        harness.bindInMock(
+                harness.create(new PodBuilder(pending("x2", X, "x", rsX))
+                        .editSpec()
+                        .withTolerations(tolerations)
+                        .endSpec()
+                        .build()),
+                "n2");
+        assertThat(rebalancer.tick()).isEqualTo(Rebalancer.Outcome.NOTHING_TO_GAIN);
+        assertThat(registry.get("sysched.rebalancer.replacements")
+                        .tag("landing", "predicted")
+                        .counter()
+                        .count())
+                .as("n2 was the predicted landing")
+                .isEqualTo(1);
+        assertThat(rebalancer.heldBackCount()).isZero();
+    }
+
     private double evictions(String result) {
         return registry.get("sysched.rebalancer.evictions")
                 .tag("result", result)
@@ -324,6 +381,28 @@ class RebalancerTest {
                 .editStatus()
                 .addToAllocatable("pods", new Quantity(Integer.toString(podSlots)))
                 .endStatus()
+                .build();
+    }
+
+    /** {@code node} tainted {@code dedicated=x:NoSchedule}, as an operator reserves nodes for one workload. */
+    private static Node dedicated(Node node) {
+        return new NodeBuilder(node)
+                .editOrNewSpec()
+                .addNewTaint()
+                .withKey("dedicated")
+                .withValue("x")
+                .withEffect("NoSchedule")
+                .endTaint()
+                .endSpec()
+                .build();
+    }
+
+    private static Toleration toleration(String key, String value, String effect) {
+        return new TolerationBuilder()
+                .withKey(key)
+                .withOperator("Equal")
+                .withValue(value)
+                .withEffect(effect)
                 .build();
     }
 
