@@ -42,6 +42,12 @@ import tools.jackson.databind.JsonNode;
  *       (the scheduling cycle of the next pod starts at once): {@code /bind} with {@code bindVerb}, else the
  *       {@code pods/binding} API call, the extender learning it through its informer. A failed binding is
  *       forgotten in the cache and the pod is retried (after the pods queued behind it, as after a backoff).</li>
+ *   <li>a failed pod is retried after a backoff: kube-scheduler waits 1 s before the first retry, doubling up to
+ *       10 s ({@code podInitialBackoffSeconds}, {@code podMaxBackoffSeconds}), and never gives up. The loop does not
+ *       sleep that long: a retry round starts once every binding cycle has ended and the extender's informer shows
+ *       every pod bound so far, or after the initial backoff. (A retry before the informer has seen an earlier pod's
+ *       binding fails again on doubt; {@link #MAX_ATTEMPTS} such retries within the milliseconds after the bindings
+ *       would drop pods that kube-scheduler, still backing off, would place.)</li>
  * </ul>
  * {@link Pace#ONE_AT_A_TIME} is the reference: each pod is bound at once and the next one waits until the extender
  * has counted it (the {@code observed} probe), i.e. what the extender would answer if pods arrived slowly.
@@ -88,6 +94,7 @@ final class KubeSchedulerLoop implements AutoCloseable {
             List<Long> bindNanos) {}
 
     private static final int MAX_ATTEMPTS = 6;
+    private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final URI extender;
@@ -104,8 +111,8 @@ final class KubeSchedulerLoop implements AutoCloseable {
     });
 
     /**
-     * @param observed (pod UID, node) → whether the extender counts the pod on that node now (used by
-     *                 {@link Pace#ONE_AT_A_TIME} only)
+     * @param observed (pod UID, node) → whether the extender counts the pod on that node now and no longer holds it
+     *                 in flight (before the next pod with {@link Pace#ONE_AT_A_TIME}, before retries)
      */
     KubeSchedulerLoop(Settings settings, int extenderPort, KubernetesClient api, BiPredicate<String, String> observed) {
         this.settings = settings;
@@ -170,9 +177,26 @@ final class KubeSchedulerLoop implements AutoCloseable {
             bindings.arriveAndAwaitAdvance(); // the backoff: retries go after every pending binding cycle
             current = new ArrayList<>(retries);
             retries.clear();
+            if (!current.isEmpty()) {
+                awaitObserved(placements, INITIAL_BACKOFF);
+            }
         }
         bindings.arriveAndDeregister();
         return new Result(Map.copyOf(placements), unscheduled, failed.get(), extenderNanos, List.copyOf(bindNanos));
+    }
+
+    /** The rest of the backoff: until the extender counts every pod bound so far, at most {@code backoff}. */
+    private void awaitObserved(Map<String, String> placements, Duration backoff) {
+        long deadline = System.nanoTime() + backoff.toNanos();
+        while (!placements.entrySet().stream().allMatch(p -> observed.test(p.getKey(), p.getValue()))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     private long delayNanos(Random random) {

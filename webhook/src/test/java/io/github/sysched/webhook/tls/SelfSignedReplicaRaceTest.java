@@ -16,8 +16,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,12 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * Issue 7: two replicas (own clients, own TLS directories, own HTTPS port) against one CRUD mock API server,
  * released together by a barrier. Whoever wins the Secret, both must end up serving the same certificate, and a
  * rotation must happen once, not once per replica.
+ *
+ * <p>The barrier releases both threads at once but does not make them run at once: on a busy machine one replica may
+ * read the Secret only after the other has written it. During a renewal that replica may then find a webhook
+ * configuration the writer has not patched yet, patch it and restart the wait for API servers (a second write that
+ * keeps the next CA and the certificate): correct, as the configuration did lack the CA until then. So the renewal
+ * counts the CAs and certificates written, not the writers.
  */
 class SelfSignedReplicaRaceTest {
 
@@ -123,6 +131,26 @@ class SelfSignedReplicaRaceTest {
                 .isEqualTo(TlsProbe.fingerprint(leaf));
     }
 
+    /**
+     * What the replicas that won a write put into the Secret: the serving certificate and the next CA, as
+     * fingerprints. One entry: every writer wrote the same (a second writer only restarted the wait).
+     */
+    static Set<List<String>> written(List<Check> checks) {
+        Set<List<String>> written = new HashSet<>();
+        for (Check check : checks) {
+            if (check.write() == SecretWrite.WON) {
+                SelfSignedMaterial material =
+                        SelfSignedMaterial.read(check.secret()).orElseThrow();
+                written.add(List.of(
+                        TlsProbe.fingerprint(material.leaf().certificate()),
+                        material.next() == null
+                                ? ""
+                                : TlsProbe.fingerprint(material.next().certificate())));
+            }
+        }
+        return written;
+    }
+
     @Test
     void replicasStartingTogetherServeOneCertificate(@TempDir Path tmp) throws Exception {
         Map<SecretWrite, Integer> writes = new EnumMap<>(SecretWrite.class);
@@ -169,7 +197,8 @@ class SelfSignedReplicaRaceTest {
         Map<SecretWrite, Integer> staging = new EnumMap<>(SecretWrite.class);
         Map<SecretWrite, Integer> promoting = new EnumMap<>(SecretWrite.class);
         List<String> mismatches = new ArrayList<>();
-        int singleWinnerRounds = 0;
+        int oneRotationRounds = 0;
+        int restartedWaits = 0;
         for (int round = 0; round < RENEWAL_ROUNDS; round++) {
             String namespace = "race-renew-" + round;
             WebhookConfigurations.create(namespace);
@@ -194,12 +223,16 @@ class SelfSignedReplicaRaceTest {
                 clock.advance(PROPAGATION);
                 List<Check> promoted = together(a, b);
                 promoted.forEach(c -> promoting.merge(c.write(), 1, Integer::sum));
-                if (staged.stream().filter(c -> c.write() == SecretWrite.WON).count() == 1
+                long stagingWriters = staged.stream()
+                        .filter(c -> c.write() == SecretWrite.WON)
+                        .count();
+                restartedWaits += (int) Math.max(0, stagingWriters - 1);
+                if (written(staged).size() == 1
                         && promoted.stream()
                                         .filter(c -> c.write() == SecretWrite.WON)
                                         .count()
                                 == 1) {
-                    singleWinnerRounds++;
+                    oneRotationRounds++;
                 }
                 try {
                     assertOneServedCertificate(namespace, a, b, clock);
@@ -223,12 +256,12 @@ class SelfSignedReplicaRaceTest {
             }
         }
         System.out.printf(
-                "RACE renew: %d rounds, %d with exactly one writer per step; publishing the next CA: %s; "
-                        + "promoting it: %s; %d mismatches%n",
-                RENEWAL_ROUNDS, singleWinnerRounds, staging, promoting, mismatches.size());
+                "RACE renew: %d rounds, %d with one next CA published and one promotion; publishing the next CA: %s "
+                        + "(%d late replicas restarted the wait); promoting it: %s; %d mismatches%n",
+                RENEWAL_ROUNDS, oneRotationRounds, staging, restartedWaits, promoting, mismatches.size());
         assertThat(mismatches).isEmpty();
-        assertThat(singleWinnerRounds)
-                .as("rounds where one replica published and one promoted")
+        assertThat(oneRotationRounds)
+                .as("rounds where the replicas published one next CA and one replica promoted it")
                 .isEqualTo(RENEWAL_ROUNDS);
         assertThat(staging.getOrDefault(SecretWrite.LOST, 0) + promoting.getOrDefault(SecretWrite.LOST, 0))
                 .as("the renewal race really happened (409s)")
