@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -77,7 +80,11 @@ public class ClusterView {
          * Nodes cross the wire and are reduced as they arrive.
          */
         NODES("nodes"),
-        PODS("pods");
+        PODS("pods"),
+        /** apps/v1 ReplicaSets: with StatefulSets and ReplicationControllers, the demand the extender plans for. */
+        REPLICA_SETS("replicasets"),
+        STATEFUL_SETS("statefulsets"),
+        REPLICATION_CONTROLLERS("replicationcontrollers");
 
         private final String apiName;
 
@@ -124,6 +131,28 @@ public class ClusterView {
     private volatile SharedIndexInformer<Node> nodeInformer;
     private final NodeZones nodeZones = new NodeZones();
     private volatile SharedIndexInformer<Pod> podInformer;
+    private volatile SharedIndexInformer<ReplicaSet> replicaSetInformer;
+    private volatile SharedIndexInformer<StatefulSet> statefulSetInformer;
+    private volatile SharedIndexInformer<ReplicationController> replicationControllerInformer;
+    /** Counts the events of Nodes, pods and replica controllers: what a planner re-plans on. */
+    private final AtomicLong changes = new AtomicLong();
+
+    private final ResourceEventHandler<Object> changeCounter = new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(Object added) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onUpdate(Object before, Object after) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onDelete(Object deleted, boolean finalStateUnknown) {
+            changes.incrementAndGet();
+        }
+    };
     private volatile ScoringPodStore podStore;
     private volatile PodEvents podEvents;
     /** Replaced at each start: a restarted view must not keep following the stopped informers. */
@@ -227,6 +256,7 @@ public class ClusterView {
                     "status.allocatable.pods"));
             nodeZones.clear();
             nodes.addEventHandler(nodeZones);
+            nodes.addEventHandler(changeCounter);
             nodeInformer = track(health, Resource.NODES, nodes);
         }
         if (resources.contains(Resource.PODS)) {
@@ -236,14 +266,39 @@ public class ClusterView {
             pods.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX); // nothing looks pods up by namespace
             podEvents = new PodEvents(podListener);
             pods.addEventHandler(podEvents);
+            pods.addEventHandler(changeCounter);
             podStore = store;
             podInformer = track(health, Resource.PODS, pods);
+        }
+        if (resources.contains(Resource.REPLICA_SETS)) {
+            replicaSetInformer = track(
+                    health,
+                    Resource.REPLICA_SETS,
+                    counted(client.apps().replicaSets().inAnyNamespace().runnableInformer(0)));
+        }
+        if (resources.contains(Resource.STATEFUL_SETS)) {
+            statefulSetInformer = track(
+                    health,
+                    Resource.STATEFUL_SETS,
+                    counted(client.apps().statefulSets().inAnyNamespace().runnableInformer(0)));
+        }
+        if (resources.contains(Resource.REPLICATION_CONTROLLERS)) {
+            replicationControllerInformer = track(
+                    health,
+                    Resource.REPLICATION_CONTROLLERS,
+                    counted(client.replicationControllers().inAnyNamespace().runnableInformer(0)));
         }
         watches = health;
         informersCreated = true;
         CompletableFuture<Void> profilesSynced = CompletableFuture.completedFuture(null);
-        for (Resource resource :
-                List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES, Resource.NODES)) {
+        for (Resource resource : List.of(
+                Resource.SECCOMP_PROFILES,
+                Resource.PROFILE_BINDINGS,
+                Resource.NAMESPACES,
+                Resource.NODES,
+                Resource.REPLICA_SETS,
+                Resource.STATEFUL_SETS,
+                Resource.REPLICATION_CONTROLLERS)) {
             SharedIndexInformer<?> informer = informer(resource);
             if (informer != null) {
                 CompletableFuture<Void> synced = informer.start().toCompletableFuture();
@@ -303,6 +358,11 @@ public class ClusterView {
             return true; // a stopped informer does not retry anyway
         });
         health.track(resource.apiName(), informer);
+        return informer;
+    }
+
+    private <T> SharedIndexInformer<T> counted(SharedIndexInformer<T> informer) {
+        informer.addEventHandler(changeCounter);
         return informer;
     }
 
@@ -514,6 +574,31 @@ public class ClusterView {
         return informer == null ? List.of() : informer.getStore().list();
     }
 
+    /**
+     * The cached ReplicaSets, StatefulSets and ReplicationControllers (empty for the kinds the view does not watch).
+     */
+    public List<HasMetadata> replicaControllers() {
+        List<HasMetadata> controllers = new ArrayList<>();
+        addCached(controllers, replicaSetInformer);
+        addCached(controllers, statefulSetInformer);
+        addCached(controllers, replicationControllerInformer);
+        return controllers;
+    }
+
+    private static void addCached(List<HasMetadata> into, SharedIndexInformer<? extends HasMetadata> informer) {
+        if (informer != null) {
+            into.addAll(informer.getStore().list());
+        }
+    }
+
+    /**
+     * A number that grows with every event of the Nodes, pods and replica controllers the view watches: unchanged
+     * between two reads, nothing a plan depends on has changed.
+     */
+    public long changes() {
+        return changes.get();
+    }
+
     /** The labels of the cached Namespace {@code name} (empty when unknown or not watched). */
     public Map<String, String> namespaceLabels(String name) {
         return namespace(name)
@@ -548,6 +633,9 @@ public class ClusterView {
             case NAMESPACES -> namespaceInformer;
             case NODES -> nodeInformer;
             case PODS -> podInformer;
+            case REPLICA_SETS -> replicaSetInformer;
+            case STATEFUL_SETS -> statefulSetInformer;
+            case REPLICATION_CONTROLLERS -> replicationControllerInformer;
         };
     }
 
