@@ -134,7 +134,10 @@ public class ClusterView {
     private volatile SharedIndexInformer<ReplicaSet> replicaSetInformer;
     private volatile SharedIndexInformer<StatefulSet> statefulSetInformer;
     private volatile SharedIndexInformer<ReplicationController> replicationControllerInformer;
-    /** Counts the events of Nodes, pods and replica controllers: what a planner re-plans on. */
+    /**
+     * Counts the events of Nodes, replica controllers and pods (a pod's once the {@link PodListener} has been told):
+     * what a planner re-plans on.
+     */
     private final AtomicLong changes = new AtomicLong();
 
     private final ResourceEventHandler<Object> changeCounter = new ResourceEventHandler<>() {
@@ -264,9 +267,8 @@ public class ClusterView {
             ScoringPodStore store = new ScoringPodStore();
             pods.itemStore(store);
             pods.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX); // nothing looks pods up by namespace
-            podEvents = new PodEvents(podListener);
+            podEvents = new PodEvents(podListener, changes);
             pods.addEventHandler(podEvents);
-            pods.addEventHandler(changeCounter);
             podStore = store;
             podInformer = track(health, Resource.PODS, pods);
         }
@@ -592,8 +594,8 @@ public class ClusterView {
     }
 
     /**
-     * A number that grows with every event of the Nodes, pods and replica controllers the view watches: unchanged
-     * between two reads, nothing a plan depends on has changed.
+     * A number that grows with every event of the Nodes, pods and replica controllers the view watches, a pod's after
+     * the {@link PodListener} has handled it: unchanged between two reads, nothing a plan depends on has changed.
      */
     public long changes() {
         return changes.get();
@@ -701,12 +703,14 @@ public class ClusterView {
      */
     private static final class PodEvents implements ResourceEventHandler<Pod> {
         private final PodListener listener;
+        private final AtomicLong changes;
         private final AtomicLong delivered = new AtomicLong();
         /** Set once the initial list has been delivered: readiness waits for it once, not for every event. */
         private volatile boolean caughtUp;
 
-        PodEvents(PodListener listener) {
+        PodEvents(PodListener listener, AtomicLong changes) {
             this.listener = listener;
+            this.changes = changes;
         }
 
         @Override
@@ -715,12 +719,17 @@ public class ClusterView {
                 listener.podChanged(pod);
             } finally {
                 delivered.incrementAndGet(); // a listener that failed on a pod has still been handed it
+                changes.incrementAndGet();
             }
         }
 
         @Override
         public void onUpdate(Pod oldPod, Pod newPod) {
-            listener.podChanged(newPod);
+            try {
+                listener.podChanged(newPod);
+            } finally {
+                changes.incrementAndGet();
+            }
         }
 
         @Override
@@ -729,6 +738,7 @@ public class ClusterView {
                 listener.podDeleted(pod, deletedFinalStateUnknown);
             } finally {
                 delivered.decrementAndGet();
+                changes.incrementAndGet();
             }
         }
     }

@@ -68,7 +68,6 @@ public final class DemandPlanner implements PlacementPlans {
     private final SchedulerProperties properties;
     private final PlacementPlanner planner;
     private final PlanMetrics metrics;
-    private final PodChanges podChanges;
     private final LongSupplier nanos;
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
     private volatile long plannedAtChanges = -1;
@@ -78,7 +77,6 @@ public final class DemandPlanner implements PlacementPlans {
             ClusterState state,
             SchedulerProperties properties,
             PlanMetrics metrics,
-            PodChanges podChanges,
             LongSupplier nanos) {
         this.view = view;
         this.state = state;
@@ -89,7 +87,6 @@ public final class DemandPlanner implements PlacementPlans {
                 properties.scoring().openingCost(),
                 properties.scoring().plan().steps());
         this.metrics = metrics;
-        this.podChanges = podChanges;
         this.nanos = nanos;
     }
 
@@ -119,8 +116,7 @@ public final class DemandPlanner implements PlacementPlans {
     }
 
     private long changes() {
-        // both only grow: their sum changes with any event, the pods' once the state has counted the pod
-        return view.changes() + podChanges.count();
+        return view.changes(); // a pod's change counts once the state has counted the pod
     }
 
     /** Plans when the view changed since the last plan; true when it made one. */

@@ -1,12 +1,10 @@
 package io.github.sysched.scheduler.plan;
 
 import io.github.sysched.kube.ClusterView;
+import io.github.sysched.scheduler.config.BackgroundLoop;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -30,19 +28,9 @@ public class PlanConfiguration {
         return new PlanMetrics(registry);
     }
 
-    /** A pod listener of the view, told after the state: its count is what the planner re-plans on. */
-    @Bean
-    PodChanges planPodChanges() {
-        return new PodChanges();
-    }
-
     @Bean
     DemandPlanner demandPlanner(
-            ClusterView view,
-            ClusterState state,
-            SchedulerProperties properties,
-            PlanMetrics metrics,
-            PodChanges podChanges) {
+            ClusterView view, ClusterState state, SchedulerProperties properties, PlanMetrics metrics) {
         SchedulerProperties.Plan plan = properties.scoring().plan();
         if (properties.scoring().mode() != io.github.sysched.scoring.ExtenderScoring.Mode.MARGINAL) {
             log.warn(
@@ -55,50 +43,16 @@ public class PlanConfiguration {
                 plan.interval(),
                 plan.steps(),
                 properties.rebalancer().schedulerName());
-        return new DemandPlanner(view, state, properties, metrics, podChanges, System::nanoTime);
+        return new DemandPlanner(view, state, properties, metrics, System::nanoTime);
     }
 
     @Bean
     SmartLifecycle planningLoop(DemandPlanner planner, SchedulerProperties properties) {
-        long interval = properties.scoring().plan().interval().toMillis();
-        return new SmartLifecycle() {
-            private volatile ScheduledExecutorService executor;
-
-            @Override
-            public void start() {
-                ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "demand-planner");
-                    thread.setDaemon(true);
-                    thread.setPriority(Thread.NORM_PRIORITY - 1);
-                    return thread;
-                });
-                started.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                planner.tick();
-                            } catch (RuntimeException e) {
-                                log.warn("plan failed, keeping the previous plan; trying again next interval", e);
-                            }
-                        },
-                        interval,
-                        interval,
-                        TimeUnit.MILLISECONDS);
-                executor = started;
-            }
-
-            @Override
-            public void stop() {
-                ScheduledExecutorService running = executor;
-                if (running != null) {
-                    running.shutdownNow();
-                    executor = null;
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return executor != null;
-            }
-        };
+        return new BackgroundLoop(
+                "demand-planner",
+                properties.scoring().plan().interval(),
+                planner::tick,
+                log,
+                "plan failed, keeping the previous plan; trying again next interval");
     }
 }
