@@ -71,6 +71,7 @@ public final class DemandPlanner implements PlacementPlans {
     private final LongSupplier nanos;
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.EMPTY);
     private volatile long plannedAtChanges = -1;
+    private boolean caughtUp;
 
     public DemandPlanner(
             ClusterView view,
@@ -122,8 +123,17 @@ public final class DemandPlanner implements PlacementPlans {
     /** Plans when the view changed since the last plan; true when it made one. */
     public boolean tick() {
         long changes = changes();
-        if (changes == plannedAtChanges || !view.synced() || !view.podsDelivered()) {
+        if (changes == plannedAtChanges || !view.synced()) {
             return false;
+        }
+        if (!caughtUp) {
+            // once, as readiness does: the pods listed at start all counted; later events need not be waited for
+            // (during
+            // a rollout some are always on their way, and a plan is made again once they arrive)
+            if (!view.podsDelivered()) {
+                return false;
+            }
+            caughtUp = true;
         }
         long started = nanos.getAsLong();
         Snapshot previous = current.get();
