@@ -564,4 +564,45 @@ class ClusterViewTest {
                 .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> view.changes() > afterControllers);
     }
+
+    @Test
+    void aPodsChangeCountsOnlyOnceItsListenerHasHandledIt() {
+        List<Long> seenByListener = new CopyOnWriteArrayList<>();
+        ClusterView[] self = new ClusterView[1];
+        ClusterView.PodListener listener = new ClusterView.PodListener() {
+            @Override
+            public void podChanged(Pod pod) {
+                seenByListener.add(self[0].changes());
+            }
+
+            @Override
+            public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                seenByListener.add(self[0].changes());
+            }
+        };
+        view = new ClusterView(ClusterView.settings(client)
+                .watch(Resource.PODS)
+                .scope(SpoScope.NAMESPACED)
+                .onPods(listener));
+        self[0] = view;
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+        long before = view.changes();
+
+        client.pods()
+                .inNamespace("default")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("p")
+                        .withNamespace("default")
+                        .endMetadata()
+                        .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.changes() > before);
+        assertThat(seenByListener)
+                .as("the listener ran before the change counted")
+                .containsExactly(before);
+        assertThat(view.changes()).isEqualTo(before + 1);
+    }
 }
