@@ -198,6 +198,25 @@ class AppConfigTest {
     }
 
     @Test
+    void thePlanIsOffByDefaultAndItsValuesReachTheExtender() {
+        Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
+        assertThat(Rendered.<Object>at(defaults, "sysched.scheduler.scoring.plan"))
+                .isEqualTo(Map.of("enabled", false, "steps", 300000, "interval", "250ms"));
+
+        Rendered r = render(
+                "cert-manager",
+                Map.of(
+                        "scheduler.config.scoring.plan.enabled",
+                        true,
+                        "scheduler.config.scoring.plan.steps",
+                        1200000,
+                        "scheduler.config.scoring.plan.interval",
+                        "1s"));
+        assertThat(Rendered.<Object>at(appConfig(r, scheduler(r)), "sysched.scheduler.scoring.plan"))
+                .isEqualTo(Map.of("enabled", true, "steps", 1200000, "interval", "1s"));
+    }
+
+    @Test
     void theRebalancerIsOffAndInDryRunByDefaultAndItsValuesReachTheExtender() {
         Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
         assertThat(Rendered.<Map<String, Object>>at(defaults, "sysched.scheduler.rebalancer"))

@@ -290,6 +290,46 @@ class RbacTest {
         }
     }
 
+    /**
+     * The replica controllers, ProfileBindings, Nodes and Namespaces the plan of the known demand reads, read-only, for
+     * the extender only, and only with the plan on.
+     */
+    @ParameterizedTest
+    @FieldSource("VALUE_SETS")
+    void theControllersTheExtenderPlansForOnlyWithThePlanOn(String valueSet) {
+        List<List<String>> planned = List.of(
+                List.of("apps", "replicasets"),
+                List.of("apps", "statefulsets"),
+                List.of("", "replicationcontrollers"),
+                List.of("security-profiles-operator.x-k8s.io", "profilebindings"),
+                List.of("", "nodes"),
+                List.of("", "namespaces"));
+        Rendered off = render(valueSet);
+        List<Grant> extenderOff = grantsOf(off, saOf(AppConfigTest.scheduler(off)));
+        for (List<String> resource : planned) {
+            assertThat(extenderOff).noneMatch(x -> x.covers(resource.get(0), resource.get(1), "list"));
+        }
+
+        Rendered on = render(valueSet, java.util.Map.of("scheduler.config.scoring.plan.enabled", true));
+        List<Grant> g = grantsOf(on, saOf(AppConfigTest.scheduler(on)));
+        for (List<String> resource : planned) {
+            assertThat(g)
+                    .as(resource.toString())
+                    .anyMatch(x -> x.covers(resource.get(0), resource.get(1), "list"))
+                    .anyMatch(x -> x.covers(resource.get(0), resource.get(1), "watch"))
+                    .noneMatch(x -> x.covers(resource.get(0), resource.get(1), "create"))
+                    .noneMatch(x -> x.covers(resource.get(0), resource.get(1), "update"));
+        }
+        assertThat(g).noneMatch(x -> x.rule().getResources().contains("pods/eviction"));
+        for (Deployment d : on.all(Deployment.class)) {
+            if (d != AppConfigTest.scheduler(on)) {
+                assertThat(grantsOf(on, saOf(d)))
+                        .noneMatch(x -> x.covers("apps", "replicasets", "list"))
+                        .noneMatch(x -> x.covers("", "replicationcontrollers", "list"));
+            }
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("VALUE_SETS")
     void bothServicesMayCreateCoreEventsInTheReleaseNamespaceOnly(String valueSet) {

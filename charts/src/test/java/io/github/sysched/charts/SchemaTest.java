@@ -36,6 +36,9 @@ class SchemaTest {
         rejected(Map.of("spo.scope", "global"), "scope");
         rejected(Map.of("scheduler.config.scoring.mode", "exs"), "mode");
         rejected(Map.of("scheduler.config.scoring.openingCost", -1), "openingCost");
+        rejected(Map.of("scheduler.config.scoring.plan.steps", 0), "steps");
+        rejected(Map.of("scheduler.config.scoring.plan.interval", "1h30m"), "interval");
+        rejected(Map.of("scheduler.config.scoring.plan.enabled", "yes"), "enabled");
         // the app parses these with Spring (ms|s|m|h|d): a Go duration like 1h30m would fail at startup
         rejected(Map.of("tls.selfSigned.checkInterval", "1h30m"), "checkInterval");
         rejected(Map.of("tls.selfSigned.caRenewBefore", "P30D"), "caRenewBefore");

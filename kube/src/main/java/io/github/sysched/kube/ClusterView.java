@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -77,7 +80,11 @@ public class ClusterView {
          * Nodes cross the wire and are reduced as they arrive.
          */
         NODES("nodes"),
-        PODS("pods");
+        PODS("pods"),
+        /** apps/v1 ReplicaSets: with StatefulSets and ReplicationControllers, the demand the extender plans for. */
+        REPLICA_SETS("replicasets"),
+        STATEFUL_SETS("statefulsets"),
+        REPLICATION_CONTROLLERS("replicationcontrollers");
 
         private final String apiName;
 
@@ -124,6 +131,31 @@ public class ClusterView {
     private volatile SharedIndexInformer<Node> nodeInformer;
     private final NodeZones nodeZones = new NodeZones();
     private volatile SharedIndexInformer<Pod> podInformer;
+    private volatile SharedIndexInformer<ReplicaSet> replicaSetInformer;
+    private volatile SharedIndexInformer<StatefulSet> statefulSetInformer;
+    private volatile SharedIndexInformer<ReplicationController> replicationControllerInformer;
+    /**
+     * Counts the events of Nodes, replica controllers and pods (a pod's once the {@link PodListener} has been told):
+     * what a planner re-plans on.
+     */
+    private final AtomicLong changes = new AtomicLong();
+
+    private final ResourceEventHandler<Object> changeCounter = new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(Object added) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onUpdate(Object before, Object after) {
+            changes.incrementAndGet();
+        }
+
+        @Override
+        public void onDelete(Object deleted, boolean finalStateUnknown) {
+            changes.incrementAndGet();
+        }
+    };
     private volatile ScoringPodStore podStore;
     private volatile PodEvents podEvents;
     /** Replaced at each start: a restarted view must not keep following the stopped informers. */
@@ -227,6 +259,7 @@ public class ClusterView {
                     "status.allocatable.pods"));
             nodeZones.clear();
             nodes.addEventHandler(nodeZones);
+            nodes.addEventHandler(changeCounter);
             nodeInformer = track(health, Resource.NODES, nodes);
         }
         if (resources.contains(Resource.PODS)) {
@@ -234,16 +267,40 @@ public class ClusterView {
             ScoringPodStore store = new ScoringPodStore();
             pods.itemStore(store);
             pods.getIndexer().removeIndexer(Cache.NAMESPACE_INDEX); // nothing looks pods up by namespace
-            podEvents = new PodEvents(podListener);
+            podEvents = new PodEvents(podListener, changes);
             pods.addEventHandler(podEvents);
             podStore = store;
             podInformer = track(health, Resource.PODS, pods);
         }
+        if (resources.contains(Resource.REPLICA_SETS)) {
+            replicaSetInformer = track(
+                    health,
+                    Resource.REPLICA_SETS,
+                    counted(client.apps().replicaSets().inAnyNamespace().runnableInformer(0)));
+        }
+        if (resources.contains(Resource.STATEFUL_SETS)) {
+            statefulSetInformer = track(
+                    health,
+                    Resource.STATEFUL_SETS,
+                    counted(client.apps().statefulSets().inAnyNamespace().runnableInformer(0)));
+        }
+        if (resources.contains(Resource.REPLICATION_CONTROLLERS)) {
+            replicationControllerInformer = track(
+                    health,
+                    Resource.REPLICATION_CONTROLLERS,
+                    counted(client.replicationControllers().inAnyNamespace().runnableInformer(0)));
+        }
         watches = health;
         informersCreated = true;
         CompletableFuture<Void> profilesSynced = CompletableFuture.completedFuture(null);
-        for (Resource resource :
-                List.of(Resource.SECCOMP_PROFILES, Resource.PROFILE_BINDINGS, Resource.NAMESPACES, Resource.NODES)) {
+        for (Resource resource : List.of(
+                Resource.SECCOMP_PROFILES,
+                Resource.PROFILE_BINDINGS,
+                Resource.NAMESPACES,
+                Resource.NODES,
+                Resource.REPLICA_SETS,
+                Resource.STATEFUL_SETS,
+                Resource.REPLICATION_CONTROLLERS)) {
             SharedIndexInformer<?> informer = informer(resource);
             if (informer != null) {
                 CompletableFuture<Void> synced = informer.start().toCompletableFuture();
@@ -303,6 +360,11 @@ public class ClusterView {
             return true; // a stopped informer does not retry anyway
         });
         health.track(resource.apiName(), informer);
+        return informer;
+    }
+
+    private <T> SharedIndexInformer<T> counted(SharedIndexInformer<T> informer) {
+        informer.addEventHandler(changeCounter);
         return informer;
     }
 
@@ -514,6 +576,31 @@ public class ClusterView {
         return informer == null ? List.of() : informer.getStore().list();
     }
 
+    /**
+     * The cached ReplicaSets, StatefulSets and ReplicationControllers (empty for the kinds the view does not watch).
+     */
+    public List<HasMetadata> replicaControllers() {
+        List<HasMetadata> controllers = new ArrayList<>();
+        addCached(controllers, replicaSetInformer);
+        addCached(controllers, statefulSetInformer);
+        addCached(controllers, replicationControllerInformer);
+        return controllers;
+    }
+
+    private static void addCached(List<HasMetadata> into, SharedIndexInformer<? extends HasMetadata> informer) {
+        if (informer != null) {
+            into.addAll(informer.getStore().list());
+        }
+    }
+
+    /**
+     * A number that grows with every event of the Nodes, pods and replica controllers the view watches, a pod's after
+     * the {@link PodListener} has handled it: unchanged between two reads, nothing a plan depends on has changed.
+     */
+    public long changes() {
+        return changes.get();
+    }
+
     /** The labels of the cached Namespace {@code name} (empty when unknown or not watched). */
     public Map<String, String> namespaceLabels(String name) {
         return namespace(name)
@@ -548,6 +635,9 @@ public class ClusterView {
             case NAMESPACES -> namespaceInformer;
             case NODES -> nodeInformer;
             case PODS -> podInformer;
+            case REPLICA_SETS -> replicaSetInformer;
+            case STATEFUL_SETS -> statefulSetInformer;
+            case REPLICATION_CONTROLLERS -> replicationControllerInformer;
         };
     }
 
@@ -613,12 +703,14 @@ public class ClusterView {
      */
     private static final class PodEvents implements ResourceEventHandler<Pod> {
         private final PodListener listener;
+        private final AtomicLong changes;
         private final AtomicLong delivered = new AtomicLong();
         /** Set once the initial list has been delivered: readiness waits for it once, not for every event. */
         private volatile boolean caughtUp;
 
-        PodEvents(PodListener listener) {
+        PodEvents(PodListener listener, AtomicLong changes) {
             this.listener = listener;
+            this.changes = changes;
         }
 
         @Override
@@ -627,12 +719,17 @@ public class ClusterView {
                 listener.podChanged(pod);
             } finally {
                 delivered.incrementAndGet(); // a listener that failed on a pod has still been handed it
+                changes.incrementAndGet();
             }
         }
 
         @Override
         public void onUpdate(Pod oldPod, Pod newPod) {
-            listener.podChanged(newPod);
+            try {
+                listener.podChanged(newPod);
+            } finally {
+                changes.incrementAndGet();
+            }
         }
 
         @Override
@@ -641,6 +738,7 @@ public class ClusterView {
                 listener.podDeleted(pod, deletedFinalStateUnknown);
             } finally {
                 delivered.decrementAndGet();
+                changes.incrementAndGet();
             }
         }
     }

@@ -504,4 +504,105 @@ class ClusterViewTest {
         assertThat(view.policies().size()).isZero();
         assertThat(view.profileLookup().find(nginx)).isEmpty();
     }
+
+    @Test
+    void replicaControllersAreWatchedAndEveryEventCountsAsAChange() {
+        view = new ClusterView(ClusterView.settings(client)
+                .scope(SpoScope.CLUSTER)
+                .watch(
+                        Resource.NODES,
+                        Resource.REPLICA_SETS,
+                        Resource.STATEFUL_SETS,
+                        Resource.REPLICATION_CONTROLLERS));
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+        long before = view.changes();
+
+        client.apps()
+                .replicaSets()
+                .inNamespace("shop")
+                .resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                        .withNewMetadata()
+                        .withName("web-1")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(3)
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .statefulSets()
+                .inNamespace("shop")
+                .resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                        .withNewMetadata()
+                        .withName("db")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .build())
+                .create();
+        client.replicationControllers()
+                .inNamespace("shop")
+                .resource(new io.fabric8.kubernetes.api.model.ReplicationControllerBuilder()
+                        .withNewMetadata()
+                        .withName("old")
+                        .withNamespace("shop")
+                        .endMetadata()
+                        .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> view.replicaControllers().size() == 3);
+        assertThat(view.replicaControllers().stream().map(c -> c.getMetadata().getName()))
+                .containsExactlyInAnyOrder("web-1", "db", "old");
+        assertThat(view.changes()).isGreaterThanOrEqualTo(before + 3);
+        assertThat(view.size(Resource.REPLICA_SETS)).isEqualTo(1);
+
+        long afterControllers = view.changes();
+        client.nodes()
+                .resource(io.github.sysched.testsupport.TestNodes.ready("n1"))
+                .create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.changes() > afterControllers);
+    }
+
+    @Test
+    void aPodsChangeCountsOnlyOnceItsListenerHasHandledIt() {
+        List<Long> seenByListener = new CopyOnWriteArrayList<>();
+        ClusterView[] self = new ClusterView[1];
+        ClusterView.PodListener listener = new ClusterView.PodListener() {
+            @Override
+            public void podChanged(Pod pod) {
+                seenByListener.add(self[0].changes());
+            }
+
+            @Override
+            public void podDeleted(Pod pod, boolean finalStateUnknown) {
+                seenByListener.add(self[0].changes());
+            }
+        };
+        view = new ClusterView(ClusterView.settings(client)
+                .watch(Resource.PODS)
+                .scope(SpoScope.NAMESPACED)
+                .onPods(listener));
+        self[0] = view;
+        view.start();
+        await().atMost(Duration.ofSeconds(20)).until(view::synced);
+        long before = view.changes();
+
+        client.pods()
+                .inNamespace("default")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("p")
+                        .withNamespace("default")
+                        .endMetadata()
+                        .build())
+                .create();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.changes() > before);
+        assertThat(seenByListener)
+                .as("the listener ran before the change counted")
+                .containsExactly(before);
+        assertThat(view.changes()).isEqualTo(before + 1);
+    }
 }

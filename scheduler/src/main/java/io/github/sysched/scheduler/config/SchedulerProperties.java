@@ -86,13 +86,39 @@ public record SchedulerProperties(
      *                    the node's ExS after the placement, normalized to 0..100 and rounded to 0..10)
      * @param openingCost the marginal score's cost of an empty node, in (weighted) syscalls (default 20): a node whose
      *                    pods make the pod add less than this beats an empty one
+     * @param plan        follow a plan of the known demand (docs/PLANNING.md; {@code marginal} mode only)
      */
     public record Scoring(
             @DefaultValue("marginal") @NotNull ExtenderScoring.Mode mode,
-            @DefaultValue("20") @Min(0) long openingCost) {
+            @DefaultValue("20") @Min(0) long openingCost,
+            @DefaultValue @Valid Plan plan) {
 
         public ExtenderScoring extenderScoring() {
             return new ExtenderScoring(mode, openingCost);
+        }
+    }
+
+    /**
+     * The plan of the known demand (docs/PLANNING.md): a background thread plans where the pods the replica controllers
+     * of {@code rebalancer.scheduler-name} still owe should go, and {@code /prioritize} lifts a pod's planned nodes.
+     *
+     * @param enabled  plan and follow the plan (default false; RBAC: list and watch on replicasets, statefulsets,
+     *                 replicationcontrollers, nodes, namespaces and profilebindings)
+     * @param steps    the annealer's moves per plan (default {@code PlacementPlanner.DEFAULT_STEPS}, 300000: about
+     *                 0.15 s for 234 pods on 50 nodes)
+     * @param interval the least time between two plans; a plan is made only when Nodes, pods or controllers changed
+     *                 (default 250ms; at least 10ms)
+     */
+    public record Plan(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("300000") @Min(1) long steps,
+            @DefaultValue("250ms") @NotNull Duration interval) {
+
+        public Plan {
+            if (interval != null && interval.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException(
+                        "sysched.scheduler.scoring.plan.interval must be at least 10ms: " + interval);
+            }
         }
     }
 

@@ -27,7 +27,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ExtenderConfiguration {
 
-    /** Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions). */
+    /**
+     * Every {@link ExtenderObserver} bean hears of each answer (io.github.sysched.scheduler.decisions); the
+     * {@link PlacementPlans} bean, when planning is on (io.github.sysched.scheduler.plan), is followed.
+     */
     @Bean
     ExtenderService extenderService(
             ClusterState state,
@@ -35,14 +38,16 @@ public class ExtenderConfiguration {
             InFlightPods inFlight,
             Leadership leadership,
             SchedulerProperties properties,
-            ObjectProvider<ExtenderObserver> observers) {
+            ObjectProvider<ExtenderObserver> observers,
+            ObjectProvider<PlacementPlans> plans) {
         return new ExtenderService(
                 state,
                 view,
                 inFlight,
                 leadership,
                 properties.scoring().extenderScoring(),
-                ExtenderObserver.all(observers.orderedStream().toList()));
+                ExtenderObserver.all(observers.orderedStream().toList()),
+                plans.getIfAvailable(() -> PlacementPlans.NONE));
     }
 
     @Bean

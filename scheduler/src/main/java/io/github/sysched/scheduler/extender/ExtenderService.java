@@ -8,6 +8,7 @@ import io.github.sysched.scheduler.state.ClusterState;
 import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.scoring.ExtenderScoring;
+import io.github.sysched.scoring.PlacementPlanner;
 import io.github.sysched.syscall.SyscallSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ public class ExtenderService {
     private final Leadership leadership;
     private final ExtenderScoring scoring;
     private final ExtenderObserver observer;
+    private final PlacementPlans plans;
 
     /**
      * {@code scoring} is what {@code /prioritize} answers ({@code sysched.scheduler.scoring.*}); {@code observer}
@@ -64,6 +66,22 @@ public class ExtenderService {
             Leadership leadership,
             ExtenderScoring scoring,
             ExtenderObserver observer) {
+        this(state, view, inFlight, leadership, scoring, observer, PlacementPlans.NONE);
+    }
+
+    /**
+     * With {@code plans}: in {@code marginal} mode, {@code /prioritize} follows the plan of the known demand
+     * ({@link PlacementPlanner#follow}: the pod's planned nodes at the top level, every other candidate one level
+     * down).
+     */
+    public ExtenderService(
+            ClusterState state,
+            ClusterView view,
+            InFlightPods inFlight,
+            Leadership leadership,
+            ExtenderScoring scoring,
+            ExtenderObserver observer,
+            PlacementPlans plans) {
         this.state = state;
         this.engine = state.engine();
         this.view = view;
@@ -71,6 +89,7 @@ public class ExtenderService {
         this.leadership = leadership;
         this.scoring = scoring;
         this.observer = observer;
+        this.plans = plans;
     }
 
     /** Without leader election and observers, with the default score ({@link ExtenderScoring#DEFAULT}). */
@@ -200,9 +219,33 @@ public class ExtenderService {
         } else {
             incoming = begin(() -> this.inFlight.resolve(pod)).syscalls();
         }
-        NodeScores scores = scores(nodes, incoming);
+        NodeScores scores = followPlan(pod, scores(nodes, incoming));
         observer.prioritized(podRef(pod), scores, System.nanoTime() - started);
         return scores.scores();
+    }
+
+    /** {@code scores} with the plan followed when one holds any of the candidates for the pod's workload. */
+    private NodeScores followPlan(ScoringPod pod, NodeScores scores) {
+        if (scoring.mode() != ExtenderScoring.Mode.MARGINAL) {
+            return scores;
+        }
+        Set<String> planned = plans.plannedNodes(pod);
+        if (planned.isEmpty()) {
+            return scores;
+        }
+        boolean any = false;
+        for (String node : scores.nodes()) {
+            if (planned.contains(node)) {
+                any = true;
+                break;
+            }
+        }
+        if (!any) {
+            return scores;
+        }
+        plans.followed();
+        return new NodeScores(
+                scores.nodes(), scores.exs(), PlacementPlanner.follow(scores.scores(), scores.nodes(), planned));
     }
 
     private static ExtenderObserver.PodRef podRef(ScoringPod pod) {

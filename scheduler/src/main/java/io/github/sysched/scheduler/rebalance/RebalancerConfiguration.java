@@ -2,13 +2,11 @@ package io.github.sysched.scheduler.rebalance;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.sysched.kube.ClusterView;
+import io.github.sysched.scheduler.config.BackgroundLoop;
 import io.github.sysched.scheduler.config.SchedulerProperties;
 import io.github.sysched.scheduler.leader.Leadership;
 import io.github.sysched.scheduler.state.ClusterState;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -53,44 +51,11 @@ public class RebalancerConfiguration {
 
     @Bean
     SmartLifecycle rebalancerLoop(Rebalancer rebalancer, SchedulerProperties properties) {
-        long interval = properties.rebalancer().interval().toMillis();
-        return new SmartLifecycle() {
-            private volatile ScheduledExecutorService executor;
-
-            @Override
-            public void start() {
-                ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "rebalancer");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                started.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                rebalancer.tick();
-                            } catch (RuntimeException e) {
-                                log.warn("rebalancer: decision failed, trying again next interval", e);
-                            }
-                        },
-                        interval,
-                        interval,
-                        TimeUnit.MILLISECONDS);
-                executor = started;
-            }
-
-            @Override
-            public void stop() {
-                ScheduledExecutorService running = executor;
-                if (running != null) {
-                    running.shutdownNow();
-                    executor = null;
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return executor != null;
-            }
-        };
+        return new BackgroundLoop(
+                "rebalancer",
+                properties.rebalancer().interval(),
+                rebalancer::tick,
+                log,
+                "rebalancer: decision failed, trying again next interval");
     }
 }

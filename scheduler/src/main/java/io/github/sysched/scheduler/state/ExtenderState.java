@@ -100,17 +100,24 @@ public record ExtenderState(SpoPodResolver profiles, PodSetResolver resolver, Cl
 
     /**
      * SeccompProfiles and Pods; with the rebalancer on also Nodes (pod slots, cordons, taints, zones) and Namespaces
-     * (the replica-spread opt-out label), which it plans with.
+     * (the replica-spread opt-out label), which it plans with; with the plan of the known demand on
+     * ({@code sysched.scheduler.scoring.plan.enabled}) also those, the replica controllers (the demand) and
+     * ProfileBindings (their templates resolve as the webhook resolves a pod).
      */
     static ClusterView.Resource[] watched(SchedulerProperties properties) {
-        return properties.rebalancer().enabled()
-                ? new ClusterView.Resource[] {
-                    ClusterView.Resource.SECCOMP_PROFILES,
-                    ClusterView.Resource.PODS,
-                    ClusterView.Resource.NODES,
-                    ClusterView.Resource.NAMESPACES
-                }
-                : new ClusterView.Resource[] {ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS};
+        java.util.Set<ClusterView.Resource> watched =
+                java.util.EnumSet.of(ClusterView.Resource.SECCOMP_PROFILES, ClusterView.Resource.PODS);
+        if (properties.rebalancer().enabled() || properties.scoring().plan().enabled()) {
+            watched.add(ClusterView.Resource.NODES);
+            watched.add(ClusterView.Resource.NAMESPACES);
+        }
+        if (properties.scoring().plan().enabled()) {
+            watched.add(ClusterView.Resource.PROFILE_BINDINGS);
+            watched.add(ClusterView.Resource.REPLICA_SETS);
+            watched.add(ClusterView.Resource.STATEFUL_SETS);
+            watched.add(ClusterView.Resource.REPLICATION_CONTROLLERS);
+        }
+        return watched.toArray(ClusterView.Resource[]::new);
     }
 
     /**
