@@ -341,6 +341,28 @@ public final class Harness implements AutoCloseable {
         return pod(name, set, Map.of(), Map.of());
     }
 
+    /**
+     * A replica of {@code replicaSet} (its controller reference, label {@code app}) for {@code schedulerName}, annotated
+     * with {@code set} as the webhook would, not bound yet.
+     */
+    public static Pod replica(
+            String name, SyscallSet set, String replicaSet, String replicaSetUid, String schedulerName) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder(pod(name, set, Map.of("app", replicaSet), Map.of()))
+                .editMetadata()
+                .addNewOwnerReference()
+                .withApiVersion("apps/v1")
+                .withKind("ReplicaSet")
+                .withName(replicaSet)
+                .withUid(replicaSetUid)
+                .withController(true)
+                .endOwnerReference()
+                .endMetadata()
+                .editSpec()
+                .withSchedulerName(schedulerName)
+                .endSpec()
+                .build();
+    }
+
     public Pod create(Pod pod) {
         return client.pods()
                 .inNamespace(pod.getMetadata().getNamespace())

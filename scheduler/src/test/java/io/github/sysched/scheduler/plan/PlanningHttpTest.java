@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -22,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,20 +107,7 @@ class PlanningHttpTest {
 
     /** A replica of {@code replicaSet}, annotated with {@code set} as the webhook would, not bound yet. */
     private static Pod replica(String name, SyscallSet set, String replicaSet, String uid) {
-        return new PodBuilder(Harness.pod(name, set, Map.of("app", replicaSet), Map.of()))
-                .editMetadata()
-                .addNewOwnerReference()
-                .withApiVersion("apps/v1")
-                .withKind("ReplicaSet")
-                .withName(replicaSet)
-                .withUid(uid)
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .editSpec()
-                .withSchedulerName(OURS)
-                .endSpec()
-                .build();
+        return Harness.replica(name, set, replicaSet, uid, OURS);
     }
 
     /**

@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -408,20 +407,7 @@ class RebalancerTest {
 
     /** A pod of {@code replicaSet} (controller reference) for the extender's scheduler, not bound yet. */
     private static Pod pending(String name, SyscallSet set, String replicaSet, String replicaSetUid) {
-        return new PodBuilder(Harness.pod(name, set, Map.of("app", replicaSet), Map.of()))
-                .editMetadata()
-                .addNewOwnerReference()
-                .withApiVersion("apps/v1")
-                .withKind("ReplicaSet")
-                .withName(replicaSet)
-                .withUid(replicaSetUid)
-                .withController(true)
-                .endOwnerReference()
-                .endMetadata()
-                .editSpec()
-                .withSchedulerName(OURS)
-                .endSpec()
-                .build();
+        return Harness.replica(name, set, replicaSet, replicaSetUid, OURS);
     }
 
     private static Pod running(String name, SyscallSet set, String replicaSet, String replicaSetUid, String node) {
