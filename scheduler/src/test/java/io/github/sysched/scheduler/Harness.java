@@ -347,7 +347,7 @@ public final class Harness implements AutoCloseable {
      */
     public static Pod replica(
             String name, SyscallSet set, String replicaSet, String replicaSetUid, String schedulerName) {
-        return new io.fabric8.kubernetes.api.model.PodBuilder(pod(name, set, Map.of("app", replicaSet), Map.of()))
+        return new PodBuilder(pod(name, set, Map.of("app", replicaSet), Map.of()))
                 .editMetadata()
                 .addNewOwnerReference()
                 .withApiVersion("apps/v1")
