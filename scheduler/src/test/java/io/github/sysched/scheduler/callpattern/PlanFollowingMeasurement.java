@@ -67,13 +67,18 @@ class PlanFollowingMeasurement {
         int nodes = file.nodes().orElseThrow();
         int podsPerNode = file.podsPerNode().orElseThrow();
         Duration maxDelay = CallPatternRun.durationProperty("planfollowing.max-bind-delay-ms", 10);
+        KubeSchedulerLoop.Pace pace = KubeSchedulerLoop.Pace.valueOf(System.getProperty("planfollowing.pace", "BURST"));
         for (String seedText : System.getProperty("planfollowing.seeds").split(",")) {
             long seed = Long.parseLong(seedText);
-            for (boolean plan : new boolean[] {false, true}) {
-                Figures figures = run(file, rollout, weightsFile, weights, nodes, podsPerNode, plan, seed, maxDelay);
+            for (String mode :
+                    System.getProperty("planfollowing.plan", "off,on").split(",")) {
+                boolean plan = "on".equals(mode);
+                Figures figures =
+                        run(file, rollout, weightsFile, weights, nodes, podsPerNode, plan, seed, maxDelay, pace);
                 System.out.printf(
-                        "plan-following: seed %d plan %-3s cluster ExS %d, weighted %d, unscheduled %d, failed "
+                        "plan-following: %s seed %d plan %-3s cluster ExS %d, weighted %d, unscheduled %d, failed "
                                 + "attempts %d, followed %d, plan ready before the first pod: %s%n",
+                        pace,
                         seed,
                         plan ? "on" : "off",
                         figures.exs,
@@ -99,7 +104,8 @@ class PlanFollowingMeasurement {
             int podsPerNode,
             boolean plan,
             long seed,
-            Duration maxDelay)
+            Duration maxDelay,
+            KubeSchedulerLoop.Pace pace)
             throws IOException {
         KubernetesMockServer server = Harness.newServer(new BindingCrudDispatcher());
         KubernetesClient client = server.createClient();
@@ -147,12 +153,22 @@ class PlanFollowingMeasurement {
             }
             try (Harness harness = Harness.start(client, props.toArray(String[]::new))) {
                 String planReady = "n/a";
+                Map<String, List<String>> firstPlan = Map.of();
                 if (plan) {
                     DemandPlanner planner = harness.bean(DemandPlanner.class);
                     harness.await(
                             "every replica of the example planned",
                             () -> planner.upToDate() && planner.plan().size() == rollout.size());
-                    planReady = "yes (" + planner.plan().size() + " pods)";
+                    firstPlan = planner.plan().nodesByWorkload();
+                    planReady =
+                            "yes (" + planner.plan().size() + " pods, " + firstPlanExs(firstPlan, file, weights) + ")";
+                    if (Boolean.getBoolean("planfollowing.freeze")) {
+                        // a diagnosis: no plan after the first (the background loop stopped)
+                        harness.context()
+                                .getBean("planningLoop", org.springframework.context.SmartLifecycle.class)
+                                .stop();
+                        planReady += ", frozen";
+                    }
                 }
                 List<KubeSchedulerLoop.QueuedPod> queue = new ArrayList<>();
                 Map<String, SyscallSet> sets = new HashMap<>();
@@ -179,7 +195,7 @@ class PlanFollowingMeasurement {
                                         .isPresent()
                                 && inFlight.attempt(uid).isEmpty(),
                         PlanFollowingMeasurement::replicaSetOf)) {
-                    result = loop.run(nodes, queue, KubeSchedulerLoop.Pace.BURST, new Random(seed));
+                    result = loop.run(nodes, queue, pace, new Random(seed));
                 }
                 ExsEngine plain = new ExsEngine();
                 ExsEngine weighted = new ExsEngine(weights);
@@ -187,6 +203,30 @@ class PlanFollowingMeasurement {
                     plain.place(uid, node, sets.get(uid));
                     weighted.place(uid, node, sets.get(uid));
                 });
+                Map<String, String> workloadOfUid = new HashMap<>();
+                for (KubeSchedulerLoop.QueuedPod pod : queue) {
+                    workloadOfUid.put(
+                            pod.uid(),
+                            "ReplicaSet default/"
+                                    + pod.pod().getMetadata().getLabels().get("app"));
+                }
+                Map<String, List<String>> unused = new HashMap<>();
+                firstPlan.forEach((w, planned) -> unused.put(w, new ArrayList<>(planned)));
+                int onFirstPlan = 0;
+                for (var placed : result.placements().entrySet()) {
+                    if (unused.getOrDefault(workloadOfUid.get(placed.getKey()), new ArrayList<>())
+                            .remove(placed.getValue())) {
+                        onFirstPlan++;
+                    }
+                }
+                planReady += ", pods on a node the first plan held: " + onFirstPlan;
+                if (plan) {
+                    planReady += ", plans made: "
+                            + (long) harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
+                                    .get("sysched.plan.plans")
+                                    .counter()
+                                    .count();
+                }
                 long followed = plan
                         ? (long) harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
                                 .get("sysched.plan.followed")
@@ -205,6 +245,20 @@ class PlanFollowingMeasurement {
             client.close();
             server.destroy();
         }
+    }
+
+    /** The cluster ExS (plain / weighted) of the first plan: every replica on a node the plan held for it. */
+    private static String firstPlanExs(Map<String, List<String>> planned, WorkloadFile file, SyscallWeights weights) {
+        ExsEngine plain = new ExsEngine();
+        ExsEngine weighted = new ExsEngine(weights);
+        file.profiles().forEach((image, set) -> {
+            List<String> nodes = planned.getOrDefault("ReplicaSet default/" + objectName(image), List.of());
+            for (int i = 0; i < nodes.size(); i++) {
+                plain.place(image + "-" + i, nodes.get(i), set);
+                weighted.place(image + "-" + i, nodes.get(i), set);
+            }
+        });
+        return "its cluster ExS " + plain.clusterExs() + ", weighted " + weighted.clusterExs();
     }
 
     /** The pod's controlling ReplicaSet: the workload its injected DoNotSchedule hostname constraint counts. */
