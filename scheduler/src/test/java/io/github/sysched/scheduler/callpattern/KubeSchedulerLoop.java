@@ -109,6 +109,7 @@ final class KubeSchedulerLoop implements AutoCloseable {
     private final KubernetesClient api;
     private final BiPredicate<String, String> observed;
     private final Function<Pod, Optional<String>> spreadWorkload;
+    private final AtomicInteger belowExtendersTop = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -214,6 +215,11 @@ final class KubeSchedulerLoop implements AutoCloseable {
         }
         bindings.arriveAndDeregister();
         return new Result(Map.copyOf(placements), unscheduled, failed.get(), extenderNanos, List.copyOf(bindNanos));
+    }
+
+    /** Scheduling cycles so far whose host the extender scored below its best feasible node. */
+    int belowExtendersTop() {
+        return belowExtendersTop.get();
     }
 
     /** The rest of the backoff: until the extender counts every pod bound so far, at most {@code backoff}. */
@@ -326,6 +332,13 @@ final class KubeSchedulerLoop implements AutoCloseable {
                         host = node;
                     }
                 }
+            }
+            long top = extenderScores.values().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(0);
+            if (extenderScores.getOrDefault(host, 0L) < top) {
+                belowExtendersTop.incrementAndGet();
             }
             return host;
         } finally {

@@ -185,6 +185,7 @@ class PlanFollowingMeasurement {
                 }
                 InFlightPods inFlight = harness.bean(InFlightPods.class);
                 KubeSchedulerLoop.Result result;
+                int belowTop;
                 try (KubeSchedulerLoop loop = new KubeSchedulerLoop(
                         new KubeSchedulerLoop.Settings(false, true, WEIGHT, Duration.ZERO, maxDelay),
                         harness.port(),
@@ -196,6 +197,7 @@ class PlanFollowingMeasurement {
                                 && inFlight.attempt(uid).isEmpty(),
                         PlanFollowingMeasurement::replicaSetOf)) {
                     result = loop.run(nodes, queue, pace, new Random(seed));
+                    belowTop = loop.belowExtendersTop();
                 }
                 ExsEngine plain = new ExsEngine();
                 ExsEngine weighted = new ExsEngine(weights);
@@ -219,7 +221,8 @@ class PlanFollowingMeasurement {
                         onFirstPlan++;
                     }
                 }
-                planReady += ", pods on a node the first plan held: " + onFirstPlan;
+                planReady += ", pods on a node the first plan held: " + onFirstPlan
+                        + ", hosts below the extender's top score: " + belowTop;
                 if (plan) {
                     planReady += ", plans made: "
                             + (long) harness.bean(io.micrometer.core.instrument.MeterRegistry.class)
