@@ -275,11 +275,11 @@ class PlanFollowingMeasurement {
                         .findFirst();
     }
 
-    private static String objectName(String image) {
+    static String objectName(String image) {
         return image.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     }
 
-    private static ReplicaSet replicaSet(String name, int replicas) {
+    static ReplicaSet replicaSet(String name, int replicas) {
         return new ReplicaSetBuilder()
                 .withNewMetadata()
                 .withNamespace("default")
