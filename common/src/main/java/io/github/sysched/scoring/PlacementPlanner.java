@@ -157,12 +157,22 @@ public final class PlacementPlanner {
             int zoneCap = d.guarded() && !zones.isEmpty()
                     ? guard.maxPerDomain(replicas.get(d.workload()), zones.size())
                     : Integer.MAX_VALUE;
+            // The previous plan's nodes that still fit, in turn: a node one of the workload's pods has taken since
+            // (no longer fitting under the guard) is crossed off, and the rest of the plan is kept for the pods to
+            // come, rather than re-placing one of them greedily on every plan of a rollout.
             List<String> before = previous.nodesFor(d.workload());
+            int nextHint = 0;
             for (int k = 0; k < d.count(); k++) {
-                Integer hint = k < before.size() ? nodeIndex.get(before.get(k)) : null;
-                int node = hint != null && start.fits(w, hint, cap, zoneCap)
-                        ? hint
-                        : start.cheapest(d.syscalls(), w, cap, zoneCap);
+                int node = -1;
+                while (node < 0 && nextHint < before.size()) {
+                    Integer hint = nodeIndex.get(before.get(nextHint++));
+                    if (hint != null && start.fits(w, hint, cap, zoneCap)) {
+                        node = hint;
+                    }
+                }
+                if (node < 0) {
+                    node = start.cheapest(d.syscalls(), w, cap, zoneCap);
+                }
                 if (node >= 0) {
                     start.add(d.syscalls(), w, node, false, d.workload());
                 }

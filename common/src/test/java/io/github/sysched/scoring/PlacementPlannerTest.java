@@ -130,13 +130,29 @@ class PlacementPlannerTest {
         assertThat(planner(0).plan(nodes, List.of(), demand, previous, 1).nodesFor("w"))
                 .containsExactly("n2", "n1");
 
-        // n2 has filled up since: the second pod keeps n1, the first goes to the cheapest node with room.
+        // n2 has filled up since: one pod keeps n1, the other goes to the cheapest node with room (a workload's
+        // planned nodes are a multiset).
         List<PlacementPlanner.Running> full = List.of(
                 new PlacementPlanner.Running("n2", TOOL, Optional.empty()),
                 new PlacementPlanner.Running("n2", TOOL, Optional.empty()),
                 new PlacementPlanner.Running("n0", CACHE, Optional.empty()));
         assertThat(planner(0).plan(nodes, full, demand, previous, 1).nodesFor("w"))
-                .containsExactly("n0", "n1");
+                .containsExactlyInAnyOrder("n0", "n1");
+    }
+
+    @Test
+    void aReplicaThatLandedOnAPlannedNodeCrossesOnlyThatNodeOffThePreviousPlan() {
+        List<PlacementPlanner.Node> nodes = nodes(4, 4);
+        PlacementPlanner.Plan previous = new PlacementPlanner.Plan(Map.of("w", List.of("n0", "n1", "n3")));
+        // one replica of w has landed on n1, the plan's second node; a CACHE pod on n2 makes n2 the greedy choice
+        List<PlacementPlanner.Running> running = List.of(
+                new PlacementPlanner.Running("n1", CACHE, Optional.of("w")),
+                new PlacementPlanner.Running("n2", CACHE, Optional.empty()));
+        List<PlacementPlanner.Demand> demand = List.of(new PlacementPlanner.Demand("w", CACHE, 2, true));
+
+        assertThat(planner(0).plan(nodes, running, demand, previous, 1).nodesFor("w"))
+                .as("the rest of the previous plan, not a greedy re-placement")
+                .containsExactlyInAnyOrder("n0", "n3");
     }
 
     @Test

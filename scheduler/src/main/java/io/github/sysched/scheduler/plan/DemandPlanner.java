@@ -180,7 +180,10 @@ public final class DemandPlanner implements PlacementPlans {
         KnownDemand.Result demand = KnownDemand.of(
                 controllers,
                 pods,
-                pod -> ClusterState.countedNode(pod) != null
+                // bound once the state counts it (through /bind, before the informer shows spec.nodeName): otherwise
+                // a pod just bound is both running and still to come, and the plan places it twice
+                pod -> (ClusterState.countedNode(pod) != null
+                                || placements.containsKey(pod.getMetadata().getUid()))
                         && pod.getMetadata().getDeletionTimestamp() == null,
                 templates::resolve,
                 pod -> Optional.ofNullable(placements.get(pod.getMetadata().getUid()))

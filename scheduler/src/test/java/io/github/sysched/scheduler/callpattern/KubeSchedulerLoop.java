@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +64,12 @@ final class KubeSchedulerLoop implements AutoCloseable {
         ONE_AT_A_TIME
     }
 
-    record Node(String name, long cpuMilli) {}
+    /** A node: its allocatable CPU and its pod limit ({@code status.allocatable.pods}, checked by NodeResourcesFit). */
+    record Node(String name, long cpuMilli, int maxPods) {
+        Node(String name, long cpuMilli) {
+            this(name, cpuMilli, Integer.MAX_VALUE);
+        }
+    }
 
     /** A pod to schedule and its CPU request. */
     record QueuedPod(Pod pod, long cpuMilli) {
@@ -95,11 +102,14 @@ final class KubeSchedulerLoop implements AutoCloseable {
 
     private static final int MAX_ATTEMPTS = 6;
     private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
+    static final int MAX_SKEW = 1;
 
     private final Settings settings;
     private final URI extender;
     private final KubernetesClient api;
     private final BiPredicate<String, String> observed;
+    private final Function<Pod, Optional<String>> spreadWorkload;
+    private final AtomicInteger belowExtendersTop = new AtomicInteger();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -115,17 +125,39 @@ final class KubeSchedulerLoop implements AutoCloseable {
      *                 in flight (before the next pod with {@link Pace#ONE_AT_A_TIME}, before retries)
      */
     KubeSchedulerLoop(Settings settings, int extenderPort, KubernetesClient api, BiPredicate<String, String> observed) {
+        this(settings, extenderPort, api, observed, pod -> Optional.empty());
+    }
+
+    /**
+     * @param spreadWorkload the workload of a pod that carries a {@code DoNotSchedule} hostname spread constraint with
+     *                       {@code maxSkew} {@value #MAX_SKEW} over its workload's pods (the constraint the chart's
+     *                       webhook injects into replicas), empty for a pod without one
+     */
+    KubeSchedulerLoop(
+            Settings settings,
+            int extenderPort,
+            KubernetesClient api,
+            BiPredicate<String, String> observed,
+            Function<Pod, Optional<String>> spreadWorkload) {
         this.settings = settings;
         this.extender = URI.create("http://127.0.0.1:" + extenderPort);
         this.api = api;
         this.observed = observed;
+        this.spreadWorkload = spreadWorkload;
     }
 
     /** Schedules {@code queue} (in order) onto {@code nodes}; returns once every binding cycle has ended. */
     Result run(List<Node> nodes, List<QueuedPod> queue, Pace pace, Random random) {
         Map<String, Long> capacity = new LinkedHashMap<>();
-        nodes.forEach(node -> capacity.put(node.name(), node.cpuMilli()));
+        Map<String, Integer> maxPods = new HashMap<>();
+        nodes.forEach(node -> {
+            capacity.put(node.name(), node.cpuMilli());
+            maxPods.put(node.name(), node.maxPods());
+        });
         Map<String, Long> requested = new ConcurrentHashMap<>(); // kube-scheduler's cache: assumed and bound pods
+        Map<String, Integer> podsOn = new ConcurrentHashMap<>();
+        Map<String, Map<String, Integer>> workloadPodsOn = new ConcurrentHashMap<>();
+        Cache cache = new Cache(capacity, maxPods, requested, podsOn, workloadPodsOn);
         Map<String, String> placements = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<QueuedPod> retries = new ConcurrentLinkedQueue<>();
         Map<String, Integer> attempts = new HashMap<>();
@@ -142,19 +174,19 @@ final class KubeSchedulerLoop implements AutoCloseable {
                     unscheduled.add(pod);
                     continue;
                 }
-                String host = scheduleOne(pod, capacity, requested, random, extenderNanos);
+                String host = scheduleOne(pod, cache, random, extenderNanos);
                 if (host == null) {
                     failed.incrementAndGet();
                     retries.add(pod);
                     continue;
                 }
-                requested.merge(host, pod.cpuMilli(), Long::sum); // assume
+                cache.assume(pod, host, spreadWorkload.apply(pod.pod()), 1);
                 Runnable bindingCycle = () -> {
                     try {
                         if (bind(pod, host, bindNanos)) {
                             placements.put(pod.uid(), host);
                         } else {
-                            requested.merge(host, -pod.cpuMilli(), Long::sum); // forget
+                            cache.assume(pod, host, spreadWorkload.apply(pod.pod()), -1); // forget
                             failed.incrementAndGet();
                             retries.add(pod);
                         }
@@ -185,6 +217,11 @@ final class KubeSchedulerLoop implements AutoCloseable {
         return new Result(Map.copyOf(placements), unscheduled, failed.get(), extenderNanos, List.copyOf(bindNanos));
     }
 
+    /** Scheduling cycles so far whose host the extender scored below its best feasible node. */
+    int belowExtendersTop() {
+        return belowExtendersTop.get();
+    }
+
     /** The rest of the backoff: until the extender counts every pod bound so far, at most {@code backoff}. */
     private void awaitObserved(Map<String, String> placements, Duration backoff) {
         long deadline = System.nanoTime() + backoff.toNanos();
@@ -205,16 +242,44 @@ final class KubeSchedulerLoop implements AutoCloseable {
         return max <= min ? min : min + (long) (random.nextDouble() * (max - min));
     }
 
-    /** One scheduling cycle: the host, or null when the attempt fails. */
-    private String scheduleOne(
-            QueuedPod pod,
+    /** kube-scheduler's cache of assumed and bound pods: CPU requested, pods, and each workload's pods per node. */
+    private record Cache(
             Map<String, Long> capacity,
+            Map<String, Integer> maxPods,
             Map<String, Long> requested,
-            Random random,
-            List<Long> extenderNanos) {
+            Map<String, Integer> podsOn,
+            Map<String, Map<String, Integer>> workloadPodsOn) {
+
+        /** Adds ({@code sign} 1, assume) or removes ({@code -1}, forget) the pod on {@code host}. */
+        void assume(QueuedPod pod, String host, Optional<String> workload, int sign) {
+            requested.merge(host, sign * pod.cpuMilli(), Long::sum);
+            podsOn.merge(host, sign, Integer::sum);
+            workload.ifPresent(w -> workloadPodsOn
+                    .computeIfAbsent(w, k -> new ConcurrentHashMap<>())
+                    .merge(host, sign, Integer::sum));
+        }
+    }
+
+    /** One scheduling cycle: the host, or null when the attempt fails. */
+    private String scheduleOne(QueuedPod pod, Cache cache, Random random, List<Long> extenderNanos) {
+        Map<String, Long> capacity = cache.capacity();
+        Map<String, Long> requested = cache.requested();
+        Optional<String> workload = spreadWorkload.apply(pod.pod());
+        // PodTopologySpread's filter: the global minimum over every node the constraint counts (PreFilter), assumed
+        // pods included
+        Map<String, Integer> replicasOn = workload.map(
+                        w -> cache.workloadPodsOn().getOrDefault(w, Map.of()))
+                .orElse(Map.of());
+        int minReplicas = capacity.keySet().stream()
+                .mapToInt(node -> replicasOn.getOrDefault(node, 0))
+                .min()
+                .orElse(0);
         List<String> feasible = new ArrayList<>();
         capacity.forEach((node, cpu) -> {
-            if (requested.getOrDefault(node, 0L) + pod.cpuMilli() <= cpu) {
+            boolean fits = requested.getOrDefault(node, 0L) + pod.cpuMilli() <= cpu
+                    && cache.podsOn().getOrDefault(node, 0) < cache.maxPods().get(node);
+            boolean skewAllows = workload.isEmpty() || replicasOn.getOrDefault(node, 0) + 1 - minReplicas <= MAX_SKEW;
+            if (fits && skewAllows) {
                 feasible.add(node);
             }
         });
@@ -267,6 +332,13 @@ final class KubeSchedulerLoop implements AutoCloseable {
                         host = node;
                     }
                 }
+            }
+            long top = extenderScores.values().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(0);
+            if (extenderScores.getOrDefault(host, 0L) < top) {
+                belowExtendersTop.incrementAndGet();
             }
             return host;
         } finally {
