@@ -198,20 +198,18 @@ class AppConfigTest {
     }
 
     @Test
-    void thePlanIsOffByDefaultAndItsValuesReachTheExtender() {
+    void thePlanIsOnByDefaultAndItsValuesReachTheExtender() {
         Map<String, Object> defaults = appConfig(render("cert-manager"), scheduler(render("cert-manager")));
         assertThat(Rendered.<Object>at(defaults, "sysched.scheduler.scoring.plan"))
-                .isEqualTo(Map.of("enabled", false, "steps", 300000, "interval", "250ms"));
+                .isEqualTo(Map.of("enabled", true, "steps", 300000, "interval", "250ms"));
+
+        Rendered off = render("cert-manager", Map.of("scheduler.config.scoring.plan.enabled", false));
+        assertThat(Rendered.<Object>at(appConfig(off, scheduler(off)), "sysched.scheduler.scoring.plan.enabled"))
+                .isEqualTo(false);
 
         Rendered r = render(
                 "cert-manager",
-                Map.of(
-                        "scheduler.config.scoring.plan.enabled",
-                        true,
-                        "scheduler.config.scoring.plan.steps",
-                        1200000,
-                        "scheduler.config.scoring.plan.interval",
-                        "1s"));
+                Map.of("scheduler.config.scoring.plan.steps", 1200000, "scheduler.config.scoring.plan.interval", "1s"));
         assertThat(Rendered.<Object>at(appConfig(r, scheduler(r)), "sysched.scheduler.scoring.plan"))
                 .isEqualTo(Map.of("enabled", true, "steps", 1200000, "interval", "1s"));
     }

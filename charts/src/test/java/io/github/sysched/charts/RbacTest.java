@@ -241,7 +241,10 @@ class RbacTest {
         assertThat(g)
                 .filteredOn(x -> x.rule().getResources().contains("pods"))
                 .allSatisfy(x -> assertThat(x.rule().getVerbs()).isSubsetOf("get", "list", "watch"));
-        assertThat(g).noneMatch(x -> x.rule().getResources().contains("namespaces"));
+        // namespaces: read-only, for the plan of the known demand (on by default) and the rebalancer
+        assertThat(g)
+                .filteredOn(x -> x.rule().getResources().contains("namespaces"))
+                .allSatisfy(x -> assertThat(x.rule().getVerbs()).isSubsetOf("list", "watch"));
         boolean hasBinding = g.stream().anyMatch(x -> x.covers("", "pods/binding", "create"));
         assertThat(hasBinding).as("pods/binding create iff bind is enabled").isEqualTo(bind);
         // nobody else may bind pods through the chart's own roles
@@ -257,7 +260,9 @@ class RbacTest {
     @ParameterizedTest
     @FieldSource("VALUE_SETS")
     void podEvictionOnlyForTheExtenderAndOnlyWithTheRebalancerOn(String valueSet) {
-        Rendered off = render(valueSet);
+        // the plan (on by default) reads Nodes and Namespaces too: off here, to see what the rebalancer adds
+        Map<String, Object> planOff = Map.of("scheduler.config.scoring.plan.enabled", false);
+        Rendered off = render(valueSet, planOff);
         for (Deployment d : off.all(Deployment.class)) {
             assertThat(grantsOf(off, saOf(d)))
                     .noneMatch(x -> x.rule().getResources().contains("pods/eviction"));
@@ -265,7 +270,9 @@ class RbacTest {
         assertThat(grantsOf(off, saOf(AppConfigTest.scheduler(off))))
                 .noneMatch(x -> x.rule().getResources().contains("nodes"));
 
-        Rendered on = render(valueSet, java.util.Map.of("scheduler.config.rebalancer.enabled", true));
+        Rendered on = render(
+                valueSet,
+                Map.of("scheduler.config.rebalancer.enabled", true, "scheduler.config.scoring.plan.enabled", false));
         List<Grant> g = grantsOf(on, saOf(AppConfigTest.scheduler(on)));
         assertThat(g)
                 .filteredOn(x -> x.rule().getResources().contains("pods/eviction"))
@@ -304,13 +311,13 @@ class RbacTest {
                 List.of("security-profiles-operator.x-k8s.io", "profilebindings"),
                 List.of("", "nodes"),
                 List.of("", "namespaces"));
-        Rendered off = render(valueSet);
+        Rendered off = render(valueSet, java.util.Map.of("scheduler.config.scoring.plan.enabled", false));
         List<Grant> extenderOff = grantsOf(off, saOf(AppConfigTest.scheduler(off)));
         for (List<String> resource : planned) {
             assertThat(extenderOff).noneMatch(x -> x.covers(resource.get(0), resource.get(1), "list"));
         }
 
-        Rendered on = render(valueSet, java.util.Map.of("scheduler.config.scoring.plan.enabled", true));
+        Rendered on = render(valueSet); // on by default
         List<Grant> g = grantsOf(on, saOf(AppConfigTest.scheduler(on)));
         for (List<String> resource : planned) {
             assertThat(g)
