@@ -2,6 +2,8 @@ package io.github.sysched.scheduler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -339,6 +341,44 @@ public final class Harness implements AutoCloseable {
 
     public static Pod pod(String name, SyscallSet set) {
         return pod(name, set, Map.of(), Map.of());
+    }
+
+    /**
+     * A ReplicaSet in {@code default} of {@code replicas} pods labelled {@code app: name}, for {@code schedulerName},
+     * whose template names the Localhost seccomp profile {@code localhostProfile} and one container
+     * {@code example/name}.
+     */
+    public static ReplicaSet replicaSet(String name, int replicas, String localhostProfile, String schedulerName) {
+        return new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .withSchedulerName(schedulerName)
+                .withNewSecurityContext()
+                .withNewSeccompProfile()
+                .withType("Localhost")
+                .withLocalhostProfile(localhostProfile)
+                .endSeccompProfile()
+                .endSecurityContext()
+                .addNewContainer()
+                .withName(name)
+                .withImage("example/" + name)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /**

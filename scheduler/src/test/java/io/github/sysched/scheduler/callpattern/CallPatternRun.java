@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.annotation.PlacementAnnotations;
 import io.github.sysched.annotation.SyscallAnnotation;
 import io.github.sysched.scheduler.Harness;
-import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.scoring.ExsEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,14 +36,7 @@ final class CallPatternRun implements AutoCloseable {
         props.add("sysched.scheduler.bind.enabled=" + settings.bindVerb());
         props.add("logging.level.io.fabric8.mockwebserver=warn"); // a line per API request otherwise
         harness = Harness.start(client, props.toArray(String[]::new));
-        InFlightPods inFlight = harness.bean(InFlightPods.class);
-        loop = new KubeSchedulerLoop(
-                settings,
-                harness.port(),
-                client,
-                // counted, and no longer a doubt for the pods after it (the informer counts, then settles)
-                (uid, node) -> harness.engine().nodeOf(uid).filter(node::equals).isPresent()
-                        && inFlight.attempt(uid).isEmpty());
+        loop = new KubeSchedulerLoop(settings, harness.port(), client, KubeSchedulerLoop.countedAndSettled(harness));
     }
 
     Harness harness() {

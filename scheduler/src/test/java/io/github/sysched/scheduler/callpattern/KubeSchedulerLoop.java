@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.sysched.scheduler.Harness;
+import io.github.sysched.scheduler.state.InFlightPods;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -124,6 +125,16 @@ final class KubeSchedulerLoop implements AutoCloseable {
      * @param observed (pod UID, node) → whether the extender counts the pod on that node now and no longer holds it
      *                 in flight (before the next pod with {@link Pace#ONE_AT_A_TIME}, before retries)
      */
+    /**
+     * The {@code observed} probe for an extender in {@code harness}: the pod is counted on the node and is no longer a
+     * doubt for the pods after it (the informer counts, then the in-flight attempt settles).
+     */
+    static BiPredicate<String, String> countedAndSettled(Harness harness) {
+        InFlightPods inFlight = harness.bean(InFlightPods.class);
+        return (uid, node) -> harness.engine().nodeOf(uid).filter(node::equals).isPresent()
+                && inFlight.attempt(uid).isEmpty();
+    }
+
     KubeSchedulerLoop(Settings settings, int extenderPort, KubernetesClient api, BiPredicate<String, String> observed) {
         this(settings, extenderPort, api, observed, pod -> Optional.empty());
     }

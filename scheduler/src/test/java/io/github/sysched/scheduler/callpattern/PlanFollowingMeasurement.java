@@ -7,12 +7,10 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.plan.DemandPlanner;
-import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.simulation.SimPod;
 import io.github.sysched.simulation.Workload;
@@ -183,18 +181,13 @@ class PlanFollowingMeasurement {
                     sets.put(created.getMetadata().getUid(), pod.syscalls());
                     queue.add(new KubeSchedulerLoop.QueuedPod(created, POD_CPU_MILLI));
                 }
-                InFlightPods inFlight = harness.bean(InFlightPods.class);
                 KubeSchedulerLoop.Result result;
                 int belowTop;
                 try (KubeSchedulerLoop loop = new KubeSchedulerLoop(
                         new KubeSchedulerLoop.Settings(false, true, WEIGHT, Duration.ZERO, maxDelay),
                         harness.port(),
                         client,
-                        (uid, node) -> harness.engine()
-                                        .nodeOf(uid)
-                                        .filter(node::equals)
-                                        .isPresent()
-                                && inFlight.attempt(uid).isEmpty(),
+                        KubeSchedulerLoop.countedAndSettled(harness),
                         PlanFollowingMeasurement::replicaSetOf)) {
                     result = loop.run(nodes, queue, pace, new Random(seed));
                     belowTop = loop.belowExtendersTop();
@@ -280,35 +273,6 @@ class PlanFollowingMeasurement {
     }
 
     static ReplicaSet replicaSet(String name, int replicas) {
-        return new ReplicaSetBuilder()
-                .withNewMetadata()
-                .withNamespace("default")
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .withSchedulerName(OURS)
-                .withNewSecurityContext()
-                .withNewSeccompProfile()
-                .withType("Localhost")
-                .withLocalhostProfile("operator/default/" + name + ".json")
-                .endSeccompProfile()
-                .endSecurityContext()
-                .addNewContainer()
-                .withName(name)
-                .withImage("example/" + name)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
+        return Harness.replicaSet(name, replicas, "operator/default/" + name + ".json", OURS);
     }
 }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.Harness;
 import io.github.sysched.scheduler.plan.DemandPlanner;
-import io.github.sysched.scheduler.state.InFlightPods;
 import io.github.sysched.scoring.ExsEngine;
 import io.github.sysched.spo.SeccompProfileV1Beta1;
 import io.github.sysched.syscall.SyscallSet;
@@ -109,17 +108,12 @@ class PlanFollowingTest {
                     sets.put(created.getMetadata().getUid(), set);
                     queue.add(new KubeSchedulerLoop.QueuedPod(created, 100));
                 });
-                InFlightPods inFlight = harness.bean(InFlightPods.class);
                 KubeSchedulerLoop.Result result;
                 try (KubeSchedulerLoop loop = new KubeSchedulerLoop(
                         new KubeSchedulerLoop.Settings(false, true, WEIGHT, Duration.ZERO, Duration.ofMillis(10)),
                         harness.port(),
                         client,
-                        (uid, node) -> harness.engine()
-                                        .nodeOf(uid)
-                                        .filter(node::equals)
-                                        .isPresent()
-                                && inFlight.attempt(uid).isEmpty(),
+                        KubeSchedulerLoop.countedAndSettled(harness),
                         PlanFollowingMeasurement::replicaSetOf)) {
                     result = loop.run(nodes, queue, pace, new Random(seed));
                 }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.sysched.scheduler.Harness;
@@ -73,36 +72,7 @@ class PlanningHttpTest {
     }
 
     private static ReplicaSet replicaSet(String name, int replicas, String localhostProfile) {
-        return new ReplicaSetBuilder()
-                .withNewMetadata()
-                .withNamespace("default")
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .withSchedulerName(OURS)
-                .withNewSecurityContext()
-                .withNewSeccompProfile()
-                .withType("Localhost")
-                .withLocalhostProfile(localhostProfile)
-                .endSeccompProfile()
-                .endSecurityContext()
-                .addNewContainer()
-                .withName(name)
-                .withImage("example/" + name)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
+        return Harness.replicaSet(name, replicas, localhostProfile, OURS);
     }
 
     /** A replica of {@code replicaSet}, annotated with {@code set} as the webhook would, not bound yet. */
