@@ -194,28 +194,37 @@ public final class PlacementPlanner {
 
     /**
      * The extender's scores with a plan followed: a candidate the plan holds for the pod's workload gets the top level,
-     * every other one level less than its own (0 stays 0). Unchanged when the plan holds none of the candidates.
+     * every other one level less than its own (0 stays 0). When the plan holds none of the candidates, {@code scores}
+     * itself is returned, so a caller can tell by identity whether the plan was followed.
      *
      * @param scores      the score's levels (0..10) per candidate, in order
      * @param nodeNames   the candidates, in order
-     * @param plannedNodes the nodes the plan holds for the pod's workload ({@link Plan#nodesFor})
+     * @param plannedNodes the nodes the plan holds for the pod's workload ({@link Plan#nodesFor}); a {@code Set} is
+     *                     read as it is (the extender's request path), any other collection copied into one
      */
     public static int[] follow(int[] scores, List<String> nodeNames, java.util.Collection<String> plannedNodes) {
         if (scores.length != nodeNames.size()) {
             throw new IllegalArgumentException("one score per candidate node");
         }
-        java.util.Set<String> planned = java.util.Set.copyOf(plannedNodes);
-        int[] followed = scores.clone();
-        boolean any = false;
-        for (int i = 0; i < followed.length; i++) {
-            if (planned.contains(nodeNames.get(i))) {
-                followed[i] = ExsNormalizer.MAX_EXTENDER_PRIORITY;
-                any = true;
-            } else {
-                followed[i] = Math.max(0, scores[i] - 1);
-            }
+        if (plannedNodes.isEmpty()) {
+            return scores;
         }
-        return any ? followed : scores.clone();
+        java.util.Set<String> planned =
+                plannedNodes instanceof java.util.Set<String> set ? set : java.util.Set.copyOf(plannedNodes);
+        int firstPlanned = 0;
+        while (firstPlanned < scores.length && !planned.contains(nodeNames.get(firstPlanned))) {
+            firstPlanned++;
+        }
+        if (firstPlanned == scores.length) {
+            return scores;
+        }
+        int[] followed = new int[scores.length];
+        for (int i = 0; i < followed.length; i++) {
+            followed[i] = i == firstPlanned || (i > firstPlanned && planned.contains(nodeNames.get(i)))
+                    ? ExsNormalizer.MAX_EXTENDER_PRIORITY
+                    : Math.max(0, scores[i] - 1);
+        }
+        return followed;
     }
 
     /** The greedy start: the pods so far, each node's union and count, and each workload's replicas per domain. */

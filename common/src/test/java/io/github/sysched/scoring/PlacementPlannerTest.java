@@ -160,9 +160,13 @@ class PlacementPlannerTest {
         List<String> names = List.of("a", "b", "c", "d");
         assertThat(PlacementPlanner.follow(new int[] {10, 9, 0, 7}, names, List.of("c")))
                 .containsExactly(9, 8, 10, 6);
-        assertThat(PlacementPlanner.follow(new int[] {10, 9, 0, 7}, names, List.of("x")))
-                .as("no candidate planned: the score as it was")
+        int[] scores = {10, 9, 0, 7};
+        assertThat(PlacementPlanner.follow(scores, names, List.of("x")))
+                .as("no candidate planned: the scores themselves")
+                .isSameAs(scores)
                 .containsExactly(10, 9, 0, 7);
+        assertThat(PlacementPlanner.follow(scores, names, java.util.Set.of("b", "d", "x")))
+                .containsExactly(9, 10, 0, 10);
         assertThatThrownBy(() -> PlacementPlanner.follow(new int[] {1}, names, List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }

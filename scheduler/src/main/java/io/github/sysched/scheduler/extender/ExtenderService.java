@@ -229,23 +229,12 @@ public class ExtenderService {
         if (scoring.mode() != ExtenderScoring.Mode.MARGINAL) {
             return scores;
         }
-        Set<String> planned = plans.plannedNodes(pod);
-        if (planned.isEmpty()) {
-            return scores;
-        }
-        boolean any = false;
-        for (String node : scores.nodes()) {
-            if (planned.contains(node)) {
-                any = true;
-                break;
-            }
-        }
-        if (!any) {
+        int[] followed = PlacementPlanner.follow(scores.scores(), scores.nodes(), plans.plannedNodes(pod));
+        if (followed == scores.scores()) {
             return scores;
         }
         plans.followed();
-        return new NodeScores(
-                scores.nodes(), scores.exs(), PlacementPlanner.follow(scores.scores(), scores.nodes(), planned));
+        return new NodeScores(scores.nodes(), scores.exs(), followed);
     }
 
     private static ExtenderObserver.PodRef podRef(ScoringPod pod) {
